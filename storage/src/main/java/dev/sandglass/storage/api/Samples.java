@@ -1,0 +1,79 @@
+package dev.sandglass.storage.api;
+
+import java.util.Arrays;
+
+/**
+ * A growable run of samples of one series in time order: parallel {@code long[]} timestamps (unix
+ * ms) and {@code double[]} values, never one object per sample. Readers may use the arrays directly
+ * up to {@link #size()}.
+ */
+public final class Samples {
+    private long[] timestamps;
+    private double[] values;
+    private int size;
+
+    public Samples() {
+        this(16);
+    }
+
+    public Samples(int capacity) {
+        timestamps = new long[Math.max(capacity, 1)];
+        values = new double[Math.max(capacity, 1)];
+    }
+
+    public Samples(long[] timestamps, double[] values, int size) {
+        this.timestamps = timestamps;
+        this.values = values;
+        this.size = size;
+    }
+
+    public void add(long t, double v) {
+        if (size == timestamps.length) {
+            int cap = timestamps.length * 2;
+            timestamps = Arrays.copyOf(timestamps, cap);
+            values = Arrays.copyOf(values, cap);
+        }
+        timestamps[size] = t;
+        values[size] = v;
+        size++;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long timestamp(int i) {
+        return timestamps[i];
+    }
+
+    public double value(int i) {
+        return values[i];
+    }
+
+    public long[] timestamps() {
+        return timestamps;
+    }
+
+    public double[] values() {
+        return values;
+    }
+
+    public void clear() {
+        size = 0;
+    }
+
+    /** Index of the first sample with timestamp >= t, or size() when none. */
+    public int lowerBound(long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (timestamps[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
