@@ -1,0 +1,192 @@
+package dev.sandglass.storage;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.head.Head;
+import dev.sandglass.storage.segment.Block;
+import dev.sandglass.storage.segment.BlockHeader;
+import dev.sandglass.storage.segment.SegmentStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads [minT, maxT] of the store: sealed blocks that overlap it (decoded lazily, one value frame
+ * per metric) and then the head, merged per series in write order so that a later write of a
+ * timestamp wins. Not thread-safe; close it to release its block reader.
+ */
+final class DbQuerier implements Querier {
+    private final Db db;
+    private final long minT;
+    private final long maxT;
+    private final List<BlockHeader> blocks = new ArrayList<>();
+    private final SegmentStore.Reader reader;
+    private final Map<Long, Block> cache = new HashMap<>();
+
+    DbQuerier(Db db, long minT, long maxT) {
+        this.db = db;
+        this.minT = minT;
+        this.maxT = maxT;
+        for (BlockHeader h : db.segments().directory()) {
+            if (h.maxT() >= minT && h.minT() <= maxT) {
+                blocks.add(h);
+            }
+        }
+        blocks.sort((a, b) -> Long.compare(a.index(), b.index()));
+        this.reader = db.segments().reader();
+    }
+
+    @Override
+    public List<Series> select(List<Matcher> matchers) {
+        int[] refs = db.index().select(matchers);
+        List<Series> out = new ArrayList<>();
+        List<Labels> labels = new ArrayList<>();
+        for (int ref : refs) {
+            Samples s = samples(ref);
+            if (s.size() > 0) {
+                Labels l = db.index().labels(ref);
+                out.add(new Series() {
+                    @Override
+                    public Labels labels() {
+                        return l;
+                    }
+
+                    @Override
+                    public Samples samples() {
+                        return s;
+                    }
+                });
+                labels.add(l);
+            }
+        }
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return out;
+    }
+
+    private Samples samples(int ref) {
+        Samples s = new Samples(64);
+        for (BlockHeader h : blocks) {
+            if (!h.has(ref)) {
+                continue;
+            }
+            Block b = cache.computeIfAbsent(h.index(), k -> reader.read(h));
+            int i = b.indexOf(ref);
+            long[] ts = b.timestamps(i);
+            int n = b.sampleCount(i);
+            int from = lowerBound(ts, n, minT);
+            if (from >= n || ts[from] > maxT) {
+                continue;
+            }
+            double[] vs = b.values(i);
+            for (int k = from; k < n && ts[k] <= maxT; k++) {
+                s.add(ts[k], vs[k]);
+            }
+        }
+        db.lock().readLock().lock();
+        try {
+            Head sealing = db.sealingHead();
+            if (sealing != null) {
+                sealing.copy(ref, minT, maxT, s);
+            }
+            db.head().copy(ref, minT, maxT, s);
+        } finally {
+            db.lock().readLock().unlock();
+        }
+        return ordered(s);
+    }
+
+    /** Sources were appended in write order; keep time order and the last write of each timestamp. */
+    static Samples ordered(Samples s) {
+        int n = s.size();
+        long[] t = s.timestamps();
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = t[i] > t[i - 1];
+        }
+        if (sorted) {
+            return s;
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        // Stable sort by time: among equal timestamps the last written stays last.
+        Arrays.sort(idx, (a, b) -> Long.compare(t[a], t[b]));
+        Samples out = new Samples(n);
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            if (k + 1 < n && t[idx[k + 1]] == t[i]) {
+                continue;
+            }
+            out.add(t[i], s.value(i));
+        }
+        return out;
+    }
+
+    private static int lowerBound(long[] a, int n, long t) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Labels l : matching(matchers)) {
+            for (int i = 0; i < l.size(); i++) {
+                names.add(l.name(i));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        TreeSet<String> values = new TreeSet<>();
+        for (Labels l : matching(matchers)) {
+            if (l.has(name)) {
+                values.add(l.get(name));
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    /** Label sets of matching series with data in range; every series when no matcher is given. */
+    private List<Labels> matching(List<Matcher> matchers) {
+        List<Labels> out = new ArrayList<>();
+        if (matchers.isEmpty()) {
+            int n = db.index().size();
+            for (int ref = 0; ref < n; ref++) {
+                Labels l = db.index().labels(ref);
+                if (l != null) {
+                    out.add(l);
+                }
+            }
+            return out;
+        }
+        for (Series s : select(matchers)) {
+            out.add(s.labels());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        cache.clear();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sandglass.storage.encoding;
+
+/**
+ * How one series' values are stored in a block. The byte is part of the format (see
+ * storage/FORMAT.md): never renumber, only add.
+ */
+public enum Encoding {
+    /** Every value has the same bit pattern: 8 bytes. */
+    CONST(0),
+    /** Integers: first value, a common divisor of the deltas, then deltas / divisor as zigzag varints. */
+    INT_DELTA(1),
+    /** As INT_DELTA over delta-of-deltas: for steadily growing counters and clocks. */
+    INT_DOD(2),
+    /** Decimals with k places that round-trip exactly as m / 10^k: a byte k, then m as INT_DELTA. */
+    SCALED_DELTA(3),
+    /** As SCALED_DELTA with delta-of-deltas. */
+    SCALED_DOD(4),
+    /** Anything else: XOR with the previous value's bits, trailing zeros dropped (Gorilla-like). */
+    XOR(5);
+
+    private final int id;
+
+    Encoding(int id) {
+        this.id = id;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public static Encoding of(int id) {
+        for (Encoding e : values()) {
+            if (e.id == id) {
+                return e;
+            }
+        }
+        throw new CorruptBlockException("unknown value encoding " + id);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.sandglass.storage.head;
+
+import dev.sandglass.storage.api.Samples;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Unsealed samples per series, in primitive arrays, in time order with each timestamp once:
+ * a sample for a timestamp already present replaces it (last write wins, as a retried
+ * collection or a re-import means a correction). Not thread-safe: the Db guards it.
+ */
+public final class Head {
+    private long[][] ts = new long[64][];
+    private double[][] vs = new double[64][];
+    private int[] n = new int[64];
+    private long samples;
+    private long minT = Long.MAX_VALUE;
+    private long maxT = Long.MIN_VALUE;
+
+    public void add(int ref, long t, double v) {
+        if (ref >= n.length) {
+            int cap = Math.max(ref + 1, n.length * 2);
+            ts = Arrays.copyOf(ts, cap);
+            vs = Arrays.copyOf(vs, cap);
+            n = Arrays.copyOf(n, cap);
+        }
+        long[] t0 = ts[ref];
+        if (t0 == null) {
+            ts[ref] = t0 = new long[16];
+            vs[ref] = new double[16];
+        }
+        int size = n[ref];
+        if (size > 0 && t0[size - 1] >= t) {
+            int i = Arrays.binarySearch(t0, 0, size, t);
+            if (i >= 0) {
+                vs[ref][i] = v;
+                return;
+            }
+            insert(ref, -i - 1, t, v);
+        } else {
+            if (size == t0.length) {
+                ts[ref] = t0 = Arrays.copyOf(t0, size * 2);
+                vs[ref] = Arrays.copyOf(vs[ref], size * 2);
+            }
+            t0[size] = t;
+            vs[ref][size] = v;
+            n[ref] = size + 1;
+        }
+        samples++;
+        minT = Math.min(minT, t);
+        maxT = Math.max(maxT, t);
+    }
+
+    private void insert(int ref, int at, long t, double v) {
+        int size = n[ref];
+        long[] t0 = ts[ref];
+        double[] v0 = vs[ref];
+        if (size == t0.length) {
+            t0 = Arrays.copyOf(t0, size * 2);
+            v0 = Arrays.copyOf(v0, size * 2);
+        }
+        System.arraycopy(t0, at, t0, at + 1, size - at);
+        System.arraycopy(v0, at, v0, at + 1, size - at);
+        t0[at] = t;
+        v0[at] = v;
+        ts[ref] = t0;
+        vs[ref] = v0;
+        n[ref] = size + 1;
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    public long minT() {
+        return minT;
+    }
+
+    public long maxT() {
+        return maxT;
+    }
+
+    public boolean isEmpty() {
+        return samples == 0;
+    }
+
+    /** Copies the samples of {@code ref} within [minT, maxT] into {@code out}. */
+    public void copy(int ref, long from, long to, Samples out) {
+        if (ref >= n.length || n[ref] == 0) {
+            return;
+        }
+        long[] t0 = ts[ref];
+        int size = n[ref];
+        int i = lowerBound(t0, size, from);
+        for (; i < size && t0[i] <= to; i++) {
+            out.add(t0[i], vs[ref][i]);
+        }
+    }
+
+    private static int lowerBound(long[] a, int size, long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** One series as held: ref, timestamps and values (arrays may be longer than size). */
+    public record Run(int ref, long[] timestamps, double[] values, int size) {
+    }
+
+    /** Every non-empty series, ascending by ref. */
+    public List<Run> runs() {
+        List<Run> out = new ArrayList<>();
+        for (int r = 0; r < n.length; r++) {
+            if (n[r] > 0) {
+                out.add(new Run(r, ts[r], vs[r], n[r]));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.sandglass.storage.index;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.StorageException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref), with the
+ * label sets and an inverted index (name -> value -> refs) in memory, rebuilt at open. Sandbox
+ * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
+ * new generation with twice the capacity is written, entries are copied, and the old file goes.
+ * Thread-safe.
+ */
+public final class SeriesIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SeriesIndex.class);
+    private static final Pattern GEN_FILE = Pattern.compile("series-(\\d+)-(\\d+)\\.cm");
+    public static final long DEFAULT_CAPACITY = 16_384;
+
+    private final Path dir;
+    private final boolean readOnly;
+    private ChronicleMap<CharSequence, Long> map;
+    private long capacity;
+    private int generation;
+    private final List<Labels> byRef = new ArrayList<>();
+    private final Map<Labels, Integer> refs = new HashMap<>();
+    private final Map<String, TreeMap<String, int[]>> postings = new HashMap<>();
+    private final Map<String, TreeMap<String, Integer>> postingSizes = new HashMap<>();
+
+    public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
+        this.dir = dir;
+        this.readOnly = readOnly;
+        try {
+            Files.createDirectories(dir);
+            Path latest = null;
+            int latestGen = -1;
+            long latestCap = initialCapacity;
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    var m = GEN_FILE.matcher(p.getFileName().toString());
+                    if (m.matches() && Integer.parseInt(m.group(1)) > latestGen) {
+                        latestGen = Integer.parseInt(m.group(1));
+                        latestCap = Long.parseLong(m.group(2));
+                        latest = p;
+                    }
+                }
+            }
+            generation = Math.max(latestGen, 0);
+            capacity = latestCap;
+            map = openMap(latest != null ? latest : file(generation, capacity), capacity);
+            load();
+            removeOtherGenerations();
+        } catch (IOException e) {
+            throw new StorageException("open series index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path file(int gen, long cap) {
+        return dir.resolve("series-" + gen + "-" + cap + ".cm");
+    }
+
+    private static ChronicleMap<CharSequence, Long> openMap(Path file, long capacity) throws IOException {
+        return ChronicleMap.of(CharSequence.class, Long.class)
+                .name("sandglass-series")
+                .averageKeySize(160)
+                .entries(capacity)
+                .createPersistedTo(file.toFile());
+    }
+
+    private void load() {
+        TreeMap<Long, String> ordered = new TreeMap<>();
+        map.forEach((k, v) -> ordered.put(v, k.toString()));
+        for (var e : ordered.entrySet()) {
+            Labels l = LabelText.parse(e.getValue());
+            int ref = e.getKey().intValue();
+            while (byRef.size() < ref) {
+                byRef.add(null); // a gap: never happens unless the file was edited
+            }
+            addInMemory(ref, l);
+        }
+    }
+
+    private void removeOtherGenerations() throws IOException {
+        if (readOnly) {
+            return;
+        }
+        Path current = file(generation, capacity);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                if (GEN_FILE.matcher(p.getFileName().toString()).matches() && !p.equals(current)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private void addInMemory(int ref, Labels l) {
+        if (byRef.size() == ref) {
+            byRef.add(l);
+        } else {
+            byRef.set(ref, l);
+        }
+        refs.put(l, ref);
+        for (int i = 0; i < l.size(); i++) {
+            TreeMap<String, int[]> values = postings.computeIfAbsent(l.name(i), k -> new TreeMap<>());
+            TreeMap<String, Integer> sizes = postingSizes.computeIfAbsent(l.name(i), k -> new TreeMap<>());
+            int[] list = values.get(l.value(i));
+            int size = sizes.getOrDefault(l.value(i), 0);
+            if (list == null) {
+                list = new int[4];
+            } else if (size == list.length) {
+                list = Arrays.copyOf(list, size * 2);
+            }
+            list[size] = ref;
+            values.put(l.value(i), list);
+            sizes.put(l.value(i), size + 1);
+        }
+    }
+
+    /** The ref of a label set, adding it (durably, before returning) when new. */
+    public synchronized int ref(Labels labels) {
+        Integer r = refs.get(labels);
+        if (r != null) {
+            return r;
+        }
+        if (readOnly) {
+            throw new StorageException("the store is open read-only: cannot add series " + labels);
+        }
+        if (map.longSize() + 1 > capacity * 3 / 4) {
+            grow();
+        }
+        int ref = byRef.size();
+        map.put(LabelText.format(labels), (long) ref);
+        addInMemory(ref, labels);
+        return ref;
+    }
+
+    /** Rotates to a map twice the size; the new file is complete before the old one is removed. */
+    private void grow() {
+        long newCap = capacity * 2;
+        int newGen = generation + 1;
+        Path next = file(newGen, newCap);
+        try {
+            Files.deleteIfExists(next);
+            ChronicleMap<CharSequence, Long> bigger = openMap(next, newCap);
+            map.forEach(bigger::put);
+            ChronicleMap<CharSequence, Long> old = map;
+            Path oldFile = file(generation, capacity);
+            map = bigger;
+            generation = newGen;
+            capacity = newCap;
+            old.close();
+            Files.deleteIfExists(oldFile);
+            LOG.info("series index grown to capacity {} ({} series)", newCap, byRef.size());
+        } catch (IOException e) {
+            throw new StorageException("grow series index in " + dir + " to " + newCap + " entries: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized Labels labels(int ref) {
+        return byRef.get(ref);
+    }
+
+    public synchronized int size() {
+        return byRef.size();
+    }
+
+    public synchronized long capacity() {
+        return capacity;
+    }
+
+    /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
+    public synchronized int[] select(List<Matcher> matchers) {
+        if (matchers.isEmpty()) {
+            return new int[0];
+        }
+        // Start from the smallest postings list of an equality matcher on a non-empty value.
+        int[] candidates = null;
+        for (Matcher m : matchers) {
+            if (m.type() == Matcher.Type.EQ && !m.value().isEmpty()) {
+                int[] p = postingsOf(m.name(), m.value());
+                if (candidates == null || p.length < candidates.length) {
+                    candidates = p;
+                }
+            }
+        }
+        if (candidates == null) {
+            // Union of postings of values the first non-empty-matching matcher accepts, else everything.
+            candidates = allRefs();
+            for (Matcher m : matchers) {
+                if (!m.matchesEmpty()) {
+                    TreeSet<Integer> set = new TreeSet<>();
+                    TreeMap<String, int[]> values = postings.get(m.name());
+                    if (values != null) {
+                        for (String v : values.keySet()) {
+                            if (m.matches(v)) {
+                                for (int r : postingsOf(m.name(), v)) {
+                                    set.add(r);
+                                }
+                            }
+                        }
+                    }
+                    candidates = set.stream().mapToInt(Integer::intValue).toArray();
+                    break;
+                }
+            }
+        }
+        int[] out = new int[candidates.length];
+        int n = 0;
+        for (int ref : candidates) {
+            Labels l = byRef.get(ref);
+            if (l != null && matchesAll(l, matchers)) {
+                out[n++] = ref;
+            }
+        }
+        int[] res = Arrays.copyOf(out, n);
+        Arrays.sort(res);
+        return res;
+    }
+
+    private int[] postingsOf(String name, String value) {
+        TreeMap<String, int[]> values = postings.get(name);
+        if (values == null || !values.containsKey(value)) {
+            return new int[0];
+        }
+        return Arrays.copyOf(values.get(value), postingSizes.get(name).get(value));
+    }
+
+    private int[] allRefs() {
+        int[] all = new int[byRef.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    static boolean matchesAll(Labels l, List<Matcher> matchers) {
+        for (Matcher m : matchers) {
+            if (!m.matches(l.get(m.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public File file() {
+        return file(generation, capacity).toFile();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (map != null) {
+            map.close();
+            map = null;
+        }
+    }
+}

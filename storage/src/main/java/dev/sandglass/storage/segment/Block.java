@@ -1,0 +1,173 @@
+package dev.sandglass.storage.segment;
+
+import com.github.luben.zstd.Zstd;
+import dev.sandglass.storage.encoding.CorruptBlockException;
+import dev.sandglass.storage.encoding.TimestampCodec;
+import dev.sandglass.storage.encoding.ValueCodec;
+import dev.sandglass.storage.encoding.Varints;
+import java.util.Arrays;
+
+/**
+ * A sealed block read back: the header is parsed on construction; timestamp and value sections
+ * are decompressed on first use, one value frame at a time. Not thread-safe; cheap to create.
+ */
+public final class Block {
+    private final byte[] bytes;
+    private final long minT;
+    private final long maxT;
+    private final long walCheckpoint;
+    private final int[] groupSizes;
+    private final int[] refs;
+    private final int[] group;
+    private final int[] frame;
+    private final int[] offset;
+    private final int[] length;
+    private final int tsSection;
+    private final int[] frameSections;
+    private long[][] groupTimestamps;
+    private final byte[][] frameBytes;
+
+    /** Parses a block's header from a prefix of its bytes; bodies are not available. */
+    static Block headerOnly(byte[] header) {
+        return new Block(header, false);
+    }
+
+    public Block(byte[] bytes) {
+        this(bytes, true);
+    }
+
+    private Block(byte[] bytes, boolean withBody) {
+        this.bytes = bytes;
+        Varints.In in = new Varints.In(bytes, 0, bytes.length);
+        int version = in.byte1();
+        if (version != BlockWriter.VERSION) {
+            throw new CorruptBlockException("unknown block version " + version);
+        }
+        in.long8(); // header length: used by the directory scan only
+        minT = in.long8();
+        maxT = in.long8();
+        walCheckpoint = in.long8();
+        int ng = (int) in.uvarint();
+        groupSizes = new int[ng];
+        for (int i = 0; i < ng; i++) {
+            groupSizes[i] = (int) in.uvarint();
+        }
+        int nf = (int) in.uvarint();
+        int ns = (int) in.uvarint();
+        refs = new int[ns];
+        group = new int[ns];
+        frame = new int[ns];
+        offset = new int[ns];
+        length = new int[ns];
+        for (int i = 0; i < ns; i++) {
+            refs[i] = (int) in.uvarint();
+            group[i] = (int) in.uvarint();
+            frame[i] = (int) in.uvarint();
+            offset[i] = (int) in.uvarint();
+            length[i] = (int) in.uvarint();
+        }
+        tsSection = in.position();
+        frameSections = new int[nf];
+        frameBytes = new byte[nf][];
+        if (!withBody) {
+            return;
+        }
+        int p = skipSection(tsSection);
+        for (int i = 0; i < nf; i++) {
+            frameSections[i] = p;
+            p = skipSection(p);
+        }
+    }
+
+    private int skipSection(int at) {
+        Varints.In in = new Varints.In(bytes, at, bytes.length);
+        in.byte1();
+        in.uvarint();
+        long stored = in.uvarint();
+        long end = in.position() + stored;
+        if (end > bytes.length) {
+            throw new CorruptBlockException("block section at byte " + at + " runs past the end (" + end + " > " + bytes.length + ")");
+        }
+        return (int) end;
+    }
+
+    private byte[] section(int at) {
+        Varints.In in = new Varints.In(bytes, at, bytes.length);
+        int flag = in.byte1();
+        int raw = (int) in.uvarint();
+        int stored = (int) in.uvarint();
+        int start = in.position();
+        if (flag == 0) {
+            return Arrays.copyOfRange(bytes, start, start + stored);
+        }
+        if (flag != 1) {
+            throw new CorruptBlockException("unknown section compression " + flag + " at byte " + at);
+        }
+        byte[] out = new byte[raw];
+        long n = Zstd.decompressByteArray(out, 0, raw, bytes, start, stored);
+        if (Zstd.isError(n) || n != raw) {
+            throw new CorruptBlockException("zstd section at byte " + at + " does not decompress to " + raw + " bytes");
+        }
+        return out;
+    }
+
+    public long minT() {
+        return minT;
+    }
+
+    public long maxT() {
+        return maxT;
+    }
+
+    public long walCheckpoint() {
+        return walCheckpoint;
+    }
+
+    /** Series refs in this block, in block order. */
+    public int[] refs() {
+        return refs;
+    }
+
+    public int seriesCount() {
+        return refs.length;
+    }
+
+    public int sampleCount(int i) {
+        return groupSizes[group[i]];
+    }
+
+    /** Timestamps of the i-th series of the block (shared array: do not modify). */
+    public long[] timestamps(int i) {
+        if (groupTimestamps == null) {
+            byte[] ts = section(tsSection);
+            Varints.In in = new Varints.In(ts, 0, ts.length);
+            groupTimestamps = new long[groupSizes.length][];
+            for (int g = 0; g < groupSizes.length; g++) {
+                groupTimestamps[g] = new long[groupSizes[g]];
+                TimestampCodec.decode(in, groupSizes[g], groupTimestamps[g], 0);
+            }
+        }
+        return groupTimestamps[group[i]];
+    }
+
+    /** Values of the i-th series of the block. */
+    public double[] values(int i) {
+        int f = frame[i];
+        if (frameBytes[f] == null) {
+            frameBytes[f] = section(frameSections[f]);
+        }
+        double[] out = new double[sampleCount(i)];
+        ValueCodec.decode(new Varints.In(frameBytes[f], offset[i], offset[i] + length[i]), out.length, out, 0);
+        return out;
+    }
+
+    /** Index of a series ref in this block, or -1. */
+    public int indexOf(int ref) {
+        for (int i = 0; i < refs.length; i++) {
+            if (refs[i] == ref) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sandglass.storage.segment;
+
+import com.github.luben.zstd.Zstd;
+import dev.sandglass.storage.encoding.TimestampCodec;
+import dev.sandglass.storage.encoding.ValueCodec;
+import dev.sandglass.storage.encoding.Varints;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes one sealed block: the samples of many series over one time range, as columns. Series
+ * whose timestamps are identical share one timestamp column; values are encoded per series and
+ * packed into one frame per metric name, so a query for one metric decompresses one frame. Each
+ * column section goes through zstd when that saves at least a tenth. Layout: storage/FORMAT.md.
+ */
+public final class BlockWriter {
+    static final int VERSION = 1;
+    static final int ZSTD_LEVEL = 5;
+
+    /** One series' samples in time order, each timestamp once. */
+    public record SeriesData(int ref, String metric, long[] timestamps, double[] values, int size) {
+    }
+
+    private BlockWriter() {
+    }
+
+    /** The block's bytes; {@code walCheckpoint} is the last WAL index it covers, or -1. */
+    public static byte[] encode(List<SeriesData> series, long walCheckpoint) {
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        int maxN = 0;
+        for (SeriesData s : series) {
+            minT = Math.min(minT, s.timestamps()[0]);
+            maxT = Math.max(maxT, s.timestamps()[s.size() - 1]);
+            maxN = Math.max(maxN, s.size());
+        }
+        // Timestamp groups: series with identical timestamp arrays share one column.
+        Map<Integer, List<Integer>> byHash = new HashMap<>();
+        List<SeriesData> groups = new ArrayList<>();
+        int[] groupOf = new int[series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            SeriesData s = series.get(i);
+            int h = Arrays.hashCode(Arrays.copyOf(s.timestamps(), s.size()));
+            List<Integer> candidates = byHash.computeIfAbsent(h, k -> new ArrayList<>());
+            int found = -1;
+            for (int g : candidates) {
+                SeriesData o = groups.get(g);
+                if (o.size() == s.size() && Arrays.equals(o.timestamps(), 0, o.size(), s.timestamps(), 0, s.size())) {
+                    found = g;
+                    break;
+                }
+            }
+            if (found < 0) {
+                found = groups.size();
+                groups.add(s);
+                candidates.add(found);
+            }
+            groupOf[i] = found;
+        }
+        Varints.Out ts = new Varints.Out(groups.size() * 64);
+        for (SeriesData g : groups) {
+            TimestampCodec.encode(g.timestamps(), 0, g.size(), ts);
+        }
+        // Value frames, one per metric name.
+        Map<String, Varints.Out> frames = new LinkedHashMap<>();
+        int[] frameOf = new int[series.size()];
+        int[] offset = new int[series.size()];
+        int[] length = new int[series.size()];
+        List<String> frameNames = new ArrayList<>();
+        long[] scratch = new long[Math.max(1, maxN)];
+        for (int i = 0; i < series.size(); i++) {
+            SeriesData s = series.get(i);
+            Varints.Out f = frames.get(s.metric());
+            if (f == null) {
+                f = new Varints.Out(s.size() * 2);
+                frames.put(s.metric(), f);
+                frameNames.add(s.metric());
+            }
+            frameOf[i] = frameNames.indexOf(s.metric());
+            offset[i] = f.length();
+            ValueCodec.encode(s.values(), 0, s.size(), f, scratch);
+            length[i] = f.length() - offset[i];
+        }
+        Varints.Out out = new Varints.Out(ts.length() + 64 * series.size() + 1024);
+        out.byte1(VERSION);
+        out.long8(0); // header length, patched below
+        out.long8(minT);
+        out.long8(maxT);
+        out.long8(walCheckpoint);
+        out.uvarint(groups.size());
+        for (SeriesData g : groups) {
+            out.uvarint(g.size());
+        }
+        out.uvarint(frames.size());
+        out.uvarint(series.size());
+        for (int i = 0; i < series.size(); i++) {
+            out.uvarint(series.get(i).ref());
+            out.uvarint(groupOf[i]);
+            out.uvarint(frameOf[i]);
+            out.uvarint(offset[i]);
+            out.uvarint(length[i]);
+        }
+        int headerEnd = out.length();
+        byte[] a = out.array();
+        for (int i = 0; i < 8; i++) {
+            a[1 + i] = (byte) ((long) headerEnd >>> (8 * i));
+        }
+        section(ts, out);
+        for (Varints.Out f : frames.values()) {
+            section(f, out);
+        }
+        return Arrays.copyOf(out.array(), out.length());
+    }
+
+    /** flag (0 raw, 1 zstd), raw length, stored length, bytes. */
+    private static void section(Varints.Out raw, Varints.Out out) {
+        byte[] src = Arrays.copyOf(raw.array(), raw.length());
+        byte[] z = raw.length() >= 64 ? Zstd.compress(src, ZSTD_LEVEL) : null;
+        if (z != null && z.length < src.length * 9L / 10) {
+            out.byte1(1);
+            out.uvarint(src.length);
+            out.uvarint(z.length);
+            out.bytes(z, 0, z.length);
+        } else {
+            out.byte1(0);
+            out.uvarint(src.length);
+            out.uvarint(src.length);
+            out.bytes(src, 0, src.length);
+        }
+    }
+}

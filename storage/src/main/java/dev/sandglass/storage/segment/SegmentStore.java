@@ -1,0 +1,199 @@
+package dev.sandglass.storage.segment;
+
+import dev.sandglass.storage.api.StorageException;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sealed blocks as excerpts of a Chronicle Queue with hourly cycle files; a segment is one cycle
+ * file, the unit retention drops. Keeps the directory of block headers in memory (rebuilt at open
+ * from headers only, not bodies) and reads bodies on demand.
+ */
+public final class SegmentStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
+
+    private final SingleChronicleQueue queue;
+    private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
+    private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
+    private final boolean readOnly;
+    private ExcerptAppender appender;
+    private volatile boolean closed;
+
+    public SegmentStore(Path dir, boolean readOnly) {
+        this.readOnly = readOnly;
+        this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
+                .rollCycle(RollCycles.FAST_HOURLY)
+                .blockSize(16L << 20)
+                .readOnly(readOnly)
+                .storeFileListener(new StoreFileListener() {
+                    @Override
+                    public void onAcquired(int cycle, File file) {
+                        cycleFiles.put(cycle, file);
+                    }
+
+                    @Override
+                    public void onReleased(int cycle, File file) {
+                    }
+                })
+                .build();
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    private void scan() {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    int total = (int) b.readRemaining();
+                    try {
+                        int version = b.readByte();
+                        long headerLen = b.readLong();
+                        if (version != BlockWriter.VERSION || headerLen < 9 || headerLen > total) {
+                            throw new StorageException("bad block header (version " + version + ", header " + headerLen + " of " + total + " bytes)");
+                        }
+                        byte[] header = new byte[(int) headerLen];
+                        header[0] = (byte) version;
+                        for (int i = 0; i < 8; i++) {
+                            header[1 + i] = (byte) (headerLen >>> (8 * i));
+                        }
+                        b.read(header, 9, (int) headerLen - 9);
+                        directory.add(BlockHeader.parse(dc.index(), tailer.cycle(), header, total));
+                    } catch (RuntimeException e) {
+                        // A damaged block is skipped, never fatal for the rest of the store.
+                        LOG.warn("skipping unreadable block at index {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Appends a block; returns its header (already in the directory). */
+    public synchronized BlockHeader append(byte[] block) {
+        if (readOnly) {
+            throw new StorageException("the store is open read-only: " + queue.file());
+        }
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(block);
+            index = dc.index();
+        }
+        int headerLen = (int) readLong(block, 1);
+        BlockHeader h = BlockHeader.parse(index, queue.rollCycle().toCycle(index), java.util.Arrays.copyOf(block, headerLen), block.length);
+        directory.add(h);
+        return h;
+    }
+
+    private static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (b[at + i] & 0xFFL) << (8 * i);
+        }
+        return v;
+    }
+
+    public List<BlockHeader> directory() {
+        return directory;
+    }
+
+    /** Reads blocks' bodies; one per querier (not thread-safe). */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    public final class Reader implements AutoCloseable {
+        private ExcerptTailer tailer;
+
+        public Block read(BlockHeader h) {
+            if (tailer == null) {
+                tailer = queue.createTailer();
+            }
+            if (!tailer.moveToIndex(h.index())) {
+                throw new StorageException("block " + Long.toHexString(h.index()) + " is gone from " + queue.file());
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    throw new StorageException("block " + Long.toHexString(h.index()) + " cannot be read from " + queue.file());
+                }
+                Bytes<?> b = dc.wire().bytes();
+                byte[] bytes = new byte[(int) b.readRemaining()];
+                b.read(bytes);
+                return new Block(bytes);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (tailer != null) {
+                tailer.close();
+                tailer = null;
+            }
+        }
+    }
+
+    /** Cycle files of this queue, by cycle, with their sizes; the cycle being written is last. */
+    public Map<Integer, File> cycleFiles() {
+        return cycleFiles;
+    }
+
+    public int currentCycle() {
+        return queue.lastCycle();
+    }
+
+    /** Forgets the blocks of a cycle and deletes its file (not the cycle being written). */
+    public synchronized void dropCycle(int cycle, File file) {
+        List<BlockHeader> gone = new ArrayList<>();
+        for (BlockHeader h : directory) {
+            if (h.cycle() == cycle) {
+                gone.add(h);
+            }
+        }
+        directory.removeAll(gone);
+        if (file != null && file.exists() && !file.delete()) {
+            LOG.warn("could not delete {}", file);
+        }
+        cycleFiles.remove(cycle);
+        queue.refreshDirectoryListing();
+    }
+
+    public File dir() {
+        return queue.file();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.sandglass.storage.wal;
+
+import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.encoding.Varints;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead log: one Chronicle Queue excerpt per committed batch, in five-minute cycle
+ * files that are deleted once sealed. An excerpt is the count, a base timestamp, then per sample
+ * the series ref (varint), the timestamp's difference to the base (zigzag varint) and the raw
+ * 8 value bytes. A memory-mapped write survives the death of the process once it returns.
+ */
+public final class Wal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
+
+    /** Receives replayed samples. */
+    @FunctionalInterface
+    public interface Sink {
+        void sample(int ref, long t, double v);
+    }
+
+    private final SingleChronicleQueue queue;
+    private final Varints.Out buf = new Varints.Out(1 << 16);
+    private ExcerptAppender appender;
+    private boolean closed;
+
+    public Wal(Path dir, boolean readOnly) {
+        queue = SingleChronicleQueueBuilder.single(dir.toFile())
+                .rollCycle(RollCycles.FIVE_MINUTELY)
+                .blockSize(4L << 20)
+                .readOnly(readOnly)
+                .build();
+    }
+
+    /** Writes one batch as one excerpt; returns its index. */
+    public synchronized long append(int[] refs, long[] ts, double[] vs, int n) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        buf.reset();
+        long base = n > 0 ? ts[0] : 0;
+        buf.uvarint(n);
+        buf.svarint(base);
+        for (int i = 0; i < n; i++) {
+            buf.uvarint(refs[i]);
+            buf.svarint(ts[i] - base);
+            buf.long8(Double.doubleToRawLongBits(vs[i]));
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(buf.array(), 0, buf.length());
+            return dc.index();
+        } catch (RuntimeException e) {
+            throw new StorageException("write to WAL " + queue.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public long lastIndex() {
+        return queue.lastIndex();
+    }
+
+    /** Replays every excerpt after {@code afterIndex} (-1: from the start); returns how many. */
+    public long replay(long afterIndex, Sink sink) {
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (afterIndex >= 0) {
+                if (!tailer.moveToIndex(afterIndex)) {
+                    tailer.toStart();
+                } else {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        // skip the checkpointed excerpt itself
+                    }
+                }
+            }
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    if (afterIndex >= 0 && dc.index() <= afterIndex) {
+                        continue;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    byte[] raw = new byte[(int) b.readRemaining()];
+                    b.read(raw);
+                    try {
+                        Varints.In in = new Varints.In(raw, 0, raw.length);
+                        int n = (int) in.uvarint();
+                        long base = in.svarint();
+                        for (int i = 0; i < n; i++) {
+                            int ref = (int) in.uvarint();
+                            long t = base + in.svarint();
+                            double v = Double.longBitsToDouble(in.long8());
+                            sink.sample(ref, t, v);
+                        }
+                        count++;
+                    } catch (RuntimeException e) {
+                        LOG.warn("skipping unreadable WAL excerpt {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Deletes cycle files older than the one holding {@code index}: everything in them is sealed. */
+    public void dropBefore(long index) {
+        if (index < 0) {
+            return;
+        }
+        RollCycle rc = queue.rollCycle();
+        int cycle = rc.toCycle(index);
+        String keepFrom = fileName(rc, cycle);
+        File[] files = queue.file().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        if (files == null) {
+            return;
+        }
+        boolean any = false;
+        for (File f : files) {
+            if (f.getName().compareTo(keepFrom) < 0) {
+                any |= f.delete();
+            }
+        }
+        if (any) {
+            queue.refreshDirectoryListing();
+        }
+    }
+
+    private static String fileName(RollCycle rc, int cycle) {
+        return DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli((long) cycle * rc.lengthInMillis())) + SingleChronicleQueue.SUFFIX;
+    }
+
+    public File dir() {
+        return queue.file();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.sandglass.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.api.Values;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DbTest {
+    @TempDir
+    Path dir;
+
+    private static double[] specialValues(int n, long seed) {
+        Random r = new Random(seed);
+        double[] special = {0.0, -0.0, Double.NaN, Double.longBitsToDouble(0x7ff8dead00000001L), Values.STALE_NAN,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MIN_NORMAL, 1e-310};
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i < special.length ? special[i] : Double.longBitsToDouble(r.nextLong());
+        }
+        return v;
+    }
+
+    private static Samples read(Db db, String name) {
+        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Series> s = q.select(List.of(Matcher.eq("__name__", name)));
+            assertEquals(1, s.size(), name);
+            return s.get(0).samples();
+        }
+    }
+
+    private static void assertBits(double[] want, Samples got, long t0) {
+        assertEquals(want.length, got.size());
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(t0 + i * 1000L, got.timestamp(i));
+            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got.value(i)), "value " + i);
+        }
+    }
+
+    @Test
+    void everyBitPatternSurvivesHeadSealAndReopen() {
+        double[] v = specialValues(2000, 1);
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            Appender a = db.appender();
+            long ref = a.seriesRef(Labels.of("__name__", "bits", "k", "v"));
+            for (int i = 0; i < v.length; i++) {
+                a.append(ref, 1_000_000 + i * 1000L, v[i]);
+                if (i % 100 == 99) {
+                    a.commit();
+                }
+            }
+            a.commit();
+            assertBits(v, read(db, "bits"), 1_000_000);
+            db.seal();
+            assertBits(v, read(db, "bits"), 1_000_000);
+            assertTrue(db.blockCount() >= 1);
+        }
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            assertBits(v, read(db, "bits"), 1_000_000);
+        }
+    }
+
+    @Test
+    void cleanCloseLosesNothingAndReadOnlyOpenSeesIt() {
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            Appender a = db.appender();
+            long r1 = a.seriesRef(Labels.of("__name__", "m", "sandbox_name", "a"));
+            long r2 = a.seriesRef(Labels.of("__name__", "m", "sandbox_name", "b"));
+            for (int i = 0; i < 100; i++) {
+                a.append(r1, i * 1000L, i);
+                a.append(r2, i * 1000L, -i);
+                a.commit();
+            }
+        }
+        try (Db db = Db.open(DbOptions.defaults(dir).asReadOnly()); Querier q = db.querier(10_000, 19_999)) {
+            List<Series> s = q.select(List.of(Matcher.eq("__name__", "m")));
+            assertEquals(2, s.size());
+            assertEquals("a", s.get(0).labels().get("sandbox_name"));
+            assertEquals(10, s.get(0).samples().size());
+            assertEquals(-10.0, s.get(1).samples().value(0));
+            assertEquals(List.of("a", "b"), q.labelValues("sandbox_name", List.of()));
+            assertEquals(List.of("__name__", "sandbox_name"), q.labelNames(List.of()));
+            List<Series> re = q.select(List.of(new Matcher(Matcher.Type.RE, "sandbox_name", "b|c")));
+            assertEquals(1, re.size());
+            assertThrows(StorageException.class, db::appender);
+        }
+    }
+
+    @Test
+    void sameTimestampLastWriteWinsAcrossHeadAndBlocks() {
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            Appender a = db.appender();
+            long r = a.seriesRef(Labels.of("__name__", "dup"));
+            a.append(r, 1000, 1);
+            a.append(r, 3000, 3);
+            a.commit();
+            db.seal();
+            a.append(r, 3000, 33);
+            a.append(r, 2000, 2);
+            a.commit();
+            Samples s = read(db, "dup");
+            assertEquals(3, s.size());
+            assertEquals(2.0, s.value(1));
+            assertEquals(33.0, s.value(2));
+        }
+    }
+
+    @Test
+    void bulkAppenderSortsAndSplitsIntoBlocks() {
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(Long.MAX_VALUE / 4, 0))) {
+            try (BulkAppender b = db.bulkAppender()) {
+                long r = b.seriesRef(Labels.of("__name__", "imp"));
+                for (int i = 9999; i >= 0; i--) {
+                    b.append(r, i * 1000L, i * 0.5);
+                }
+                assertEquals(10_000, b.finish());
+            }
+            Samples s = read(db, "imp");
+            assertEquals(10_000, s.size());
+            for (int i = 0; i < s.size(); i++) {
+                assertEquals(i * 1000L, s.timestamp(i));
+                assertEquals(i * 0.5, s.value(i));
+            }
+            assertEquals(2, db.blockCount()); // 0..9999 s spans two 2-hour blocks
+        }
+    }
+
+    @Test
+    void secondWriterIsRefusedWithTheReason() {
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            StorageException e = assertThrows(StorageException.class, () -> Db.open(DbOptions.defaults(dir)));
+            assertTrue(e.getMessage().contains("in use by another Sandglass process"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sandglass.storage.encoding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sandglass.storage.api.Values;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ValueCodecTest {
+    static Stream<Arguments> cases() {
+        Random r = new Random(3);
+        double[] random = new double[500];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = Double.longBitsToDouble(r.nextLong());
+        }
+        double[] ratio = new double[300];
+        for (int i = 0; i < ratio.length; i++) {
+            ratio[i] = Math.round(r.nextDouble() * 4 * 10000) / 10000.0;
+        }
+        double[] pages = new double[300];
+        double m = 100 << 20;
+        for (int i = 0; i < pages.length; i++) {
+            m += (r.nextInt(200) - 100) * 4096;
+            pages[i] = m;
+        }
+        double[] uptime = new double[300];
+        for (int i = 0; i < uptime.length; i++) {
+            uptime[i] = Math.round((1234.567 + i) * 1000) / 1000.0;
+        }
+        return Stream.of(
+                Arguments.of("constant", new double[] {5, 5, 5, 5}, Encoding.CONST),
+                Arguments.of("constant NaN payload", new double[] {Double.longBitsToDouble(0x7ff8000000000123L), Double.longBitsToDouble(0x7ff8000000000123L)}, Encoding.CONST),
+                Arguments.of("page-multiple memory", pages, Encoding.INT_DELTA),
+                Arguments.of("counter", new double[] {0, 4096, 8192, 12288, 16384, 20480, 24576}, Encoding.INT_DOD),
+                Arguments.of("ratio to 4 places", ratio, Encoding.SCALED_DELTA),
+                Arguments.of("uptime to 3 places", uptime, Encoding.SCALED_DOD),
+                Arguments.of("negative zero", new double[] {0.0, -0.0, 1.0}, Encoding.XOR),
+                Arguments.of("staleness marker", new double[] {1, 2, Values.STALE_NAN, 3}, Encoding.XOR),
+                Arguments.of("infinities", new double[] {1, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, Encoding.XOR),
+                Arguments.of("subnormal and extremes", new double[] {Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 4.9e-324}, Encoding.XOR),
+                Arguments.of("random bits", random, Encoding.XOR),
+                Arguments.of("single value", new double[] {0.1}, Encoding.CONST),
+                Arguments.of("large integers", new double[] {9007199254740991.0, -9007199254740991.0, 3}, Encoding.INT_DOD),
+                Arguments.of("beyond 2^53", new double[] {9007199254740992.0, 1e300, 3}, Encoding.XOR));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void roundTripsEveryBitAndPicksTheEncoding(String name, double[] values, Encoding want) {
+        Varints.Out out = new Varints.Out(16);
+        Encoding got = ValueCodec.encode(values, 0, values.length, out, new long[values.length]);
+        assertEquals(want, got, "encoding for " + name);
+        double[] back = new double[values.length];
+        ValueCodec.decode(new Varints.In(out.array(), 0, out.length()), values.length, back, 0);
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back[i]), name + " value " + i);
+        }
+    }
+}
