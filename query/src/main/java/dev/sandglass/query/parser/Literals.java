@@ -1,0 +1,192 @@
+package dev.sandglass.query.parser;
+
+/**
+ * Number, string and duration literals as Prometheus reads them. Each method returns the value or
+ * throws {@link IllegalArgumentException} with a message the caller places at the token.
+ */
+public final class Literals {
+    private static final long MS_PER_SECOND = 1000L;
+    /** Units in the only order Prometheus allows, largest first, with their length in ms. */
+    private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
+    private static final long[] UNIT_MS = {
+        365L * 24 * 3600 * MS_PER_SECOND, 7L * 24 * 3600 * MS_PER_SECOND, 24L * 3600 * MS_PER_SECOND,
+        3600 * MS_PER_SECOND, 60 * MS_PER_SECOND, MS_PER_SECOND, 1L};
+
+    private Literals() {
+    }
+
+    /**
+     * A number token: integers as Go's ParseInt with base 0 reads them (so {@code 0x1f} is 31 and
+     * a leading zero means octal, {@code 010} is 8), otherwise a float ({@code 1e3}, {@code .5},
+     * {@code Inf}, {@code NaN}, any case).
+     */
+    public static double number(String text) {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("inf")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("nan")) {
+            return Double.NaN;
+        }
+        try {
+            if (t.startsWith("0x")) {
+                return Long.parseLong(t.substring(2), 16);
+            }
+            if (t.length() > 1 && t.charAt(0) == '0' && t.chars().allMatch(c -> c >= '0' && c <= '7')) {
+                return Long.parseLong(t.substring(1), 8);
+            }
+        } catch (NumberFormatException e) {
+            // too large for int64: Prometheus falls back to reading a float as well
+            if (t.startsWith("0x")) {
+                return new java.math.BigInteger(t.substring(2), 16).doubleValue();
+            }
+        }
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad number or duration syntax: \"" + text + "\"");
+        }
+    }
+
+    /** A duration such as {@code 1h30m}: units largest first, each at most once; result in ms. */
+    public static long durationMs(String text) {
+        long total = 0;
+        int pos = 0;
+        int nextUnit = 0;
+        while (pos < text.length()) {
+            int digitsStart = pos;
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            if (pos == digitsStart) {
+                throw invalidDuration(text);
+            }
+            String digits = text.substring(digitsStart, pos);
+            int unit = -1;
+            for (int u = nextUnit; u < UNITS.length; u++) {
+                if (text.startsWith(UNITS[u], pos) && !(UNITS[u].equals("m") && text.startsWith("ms", pos))) {
+                    unit = u;
+                    break;
+                }
+            }
+            if (unit < 0) {
+                throw invalidDuration(text);
+            }
+            pos += UNITS[unit].length();
+            nextUnit = unit + 1;
+            long n;
+            try {
+                n = Long.parseLong(digits);
+                total = Math.addExact(total, Math.multiplyExact(n, UNIT_MS[unit]));
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
+            }
+        }
+        if (total == 0 && text.chars().anyMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("duration must be greater than 0");
+        }
+        return total;
+    }
+
+    private static IllegalArgumentException invalidDuration(String text) {
+        return new IllegalArgumentException("not a valid duration string: \"" + text + "\"");
+    }
+
+    /**
+     * The value of a quoted string token: {@code "..."} and {@code '...'} with Go's escapes
+     * ({@code \a \b \f \n \r \t \v \\ \' \" \xHH \ooo \\uHHHH \UHHHHHHHH}; a quote escape only for
+     * its own quote), {@code `...`} raw.
+     */
+    public static String unquote(String token) {
+        char quote = token.charAt(0);
+        String body = token.substring(1, token.length() - 1);
+        if (quote == '`') {
+            return body;
+        }
+        StringBuilder sb = new StringBuilder(body.length());
+        int i = 0;
+        while (i < body.length()) {
+            char c = body.charAt(i);
+            if (c != '\\') {
+                sb.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 >= body.length()) {
+                throw new IllegalArgumentException("escape sequence not terminated");
+            }
+            char e = body.charAt(i + 1);
+            i += 2;
+            switch (e) {
+                case 'a' -> sb.append('\u0007');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'v' -> sb.append('\u000b');
+                case '\\' -> sb.append('\\');
+                case '\'', '"' -> {
+                    if (e != quote) {
+                        throw new IllegalArgumentException("unknown escape sequence \\" + e);
+                    }
+                    sb.append(e);
+                }
+                case 'x' -> {
+                    sb.append((char) hex(body, i, 2));
+                    i += 2;
+                }
+                case 'u' -> {
+                    sb.appendCodePoint(codePoint(hex(body, i, 4)));
+                    i += 4;
+                }
+                case 'U' -> {
+                    sb.appendCodePoint(codePoint(hex(body, i, 8)));
+                    i += 8;
+                }
+                case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+                    if (i + 2 > body.length()) {
+                        throw new IllegalArgumentException("escape sequence not terminated");
+                    }
+                    int v = e - '0';
+                    for (int k = i; k < i + 2; k++) {
+                        char d = body.charAt(k);
+                        if (d < '0' || d > '7') {
+                            throw new IllegalArgumentException("invalid octal escape in string");
+                        }
+                        v = v * 8 + (d - '0');
+                    }
+                    if (v > 255) {
+                        throw new IllegalArgumentException("octal escape value > 255: " + v);
+                    }
+                    sb.append((char) v);
+                    i += 2;
+                }
+                default -> throw new IllegalArgumentException("unknown escape sequence \\" + e);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long hex(String s, int from, int len) {
+        if (from + len > s.length()) {
+            throw new IllegalArgumentException("escape sequence not terminated");
+        }
+        long v = 0;
+        for (int k = from; k < from + len; k++) {
+            int d = Character.digit(s.charAt(k), 16);
+            if (d < 0) {
+                throw new IllegalArgumentException("invalid hex digit in escape sequence: '" + s.charAt(k) + "'");
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+
+    private static int codePoint(long v) {
+        if (v > Character.MAX_CODE_POINT || (v >= 0xD800 && v <= 0xDFFF)) {
+            throw new IllegalArgumentException("escape sequence is invalid Unicode code point");
+        }
+        return (int) v;
+    }
+}
