@@ -48,8 +48,23 @@ public final class Literals {
         }
     }
 
-    /** A duration such as {@code 1h30m}: units largest first, each at most once; result in ms. */
+    /**
+     * A duration in a query such as {@code 1h30m}: units largest first, each at most once; result
+     * in ms. Zero is rejected, as Prometheus's parser does.
+     */
     public static long durationMs(String text) {
+        long ms = parseDuration(text);
+        if (ms == 0) {
+            throw new IllegalArgumentException("duration must be greater than 0");
+        }
+        return ms;
+    }
+
+    /** A duration as Prometheus's model.ParseDuration reads it ({@code 0} and {@code 0s} allowed); result in ms. */
+    public static long parseDuration(String text) {
+        if (text.equals("0")) {
+            return 0;
+        }
         long total = 0;
         int pos = 0;
         int nextUnit = 0;
@@ -82,8 +97,8 @@ public final class Literals {
                 throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
             }
         }
-        if (total == 0 && text.chars().anyMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("duration must be greater than 0");
+        if (text.isEmpty()) {
+            throw invalidDuration(text);
         }
         return total;
     }
