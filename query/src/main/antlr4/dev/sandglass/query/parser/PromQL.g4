@@ -71,8 +71,13 @@ vectorSelector
     | labelMatchers
     ;
 
-// Aggregation operators are not metric names (sum{...} is an aggregation error); other keywords are.
-metricName : IDENTIFIER | METRIC_IDENTIFIER | BY | WITHOUT | OFFSET | START | END ;
+// The keywords Prometheus 2.42 also takes as metric names: `sum`, `sum{job="a"}` and `foo and and`
+// are selectors; `sum(...)` and `sum by (...)` stay aggregations because nothing else fits there.
+metricName
+    : IDENTIFIER | METRIC_IDENTIFIER
+    | SUM | AVG | COUNT | MIN | MAX | GROUP | STDDEV | STDVAR | TOPK | BOTTOMK | COUNT_VALUES | QUANTILE
+    | AND | OR | UNLESS | BY | WITHOUT | OFFSET | START | END
+    ;
 
 labelMatchers : LEFT_BRACE (labelMatcher (COMMA labelMatcher)* COMMA?)? RIGHT_BRACE ;
 

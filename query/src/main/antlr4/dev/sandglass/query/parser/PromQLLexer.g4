@@ -60,6 +60,9 @@ END         : 'end';
 
 DURATION : DURATION_F;
 NUMBER   : NUMBER_F;
+// A number or duration run on into letters or digits ("1.5m", "5mm", "0deadbeef"): one token, so
+// the message names it whole instead of complaining about the letter after it.
+BAD_NUMBER : BAD_NUMBER_F;
 STRING   : STRING_F;
 UNTERMINATED_STRING : UNTERMINATED_F;
 
@@ -89,6 +92,7 @@ K_RIGHT_BRACKET : ']' -> type(RIGHT_BRACKET), popMode;
 COLON           : ':';
 K_DURATION      : DURATION_F -> type(DURATION);
 K_NUMBER        : NUMBER_F -> type(NUMBER);
+K_BAD_NUMBER    : BAD_NUMBER_F -> type(BAD_NUMBER);
 K_COMMENT       : '#' ~[\r\n]* -> skip;
 K_WS            : [ \t\r\n]+ -> skip;
 K_ERROR         : . -> type(ERROR_CHAR);
@@ -101,6 +105,7 @@ fragment NUMBER_F
     | 'inf'
     | 'nan'
     ;
+fragment BAD_NUMBER_F : ([0-9]+ | '.' [0-9]) [a-z0-9_.]* ;
 fragment STRING_F
     : '"' ('\\' ~[\r\n] | ~["\\\r\n])* '"'
     | '\'' ('\\' ~[\r\n] | ~['\\\r\n])* '\''

@@ -100,6 +100,9 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         List<Expr> args = args(agg.functionArgs());
         int wanted = op.takesParameter() ? 2 : 1;
         Pos start = Pos.of(ctx.start);
+        if (args.isEmpty()) {
+            throw start.error("no arguments for aggregate expression provided");
+        }
         if (args.size() != wanted) {
             throw start.error("wrong number of arguments for aggregate expression provided, expected "
                     + wanted + ", got " + args.size());
@@ -234,9 +237,16 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
         }
         if (Double.isNaN(seconds) || Double.isInfinite(seconds)
                 || seconds >= (double) Long.MAX_VALUE / 1000 || seconds <= (double) Long.MIN_VALUE / 1000) {
-            throw exprStart.error("timestamp out of bounds for @ modifier: " + seconds);
+            throw exprStart.error("timestamp out of bounds for @ modifier: " + formatSeconds(seconds));
         }
         return AtModifier.at(roundHalfAwayFromZero(seconds * 1000));
+    }
+
+    private static String formatSeconds(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%f", v);
     }
 
     /** Go's math.Round, which Prometheus uses to turn float seconds into ms; Java's Math.round rounds half up. */

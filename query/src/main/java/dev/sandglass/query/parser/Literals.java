@@ -36,16 +36,25 @@ public final class Literals {
                 return Long.parseLong(t.substring(1), 8);
             }
         } catch (NumberFormatException e) {
-            // too large for int64: Prometheus falls back to reading a float as well
+            // too large for int64: like Go's ParseFloat, a decimal is still read, hex is not
             if (t.startsWith("0x")) {
-                return new java.math.BigInteger(t.substring(2), 16).doubleValue();
+                throw outOfRange(text);
             }
         }
+        double v;
         try {
-            return Double.parseDouble(t);
+            v = Double.parseDouble(t);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number or duration syntax: \"" + text + "\"");
         }
+        if (Double.isInfinite(v)) {
+            throw outOfRange(text);
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException outOfRange(String text) {
+        return new IllegalArgumentException("error parsing number: \"" + text + "\": value out of range");
     }
 
     /**

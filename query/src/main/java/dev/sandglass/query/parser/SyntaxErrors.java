@@ -54,8 +54,45 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         if (lexical != null) {
             return lexical;
         }
+        SourceMap.Pos at = SourceMap.Pos.of(offending);
+        if (offending.getType() == PromQLLexer.RIGHT_PAREN && offending.getTokenIndex() > 0
+                && tokens.get(offending.getTokenIndex() - 1).getType() == PromQLLexer.COMMA) {
+            // "(x,)" only fails in argument lists: grouping lists allow the trailing comma
+            return SourceMap.Pos.of(tokens.get(offending.getTokenIndex() - 1))
+                    .error("trailing commas not allowed in function call args");
+        }
         String context = context(recognizer.getContext());
-        return SourceMap.Pos.of(offending).error("unexpected " + describe(offending) + (context.isEmpty() ? "" : " in " + context));
+        String expected = expected(recognizer);
+        return at.error("unexpected " + describe(offending) + (context.isEmpty() ? "" : " in " + context)
+                + (expected.isEmpty() ? "" : ", expected " + expected));
+    }
+
+    /** What would have fitted, in the places where Prometheus says so. */
+    private static String expected(org.antlr.v4.runtime.Parser recognizer) {
+        RuleContext ctx = recognizer.getContext();
+        if (ctx instanceof PromQL.GroupingLabelsContext || ctx instanceof PromQL.LabelNameContext) {
+            return "label";
+        }
+        if (ctx instanceof PromQL.AtValueContext || ctx instanceof PromQL.AtExprContext) {
+            return "timestamp";
+        }
+        if (ctx instanceof PromQL.OffsetExprContext) {
+            return "duration";
+        }
+        if (!(ctx instanceof PromQL.LabelMatchersContext || ctx instanceof PromQL.LabelMatcherContext)) {
+            return "";
+        }
+        var want = recognizer.getExpectedTokens();
+        if (want.contains(PromQLLexer.STRING)) {
+            return "string";
+        }
+        if (want.contains(PromQLLexer.EQL)) {
+            return "label matching operator";
+        }
+        if (want.contains(PromQLLexer.IDENTIFIER)) {
+            return "identifier or \"}\"";
+        }
+        return "\",\" or \"}\"";
     }
 
     /** The first lexical problem at or before {@code stop}: a bad character, an open string, an unbalanced bracket. */
@@ -65,6 +102,9 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             switch (t.getType()) {
                 case PromQLLexer.ERROR_CHAR -> {
                     return SourceMap.Pos.of(t).error("unexpected character " + quote(t.getText()));
+                }
+                case PromQLLexer.BAD_NUMBER -> {
+                    return SourceMap.Pos.of(t).error("bad number or duration syntax: " + quote(t.getText()));
                 }
                 case PromQLLexer.UNTERMINATED_STRING -> {
                     return SourceMap.Pos.of(t).error(t.getText().startsWith("`") ? "unterminated raw string" : "unterminated quoted string");
@@ -79,8 +119,10 @@ final class SyntaxErrors extends DefaultErrorStrategy {
                 case Token.EOF -> {
                     if (!open.isEmpty()) {
                         Token o = open.peek();
-                        return SourceMap.Pos.of(t).error("unclosed " + name(o.getType()) + " (opened at "
-                                + o.getLine() + ":" + (o.getCharPositionInLine() + 1) + ")");
+                        String opened = " (opened at " + o.getLine() + ":" + (o.getCharPositionInLine() + 1) + ")";
+                        return SourceMap.Pos.of(t).error(o.getType() == PromQLLexer.LEFT_BRACE
+                                ? "unexpected end of input inside braces" + opened
+                                : "unclosed " + name(o.getType()) + opened);
                     }
                 }
                 default -> {
@@ -151,10 +193,10 @@ final class SyntaxErrors extends DefaultErrorStrategy {
                 return "function call";
             }
             if (c instanceof PromQL.AtValueContext || c instanceof PromQL.AtExprContext) {
-                return "@ modifier, expected timestamp";
+                return "@";
             }
             if (c instanceof PromQL.OffsetExprContext) {
-                return "offset, expected duration";
+                return "offset";
             }
             if (c instanceof PromQL.MatrixExprContext || c instanceof PromQL.SubqueryExprContext) {
                 return "subquery or range";
