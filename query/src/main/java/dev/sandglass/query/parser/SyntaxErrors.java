@@ -71,7 +71,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
     private static String expected(org.antlr.v4.runtime.Parser recognizer) {
         RuleContext ctx = recognizer.getContext();
         if (ctx instanceof PromQL.GroupingLabelsContext || ctx instanceof PromQL.LabelNameContext) {
-            return "label";
+            return recognizer.getExpectedTokens().contains(PromQLLexer.LEFT_PAREN) ? "\"(\"" : "label";
         }
         if (ctx instanceof PromQL.AtValueContext || ctx instanceof PromQL.AtExprContext) {
             return "timestamp";
