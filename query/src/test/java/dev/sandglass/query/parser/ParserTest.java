@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Valid expressions and the AST they give (rendered by {@link AstPrinter}); see ParserErrorTest for invalid ones. */
 class ParserTest {
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
             # literals
             1                      | 1
