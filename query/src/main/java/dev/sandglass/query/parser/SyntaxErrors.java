@@ -61,38 +61,50 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             return SourceMap.Pos.of(tokens.get(offending.getTokenIndex() - 1))
                     .error("trailing commas not allowed in function call args");
         }
-        String context = context(recognizer.getContext());
-        String expected = expected(recognizer);
-        return at.error("unexpected " + describe(offending) + (context.isEmpty() ? "" : " in " + context)
-                + (expected.isEmpty() ? "" : ", expected " + expected));
+        return at.error("unexpected " + describe(offending) + where(recognizer, offending));
     }
 
-    /** What would have fitted, in the places where Prometheus says so. */
-    private static String expected(org.antlr.v4.runtime.Parser recognizer) {
-        RuleContext ctx = recognizer.getContext();
-        if (ctx instanceof PromQL.GroupingLabelsContext || ctx instanceof PromQL.LabelNameContext) {
-            return recognizer.getExpectedTokens().contains(PromQLLexer.LEFT_PAREN) ? "\"(\"" : "label";
+    /**
+     * Where the parser was and what would have fitted, in Prometheus's words: " in label matching,
+     * expected string", " in grouping opts, expected label", or "" inside a plain expression.
+     */
+    private String where(org.antlr.v4.runtime.Parser recognizer, Token offending) {
+        for (RuleContext c = recognizer.getContext(); c != null; c = c.parent) {
+            if (c instanceof PromQL.LabelMatchersContext || c instanceof PromQL.LabelMatcherContext) {
+                return " in label matching, expected " + expectedInLabelMatching(offending);
+            }
+            if (c instanceof PromQL.GroupingLabelsContext || c instanceof PromQL.LabelNameContext) {
+                return " in grouping opts, expected "
+                        + (recognizer.getExpectedTokens().contains(PromQLLexer.LEFT_PAREN) ? "\"(\"" : "label");
+            }
+            if (c instanceof PromQL.AggregationContext) {
+                return " in aggregation";
+            }
+            if (c instanceof PromQL.AtValueContext || c instanceof PromQL.AtExprContext) {
+                return " in @, expected timestamp";
+            }
+            if (c instanceof PromQL.OffsetExprContext) {
+                return " in offset, expected duration";
+            }
+            if (c instanceof PromQL.MatrixExprContext || c instanceof PromQL.SubqueryExprContext) {
+                return " in subquery or range";
+            }
+            if (c instanceof PromQL.ExprContext) {
+                return "";
+            }
         }
-        if (ctx instanceof PromQL.AtValueContext || ctx instanceof PromQL.AtExprContext) {
-            return "timestamp";
-        }
-        if (ctx instanceof PromQL.OffsetExprContext) {
-            return "duration";
-        }
-        if (!(ctx instanceof PromQL.LabelMatchersContext || ctx instanceof PromQL.LabelMatcherContext)) {
-            return "";
-        }
-        var want = recognizer.getExpectedTokens();
-        if (want.contains(PromQLLexer.STRING)) {
-            return "string";
-        }
-        if (want.contains(PromQLLexer.EQL)) {
-            return "label matching operator";
-        }
-        if (want.contains(PromQLLexer.IDENTIFIER)) {
-            return "identifier or \"}\"";
-        }
-        return "\",\" or \"}\"";
+        return "";
+    }
+
+    /** Inside braces the token before the bad one says what was due. */
+    private String expectedInLabelMatching(Token offending) {
+        int before = offending.getTokenIndex() > 0 ? tokens.get(offending.getTokenIndex() - 1).getType() : -1;
+        return switch (before) {
+            case PromQLLexer.IDENTIFIER -> "label matching operator";
+            case PromQLLexer.EQL, PromQLLexer.NEQ, PromQLLexer.EQL_REGEX, PromQLLexer.NEQ_REGEX -> "string";
+            case PromQLLexer.STRING -> "\",\" or \"}\"";
+            default -> "identifier or \"}\"";
+        };
     }
 
     /** The first lexical problem at or before {@code stop}: a bad character, an open string, an unbalanced bracket. */
@@ -175,37 +187,6 @@ final class SyntaxErrors extends DefaultErrorStrategy {
 
     private static boolean isWord(String s) {
         return !s.isEmpty() && Character.isLetter(s.charAt(0));
-    }
-
-    /** Where the parser was, in Prometheus's words ("label matching", "grouping opts", ...). */
-    private static String context(RuleContext ctx) {
-        for (RuleContext c = ctx; c != null; c = c.parent) {
-            if (c instanceof PromQL.LabelMatchersContext || c instanceof PromQL.LabelMatcherContext) {
-                return "label matching";
-            }
-            if (c instanceof PromQL.GroupingLabelsContext || c instanceof PromQL.LabelNameContext) {
-                return "grouping opts";
-            }
-            if (c instanceof PromQL.AggregationContext) {
-                return "aggregation";
-            }
-            if (c instanceof PromQL.FunctionArgsContext && c.parent instanceof PromQL.FunctionCallContext) {
-                return "function call";
-            }
-            if (c instanceof PromQL.AtValueContext || c instanceof PromQL.AtExprContext) {
-                return "@";
-            }
-            if (c instanceof PromQL.OffsetExprContext) {
-                return "offset";
-            }
-            if (c instanceof PromQL.MatrixExprContext || c instanceof PromQL.SubqueryExprContext) {
-                return "subquery or range";
-            }
-            if (c instanceof PromQL.ExprContext) {
-                return "";
-            }
-        }
-        return "";
     }
 
     static String quote(String s) {

@@ -36,6 +36,7 @@ class ParserErrorTest {
             ^foo{a=b}^                | 1:7  | unexpected identifier "b" in label matching, expected string
             ^foo{a}^                  | 1:6  | unexpected right brace "}" in label matching, expected label matching operator
             ^foo{,}^                  | 1:5  | unexpected comma "," in label matching, expected identifier or "}"
+            ^foo{a="b",,}^            | 1:11 | unexpected comma "," in label matching, expected identifier or "}"
             ^foo{a="b" c="d"}^        | 1:11 | unexpected identifier "c" in label matching, expected "," or "}"
             ^foo{a:b="c"}^            | 1:6  | unexpected character ":"
             sum(foo) by               | 1:12 | unexpected end of input in grouping opts, expected "("
