@@ -6,20 +6,23 @@ import static dev.sandglass.query.ast.ValueType.STRING;
 import static dev.sandglass.query.ast.ValueType.VECTOR;
 
 import dev.sandglass.query.ast.ValueType;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The type signatures of every PromQL function of Prometheus 2.42, used by the type checker. */
+/**
+ * The type signatures of every PromQL function of Prometheus 2.42 (its promql/parser/functions.go,
+ * native-histogram functions included), used by the type checker. The evaluator keeps the
+ * implementations in registries of its own; a test checks that the two agree.
+ */
 public final class Functions {
     private static final Map<String, FunctionSignature> TABLE = new TreeMap<>();
 
     static {
         // Instant-vector math: one vector in, one vector out.
         for (String name : List.of("abs", "ceil", "exp", "floor", "ln", "log10", "log2", "sgn", "sqrt",
-                "sort", "sort_desc", "timestamp", "absent",
+                "sort", "sort_desc", "timestamp", "absent", "histogram_count", "histogram_sum",
                 "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh",
                 "deg", "rad")) {
             add(name, List.of(VECTOR), 0, VECTOR);
@@ -38,6 +41,7 @@ public final class Functions {
         add("clamp", List.of(VECTOR, SCALAR, SCALAR), 0, VECTOR);
         add("clamp_max", List.of(VECTOR, SCALAR), 0, VECTOR);
         add("clamp_min", List.of(VECTOR, SCALAR), 0, VECTOR);
+        add("histogram_fraction", List.of(SCALAR, SCALAR, VECTOR), 0, VECTOR);
         add("histogram_quantile", List.of(SCALAR, VECTOR), 0, VECTOR);
         add("holt_winters", List.of(MATRIX, SCALAR, SCALAR), 0, VECTOR);
         add("label_join", List.of(VECTOR, STRING, STRING, STRING), -1, VECTOR);
@@ -65,8 +69,8 @@ public final class Functions {
         return TABLE.get(name);
     }
 
-    /** Every signature, sorted by name. */
-    public static Collection<FunctionSignature> all() {
-        return Collections.unmodifiableCollection(TABLE.values());
+    /** Every signature by name, sorted. */
+    public static Map<String, FunctionSignature> all() {
+        return Collections.unmodifiableMap(TABLE);
     }
 }

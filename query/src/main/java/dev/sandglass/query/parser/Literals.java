@@ -5,13 +5,6 @@ package dev.sandglass.query.parser;
  * throws {@link IllegalArgumentException} with a message the caller places at the token.
  */
 public final class Literals {
-    private static final long MS_PER_SECOND = 1000L;
-    /** Units in the only order Prometheus allows, largest first, with their length in ms. */
-    private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
-    private static final long[] UNIT_MS = {
-        365L * 24 * 3600 * MS_PER_SECOND, 7L * 24 * 3600 * MS_PER_SECOND, 24L * 3600 * MS_PER_SECOND,
-        3600 * MS_PER_SECOND, 60 * MS_PER_SECOND, MS_PER_SECOND, 1L};
-
     private Literals() {
     }
 
@@ -58,62 +51,15 @@ public final class Literals {
     }
 
     /**
-     * A duration in a query such as {@code 1h30m}: units largest first, each at most once; result
-     * in ms. Zero is rejected, as Prometheus's parser does.
+     * A duration in a query such as {@code 1h30m}, in ms. Zero is rejected, as Prometheus's parser
+     * does ({@link Durations#parseMillis} alone accepts it).
      */
     public static long durationMs(String text) {
-        long ms = parseDuration(text);
+        long ms = Durations.parseMillis(text);
         if (ms == 0) {
             throw new IllegalArgumentException("duration must be greater than 0");
         }
         return ms;
-    }
-
-    /** A duration as Prometheus's model.ParseDuration reads it ({@code 0} and {@code 0s} allowed); result in ms. */
-    public static long parseDuration(String text) {
-        if (text.equals("0")) {
-            return 0;
-        }
-        long total = 0;
-        int pos = 0;
-        int nextUnit = 0;
-        while (pos < text.length()) {
-            int digitsStart = pos;
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-                pos++;
-            }
-            if (pos == digitsStart) {
-                throw invalidDuration(text);
-            }
-            String digits = text.substring(digitsStart, pos);
-            int unit = -1;
-            for (int u = nextUnit; u < UNITS.length; u++) {
-                if (text.startsWith(UNITS[u], pos) && !(UNITS[u].equals("m") && text.startsWith("ms", pos))) {
-                    unit = u;
-                    break;
-                }
-            }
-            if (unit < 0) {
-                throw invalidDuration(text);
-            }
-            pos += UNITS[unit].length();
-            nextUnit = unit + 1;
-            long n;
-            try {
-                n = Long.parseLong(digits);
-                total = Math.addExact(total, Math.multiplyExact(n, UNIT_MS[unit]));
-            } catch (ArithmeticException | NumberFormatException e) {
-                throw new IllegalArgumentException("duration out of range: \"" + text + "\"");
-            }
-        }
-        if (text.isEmpty()) {
-            throw invalidDuration(text);
-        }
-        return total;
-    }
-
-    private static IllegalArgumentException invalidDuration(String text) {
-        return new IllegalArgumentException("not a valid duration string: \"" + text + "\"");
     }
 
     /**

@@ -134,7 +134,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
                         String opened = " (opened at " + o.getLine() + ":" + (o.getCharPositionInLine() + 1) + ")";
                         return SourceMap.Pos.of(t).error(o.getType() == PromQLLexer.LEFT_BRACE
                                 ? "unexpected end of input inside braces" + opened
-                                : "unclosed " + name(o.getType()) + opened);
+                                : "unexpected end of input: unclosed " + name(o.getType()) + opened);
                     }
                 }
                 default -> {

@@ -17,9 +17,9 @@ class ParserErrorTest {
             # lexical and syntax errors
             ^^                        | 1:1  | no expression found in input
             ^# only a comment^        | 1:1  | no expression found in input
-            sum(foo                   | 1:8  | unclosed left parenthesis
+            sum(foo                   | 1:8  | unexpected end of input: unclosed left parenthesis (opened at 1:4)
             ^foo{a="b"^               | 1:10 | unexpected end of input inside braces
-            foo[5m                    | 1:7  | unclosed left bracket
+            foo[5m                    | 1:7  | unexpected end of input: unclosed left bracket (opened at 1:4)
             (1))                      | 1:4  | unexpected right parenthesis ")"
             ^foo{a="b"}}^             | 1:11 | unexpected right brace "}"
             foo]                      | 1:4  | unexpected right bracket "]"

@@ -1,6 +1,6 @@
 package dev.sandglass.query.promqltest;
 
-import dev.sandglass.query.parser.Literals;
+import dev.sandglass.query.parser.Durations;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Values;
 import java.io.IOException;
@@ -108,11 +108,11 @@ public final class TestScript {
                     i++;
                 }
                 if (load.matches()) {
-                    out.add(load(Literals.parseDuration(load.group(1)), block, blockStart, name, lineNumber));
+                    out.add(load(Durations.parseMillis(load.group(1)), block, blockStart, name, lineNumber));
                 } else if (eval.matches()) {
                     Kind kind = eval.group(1) == null ? Kind.INSTANT
                             : eval.group(1).equals("fail") ? Kind.FAIL : Kind.ORDERED;
-                    long t = eval.group(2) == null ? 0 : Literals.parseDuration(eval.group(2));
+                    long t = eval.group(2) == null ? 0 : Durations.parseMillis(eval.group(2));
                     List<Expected> expected = new ArrayList<>();
                     for (int k = 0; k < block.size(); k++) {
                         expected.add(expected(block.get(k), name, blockStart + k + 1));

@@ -1,0 +1,318 @@
+package dev.sandglass.ingest.bulk;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Samples;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Parses one byte range of a text file (starting at a line start) into per-series sample arrays.
+ * One per thread. The series part of a line is compared byte for byte with the previous line's,
+ * so runs of the same series (the usual layout) cost no lookup and no String.
+ */
+final class ChunkParser {
+    static final int MAX_REJECTIONS_KEPT = 20;
+    private static final int BUF = 8 << 20;
+
+    /** A series as this chunk saw it: its labels and its samples. */
+    record LocalSeries(Labels labels, Samples samples) {
+    }
+
+    private final FileChannel channel;
+    private final long start;
+    private final long end;
+    private final boolean secondsTimestamps;
+    private final long cutoffMs;
+    final AtomicLong bytesDone = new AtomicLong();
+    final AtomicLong samplesDone = new AtomicLong();
+
+    final List<LocalSeries> series = new ArrayList<>();
+    private final Map<String, Integer> idsByText = new HashMap<>();
+    final List<Rejection> rejections = new ArrayList<>();
+    long rejected;
+    long tooOld;
+    long lines;
+    /** Line number (in this chunk) of a `# EOF`, or 0. */
+    long eofLine;
+    long samples;
+
+    private byte[] prev = new byte[256];
+    private int prevLen = -1;
+    private int prevId;
+
+    ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps, long cutoffMs) {
+        this.channel = channel;
+        this.start = start;
+        this.end = end;
+        this.secondsTimestamps = secondsTimestamps;
+        this.cutoffMs = cutoffMs;
+    }
+
+    void run() throws IOException {
+        byte[] buf = new byte[BUF];
+        int have = 0;
+        long pos = start;
+        while (true) {
+            int want = (int) Math.min(buf.length - have, end - pos);
+            int n = 0;
+            if (want > 0) {
+                n = channel.read(ByteBuffer.wrap(buf, have, want), pos);
+                if (n < 0) {
+                    n = 0;
+                }
+                pos += n;
+            }
+            int limit = have + n;
+            boolean last = pos >= end || n == 0 && want > 0;
+            int p = 0;
+            while (true) {
+                int nl = indexOf(buf, p, limit, (byte) '\n');
+                if (nl < 0) {
+                    if (last && p < limit) {
+                        line(buf, p, limit);
+                        p = limit;
+                    }
+                    break;
+                }
+                line(buf, p, nl);
+                p = nl + 1;
+            }
+            bytesDone.set(pos - start - (limit - p));
+            if (last) {
+                bytesDone.set(end - start);
+                samplesDone.set(samples);
+                return;
+            }
+            have = limit - p;
+            if (have == buf.length) {
+                // One line longer than the buffer: grow rather than cut it.
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            } else {
+                System.arraycopy(buf, p, buf, 0, have);
+            }
+        }
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void reject(String reason) {
+        rejected++;
+        if (rejections.size() < MAX_REJECTIONS_KEPT) {
+            rejections.add(new Rejection(lines, reason));
+        }
+    }
+
+    private void line(byte[] b, int s, int e) {
+        lines++;
+        if (e > s && b[e - 1] == '\r') {
+            e--;
+        }
+        if (s == e) {
+            return;
+        }
+        if (eofLine != 0) {
+            reject("text after \"# EOF\"");
+            return;
+        }
+        if (b[s] == '#') {
+            if (e - s == 5 && b[s + 1] == ' ' && b[s + 2] == 'E' && b[s + 3] == 'O' && b[s + 4] == 'F') {
+                eofLine = lines;
+            }
+            return;
+        }
+        int seriesEnd = seriesEnd(b, s, e);
+        if (seriesEnd < 0) {
+            reject("unterminated label set: expected '}'");
+            return;
+        }
+        int id;
+        int len = seriesEnd - s;
+        if (len == prevLen && Arrays.equals(b, s, seriesEnd, prev, 0, len)) {
+            id = prevId;
+        } else {
+            String key = new String(b, s, len, StandardCharsets.ISO_8859_1);
+            Integer known = idsByText.get(key);
+            if (known == null) {
+                Labels labels;
+                try {
+                    labels = SeriesText.parse(b, s, seriesEnd);
+                } catch (IllegalArgumentException ex) {
+                    reject(ex.getMessage());
+                    return;
+                }
+                known = series.size();
+                series.add(new LocalSeries(labels, new Samples(1024)));
+                idsByText.put(key, known);
+            }
+            id = known;
+            if (prev.length < len) {
+                prev = new byte[Math.max(len, prev.length * 2)];
+            }
+            System.arraycopy(b, s, prev, 0, len);
+            prevLen = len;
+            prevId = id;
+        }
+        int p = skipSpaces(b, seriesEnd, e);
+        if (p == seriesEnd && p < e) {
+            reject("expected a space after the series");
+            return;
+        }
+        int valueEnd = token(b, p, e);
+        if (valueEnd == p) {
+            reject("missing value");
+            return;
+        }
+        double v;
+        try {
+            v = FloatParser.parse(b, p, valueEnd);
+        } catch (NumberFormatException ex) {
+            reject("invalid value \"" + new String(b, p, valueEnd - p, StandardCharsets.UTF_8) + "\"");
+            return;
+        }
+        p = skipSpaces(b, valueEnd, e);
+        int tsEnd = token(b, p, e);
+        if (tsEnd == p) {
+            reject("missing timestamp: history can only be imported with timestamps");
+            return;
+        }
+        long t;
+        try {
+            t = secondsTimestamps ? secondsToMs(b, p, tsEnd) : millis(b, p, tsEnd);
+        } catch (NumberFormatException ex) {
+            reject("invalid timestamp \"" + new String(b, p, tsEnd - p, StandardCharsets.UTF_8) + "\"" + (secondsTimestamps
+                    ? " (OpenMetrics timestamps are seconds)" : " (Prometheus text timestamps are integer milliseconds)"));
+            return;
+        }
+        p = skipSpaces(b, tsEnd, e);
+        if (p < e && b[p] != '#') {
+            reject("unexpected text after the timestamp");
+            return;
+        }
+        if (t < cutoffMs) {
+            tooOld++;
+            return;
+        }
+        series.get(id).samples().add(t, v);
+        if ((++samples & 0xffff) == 0) {
+            samplesDone.set(samples);
+        }
+    }
+
+    /** End of the series part: after the closing brace, or at the first blank without braces; -1 when unterminated. */
+    private static int seriesEnd(byte[] b, int s, int e) {
+        int i = s;
+        while (i < e && b[i] != '{' && b[i] != ' ' && b[i] != '\t') {
+            i++;
+        }
+        if (i == e || b[i] != '{') {
+            return i;
+        }
+        boolean inQuote = false;
+        for (i++; i < e; i++) {
+            byte c = b[i];
+            if (inQuote) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inQuote = false;
+                }
+            } else if (c == '"') {
+                inQuote = true;
+            } else if (c == '}') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static int skipSpaces(byte[] b, int p, int e) {
+        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
+        }
+        return p;
+    }
+
+    private static int token(byte[] b, int p, int e) {
+        while (p < e && b[p] != ' ' && b[p] != '\t') {
+            p++;
+        }
+        return p;
+    }
+
+    /** Integer milliseconds. */
+    static long millis(byte[] b, int s, int e) {
+        int i = s;
+        boolean neg = false;
+        if (b[i] == '-') {
+            neg = true;
+            i++;
+        }
+        if (i == e || e - i > 18) {
+            throw new NumberFormatException();
+        }
+        long v = 0;
+        for (; i < e; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new NumberFormatException();
+            }
+            v = v * 10 + d;
+        }
+        return neg ? -v : v;
+    }
+
+    /** Seconds with an optional fraction, to milliseconds exactly on the digits (no float rounding). */
+    static long secondsToMs(byte[] b, int s, int e) {
+        int i = s;
+        boolean neg = false;
+        if (b[i] == '-') {
+            neg = true;
+            i++;
+        }
+        long secs = 0;
+        int intDigits = 0;
+        while (i < e && b[i] >= '0' && b[i] <= '9') {
+            secs = secs * 10 + (b[i] - '0');
+            i++;
+            intDigits++;
+        }
+        long ms = 0;
+        int frac = 0;
+        if (i < e && b[i] == '.') {
+            i++;
+            while (i < e && b[i] >= '0' && b[i] <= '9' && frac < 3) {
+                ms = ms * 10 + (b[i] - '0');
+                i++;
+                frac++;
+            }
+        }
+        if (i != e || intDigits == 0 || intDigits > 15) {
+            // More than ms precision, an exponent, or something odd: exact decimal arithmetic.
+            BigDecimal d = new BigDecimal(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
+            return d.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        }
+        while (frac < 3) {
+            ms *= 10;
+            frac++;
+        }
+        long v = secs * 1000 + ms;
+        return neg ? -v : v;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.sandglass.ingest.bulk;
+
+import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Imports OpenMetrics or Prometheus text with timestamps straight into sealed segments. The file
+ * is split at line boundaries among parser threads; their per-series arrays are then handed to
+ * the store's {@link BulkAppender}, which sorts (so out-of-order input is fine) and seals.
+ * Every line is accounted for: imported, a comment, or rejected with its number and why.
+ */
+public final class TextImporter {
+    private final Storage storage;
+    private final ImportOptions options;
+
+    public TextImporter(Storage storage, ImportOptions options) {
+        this.storage = storage;
+        this.options = options;
+    }
+
+    /** @throws UncheckedIOException naming the file when it cannot be read */
+    public ImportSummary importFile(Path file, ProgressListener progress) {
+        long t0 = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ImportOptions.Format format = options.format();
+            String description;
+            boolean endsWithEof = endsWithEof(ch, size);
+            if (format == ImportOptions.Format.AUTO) {
+                format = endsWithEof ? ImportOptions.Format.OPENMETRICS : ImportOptions.Format.PROMETHEUS;
+                description = endsWithEof ? "openmetrics (the file ends with # EOF; timestamps in seconds)"
+                        : "prometheus text (no # EOF at the end; timestamps in milliseconds)";
+            } else {
+                description = format == ImportOptions.Format.OPENMETRICS ? "openmetrics (as asked; timestamps in seconds)"
+                        : "prometheus text (as asked; timestamps in milliseconds)";
+            }
+            List<ChunkParser> parsers = split(ch, size, format == ImportOptions.Format.OPENMETRICS);
+            runAll(parsers, size, progress);
+            ImportSummary s = store(parsers, description, t0);
+            progress.progress(size, size, s.samples());
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean endsWithEof(FileChannel ch, long size) throws IOException {
+        int n = (int) Math.min(size, 64);
+        ByteBuffer tail = ByteBuffer.allocate(n);
+        ch.read(tail, size - n);
+        return new String(tail.array(), 0, tail.position(), StandardCharsets.ISO_8859_1).strip().endsWith("# EOF");
+    }
+
+    private List<ChunkParser> split(FileChannel ch, long size, boolean seconds) throws IOException {
+        int n = size < (4 << 20) ? 1 : Math.max(1, options.threads());
+        List<ChunkParser> out = new ArrayList<>();
+        long start = 0;
+        for (int k = 1; k <= n && start < size; k++) {
+            long end = k == n ? size : nextLineStart(ch, size * k / n, size);
+            if (end > start) {
+                out.add(new ChunkParser(ch, start, end, seconds, options.retentionCutoffMs()));
+            }
+            start = end;
+        }
+        if (out.isEmpty()) {
+            out.add(new ChunkParser(ch, 0, 0, seconds, options.retentionCutoffMs()));
+        }
+        return out;
+    }
+
+    private static long nextLineStart(FileChannel ch, long from, long size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+        long pos = from;
+        while (pos < size) {
+            buf.clear();
+            int n = ch.read(buf, pos);
+            if (n <= 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) == '\n') {
+                    return pos + i + 1;
+                }
+            }
+            pos += n;
+        }
+        return size;
+    }
+
+    private static void runAll(List<ChunkParser> parsers, long size, ProgressListener progress) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(parsers.size(), r -> {
+            Thread t = new Thread(r, "import-parser");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ChunkParser p : parsers) {
+                futures.add(pool.submit(() -> {
+                    p.run();
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                while (true) {
+                    try {
+                        f.get(100, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        long done = 0;
+                        long samples = 0;
+                        for (ChunkParser p : parsers) {
+                            done += p.bytesDone.get();
+                            samples += p.samplesDone.get();
+                        }
+                        progress.progress(Math.min(done, size - 1), size, samples);
+                    }
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("import failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("import interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private ImportSummary store(List<ChunkParser> parsers, String description, long t0) {
+        long lineOffset = 0;
+        List<Rejection> rejections = new ArrayList<>();
+        long rejected = 0;
+        long tooOld = 0;
+        boolean afterEof = false;
+        Map<Labels, Long> refs = new HashMap<>();
+        long samples = 0;
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        try (BulkAppender bulk = storage.bulkAppender()) {
+            for (ChunkParser p : parsers) {
+                if (afterEof) {
+                    // An earlier chunk ended the file with # EOF: everything here comes after it.
+                    long lost = p.samples;
+                    rejected += lost;
+                    if (lost > 0 && rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
+                        rejections.add(new Rejection(lineOffset + 1, lost + " samples after \"# EOF\""));
+                    }
+                    lineOffset += p.lines;
+                    continue;
+                }
+                for (Rejection r : p.rejections) {
+                    if (rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
+                        rejections.add(new Rejection(r.line() + lineOffset, r.reason()));
+                    }
+                }
+                rejected += p.rejected;
+                tooOld += p.tooOld;
+                for (ChunkParser.LocalSeries ls : p.series) {
+                    Samples s = ls.samples();
+                    if (s.size() == 0) {
+                        continue;
+                    }
+                    long ref = refs.computeIfAbsent(ls.labels(), bulk::seriesRef);
+                    long[] ts = s.timestamps();
+                    double[] vs = s.values();
+                    for (int i = 0; i < s.size(); i++) {
+                        bulk.append(ref, ts[i], vs[i]);
+                        minT = Math.min(minT, ts[i]);
+                        maxT = Math.max(maxT, ts[i]);
+                    }
+                    samples += s.size();
+                }
+                lineOffset += p.lines;
+                afterEof = p.eofLine != 0;
+            }
+            bulk.finish();
+        }
+        return new ImportSummary(description, refs.size(), samples, samples == 0 ? 0 : minT, samples == 0 ? 0 : maxT,
+                rejected, List.copyOf(rejections), tooOld, options.retentionCutoffMs(), System.nanoTime() - t0);
+    }
+}

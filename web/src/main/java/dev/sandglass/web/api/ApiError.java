@@ -1,0 +1,36 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.engine.PromQLException;
+import dev.sandglass.storage.api.StorageException;
+
+/** The one place that maps failures to Prometheus's errorType and HTTP status. */
+public record ApiError(int status, String type, String message) {
+    public static ApiError of(Throwable e) {
+        if (e instanceof BadParameterException) {
+            return new ApiError(400, "bad_data", e.getMessage());
+        }
+        if (e instanceof PromQLException.ParseException) {
+            return new ApiError(400, "bad_data", e.getMessage());
+        }
+        if (e instanceof PromQLException.TimeoutException) {
+            return new ApiError(503, "timeout", e.getMessage());
+        }
+        if (e instanceof PromQLException.CanceledException) {
+            return new ApiError(503, "canceled", e.getMessage());
+        }
+        if (e instanceof PromQLException) {
+            return new ApiError(422, "execution", e.getMessage());
+        }
+        if (e instanceof StorageException) {
+            return new ApiError(500, "internal", "storage: " + e.getMessage());
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new ApiError(500, "internal", m);
+    }
+
+    public String json() {
+        StringBuilder sb = new StringBuilder();
+        new JsonWriter(sb).beginObject().field("status", "error").field("errorType", type).field("error", message).endObject();
+        return sb.toString();
+    }
+}

@@ -1,0 +1,287 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.ast.Expr;
+import dev.sandglass.query.ast.VectorSelector;
+import dev.sandglass.query.engine.PromQLException;
+import dev.sandglass.query.engine.QueryResult;
+import dev.sandglass.query.parser.Parser;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Queryable;
+import dev.sandglass.storage.api.Series;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The API's endpoints, each mapping request parameters to one result written as JSON. Thin on
+ * purpose: evaluation is the engine's, selection the storage's.
+ */
+public final class ApiHandlers {
+    /** One endpoint: reads the request, writes the "data" value. */
+    @FunctionalInterface
+    interface Endpoint {
+        void handle(Request r, JsonWriter data);
+    }
+
+    /** Limits and identity of the server. */
+    public record Options(long queryTimeoutMs, int maxConcurrency, String version, String revision, String buildDate) {
+    }
+
+    private static final long MAX_POINTS = 11_000;
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private final Supplier<Queryable> storage;
+    private final QueryService engine;
+    private final Options options;
+    private final List<MetricsSource> metricsSources;
+    private final Semaphore slots;
+    private final Map<String, LongAdder[]> requestStats = new ConcurrentHashMap<>();
+
+    /** {@code storage} returns null until the store is open (then /-/ready says 503). */
+    public ApiHandlers(Supplier<Queryable> storage, QueryService engine, Options options, List<MetricsSource> metricsSources) {
+        this.storage = storage;
+        this.engine = engine;
+        this.options = options;
+        this.metricsSources = List.copyOf(metricsSources);
+        this.slots = new Semaphore(options.maxConcurrency(), true);
+    }
+
+    int maxConcurrency() {
+        return options.maxConcurrency();
+    }
+
+    boolean ready() {
+        return storage.get() != null;
+    }
+
+    private Queryable store() {
+        Queryable q = storage.get();
+        if (q == null) {
+            throw new PromQLException.CanceledException("the store is not open yet");
+        }
+        return q;
+    }
+
+    void query(Request r, JsonWriter w) {
+        String q = orEmpty(r.param("query"));
+        long time = r.param("time") == null ? System.currentTimeMillis() : ApiParams.parseTime("time", r.param("time"));
+        long timeout = timeout(r);
+        QueryResult res = limited(() -> engine.instant(store(), q, time, timeout, r::canceled));
+        ResultJson.write(res, w);
+    }
+
+    void queryRange(Request r, JsonWriter w) {
+        String q = orEmpty(r.param("query"));
+        long start = ApiParams.parseTime("start", orEmpty(r.param("start")));
+        long end = ApiParams.parseTime("end", orEmpty(r.param("end")));
+        if (end < start) {
+            throw new BadParameterException("end", "end timestamp must not be before start time");
+        }
+        long step = ApiParams.parseDuration("step", orEmpty(r.param("step")));
+        if (step <= 0) {
+            throw new BadParameterException("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if ((end - start) / step > MAX_POINTS) {
+            throw new BadParameterException(null, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        }
+        long timeout = timeout(r);
+        QueryResult res = limited(() -> engine.range(store(), q, start, end, step, timeout, r::canceled));
+        ResultJson.write(res, w);
+    }
+
+    void series(Request r, JsonWriter w) {
+        List<List<Matcher>> sets = matchers(r, true);
+        long[] range = range(r);
+        TreeSet<Labels> found = new TreeSet<>();
+        try (Querier q = store().querier(range[0], range[1])) {
+            for (List<Matcher> ms : sets) {
+                for (Series s : q.select(ms)) {
+                    found.add(s.labels());
+                }
+            }
+        }
+        w.beginArray();
+        for (Labels l : found) {
+            ResultJson.labels(l, w);
+        }
+        w.endArray();
+    }
+
+    void labels(Request r, JsonWriter w) {
+        List<List<Matcher>> sets = matchers(r, false);
+        long[] range = range(r);
+        TreeSet<String> names = new TreeSet<>();
+        try (Querier q = store().querier(range[0], range[1])) {
+            if (sets.isEmpty()) {
+                names.addAll(q.labelNames(List.of()));
+            }
+            for (List<Matcher> ms : sets) {
+                names.addAll(q.labelNames(ms));
+            }
+        }
+        ResultJson.strings(new ArrayList<>(names), w);
+    }
+
+    void labelValues(Request r, JsonWriter w) {
+        String name = r.pathParam("name");
+        if (!LABEL_NAME.matcher(name).matches()) {
+            throw new BadParameterException("label_name", "invalid label name: \"" + name + "\"");
+        }
+        List<List<Matcher>> sets = matchers(r, false);
+        long[] range = range(r);
+        TreeSet<String> values = new TreeSet<>();
+        try (Querier q = store().querier(range[0], range[1])) {
+            if (sets.isEmpty()) {
+                values.addAll(q.labelValues(name, List.of()));
+            }
+            for (List<Matcher> ms : sets) {
+                values.addAll(q.labelValues(name, ms));
+            }
+        }
+        ResultJson.strings(new ArrayList<>(values), w);
+    }
+
+    void metadata(Request r, JsonWriter w) {
+        String metric = r.param("metric");
+        int limit = -1;
+        if (r.param("limit") != null) {
+            try {
+                limit = Integer.parseInt(r.param("limit").trim());
+            } catch (NumberFormatException e) {
+                throw new BadParameterException("limit", "cannot parse \"" + r.param("limit") + "\" to a valid integer");
+            }
+        }
+        List<String> names;
+        try (Querier q = store().querier(ApiParams.MIN_TIME_MS, ApiParams.MAX_TIME_MS)) {
+            names = q.labelValues(Labels.METRIC_NAME, List.of());
+        }
+        TreeMap<String, MetricMetadata.Meta> out = new TreeMap<>();
+        for (String n : names) {
+            if (metric != null && !metric.isEmpty() && !metric.equals(n)) {
+                continue;
+            }
+            if (limit >= 0 && out.size() >= limit) {
+                break;
+            }
+            out.put(n, MetricMetadata.of(n));
+        }
+        w.beginObject();
+        for (var e : out.entrySet()) {
+            w.name(e.getKey()).beginArray().beginObject()
+                    .field("type", e.getValue().type()).field("help", e.getValue().help()).field("unit", e.getValue().unit())
+                    .endObject().endArray();
+        }
+        w.endObject();
+    }
+
+    void buildInfo(Request r, JsonWriter w) {
+        w.beginObject()
+                .field("version", options.version())
+                .field("revision", options.revision())
+                .field("branch", "main")
+                .field("buildUser", "sandglass")
+                .field("buildDate", options.buildDate())
+                .field("goVersion", "java" + System.getProperty("java.version"))
+                .endObject();
+    }
+
+    String metricsText() {
+        StringBuilder sb = new StringBuilder(4096);
+        for (MetricsSource s : metricsSources) {
+            s.writePrometheusText(sb);
+        }
+        sb.append("# HELP sandglass_http_requests_total HTTP API requests by handler and status code.\n");
+        sb.append("# TYPE sandglass_http_requests_total counter\n");
+        TreeMap<String, LongAdder[]> sorted = new TreeMap<>(requestStats);
+        for (var e : sorted.entrySet()) {
+            String[] key = e.getKey().split(" ");
+            sb.append("sandglass_http_requests_total{handler=\"").append(key[0]).append("\",code=\"").append(key[1]).append("\"} ")
+                    .append(e.getValue()[0].sum()).append('\n');
+        }
+        sb.append("# HELP sandglass_http_request_duration_seconds Time spent answering API requests.\n");
+        sb.append("# TYPE sandglass_http_request_duration_seconds summary\n");
+        for (var e : sorted.entrySet()) {
+            String[] key = e.getKey().split(" ");
+            String lbl = "{handler=\"" + key[0] + "\",code=\"" + key[1] + "\"}";
+            sb.append("sandglass_http_request_duration_seconds_sum").append(lbl).append(' ')
+                    .append(PromFormat.value(e.getValue()[1].sum() / 1e9)).append('\n');
+            sb.append("sandglass_http_request_duration_seconds_count").append(lbl).append(' ').append(e.getValue()[0].sum()).append('\n');
+        }
+        ProcessMetrics.write(sb);
+        return sb.toString();
+    }
+
+    void recordRequest(String handler, int status, long nanos) {
+        LongAdder[] a = requestStats.computeIfAbsent(handler + " " + status, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        a[0].increment();
+        a[1].add(nanos);
+    }
+
+    private long timeout(Request r) {
+        long t = options.queryTimeoutMs();
+        if (r.param("timeout") != null) {
+            t = Math.min(t, ApiParams.parseDuration("timeout", r.param("timeout")));
+        }
+        return t;
+    }
+
+    private <T> T limited(Supplier<T> work) {
+        try {
+            if (!slots.tryAcquire(options.queryTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                throw new PromQLException.TimeoutException("query timed out waiting for a free query slot (" + options.maxConcurrency() + " run at once)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PromQLException.CanceledException("query canceled while waiting for a free query slot");
+        }
+        try {
+            return work.get();
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static long[] range(Request r) {
+        long start = r.param("start") == null ? ApiParams.MIN_TIME_MS : ApiParams.parseTime("start", r.param("start"));
+        long end = r.param("end") == null ? ApiParams.MAX_TIME_MS : ApiParams.parseTime("end", r.param("end"));
+        if (end < start) {
+            throw new BadParameterException("end", "end timestamp must not be before start time");
+        }
+        return new long[] {start, end};
+    }
+
+    private static List<List<Matcher>> matchers(Request r, boolean required) {
+        List<String> ms = r.params("match[]");
+        if (ms.isEmpty() && required) {
+            throw new BadParameterException(null, "no match[] parameter provided");
+        }
+        List<List<Matcher>> out = new ArrayList<>();
+        for (String m : ms) {
+            Expr e;
+            try {
+                e = Parser.parse(m);
+            } catch (PromQLException.ParseException ex) {
+                throw new BadParameterException("match[]", ex.getMessage());
+            }
+            if (!(e instanceof VectorSelector vs)) {
+                throw new BadParameterException("match[]", "\"" + m + "\" is not an instant vector selector");
+            }
+            out.add(vs.matchers());
+        }
+        return out;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

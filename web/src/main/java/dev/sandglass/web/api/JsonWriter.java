@@ -1,0 +1,108 @@
+package dev.sandglass.web.api;
+
+/**
+ * A small streaming JSON writer over a StringBuilder: responses are written field by field, never
+ * through an object mapper, so a large matrix costs one buffer and no intermediate objects.
+ */
+public final class JsonWriter {
+    private final StringBuilder out;
+    private boolean needComma;
+
+    public JsonWriter(StringBuilder out) {
+        this.out = out;
+    }
+
+    public StringBuilder buffer() {
+        return out;
+    }
+
+    private void sep() {
+        if (needComma) {
+            out.append(',');
+        }
+        needComma = false;
+    }
+
+    public JsonWriter beginObject() {
+        sep();
+        out.append('{');
+        return this;
+    }
+
+    public JsonWriter endObject() {
+        out.append('}');
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter beginArray() {
+        sep();
+        out.append('[');
+        return this;
+    }
+
+    public JsonWriter endArray() {
+        out.append(']');
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter name(String name) {
+        sep();
+        string(out, name);
+        out.append(':');
+        return this;
+    }
+
+    public JsonWriter value(String s) {
+        sep();
+        if (s == null) {
+            out.append("null");
+        } else {
+            string(out, s);
+        }
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter value(long n) {
+        sep();
+        out.append(n);
+        needComma = true;
+        return this;
+    }
+
+    /** Writes pre-formatted JSON (a number or literal) as it is. */
+    public JsonWriter raw(CharSequence json) {
+        sep();
+        out.append(json);
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter field(String name, String value) {
+        return name(name).value(value);
+    }
+
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

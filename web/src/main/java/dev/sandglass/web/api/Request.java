@@ -1,0 +1,45 @@
+package dev.sandglass.web.api;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Request parameters from the query string and a form-encoded body alike, as Prometheus reads them. */
+public final class Request {
+    private final RoutingContext ctx;
+    private final AtomicBoolean gone = new AtomicBoolean();
+
+    Request(RoutingContext ctx) {
+        this.ctx = ctx;
+        ctx.request().connection().closeHandler(v -> gone.set(true));
+    }
+
+    /** For tests and offline use: parameters without an HTTP request. */
+    Request() {
+        this.ctx = null;
+    }
+
+    public String param(String name) {
+        List<String> all = params(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    public List<String> params(String name) {
+        List<String> out = new ArrayList<>();
+        if (ctx != null) {
+            out.addAll(ctx.request().params().getAll(name));
+            out.addAll(ctx.request().formAttributes().getAll(name));
+        }
+        return out;
+    }
+
+    public String pathParam(String name) {
+        return ctx.pathParam(name);
+    }
+
+    /** True once the client has gone away, so long queries can stop early. */
+    public boolean canceled() {
+        return gone.get();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.engine.QueryResult;
+import dev.sandglass.storage.api.Labels;
+import java.util.List;
+
+/** Writes query results in the "data" shape of Prometheus's API. */
+public final class ResultJson {
+    private ResultJson() {
+    }
+
+    public static void write(QueryResult result, JsonWriter w) {
+        w.beginObject();
+        if (result instanceof QueryResult.ScalarResult s) {
+            w.field("resultType", "scalar").name("result");
+            point(s.timestampMs(), PromFormat.value(s.value()), w);
+        } else if (result instanceof QueryResult.StringResult s) {
+            w.field("resultType", "string").name("result");
+            point(s.timestampMs(), s.value(), w);
+        } else if (result instanceof QueryResult.VectorResult v) {
+            w.field("resultType", "vector").name("result").beginArray();
+            for (QueryResult.Sample s : v.samples()) {
+                w.beginObject().name("metric");
+                labels(s.labels(), w);
+                w.name("value");
+                point(s.timestampMs(), PromFormat.value(s.value()), w);
+                w.endObject();
+            }
+            w.endArray();
+        } else if (result instanceof QueryResult.MatrixResult m) {
+            w.field("resultType", "matrix").name("result").beginArray();
+            for (QueryResult.MatrixSeries s : m.series()) {
+                w.beginObject().name("metric");
+                labels(s.labels(), w);
+                w.name("values").beginArray();
+                for (int i = 0; i < s.size(); i++) {
+                    point(s.timestampsMs()[i], PromFormat.value(s.values()[i]), w);
+                }
+                w.endArray().endObject();
+            }
+            w.endArray();
+        }
+        w.endObject();
+    }
+
+    private static void point(long t, String v, JsonWriter w) {
+        w.beginArray();
+        StringBuilder ts = new StringBuilder(16);
+        PromFormat.timestamp(t, ts);
+        w.raw(ts).value(v).endArray();
+    }
+
+    public static void labels(Labels labels, JsonWriter w) {
+        w.beginObject();
+        for (int i = 0; i < labels.size(); i++) {
+            w.field(labels.name(i), labels.value(i));
+        }
+        w.endObject();
+    }
+
+    public static void strings(List<String> values, JsonWriter w) {
+        w.beginArray();
+        for (String s : values) {
+            w.value(s);
+        }
+        w.endArray();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sandglass.web.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FormatAndParamsTest {
+    @ParameterizedTest
+    @CsvSource({"NaN,NaN", "Infinity,+Inf", "-Infinity,-Inf", "1e21,1000000000000000000000", "1e-7,0.0000001",
+            "-0.0,-0", "0.1,0.1", "123456789,123456789", "1.5,1.5", "9007199254740993,9007199254740992",
+            "0.30000000000000004,0.30000000000000004", "-2.5e-3,-0.0025"})
+    void valuesFormatLikeGo(String in, String want) {
+        assertEquals(want, PromFormat.value(Double.parseDouble(in)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1435781451781,1435781451.781", "1000,1", "1500,1.5", "0,0", "-1500,-1.5", "10,0.01"})
+    void timestampsAsSeconds(long ms, String want) {
+        assertEquals(want, PromFormat.timestamp(ms));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1435781451.781,1435781451781", "1435781451,1435781451000", "2015-07-01T20:10:51.781Z,1435781451781",
+            "2015-07-01T22:10:51+02:00,1435781451000", "-1.5,-1500"})
+    void timesParse(String in, long want) {
+        assertEquals(want, ApiParams.parseTime("time", in));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"15,15000", "0.5,500", "1m,60000", "1h30m,5400000", "100ms,100"})
+    void durationsParse(String in, long want) {
+        assertEquals(want, ApiParams.parseDuration("step", in));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"time,x", "time,''", "time,2015-13-01T00:00:00Z"})
+    void badTimes(String name, String in) {
+        BadParameterException e = assertThrows(BadParameterException.class, () -> ApiParams.parseTime(name, in));
+        assertEquals("invalid parameter \"" + name + "\": cannot parse \"" + in + "\" to a valid timestamp", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1x", "m", "''"})
+    void badDurations(String in) {
+        BadParameterException e = assertThrows(BadParameterException.class, () -> ApiParams.parseDuration("step", in));
+        assertEquals("invalid parameter \"step\": cannot parse \"" + in + "\" to a valid duration", e.getMessage());
+    }
+}
