@@ -131,6 +131,24 @@ class TestScriptTest {
     }
 
     @Test
+    void corpusDirOverride(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String before = System.getProperty("promql.testdata");
+        try {
+            System.setProperty("promql.testdata", tmp.toString());
+            assertEquals(tmp, TestScript.corpusDir());
+            System.setProperty("promql.testdata", tmp.resolve("missing").toString());
+            assertThrows(IllegalStateException.class, TestScript::corpusDir);
+        } finally {
+            if (before == null) {
+                System.clearProperty("promql.testdata");
+            } else {
+                System.setProperty("promql.testdata", before);
+            }
+        }
+        assertTrue(TestScript.corpusDir().endsWith(java.nio.file.Path.of("shared", "promql-testdata")));
+    }
+
+    @Test
     void readsTheWholeCorpus() {
         int evals = 0;
         for (var file : TestScript.corpusFiles()) {
