@@ -16,335 +16,215 @@ import dev.sandglass.query.ast.UnaryExpr;
 import dev.sandglass.query.ast.ValueType;
 import dev.sandglass.query.ast.VectorMatching;
 import dev.sandglass.query.ast.VectorSelector;
-import dev.sandglass.query.engine.PromQLException.ParseException;
-import dev.sandglass.query.parser.antlr.PromQLBaseVisitor;
-import dev.sandglass.query.parser.antlr.PromQLParser;
+import dev.sandglass.query.parser.SourceMap.Pos;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
- * Builds our AST from ANTLR's parse tree, applying the structural rules Prometheus applies while
- * parsing (where offset, @ and ranges may stand; literal syntax). Types are checked afterwards by
- * {@link TypeChecker}, which gets the start position of every node from {@link #positions()}.
+ * Builds our AST from ANTLR's parse tree, doing what Prometheus does while it parses: literal
+ * values, unary minus folded into number literals, offset and @ attached to the selector or
+ * subquery they follow, matrix selectors only on plain vector selectors, known function names,
+ * aggregation argument counts. Type rules are left to {@link TypeChecker}.
  */
 final class AstBuilder extends PromQLBaseVisitor<Expr> {
-    private final Map<Expr, Pos> positions = new IdentityHashMap<>();
-    private final Map<Expr, Pos> operatorPositions = new IdentityHashMap<>();
+    private static final String AT_PLACEMENT =
+            "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery";
+    private static final String OFFSET_PLACEMENT =
+            "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery";
 
-    Map<Expr, Pos> positions() {
-        return positions;
-    }
+    private final SourceMap source;
 
-    Map<Expr, Pos> operatorPositions() {
-        return operatorPositions;
-    }
-
-    private <T extends Expr> T at(T e, ParserRuleContext ctx) {
-        positions.put(e, Pos.of(ctx.getStart()));
-        return e;
-    }
-
-    private <T extends Expr> T at(T e, Pos p) {
-        positions.put(e, p);
-        return e;
-    }
-
-    private Pos pos(Expr e) {
-        return positions.getOrDefault(e, new Pos(1, 1));
-    }
-
-    static ParseException error(Token t, String detail) {
-        return new ParseException(t.getLine(), t.getCharPositionInLine() + 1, detail);
-    }
-
-    static ParseException error(Pos p, String detail) {
-        return new ParseException(p.line(), p.column(), detail);
+    AstBuilder(SourceMap source) {
+        this.source = source;
     }
 
     @Override
-    public Expr visitExpression(PromQLParser.ExpressionContext ctx) {
-        return visit(ctx.expr());
+    public Expr visitNumberExpr(PromQL.NumberExprContext ctx) {
+        return source.at(new NumberLiteral(number(ctx.NUMBER().getSymbol())), Pos.of(ctx.start));
     }
 
     @Override
-    public Expr visitPrimaryExpr(PromQLParser.PrimaryExprContext ctx) {
-        return visit(ctx.primary());
+    public Expr visitStringExpr(PromQL.StringExprContext ctx) {
+        return source.at(new StringLiteral(string(ctx.STRING().getSymbol())), Pos.of(ctx.start));
     }
 
     @Override
-    public Expr visitParens(PromQLParser.ParensContext ctx) {
-        return at(new ParenExpr(visit(ctx.expr())), ctx);
+    public Expr visitParenExpr(PromQL.ParenExprContext ctx) {
+        return source.at(new ParenExpr(visit(ctx.expr())), Pos.of(ctx.start));
     }
 
     @Override
-    public Expr visitNumberLiteral(PromQLParser.NumberLiteralContext ctx) {
-        return at(new NumberLiteral(number(ctx.NUMBER().getSymbol())), ctx);
+    public Expr visitUnaryExpr(PromQL.UnaryExprContext ctx) {
+        Expr operand = visit(ctx.expr());
+        boolean negate = ctx.op.getType() == PromQLLexer.SUB;
+        Expr result = operand instanceof NumberLiteral n
+                ? new NumberLiteral(negate ? -n.value() : n.value())
+                : new UnaryExpr(negate, operand);
+        return source.at(result, Pos.of(ctx.start));
     }
 
     @Override
-    public Expr visitStringLiteral(PromQLParser.StringLiteralContext ctx) {
-        return at(new StringLiteral(unquote(ctx.STRING().getSymbol())), ctx);
+    public Expr visitBinaryExpr(PromQL.BinaryExprContext ctx) {
+        Expr lhs = visit(ctx.expr(0));
+        Expr rhs = visit(ctx.expr(1));
+        BinaryOp op = binaryOp(ctx.op);
+        PromQL.BinModifierContext mod = ctx.binModifier();
+        boolean on = mod.matchKind != null && mod.matchKind.getType() == PromQLLexer.ON;
+        List<String> matching = mod.matchLabels != null ? labels(mod.matchLabels) : List.of();
+        VectorMatching.Cardinality card = VectorMatching.Cardinality.ONE_TO_ONE;
+        List<String> include = List.of();
+        if (mod.groupKind != null) {
+            card = mod.groupKind.getType() == PromQLLexer.GROUP_LEFT
+                    ? VectorMatching.Cardinality.MANY_TO_ONE : VectorMatching.Cardinality.ONE_TO_MANY;
+            include = mod.include != null ? labels(mod.include) : List.of();
+        }
+        VectorMatching matchingOut = null;
+        if (lhs.type() == ValueType.VECTOR && rhs.type() == ValueType.VECTOR) {
+            VectorMatching.Cardinality outCard = op.isSetOperator() && card == VectorMatching.Cardinality.ONE_TO_ONE
+                    ? VectorMatching.Cardinality.MANY_TO_MANY : card;
+            matchingOut = new VectorMatching(outCard, matching, on, include);
+        }
+        BinaryExpr node = new BinaryExpr(op, lhs, rhs, matchingOut, mod.BOOL() != null);
+        source.binary(node, new SourceMap.BinaryModifiers(Pos.of(ctx.op), card, on, matching, include));
+        return source.at(node, source.start(lhs));
     }
 
     @Override
-    public Expr visitVectorSelector(PromQLParser.VectorSelectorContext ctx) {
+    public Expr visitAggregationExpr(PromQL.AggregationExprContext ctx) {
+        PromQL.AggregationContext agg = ctx.aggregation();
+        AggregateOp op = AggregateOp.valueOf(agg.aggregateOp().getText().toUpperCase(Locale.ROOT));
+        List<Expr> args = args(agg.functionArgs());
+        int wanted = op.takesParameter() ? 2 : 1;
+        Pos start = Pos.of(ctx.start);
+        if (args.isEmpty()) {
+            throw start.error("no arguments for aggregate expression provided");
+        }
+        if (args.size() != wanted) {
+            throw start.error("wrong number of arguments for aggregate expression provided, expected "
+                    + wanted + ", got " + args.size());
+        }
+        PromQL.GroupingContext grouping = agg.grouping();
+        List<String> groupingLabels = grouping != null ? labels(grouping.groupingLabels()) : List.of();
+        boolean without = grouping != null && grouping.WITHOUT() != null;
+        Expr param = op.takesParameter() ? args.get(0) : null;
+        return source.at(new AggregateExpr(op, args.get(wanted - 1), param, groupingLabels, without), start);
+    }
+
+    @Override
+    public Expr visitCallExpr(PromQL.CallExprContext ctx) {
+        Token name = ctx.functionCall().IDENTIFIER().getSymbol();
+        FunctionSignature sig = Functions.get(name.getText());
+        if (sig == null) {
+            throw Pos.of(name).error("unknown function with name " + SyntaxErrors.quote(name.getText()));
+        }
+        return source.at(new Call(sig.name(), args(ctx.functionCall().functionArgs()), sig.returnType()), Pos.of(name));
+    }
+
+    @Override
+    public Expr visitSelectorExpr(PromQL.SelectorExprContext ctx) {
+        PromQL.VectorSelectorContext vs = ctx.vectorSelector();
         List<Matcher> matchers = new ArrayList<>();
-        if (ctx.labelMatchers() != null) {
-            for (PromQLParser.LabelMatcherContext m : ctx.labelMatchers().labelMatcher()) {
+        String name = null;
+        if (vs.metricName() != null) {
+            name = vs.metricName().getText();
+            matchers.add(Matcher.eq(Labels.METRIC_NAME, name));
+        }
+        if (vs.labelMatchers() != null) {
+            for (PromQL.LabelMatcherContext m : vs.labelMatchers().labelMatcher()) {
                 matchers.add(matcher(m));
             }
         }
-        String name = null;
-        if (ctx.metricName() != null) {
-            name = ctx.metricName().getText();
-            // Prometheus appends the matcher for a name written outside the braces.
-            matchers.add(Matcher.eq(Labels.METRIC_NAME, name));
-        }
-        return at(new VectorSelector(name, List.copyOf(matchers), 0, null), ctx);
-    }
-
-    private Matcher matcher(PromQLParser.LabelMatcherContext m) {
-        String name = labelName(m.labelName());
-        Token op = (Token) m.getChild(1).getPayload();
-        Matcher.Type type = switch (op.getType()) {
-            case PromQLParser.EQL -> Matcher.Type.EQ;
-            case PromQLParser.NEQ -> Matcher.Type.NEQ;
-            case PromQLParser.EQL_REGEX -> Matcher.Type.RE;
-            default -> Matcher.Type.NRE;
-        };
-        String value = unquote(m.STRING().getSymbol());
-        try {
-            return new Matcher(type, name, value);
-        } catch (IllegalArgumentException e) {
-            throw error(m.getStart(), e.getMessage());
-        }
-    }
-
-    private static String labelName(PromQLParser.LabelNameContext ctx) {
-        Token t = ctx.getStart();
-        if (t.getType() == PromQLParser.NUMBER) {
-            String lower = t.getText().toLowerCase(Locale.ROOT);
-            if (!lower.equals("inf") && !lower.equals("nan")) {
-                throw error(t, "unexpected number \"" + t.getText() + "\", expected a label name");
-            }
-        }
-        return t.getText();
+        return source.at(new VectorSelector(name, List.copyOf(matchers), 0, null), Pos.of(ctx.start));
     }
 
     @Override
-    public Expr visitFunctionCall(PromQLParser.FunctionCallContext ctx) {
-        Token nameTok = ctx.IDENTIFIER().getSymbol();
-        FunctionSignature sig = Functions.get(nameTok.getText());
-        if (sig == null) {
-            throw error(nameTok, "unknown function with name \"" + nameTok.getText() + "\"");
-        }
-        return at(new Call(sig.name(), args(ctx.functionArgs()), sig.returnType()), ctx);
-    }
-
-    private List<Expr> args(PromQLParser.FunctionArgsContext ctx) {
-        List<Expr> out = new ArrayList<>();
-        for (PromQLParser.ExprContext e : ctx.expr()) {
-            out.add(visit(e));
-        }
-        return out;
-    }
-
-    @Override
-    public Expr visitAggregation(PromQLParser.AggregationContext ctx) {
-        AggregateOp op = AggregateOp.valueOf(ctx.aggregateOp().getText().toUpperCase(Locale.ROOT));
-        List<Expr> args = args(ctx.functionArgs());
-        List<String> grouping = List.of();
-        boolean without = false;
-        if (ctx.groupingModifier() != null) {
-            without = ctx.groupingModifier().WITHOUT() != null;
-            grouping = groupingLabels(ctx.groupingModifier().groupingLabels());
-        }
-        Pos p = Pos.of(ctx.getStart());
-        if (args.isEmpty()) {
-            throw error(p, "no arguments for aggregate expression provided");
-        }
-        int want = op.takesParameter() ? 2 : 1;
-        if (args.size() != want) {
-            throw error(p, "wrong number of arguments for aggregate expression provided, expected " + want + ", got " + args.size());
-        }
-        Expr param = op.takesParameter() ? args.get(0) : null;
-        return at(new AggregateExpr(op, args.get(want - 1), param, grouping, without), p);
-    }
-
-    private static List<String> groupingLabels(PromQLParser.GroupingLabelsContext ctx) {
-        List<String> out = new ArrayList<>();
-        for (PromQLParser.LabelNameContext l : ctx.labelName()) {
-            out.add(labelName(l));
-        }
-        return List.copyOf(out);
-    }
-
-    @Override
-    public Expr visitUnaryExpr(PromQLParser.UnaryExprContext ctx) {
-        boolean negate = ctx.SUB() != null;
-        Expr operand = visit(ctx.expr());
-        if (operand instanceof NumberLiteral n) {
-            // Prometheus folds a sign into a number literal.
-            return at(new NumberLiteral(negate ? -n.value() : n.value()), ctx);
-        }
-        return at(new UnaryExpr(negate, operand), ctx);
-    }
-
-    @Override
-    public Expr visitBinaryExpr(PromQLParser.BinaryExprContext ctx) {
-        Expr lhs = visit(ctx.expr(0));
-        Expr rhs = visit(ctx.expr(1));
-        Token opTok = (Token) ctx.getChild(1).getPayload();
-        BinaryOp op = binaryOp(opTok);
-        PromQLParser.BinModifiersContext mods = ctx.binModifiers();
-        boolean returnBool = mods.BOOL() != null;
-        boolean on = mods.ON() != null;
-        List<String> matching = mods.groupingLabels().isEmpty() ? List.of() : groupingLabels(mods.groupingLabels(0));
-        List<String> include = mods.groupingLabels().size() > 1 ? groupingLabels(mods.groupingLabels(1)) : List.of();
-        VectorMatching.Cardinality card = mods.GROUP_LEFT() != null ? VectorMatching.Cardinality.MANY_TO_ONE
-                : mods.GROUP_RIGHT() != null ? VectorMatching.Cardinality.ONE_TO_MANY
-                : VectorMatching.Cardinality.ONE_TO_ONE;
-        Pos opPos = Pos.of(opTok);
-        boolean bothVectors = lhs.type() == ValueType.VECTOR && rhs.type() == ValueType.VECTOR;
-        VectorMatching vm = null;
-        if (bothVectors) {
-            if (op.isSetOperator() && card == VectorMatching.Cardinality.ONE_TO_ONE) {
-                card = VectorMatching.Cardinality.MANY_TO_MANY;
-            }
-            vm = new VectorMatching(card, matching, on, include);
-        } else if (!matching.isEmpty()) {
-            throw error(pos(lhs), "vector matching only allowed between instant vectors");
-        }
-        if (on) {
-            for (String l : matching) {
-                if (include.contains(l)) {
-                    throw error(opPos, "label \"" + l + "\" must not occur in ON and GROUP clause at once");
-                }
-            }
-        }
-        if (bothVectors && op.isSetOperator() && card != VectorMatching.Cardinality.MANY_TO_MANY) {
-            throw error(pos(lhs), "no grouping allowed for \"" + op.symbol() + "\" operation");
-        }
-        BinaryExpr b = at(new BinaryExpr(op, lhs, rhs, vm, returnBool), pos(lhs));
-        operatorPositions.put(b, opPos);
-        return b;
-    }
-
-    private static BinaryOp binaryOp(Token t) {
-        return switch (t.getType()) {
-            case PromQLParser.ADD -> BinaryOp.ADD;
-            case PromQLParser.SUB -> BinaryOp.SUB;
-            case PromQLParser.MUL -> BinaryOp.MUL;
-            case PromQLParser.DIV -> BinaryOp.DIV;
-            case PromQLParser.MOD -> BinaryOp.MOD;
-            case PromQLParser.POW -> BinaryOp.POW;
-            case PromQLParser.ATAN2 -> BinaryOp.ATAN2;
-            case PromQLParser.EQLC -> BinaryOp.EQL;
-            case PromQLParser.NEQ -> BinaryOp.NEQ;
-            case PromQLParser.GTR -> BinaryOp.GTR;
-            case PromQLParser.LSS -> BinaryOp.LSS;
-            case PromQLParser.GTE -> BinaryOp.GTE;
-            case PromQLParser.LTE -> BinaryOp.LTE;
-            case PromQLParser.LAND -> BinaryOp.AND;
-            case PromQLParser.LOR -> BinaryOp.OR;
-            case PromQLParser.LUNLESS -> BinaryOp.UNLESS;
-            default -> throw error(t, "unexpected operator \"" + t.getText() + "\"");
-        };
-    }
-
-    @Override
-    public Expr visitMatrixExpr(PromQLParser.MatrixExprContext ctx) {
+    public Expr visitMatrixExpr(PromQL.MatrixExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        Token bracket = ctx.LEFT_BRACKET().getSymbol();
+        Pos bracket = Pos.of(ctx.LEFT_BRACKET().getSymbol());
         if (!(inner instanceof VectorSelector vs)) {
-            throw error(bracket, "ranges only allowed for vector selectors");
+            throw bracket.error("ranges only allowed for vector selectors");
         }
         if (vs.offsetMs() != 0) {
-            throw error(bracket, "no offset modifiers allowed before range");
+            throw bracket.error("no offset modifiers allowed before range");
         }
         if (vs.at() != null) {
-            throw error(bracket, "no @ modifiers allowed before range");
+            throw bracket.error("no @ modifiers allowed before range");
         }
-        return at(new MatrixSelector(vs, duration(ctx.DURATION().getSymbol())), pos(inner));
+        return source.at(new MatrixSelector(vs, duration(ctx.range)), source.start(inner));
     }
 
     @Override
-    public Expr visitSubqueryExpr(PromQLParser.SubqueryExprContext ctx) {
+    public Expr visitSubqueryExpr(PromQL.SubqueryExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        long range = duration(ctx.DURATION(0).getSymbol());
-        long step = ctx.DURATION().size() > 1 ? duration(ctx.DURATION(1).getSymbol()) : 0;
-        return at(new SubqueryExpr(inner, range, step, 0, null), pos(inner));
+        long range = duration(ctx.range);
+        long step = ctx.step != null ? duration(ctx.step) : 0;
+        return source.at(new SubqueryExpr(inner, range, step, 0, null), source.start(inner));
     }
 
     @Override
-    public Expr visitOffsetExpr(PromQLParser.OffsetExprContext ctx) {
+    public Expr visitOffsetExpr(PromQL.OffsetExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        long off = duration(ctx.DURATION().getSymbol());
+        long offset = duration(ctx.DURATION().getSymbol());
         if (ctx.SUB() != null) {
-            off = -off;
+            offset = -offset;
         }
-        Token kw = ctx.OFFSET().getSymbol();
-        Expr out;
+        Pos start = source.start(inner);
+        Expr result;
         if (inner instanceof VectorSelector vs) {
-            checkNoOffset(vs.offsetMs(), kw);
-            out = new VectorSelector(vs.name(), vs.matchers(), off, vs.at());
+            checkOffsetUnset(vs.offsetMs(), start);
+            result = new VectorSelector(vs.name(), vs.matchers(), offset, vs.at());
         } else if (inner instanceof MatrixSelector ms) {
             VectorSelector vs = ms.vector();
-            checkNoOffset(vs.offsetMs(), kw);
-            out = new MatrixSelector(new VectorSelector(vs.name(), vs.matchers(), off, vs.at()), ms.rangeMs());
+            checkOffsetUnset(vs.offsetMs(), start);
+            result = new MatrixSelector(new VectorSelector(vs.name(), vs.matchers(), offset, vs.at()), ms.rangeMs());
         } else if (inner instanceof SubqueryExpr sq) {
-            checkNoOffset(sq.offsetMs(), kw);
-            out = new SubqueryExpr(sq.expr(), sq.rangeMs(), sq.stepMs(), off, sq.at());
+            checkOffsetUnset(sq.offsetMs(), start);
+            result = new SubqueryExpr(sq.expr(), sq.rangeMs(), sq.stepMs(), offset, sq.at());
         } else {
-            throw error(kw, "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
+            throw start.error(OFFSET_PLACEMENT);
         }
-        return at(out, pos(inner));
-    }
-
-    private static void checkNoOffset(long existing, Token kw) {
-        if (existing != 0) {
-            throw error(kw, "offset may not be set multiple times");
-        }
+        return source.at(result, start);
     }
 
     @Override
-    public Expr visitAtExpr(PromQLParser.AtExprContext ctx) {
+    public Expr visitAtExpr(PromQL.AtExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        Token atTok = ctx.AT().getSymbol();
-        AtModifier at = atModifier(ctx.atValue(), atTok);
-        Expr out;
+        Pos start = source.start(inner);
+        AtModifier at = atModifier(ctx.atValue(), start);
+        Expr result;
         if (inner instanceof VectorSelector vs) {
-            checkNoAt(vs.at(), atTok);
-            out = new VectorSelector(vs.name(), vs.matchers(), vs.offsetMs(), at);
+            checkAtUnset(vs.at(), start);
+            result = new VectorSelector(vs.name(), vs.matchers(), vs.offsetMs(), at);
         } else if (inner instanceof MatrixSelector ms) {
             VectorSelector vs = ms.vector();
-            checkNoAt(vs.at(), atTok);
-            out = new MatrixSelector(new VectorSelector(vs.name(), vs.matchers(), vs.offsetMs(), at), ms.rangeMs());
+            checkAtUnset(vs.at(), start);
+            result = new MatrixSelector(new VectorSelector(vs.name(), vs.matchers(), vs.offsetMs(), at), ms.rangeMs());
         } else if (inner instanceof SubqueryExpr sq) {
-            checkNoAt(sq.at(), atTok);
-            out = new SubqueryExpr(sq.expr(), sq.rangeMs(), sq.stepMs(), sq.offsetMs(), at);
+            checkAtUnset(sq.at(), start);
+            result = new SubqueryExpr(sq.expr(), sq.rangeMs(), sq.stepMs(), sq.offsetMs(), at);
         } else {
-            throw error(atTok, "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery");
+            throw start.error(AT_PLACEMENT);
         }
-        return at(out, pos(inner));
+        return source.at(result, start);
     }
 
-    private static void checkNoAt(AtModifier existing, Token atTok) {
-        if (existing != null) {
-            throw error(atTok, "@ <timestamp> may not be set multiple times");
+    private static void checkOffsetUnset(long offsetMs, Pos start) {
+        if (offsetMs != 0) {
+            throw start.error("offset may not be set multiple times");
         }
     }
 
-    private static AtModifier atModifier(PromQLParser.AtValueContext ctx, Token atTok) {
+    private static void checkAtUnset(AtModifier at, Pos start) {
+        if (at != null) {
+            throw start.error("@ <timestamp> may not be set multiple times");
+        }
+    }
+
+    private static AtModifier atModifier(PromQL.AtValueContext ctx, Pos exprStart) {
         if (ctx.START() != null) {
             return new AtModifier(AtModifier.Kind.START, 0);
         }
@@ -352,66 +232,111 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return new AtModifier(AtModifier.Kind.END, 0);
         }
         double seconds = number(ctx.NUMBER().getSymbol());
-        if (ctx.SUB() != null) {
+        if (ctx.sign != null && ctx.sign.getType() == PromQLLexer.SUB) {
             seconds = -seconds;
         }
-        if (Double.isNaN(seconds) || Double.isInfinite(seconds) || Math.abs(seconds * 1000) >= 9.2e18) {
-            throw error(atTok, "timestamp out of bounds for @ modifier: " + seconds);
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)
+                || seconds >= (double) Long.MAX_VALUE / 1000 || seconds <= (double) Long.MIN_VALUE / 1000) {
+            throw exprStart.error("timestamp out of bounds for @ modifier: " + formatSeconds(seconds));
         }
-        return AtModifier.at(Math.round(seconds * 1000));
+        return AtModifier.at(roundHalfAwayFromZero(seconds * 1000));
     }
 
-    /** Number literal as Prometheus reads it: an integer in Go's base-0 syntax first, else a float. */
-    static double number(Token t) {
-        String s = t.getText();
-        String lower = s.toLowerCase(Locale.ROOT);
-        if (lower.equals("inf")) {
-            return Double.POSITIVE_INFINITY;
+    private static String formatSeconds(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
         }
-        if (lower.equals("nan")) {
-            return Double.NaN;
+        return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%f", v);
+    }
+
+    /** Go's math.Round, which Prometheus uses to turn float seconds into ms; Java's Math.round rounds half up. */
+    static long roundHalfAwayFromZero(double v) {
+        double a = Math.abs(v);
+        double f = Math.floor(a);
+        if (a - f >= 0.5) {
+            f += 1;
         }
+        return (long) Math.copySign(f, v);
+    }
+
+    private List<Expr> args(PromQL.FunctionArgsContext ctx) {
+        List<Expr> out = new ArrayList<>(ctx.expr().size());
+        for (PromQL.ExprContext e : ctx.expr()) {
+            out.add(visit(e));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> labels(PromQL.GroupingLabelsContext ctx) {
+        List<String> out = new ArrayList<>(ctx.labelName().size());
+        for (PromQL.LabelNameContext l : ctx.labelName()) {
+            if (l.METRIC_IDENTIFIER() != null) {
+                throw Pos.of(l.start).error("unexpected metric identifier " + SyntaxErrors.quote(l.getText())
+                        + " in grouping opts, expected label");
+            }
+            out.add(l.getText());
+        }
+        return List.copyOf(out);
+    }
+
+    private static Matcher matcher(PromQL.LabelMatcherContext m) {
+        Matcher.Type type = switch (m.matchOp.getType()) {
+            case PromQLLexer.EQL -> Matcher.Type.EQ;
+            case PromQLLexer.NEQ -> Matcher.Type.NEQ;
+            case PromQLLexer.EQL_REGEX -> Matcher.Type.RE;
+            default -> Matcher.Type.NRE;
+        };
+        String value = string(m.STRING().getSymbol());
         try {
-            if (lower.startsWith("0x")) {
-                return new BigInteger(s.substring(2), 16).doubleValue();
-            }
-            if (s.length() > 1 && s.charAt(0) == '0' && s.chars().allMatch(c -> c >= '0' && c <= '7')) {
-                return Long.parseLong(s, 8);
-            }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw error(t, "error parsing number: \"" + s + "\"");
+            return new Matcher(type, m.IDENTIFIER().getText(), value);
+        } catch (IllegalArgumentException e) {
+            throw Pos.of(m.start).error(e.getMessage());
+        }
+    }
+
+    private static BinaryOp binaryOp(Token op) {
+        return switch (op.getType()) {
+            case PromQLLexer.ADD -> BinaryOp.ADD;
+            case PromQLLexer.SUB -> BinaryOp.SUB;
+            case PromQLLexer.MUL -> BinaryOp.MUL;
+            case PromQLLexer.DIV -> BinaryOp.DIV;
+            case PromQLLexer.MOD -> BinaryOp.MOD;
+            case PromQLLexer.POW -> BinaryOp.POW;
+            case PromQLLexer.ATAN2 -> BinaryOp.ATAN2;
+            case PromQLLexer.EQLC -> BinaryOp.EQL;
+            case PromQLLexer.NEQ -> BinaryOp.NEQ;
+            case PromQLLexer.GTR -> BinaryOp.GTR;
+            case PromQLLexer.LSS -> BinaryOp.LSS;
+            case PromQLLexer.GTE -> BinaryOp.GTE;
+            case PromQLLexer.LTE -> BinaryOp.LTE;
+            case PromQLLexer.AND -> BinaryOp.AND;
+            case PromQLLexer.OR -> BinaryOp.OR;
+            case PromQLLexer.UNLESS -> BinaryOp.UNLESS;
+            default -> throw new IllegalStateException("BUG: not a binary operator: " + op.getText());
+        };
+    }
+
+    private static double number(Token t) {
+        try {
+            return Literals.number(t.getText());
+        } catch (IllegalArgumentException e) {
+            throw Pos.of(t).error(e.getMessage());
+        }
+    }
+
+    private static String string(Token t) {
+        try {
+            return Literals.unquote(t.getText());
+        } catch (IllegalArgumentException e) {
+            throw Pos.of(t).error(e.getMessage());
         }
     }
 
     private static long duration(Token t) {
-        long ms;
         try {
-            ms = Durations.parseMillis(t.getText());
+            return Literals.durationMs(t.getText());
         } catch (IllegalArgumentException e) {
-            throw error(t, e.getMessage());
+            throw Pos.of(t).error(e.getMessage());
         }
-        if (ms == 0) {
-            throw error(t, "duration must be greater than 0");
-        }
-        return ms;
-    }
-
-    private static String unquote(Token t) {
-        try {
-            return Strings.unquote(t.getText());
-        } catch (IllegalArgumentException e) {
-            throw error(t, "error unquoting string " + t.getText() + ": " + e.getMessage());
-        }
-    }
-
-    @Override
-    protected Expr aggregateResult(Expr aggregate, Expr nextResult) {
-        return nextResult != null ? nextResult : aggregate;
-    }
-
-    @Override
-    public Expr visitTerminal(TerminalNode node) {
-        return null;
     }
 }

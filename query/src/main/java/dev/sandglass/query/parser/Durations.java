@@ -18,6 +18,9 @@ public final class Durations {
      * @throws IllegalArgumentException with a message fit for a user when it is not a duration
      */
     public static long parseMillis(String s) {
+        if (s.equals("0")) {
+            return 0; // as Prometheus's model.ParseDuration
+        }
         Matcher m = DURATION.matcher(s);
         if (s.isEmpty() || !m.matches()) {
             throw new IllegalArgumentException("not a valid duration string: \"" + s + "\"");

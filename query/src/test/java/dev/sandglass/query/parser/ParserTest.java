@@ -1,234 +1,219 @@
 package dev.sandglass.query.parser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sandglass.query.ast.AggregateExpr;
-import dev.sandglass.query.ast.AggregateOp;
-import dev.sandglass.query.ast.AtModifier;
 import dev.sandglass.query.ast.BinaryExpr;
-import dev.sandglass.query.ast.BinaryOp;
-import dev.sandglass.query.ast.Call;
 import dev.sandglass.query.ast.Expr;
-import dev.sandglass.query.ast.MatrixSelector;
 import dev.sandglass.query.ast.NumberLiteral;
-import dev.sandglass.query.ast.ParenExpr;
-import dev.sandglass.query.ast.StringLiteral;
-import dev.sandglass.query.ast.SubqueryExpr;
-import dev.sandglass.query.ast.UnaryExpr;
+import dev.sandglass.query.ast.ValueType;
 import dev.sandglass.query.ast.VectorMatching;
 import dev.sandglass.query.ast.VectorSelector;
 import dev.sandglass.query.engine.PromQLException.ParseException;
 import dev.sandglass.storage.api.Matcher;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Valid expressions and the AST they give (rendered by {@link AstPrinter}); see ParserErrorTest for invalid ones. */
 class ParserTest {
-
-    @Test
-    void precedenceAndAssociativity() {
-        // -2^2 is -(2^2): unary minus binds looser than ^, as in Prometheus.
-        UnaryExpr neg = assertInstanceOf(UnaryExpr.class, Parser.parse("-foo ^ 2"));
-        assertEquals(BinaryOp.POW, assertInstanceOf(BinaryExpr.class, neg.expr()).op());
-        // ^ is right-associative.
-        BinaryExpr pow = assertInstanceOf(BinaryExpr.class, Parser.parse("2 ^ 3 ^ 2"));
-        assertInstanceOf(NumberLiteral.class, pow.lhs());
-        assertInstanceOf(BinaryExpr.class, pow.rhs());
-        // * before +, + before comparisons, and before or.
-        BinaryExpr or = assertInstanceOf(BinaryExpr.class, Parser.parse("a + b * c > d and e or f"));
-        assertEquals(BinaryOp.OR, or.op());
-        BinaryExpr and = assertInstanceOf(BinaryExpr.class, or.lhs());
-        assertEquals(BinaryOp.AND, and.op());
-        BinaryExpr gt = assertInstanceOf(BinaryExpr.class, and.lhs());
-        assertEquals(BinaryOp.GTR, gt.op());
-        BinaryExpr add = assertInstanceOf(BinaryExpr.class, gt.lhs());
-        assertEquals(BinaryOp.ADD, add.op());
-        assertEquals(BinaryOp.MUL, assertInstanceOf(BinaryExpr.class, add.rhs()).op());
-        // - is left-associative.
-        BinaryExpr sub = assertInstanceOf(BinaryExpr.class, Parser.parse("a - b - c"));
-        assertInstanceOf(BinaryExpr.class, sub.lhs());
-        // unary minus at the level of *: (-a) * b.
-        BinaryExpr mul = assertInstanceOf(BinaryExpr.class, Parser.parse("-a * b"));
-        assertInstanceOf(UnaryExpr.class, mul.lhs());
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            # literals
+            1                      | 1
+            -1                     | -1
+            +1                     | 1
+            - - 1                  | 1
+            -(1)                   | (-paren(1))
+            0x1f                   | 31
+            0X1F                   | 31
+            1e3                    | 1000
+            1.5e-3                 | 0.0015
+            .5                     | 0.5
+            5.                     | 5
+            010                    | 8
+            09                     | 9
+            Inf                    | Infinity
+            -inf                   | -Infinity
+            NaN                    | NaN
+            ~"a\\nb\\t\\"c\\""~    | "a\\nb\t\\"c\\""
+            'it\\'s'               | "it's"
+            `raw\\n`               | "raw\\\\n"
+            ~"\\x41\\u00e9\\101\\U0001F600"~ | "AéA😀"
+            # precedence and associativity
+            -2^2                   | (-(2 ^ 2))
+            2^3^2                  | (2 ^ (3 ^ 2))
+            -2^-3                  | (-(2 ^ -3))
+            -2^---1*3              | ((-(2 ^ -1)) * 3)
+            1 - 2 - 3              | ((1 - 2) - 3)
+            1 + 2 * 3              | (1 + (2 * 3))
+            1 * 2 + 3              | ((1 * 2) + 3)
+            8 / 4 / 2              | ((8 / 4) / 2)
+            7 % 4 * 2              | ((7 % 4) * 2)
+            2 atan2 3 * 4          | ((2 atan2 3) * 4)
+            1 + 2 > bool 3         | ((1 + 2) > bool 3)
+            1 < bool 2 == bool 0   | ((1 < bool 2) == bool 0)
+            a or b and c           | (a{__name__="a"} or {n:n ignoring()} (b{__name__="b"} and {n:n ignoring()} c{__name__="c"}))
+            a and b unless c       | ((a{__name__="a"} and {n:n ignoring()} b{__name__="b"}) unless {n:n ignoring()} c{__name__="c"})
+            a > b and c            | ((a{__name__="a"} > {1:1 ignoring()} b{__name__="b"}) and {n:n ignoring()} c{__name__="c"})
+            a + b >= c             | ((a{__name__="a"} + {1:1 ignoring()} b{__name__="b"}) >= {1:1 ignoring()} c{__name__="c"})
+            -a * b                 | ((-a{__name__="a"}) * {1:1 ignoring()} b{__name__="b"})
+            -a offset 5m           | (-a{__name__="a"} offset 300000)
+            a + b offset 1m        | (a{__name__="a"} + {1:1 ignoring()} b{__name__="b"} offset 60000)
+            1 + a                  | (1 + a{__name__="a"})
+            a - 1                  | (a{__name__="a"} - 1)
+            # vector matching
+            a * on(x, y) group_left(z) b       | (a{__name__="a"} * {n:1 on(x,y) include(z)} b{__name__="b"})
+            a / ignoring(x) group_right b      | (a{__name__="a"} / {1:n ignoring(x)} b{__name__="b"})
+            a * ignoring(x) group_left(x) b    | (a{__name__="a"} * {n:1 ignoring(x) include(x)} b{__name__="b"})
+            a + on() b                         | (a{__name__="a"} + {1:1 on()} b{__name__="b"})
+            a > bool on(x) b                   | (a{__name__="a"} > bool {1:1 on(x)} b{__name__="b"})
+            a unless ignoring(x) b             | (a{__name__="a"} unless {n:n ignoring(x)} b{__name__="b"})
+            1 + on() group_left a              | (1 + a{__name__="a"})
+            # selectors and modifiers
+            foo                            | foo{__name__="foo"}
+            foo:bar:baz                    | foo:bar:baz{__name__="foo:bar:baz"}
+            ~foo{a="b", c!="d",}~          | foo{__name__="foo",a="b",c!="d"}
+            ~{a!=""}~                      | {a!=""}
+            ~foo{by="x", on="y", sum="z"}~ | foo{__name__="foo",by="x",on="y",sum="z"}
+            sum                            | sum{__name__="sum"}
+            ~sum{job="a"}~                 | sum{__name__="sum",job="a"}
+            sum(sum)                       | sum(sum{__name__="sum"})
+            foo and and                    | (foo{__name__="foo"} and {n:n ignoring()} and{__name__="and"})
+            foo offset -5m @ 100.5         | foo{__name__="foo"} offset -300000 @ 100500
+            foo @ 100.5 offset 5m          | foo{__name__="foo"} offset 300000 @ 100500
+            foo @ -1                       | foo{__name__="foo"} @ -1000
+            foo @ +0.0005                  | foo{__name__="foo"} @ 1
+            foo @ -0.0005                  | foo{__name__="foo"} @ -1
+            foo @ 0x10                     | foo{__name__="foo"} @ 16000
+            foo @ start()                  | foo{__name__="foo"} @ start()
+            foo[5m] @ end()                | foo{__name__="foo"}[300000] @ end()
+            foo[5m] offset 1m @ 10         | foo{__name__="foo"}[300000] offset 60000 @ 10000
+            foo[1h30m]                     | foo{__name__="foo"}[5400000]
+            foo[100ms]                     | foo{__name__="foo"}[100]
+            foo[1d]                        | foo{__name__="foo"}[86400000]
+            foo[2w]                        | foo{__name__="foo"}[1209600000]
+            foo[1y]                        | foo{__name__="foo"}[31536000000]
+            foo[1y2w3d4h5m6s7ms]           | foo{__name__="foo"}[33019506007]
+            foo[ 5m ]                      | foo{__name__="foo"}[300000]
+            # subqueries
+            foo[5m:]                       | foo{__name__="foo"}[300000:0]
+            foo[5m:1m]                     | foo{__name__="foo"}[300000:60000]
+            foo[1h:5m] offset 10m @ 50     | foo{__name__="foo"}[3600000:300000] offset 600000 @ 50000
+            foo[1h:5m] @ 50 offset -10m    | foo{__name__="foo"}[3600000:300000] offset -600000 @ 50000
+            rate(foo[5m])[30m:1m]          | rate(foo{__name__="foo"}[300000])[1800000:60000]
+            (foo)[5m:]                     | paren(foo{__name__="foo"})[300000:0]
+            min_over_time(rate(foo[1m])[5m:])[1h:10m] | min_over_time(rate(foo{__name__="foo"}[60000])[300000:0])[3600000:600000]
+            # aggregations
+            sum by (job) (foo)             | sum by(job)(foo{__name__="foo"})
+            sum(foo) by (job)              | sum by(job)(foo{__name__="foo"})
+            SUM(foo) BY (job)              | sum by(job)(foo{__name__="foo"})
+            sum without (a, b) (foo)       | sum without(a,b)(foo{__name__="foo"})
+            sum(foo) without ()            | sum without()(foo{__name__="foo"})
+            sum by () (foo)                | sum(foo{__name__="foo"})
+            sum by (a,) (foo)              | sum by(a)(foo{__name__="foo"})
+            sum by (by, on, offset, sum, bool, group_left) (foo) | sum by(by,on,offset,sum,bool,group_left)(foo{__name__="foo"})
+            ~count_values("v", foo)~       | count_values("v", foo{__name__="foo"})
+            topk(3, foo)                   | topk(3, foo{__name__="foo"})
+            bottomk by (a) (1+1, foo)      | bottomk by(a)((1 + 1), foo{__name__="foo"})
+            quantile(0.9, foo)             | quantile(0.9, foo{__name__="foo"})
+            avg(foo) + min(foo) * max(foo) | (avg(foo{__name__="foo"}) + {1:1 ignoring()} (min(foo{__name__="foo"}) * {1:1 ignoring()} max(foo{__name__="foo"})))
+            group(foo) or stddev(foo) or stdvar(foo) | ((group(foo{__name__="foo"}) or {n:n ignoring()} stddev(foo{__name__="foo"})) or {n:n ignoring()} stdvar(foo{__name__="foo"}))
+            # functions
+            time()                         | time()
+            pi() * 2                       | (pi() * 2)
+            round(foo)                     | round(foo{__name__="foo"})
+            round(foo, 5)                  | round(foo{__name__="foo"}, 5)
+            ~label_join(foo, "a", ",", "b", "c", "d")~ | label_join(foo{__name__="foo"}, "a", ",", "b", "c", "d")
+            ~label_join(foo, "a", ",")~    | label_join(foo{__name__="foo"}, "a", ",")
+            day_of_week()                  | day_of_week()
+            histogram_quantile(0.9, rate(foo[5m])) | histogram_quantile(0.9, rate(foo{__name__="foo"}[300000]))
+            vector(1)                      | vector(1)
+            scalar(foo) + 1                | (scalar(foo{__name__="foo"}) + 1)
+            holt_winters(foo[1h], 0.5, 0.1) | holt_winters(foo{__name__="foo"}[3600000], 0.5, 0.1)
+            ~absent(nonexistent{job="x"})~ | absent(nonexistent{__name__="nonexistent",job="x"})
+            # comments and layout
+            ~foo # a comment~              | foo{__name__="foo"}
+            """)
+    void parses(String query, String want) {
+        assertEquals(want, AstPrinter.print(Parser.parse(query)), query);
     }
 
     @Test
-    void numberLiteralsAndSignFolding() {
-        assertEquals(-1.0, num("-1"));
-        assertEquals(31.0, num("0x1f"));
-        assertEquals(8.0, num("010"));
-        assertEquals(0.2, num(".2"));
-        assertEquals(2.0, num("2."));
-        assertEquals(12340000.0, num("12.34e6"));
-        assertEquals(Double.POSITIVE_INFINITY, num("+Inf"));
-        assertEquals(Double.NEGATIVE_INFINITY, num("-inf"));
-        assertTrue(Double.isNaN(num("nAn")));
-        assertEquals(-2.0, num("- - -2"));
-    }
-
-    private static double num(String q) {
-        return assertInstanceOf(NumberLiteral.class, Parser.parse(q)).value();
+    void multiLineQueriesAndComments() {
+        assertEquals("(foo{__name__=\"foo\"} + {1:1 ignoring()} bar{__name__=\"bar\"})",
+                AstPrinter.print(Parser.parse("foo # first\n  + # second\n bar\n")));
+        assertEquals("sum by(job)(foo{__name__=\"foo\"})", AstPrinter.print(Parser.parse("sum by (\n  job\n) (\n  foo\n)")));
     }
 
     @Test
-    void stringsWithEscapes() {
-        assertEquals("a\nb\"c", assertInstanceOf(StringLiteral.class, Parser.parse("\"a\\nb\\\"c\"")).value());
-        assertEquals("it's", assertInstanceOf(StringLiteral.class, Parser.parse("'it\\'s'")).value());
-        assertEquals("raw\\n", assertInstanceOf(StringLiteral.class, Parser.parse("`raw\\n`")).value());
-        assertEquals("\u00e9", assertInstanceOf(StringLiteral.class, Parser.parse("\"\\u00e9\"")).value());
+    void nameMatcherComesFirstAndKeepsWrittenOrder() {
+        VectorSelector vs = (VectorSelector) Parser.parse("foo{b=\"2\", a=\"1\"}");
+        assertEquals("foo", vs.name());
+        assertEquals(List.of(Matcher.eq("__name__", "foo"), Matcher.eq("b", "2"), Matcher.eq("a", "1")), vs.matchers());
+        VectorSelector regex = (VectorSelector) Parser.parse("{__name__=~\"foo|bar\", a!~\"x|y\", b!=\"\",}");
+        assertEquals(List.of(new Matcher(Matcher.Type.RE, "__name__", "foo|bar"), new Matcher(Matcher.Type.NRE, "a", "x|y"),
+                new Matcher(Matcher.Type.NEQ, "b", "")), regex.matchers());
+        VectorSelector unnamed = (VectorSelector) Parser.parse("{a=\"1\"}");
+        assertNull(unnamed.name());
+        assertEquals(List.of(Matcher.eq("a", "1")), unnamed.matchers());
     }
 
     @Test
-    void selectorsAndModifiers() {
-        VectorSelector vs = assertInstanceOf(VectorSelector.class,
-                Parser.parse("http_requests{job=\"api\", path!=\"/\", code=~\"5..\", method!~'GET|HEAD',} offset -5m @ 100.5"));
-        assertEquals("http_requests", vs.name());
-        assertEquals(5, vs.matchers().size());
-        assertEquals(Matcher.Type.NRE, vs.matchers().get(3).type());
-        assertEquals(-300_000, vs.offsetMs());
-        assertEquals(AtModifier.at(100_500), vs.at());
-
-        MatrixSelector ms = assertInstanceOf(MatrixSelector.class, Parser.parse("rate_x:y[1h30m] @ end() offset 1d"));
-        assertEquals(5_400_000, ms.rangeMs());
-        assertEquals(86_400_000, ms.vector().offsetMs());
-        assertEquals(AtModifier.Kind.END, ms.vector().at().kind());
-
-        SubqueryExpr sq = assertInstanceOf(SubqueryExpr.class, Parser.parse("rate(x[5m])[1h:] offset 10m"));
-        assertEquals(3_600_000, sq.rangeMs());
-        assertEquals(0, sq.stepMs());
-        assertEquals(600_000, sq.offsetMs());
-        SubqueryExpr sq2 = assertInstanceOf(SubqueryExpr.class, Parser.parse("(x)[30m:1m]"));
-        assertEquals(60_000, sq2.stepMs());
-        assertInstanceOf(ParenExpr.class, sq2.expr());
-
-        // keywords as label names and metric names where Prometheus allows them
-        VectorSelector kw = assertInstanceOf(VectorSelector.class, Parser.parse("{__name__=\"x\", on=\"1\", by=\"2\", bool=\"3\", nan=\"4\"}"));
-        assertNull(kw.name());
-        assertEquals(5, kw.matchers().size());
-        assertEquals("sum", assertInstanceOf(VectorSelector.class, Parser.parse("sum{a=\"b\"}")).name());
+    void unaryMinusFoldsIntoNumbers() {
+        assertEquals(new NumberLiteral(-1), Parser.parse("-1"));
+        assertEquals(new NumberLiteral(-2.5), Parser.parse("- +2.5"));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(((NumberLiteral) Parser.parse("-0")).value()));
     }
 
     @Test
-    void aggregationsAndMatching() {
-        AggregateExpr a = assertInstanceOf(AggregateExpr.class, Parser.parse("sum without (instance) (rate(x[5m]))"));
-        assertEquals(AggregateOp.SUM, a.op());
+    void vectorMatchingOnlyBetweenVectors() {
+        BinaryExpr scalarSide = (BinaryExpr) Parser.parse("2 * foo");
+        assertNull(scalarSide.matching());
+        assertEquals(ValueType.VECTOR, scalarSide.type());
+        BinaryExpr bothScalar = (BinaryExpr) Parser.parse("2 * time()");
+        assertNull(bothScalar.matching());
+        assertEquals(ValueType.SCALAR, bothScalar.type());
+        assertEquals(ValueType.SCALAR, Parser.parse("(1 > bool 2)").type());
+        BinaryExpr set = (BinaryExpr) Parser.parse("a or b");
+        assertEquals(new VectorMatching(VectorMatching.Cardinality.MANY_TO_MANY, List.of(), false, List.of()), set.matching());
+        BinaryExpr vectors = (BinaryExpr) Parser.parse("sum(a) > on(x) group_left(y) b");
+        assertEquals(new VectorMatching(VectorMatching.Cardinality.MANY_TO_ONE, List.of("x"), true, List.of("y")), vectors.matching());
+        assertEquals(ValueType.VECTOR, vectors.type());
+    }
+
+    @Test
+    void aggregationParameterAndGrouping() {
+        AggregateExpr a = (AggregateExpr) Parser.parse("topk without (a) (5, foo)");
+        assertEquals(new NumberLiteral(5), a.param());
+        assertEquals(List.of("a"), a.grouping());
         assertTrue(a.without());
-        assertEquals(List.of("instance"), a.grouping());
-        AggregateExpr b = assertInstanceOf(AggregateExpr.class, Parser.parse("topk(3, x) by (job, on)"));
-        assertEquals(AggregateOp.TOPK, b.op());
-        assertEquals(List.of("job", "on"), b.grouping());
-        assertEquals(3.0, assertInstanceOf(NumberLiteral.class, b.param()).value());
-        AggregateExpr c = assertInstanceOf(AggregateExpr.class, Parser.parse("COUNT_VALUES(\"v\", x)"));
-        assertEquals(AggregateOp.COUNT_VALUES, c.op());
-
-        BinaryExpr m = assertInstanceOf(BinaryExpr.class, Parser.parse("a * on(job) group_left(instance) b"));
-        assertEquals(new VectorMatching(VectorMatching.Cardinality.MANY_TO_ONE, List.of("job"), true, List.of("instance")), m.matching());
-        BinaryExpr set = assertInstanceOf(BinaryExpr.class, Parser.parse("a and ignoring(x) b"));
-        assertEquals(VectorMatching.Cardinality.MANY_TO_MANY, set.matching().cardinality());
-        BinaryExpr cmp = assertInstanceOf(BinaryExpr.class, Parser.parse("a > bool 1"));
-        assertTrue(cmp.returnBool());
-        assertNull(cmp.matching());
-        Call call = assertInstanceOf(Call.class, Parser.parse("label_join(x, \"d\", \",\", \"a\", \"b\")"));
-        assertEquals(5, call.args().size());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "rate(x[5m], 1)| 1:1 | expected 1 argument(s) in call to \"rate\", got 2",
-        "rate(x)| 1:6 | expected type range vector in call to function \"rate\", got instant vector",
-        "foo(x)| 1:1 | unknown function with name \"foo\"",
-        "{}| 1:1 | vector selector must contain at least one non-empty matcher",
-        "{a=~\".*\"}| 1:1 | vector selector must contain at least one non-empty matcher",
-        "x{__name__=\"y\"}| 1:1 | metric name must not be set twice",
-        "1 > 2| 1:3 | comparisons between scalars must use BOOL modifier",
-        "a + bool b| 1:3 | bool modifier can only be used on comparison operators",
-        "1 and x| 1:3 | set operator \"and\" not allowed in binary scalar expression",
-        "a and on(x) group_left b| 1:1 | no grouping allowed for \"and\" operation",
-        "a + on(x) group_left(x) b| 1:3 | must not occur in ON and GROUP clause at once",
-        "(x)[5m]| 1:4 | ranges only allowed for vector selectors",
-        "x offset 5m [5m]| 1:13 | no offset modifiers allowed before range",
-        "sum(x) offset 5m| 1:8 | offset modifier must be preceded by",
-        "x offset 1m offset 2m| 1:13 | offset may not be set multiple times",
-        "x @ 1 @ 2| 1:7 | @ <timestamp> may not be set multiple times",
-        "sum(x, y)| 1:1 | wrong number of arguments for aggregate expression provided, expected 1, got 2",
-        "topk(x)| 1:1 | wrong number of arguments",
-        "sum(rate(x[5m])[5m])| 1:16 | ranges only allowed for vector selectors",
-        "rate(x[5m])[1h:1m] + 1| 1:1 | binary expression must contain only scalar and instant vector types",
-        "-x[5m]| 1:1 | unary expression only allowed on expressions of type scalar or instant vector",
-        "x[5m][1h:]| 1:1 | subquery is only allowed on instant vector, got matrix",
-        "sum(x| 1:6 | unexpected end of input",
-        "x{a=\"b\"| 1:8 | unexpected end of input",
-        "(1 + 2| 1:7 | unexpected end of input",
-        "1 +| 1:4 | unexpected end of input",
-        "x[5]| 1:3 | unexpected number \"5\"",
-        "x{a=\"unclosed}| 1:5 | unterminated quoted string",
-        "x $ y| 1:3 | unexpected character '$'",
-        "x[1m5h]| 1:3 | not a valid duration string",
-        "x{a=~\"(\"}| 1:3 | invalid regular expression",
-        "\"\\q\"| 1:1 | error unquoting string",
-        "sum by (a:b) (x)| 1:9 | unexpected",
-        "| 1:1 | no expression found in input",
-    })
-    void invalidQueries(String query, String position, String message) {
-        ParseException e = assertThrows(ParseException.class, () -> Parser.parse(query == null ? "" : query));
-        assertTrue(e.getMessage().startsWith(position.trim() + ": parse error: "), () -> "got " + e.getMessage());
-        assertTrue(e.getMessage().contains(message.trim()), () -> "got " + e.getMessage());
+        AggregateExpr plain = (AggregateExpr) Parser.parse("sum(foo)");
+        assertNull(plain.param());
+        assertEquals(List.of(), plain.grouping());
+        assertEquals(false, plain.without());
     }
 
     @Test
-    void everyCorpusExpressionParses() throws IOException {
-        Path dir = corpus();
-        List<String> failures = new ArrayList<>();
-        int parsed = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".test")).sorted().toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    String l = lines.get(i).trim();
-                    if (!l.startsWith("eval ") && !l.startsWith("eval_ordered ")) {
-                        continue;
-                    }
-                    String rest = l.substring(l.indexOf(' ') + 1).trim();
-                    rest = rest.substring("instant ".length()).trim();
-                    if (rest.startsWith("at ")) {
-                        rest = rest.substring(3).trim();
-                        rest = rest.substring(rest.indexOf(' ') + 1);
-                    }
-                    try {
-                        Expr e = Parser.parse(rest);
-                        assertTrue(e != null);
-                        parsed++;
-                    } catch (ParseException e) {
-                        failures.add(f.getFileName() + ":" + (i + 1) + " " + rest + " -> " + e.getMessage());
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), failures);
-        assertTrue(parsed > 400, "parsed only " + parsed);
+    void everyKindOfExprHasTheRightType() {
+        assertEquals(ValueType.MATRIX, Parser.parse("foo[5m]").type());
+        assertEquals(ValueType.MATRIX, Parser.parse("foo[5m:]").type());
+        assertEquals(ValueType.STRING, Parser.parse("\"x\"").type());
+        assertEquals(ValueType.SCALAR, Parser.parse("scalar(foo)").type());
+        assertEquals(ValueType.VECTOR, Parser.parse("-foo").type());
+        assertEquals(ValueType.SCALAR, Parser.parse("-(time())").type());
     }
 
-    static Path corpus() {
-        String override = System.getProperty("promql.testdata");
-        if (override != null) {
-            return Path.of(override);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("shared/promql-testdata");
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("shared/promql-testdata not found above " + Path.of("").toAbsolutePath());
+    @Test
+    void longFlatExpressionsParse() {
+        Expr e = Parser.parse("1" + " + 1".repeat(5000));
+        assertTrue(e instanceof BinaryExpr);
+        ParseException err = assertThrows(ParseException.class,
+                () -> Parser.parse("(" + "-{}-1".repeat(2000) + ")" + "[1m:]".repeat(100)));
+        assertEquals("1:3: parse error: vector selector must contain at least one non-empty matcher", err.getMessage());
     }
 }
