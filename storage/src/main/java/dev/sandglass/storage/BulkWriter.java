@@ -42,6 +42,19 @@ final class BulkWriter implements BulkAppender {
     }
 
     @Override
+    public void appendAll(long ref, long[] timestampsMs, double[] values, int n) {
+        Samples have = data.get((int) ref);
+        if (have == null) {
+            // Adopt the caller's arrays: an import hands over each series once, so no copy.
+            data.put((int) ref, new Samples(timestampsMs, values, n));
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            have.add(timestampsMs[i], values[i]);
+        }
+    }
+
+    @Override
     public long finish() {
         if (done) {
             return 0;

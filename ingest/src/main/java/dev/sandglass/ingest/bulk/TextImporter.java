@@ -183,12 +183,11 @@ public final class TextImporter {
                     }
                     long ref = refs.computeIfAbsent(ls.labels(), bulk::seriesRef);
                     long[] ts = s.timestamps();
-                    double[] vs = s.values();
                     for (int i = 0; i < s.size(); i++) {
-                        bulk.append(ref, ts[i], vs[i]);
                         minT = Math.min(minT, ts[i]);
                         maxT = Math.max(maxT, ts[i]);
                     }
+                    bulk.appendAll(ref, ts, s.values(), s.size());
                     samples += s.size();
                 }
                 lineOffset += p.lines;

@@ -10,6 +10,16 @@ public interface BulkAppender extends AutoCloseable {
 
     void append(long ref, long timestampMs, double value);
 
+    /**
+     * Adds a run of samples of one series. The appender may keep the arrays: the caller must not
+     * change them afterwards.
+     */
+    default void appendAll(long ref, long[] timestampsMs, double[] values, int n) {
+        for (int i = 0; i < n; i++) {
+            append(ref, timestampsMs[i], values[i]);
+        }
+    }
+
     /** Seals everything appended; returns how many samples were written. */
     long finish();
 

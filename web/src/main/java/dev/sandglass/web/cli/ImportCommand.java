@@ -1,0 +1,53 @@
+package dev.sandglass.web.cli;
+
+import dev.sandglass.ingest.bulk.ImportOptions;
+import dev.sandglass.ingest.bulk.ImportSummary;
+import dev.sandglass.ingest.bulk.TerminalProgress;
+import dev.sandglass.ingest.bulk.TextImporter;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Load OpenMetrics or Prometheus text with timestamps straight into sealed segments.")
+final class ImportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the text file to import")
+    Path file;
+
+    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--retention", defaultValue = "15d", converter = Converters.DurationMs.class,
+            description = "keep samples newer than this (default: ${DEFAULT-VALUE}); older ones are reported, not stored")
+    long retentionMs;
+
+    @Option(names = "--format", defaultValue = "auto", description = "auto, openmetrics or prometheus (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Override
+    public Integer call() {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read " + file + ": no such file or not readable");
+        }
+        ImportOptions.Format f;
+        try {
+            f = ImportOptions.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --format \"" + format + "\": use auto, openmetrics or prometheus");
+        }
+        try (Db db = Db.open(DbOptions.defaults(dataDir).withRetention(retentionMs, 0))) {
+            ImportOptions base = ImportOptions.defaults(db.retentionCutoffMs(System.currentTimeMillis()));
+            TextImporter importer = new TextImporter(db, new ImportOptions(f, base.retentionCutoffMs(), base.threads()));
+            ImportSummary s = importer.importFile(file, TerminalProgress.forStderr());
+            System.out.print(s.format());
+            System.out.println("data dir: " + dataDir.toAbsolutePath());
+        }
+        return 0;
+    }
+}

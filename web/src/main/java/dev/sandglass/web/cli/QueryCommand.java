@@ -1,0 +1,37 @@
+package dev.sandglass.web.cli;
+
+import dev.sandglass.query.engine.Engine;
+import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.ApiParams;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Evaluate a PromQL expression at one instant against a data dir, without a server.")
+final class QueryCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "EXPR", description = "PromQL expression")
+    String expr;
+
+    @Option(names = "--time", description = "evaluation time: unix seconds or RFC 3339 (default: now)")
+    String time;
+
+    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--json", description = "print the HTTP API's JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        long t = time == null ? System.currentTimeMillis() : ApiParams.parseTime("time", time);
+        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+            QueryOutput.print(new Engine(EngineOptions.defaults()).instant(db, expr, t), json, System.out);
+        }
+        return 0;
+    }
+}

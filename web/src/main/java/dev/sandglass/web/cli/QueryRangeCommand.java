@@ -1,0 +1,51 @@
+package dev.sandglass.web.cli;
+
+import dev.sandglass.query.engine.Engine;
+import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.ApiParams;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "query-range", mixinStandardHelpOptions = true,
+        description = "Evaluate a PromQL expression over a time range against a data dir, without a server.")
+final class QueryRangeCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "EXPR", description = "PromQL expression")
+    String expr;
+
+    @Option(names = "--start", required = true, description = "range start: unix seconds or RFC 3339")
+    String start;
+
+    @Option(names = "--end", required = true, description = "range end: unix seconds or RFC 3339")
+    String end;
+
+    @Option(names = "--step", required = true, description = "resolution: seconds or a duration such as 1m")
+    String step;
+
+    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--json", description = "print the HTTP API's JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        long s = ApiParams.parseTime("start", start);
+        long e = ApiParams.parseTime("end", end);
+        long st = ApiParams.parseDuration("step", step);
+        if (e < s) {
+            throw new IllegalArgumentException("--end must not be before --start");
+        }
+        if (st <= 0) {
+            throw new IllegalArgumentException("--step must be positive");
+        }
+        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+            QueryOutput.print(new Engine(EngineOptions.defaults()).range(db, expr, s, e, st), json, System.out);
+        }
+        return 0;
+    }
+}
