@@ -1,0 +1,113 @@
+package dev.sandglass.ingest.collect;
+
+import dev.sandglass.ingest.registry.RegistryException;
+import dev.sandglass.ingest.registry.RegistryReader;
+import dev.sandglass.ingest.registry.SlotSnapshot;
+import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.Storage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects the registry every interval: read, map, append, commit (durable before the next
+ * collection starts). A failure is counted and logged once per distinct message (and once when it
+ * clears); it never stops the loop.
+ */
+public final class CollectLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectLoop.class);
+
+    private final RegistryReader reader;
+    private final Appender appender;
+    private final Collector collector;
+    private final IngestMetrics metrics;
+    private final long intervalMs;
+    private final String instance;
+    private final List<SlotSnapshot> slots = new ArrayList<>();
+    private ScheduledExecutorService scheduler;
+    private String lastError;
+
+    public CollectLoop(RegistryReader reader, Storage storage, long intervalMs, String instance, boolean runLabels, IngestMetrics metrics) {
+        this.reader = reader;
+        this.appender = storage.appender();
+        this.collector = new Collector(instance, runLabels);
+        this.metrics = metrics;
+        this.intervalMs = intervalMs;
+        this.instance = instance;
+    }
+
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    public synchronized void start() {
+        if (scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandglass-collect");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleAtFixedRate(this::collectOnce, 0, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One collection, on the caller's thread (the loop calls it; so do tests and benchmarks). */
+    public synchronized void collectOnce() {
+        long t0 = System.nanoTime();
+        long now = System.currentTimeMillis();
+        try {
+            reader.read(slots);
+            int added = collector.collect(slots, appender, now);
+            metrics.collected(added, System.nanoTime() - t0, collector.sandboxes(), now);
+            metrics.appendTo(appender, instance, now);
+            appender.commit();
+            if (lastError != null) {
+                LOG.info("collecting again from {}", reader.locator().path());
+                lastError = null;
+            }
+        } catch (RegistryException e) {
+            appender.rollback();
+            metrics.failed(e.kind().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
+            if (!e.getMessage().equals(lastError)) {
+                LOG.warn("{}; retrying every {} ms", e.getMessage(), intervalMs);
+                lastError = e.getMessage();
+            }
+        } catch (RuntimeException e) {
+            appender.rollback();
+            metrics.failed("store", System.nanoTime() - t0);
+            String msg = "collection failed: " + e;
+            if (!msg.equals(lastError)) {
+                LOG.error(msg, e);
+                lastError = msg;
+            }
+        }
+    }
+
+    /** Stops collecting after the collection in flight, which is committed. Idempotent. */
+    public void stop() {
+        ScheduledExecutorService s;
+        synchronized (this) {
+            s = scheduler;
+            scheduler = null;
+        }
+        if (s != null) {
+            s.shutdown();
+            try {
+                s.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        reader.close();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.sandglass.ingest.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryReaderTest {
+    @TempDir
+    Path shm;
+
+    private RegistryLocator locator() {
+        return new RegistryLocator("/home/alice/.microsandbox", "--msb-home", shm);
+    }
+
+    static RegistryWriter.Sample sample(long t, long k) {
+        RegistryWriter.Sample s = new RegistryWriter.Sample();
+        s.sampledAt = t;
+        s.flags = Layout.F_CPU | Layout.F_MEMORY_USED;
+        s.memoryLimit = 1 << 30;
+        s.vcpuTimeNs = k * 1000;
+        s.cpuPercent = 12.5f;
+        s.memoryBytes = k * 4096;
+        s.diskRead = k;
+        s.diskWrite = 2 * k;
+        s.netRx = 3 * k;
+        s.netTx = 4 * k;
+        return s;
+    }
+
+    @Test
+    void nameIsFnv1aOfTheHomeBytes() {
+        // Computed independently: python3 FNV-1a 64 over b'/home/alice/.microsandbox'.
+        assertEquals("msb-met-609e1b201052d550-v3", locator().objectName());
+        assertEquals(shm.resolve("msb-met-609e1b201052d550-v3"), locator().path());
+    }
+
+    @Test
+    void missingRegistryNamesPathAndHome() {
+        RegistryException e = assertThrows(RegistryException.class, () -> new RegistryReader(locator(), 100).read());
+        assertEquals(RegistryException.Kind.NOT_FOUND, e.kind());
+        assertTrue(e.getMessage().contains(locator().path().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("home /home/alice/.microsandbox (from --msb-home)"), e.getMessage());
+    }
+
+    @Test
+    void headerFieldsAreValidatedOneByOne() throws Exception {
+        int[][] cases = {{Layout.H_VERSION, 4}, {Layout.H_HEADER_LEN, 128}, {Layout.H_SLOT_LEN, 256}, {Layout.H_CAPACITY, 9}};
+        String[] want = {"layout version 4, expected 3", "header_len 128, expected 256", "slot_len 256, expected 512", "says capacity 9"};
+        for (int i = 0; i < cases.length; i++) {
+            try (RegistryWriter w = RegistryWriter.create(locator().path(), 4)) {
+                w.buffer().putInt(cases[i][0], cases[i][1]);
+                RegistryException e = assertThrows(RegistryException.class, () -> new RegistryReader(locator(), 100).read());
+                assertEquals(RegistryException.Kind.BAD_HEADER, e.kind());
+                assertTrue(e.getMessage().contains(want[i]), e.getMessage());
+            }
+        }
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 4)) {
+            w.buffer().putLong(Layout.H_MAGIC, 42);
+            RegistryException e = assertThrows(RegistryException.class, () -> new RegistryReader(locator(), 100).read());
+            assertTrue(e.getMessage().contains("magic 0x2a"), e.getMessage());
+        }
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 4)) {
+            w.buffer().putInt(Layout.H_STATE, Layout.HEADER_INITIALIZING);
+            RegistryException e = assertThrows(RegistryException.class, () -> new RegistryReader(locator(), 50).read());
+            assertEquals(RegistryException.Kind.NOT_READY, e.kind());
+        }
+    }
+
+    @Test
+    void accessDeniedNamesBothUids() {
+        String msg = RegistryReader.accessDenied(shm);
+        assertTrue(msg.contains("belongs to uid 0") || msg.contains("belongs to uid "), msg);
+        assertTrue(msg.contains("Sandglass runs as uid " + RegistryReader.ourUid()), msg);
+    }
+
+    @Test
+    void skipsFreeReservedAndUnsampledSlotsAndKeepsOptionalFieldsAbsent() throws Exception {
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 8)) {
+            w.activate(0, 10, 1, 100, 1000, "a");
+            w.writeSample(0, sample(5000, 7));
+            w.activate(1, 11, 1, 101, 1000, "b"); // active, not sampled yet
+            w.buffer().putInt(Layout.slotOffset(2), Layout.SLOT_RESERVED);
+            w.activate(3, 12, 1, 102, 1000, "c");
+            RegistryWriter.Sample s = sample(6000, 1);
+            s.flags = 0; // nothing optional
+            w.writeSample(3, s);
+            w.stop(3);
+            RegistryReader r = new RegistryReader(locator(), 100);
+            List<SlotSnapshot> got = r.read();
+            assertEquals(2, got.size());
+            assertEquals("a", got.get(0).name());
+            assertTrue(got.get(0).has(Layout.F_CPU));
+            assertFalse(got.get(0).has(Layout.F_MEMORY_AVAILABLE));
+            assertEquals(7 * 4096, got.get(0).memoryBytes);
+            assertEquals(Layout.SLOT_STALE, got.get(1).state);
+            assertFalse(got.get(1).has(Layout.F_CPU));
+        }
+    }
+
+    @Test
+    void neverReturnsATornSampleWhileAWriterHammersTheSlot() throws Exception {
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 2)) {
+            w.activate(0, 1, 1, 1, 1, "hammered");
+            w.writeSample(0, sample(1, 1));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                long k = 2;
+                while (!stop.get()) {
+                    w.writeSample(0, sample(k, k));
+                    k++;
+                    writes.incrementAndGet();
+                }
+            });
+            writer.start();
+            RegistryReader r = new RegistryReader(locator(), 100);
+            SlotSnapshot s = new SlotSnapshot();
+            long reads = 0;
+            long torn = 0;
+            long deadline = System.nanoTime() + 1_500_000_000L;
+            r.read(); // maps the file
+            while (System.nanoTime() < deadline) {
+                if (r.readSlot(0, s)) {
+                    reads++;
+                    long k = s.sampledAt;
+                    if (s.memoryBytes != k * 4096 || s.diskRead != k || s.diskWrite != 2 * k || s.netRx != 3 * k
+                            || s.netTx != 4 * k || s.vcpuTimeNs != k * 1000) {
+                        torn++;
+                    }
+                }
+            }
+            stop.set(true);
+            writer.join();
+            assertEquals(0, torn, "torn samples among " + reads + " reads");
+            assertTrue(reads > 10_000, "only " + reads + " consistent reads");
+            assertTrue(writes.get() > 10_000, "writer made only " + writes.get() + " writes");
+        }
+    }
+}
