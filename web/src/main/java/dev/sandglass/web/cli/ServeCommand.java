@@ -1,0 +1,132 @@
+package dev.sandglass.web.cli;
+
+import dev.sandglass.ingest.collect.CollectLoop;
+import dev.sandglass.ingest.collect.IngestMetrics;
+import dev.sandglass.ingest.demo.DemoFleet;
+import dev.sandglass.ingest.registry.RegistryLocator;
+import dev.sandglass.ingest.registry.RegistryReader;
+import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.ApiHandlers;
+import dev.sandglass.web.api.ApiServer;
+import dev.sandglass.web.api.EngineQueryService;
+import dev.sandglass.web.api.MetricsSource;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Collect the microsandbox registry into the store and serve the Prometheus-compatible API.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9470", description = "HOST:PORT to serve HTTP on (default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--msb-home", description = "microsandbox home whose registry to read (default: $MSB_HOME, else ~/.microsandbox)")
+    String msbHome;
+
+    @Option(names = "--collect-interval", defaultValue = "1s", converter = Converters.DurationMs.class,
+            description = "how often to collect the registry (default: ${DEFAULT-VALUE})")
+    long intervalMs;
+
+    @Option(names = "--retention", defaultValue = "15d", converter = Converters.DurationMs.class,
+            description = "drop data older than this (default: ${DEFAULT-VALUE})")
+    long retentionMs;
+
+    @Option(names = "--retention-size", converter = Converters.SizeBytes.class,
+            description = "keep everything in the data dir under this size, e.g. 512MB or 10GiB (default: no limit)")
+    long retentionSize;
+
+    @Option(names = "--demo", arity = "0..1", fallbackValue = "8", paramLabel = "N",
+            description = "also run a simulated fleet of N sandboxes (default 8) writing a real registry under a private home")
+    Integer demo;
+
+    @Option(names = "--series-run-labels", description = "label every series with run_id and pid (as msb-metrics' opt-in does)")
+    boolean runLabels;
+
+    @Option(names = "--query.timeout", defaultValue = "2m", converter = Converters.DurationMs.class,
+            description = "longest a query may run (default: ${DEFAULT-VALUE})")
+    long queryTimeoutMs;
+
+    @Option(names = "--query.max-samples", defaultValue = "50000000",
+            description = "most samples a query may hold in memory (default: ${DEFAULT-VALUE})")
+    long maxSamples;
+
+    @Option(names = "--query.max-concurrency", defaultValue = "4", description = "queries run at once (default: ${DEFAULT-VALUE})")
+    int maxConcurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort hp = HostPort.parse(listen);
+        Signals signals = new Signals();
+        DbOptions dbOptions = DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize);
+        DemoFleet fleet = null;
+        try (Db db = Db.open(dbOptions)) {
+            RegistryLocator locator;
+            if (demo != null) {
+                if (demo < 1) {
+                    throw new IllegalArgumentException("--demo needs at least 1 sandbox");
+                }
+                Path home = dataDir.toAbsolutePath().resolve("demo-home");
+                fleet = new DemoFleet(home, demo, 1);
+                fleet.start();
+                locator = fleet.locator();
+            } else {
+                locator = RegistryLocator.resolve(msbHome, RegistryLocator.DEFAULT_SHM);
+            }
+            IngestMetrics metrics = new IngestMetrics();
+            CollectLoop loop = new CollectLoop(new RegistryReader(locator, 5000), db, intervalMs, hostName(), runLabels, metrics);
+            MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
+                    .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
+                    .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
+                    .append(db.blockCount()).append('\n');
+            ApiHandlers handlers = new ApiHandlers(() -> db,
+                    new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L)),
+                    new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
+                    List.of(metrics::writePrometheusText, storeStats));
+            loop.start();
+            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers)) {
+                System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
+                System.out.println("  data dir:  " + dataDir.toAbsolutePath());
+                System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
+                if (fleet != null) {
+                    System.out.println("  demo:      " + demo + " simulated sandboxes writing that registry; try");
+                    System.out.println("             curl 'http://" + hp.display() + ":" + server.port()
+                            + "/api/v1/query?query=sum+by+(sandbox_name)(rate(microsandbox_network_bytes_received[1m]))'");
+                }
+                System.out.println("  Ctrl-C stops cleanly");
+                while (!signals.awaitMillis(5000)) {
+                    System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
+                            metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
+                }
+                loop.stop();
+            } finally {
+                loop.close();
+            }
+        } finally {
+            if (fleet != null) {
+                fleet.close();
+            }
+        }
+        System.out.println("sandglass: stopped; everything collected is durable in " + dataDir.toAbsolutePath());
+        return 0;
+    }
+
+    static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isEmpty()) {
+            return h;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}
