@@ -1,0 +1,80 @@
+package dev.sandglass.query.engine;
+
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Queryable;
+
+/**
+ * What every evaluator of one query shares: the querier (one time range for the whole query, as
+ * Prometheus opens it), the query's own start and end (for {@code @ start()} and {@code @ end()}),
+ * the deadline and the count of samples held in memory.
+ */
+final class QueryContext implements AutoCloseable {
+    final EngineOptions options;
+    final long queryStartMs;
+    final long queryEndMs;
+    private final Queryable storage;
+    private final long minT;
+    private final long maxT;
+    private final long deadlineNanos;
+    private Querier querier;
+    private long currentSamples;
+
+    QueryContext(Queryable storage, EngineOptions options, long queryStartMs, long queryEndMs, long minT, long maxT) {
+        this.storage = storage;
+        this.options = options;
+        this.queryStartMs = queryStartMs;
+        this.queryEndMs = queryEndMs;
+        this.minT = minT;
+        this.maxT = maxT;
+        this.deadlineNanos = System.nanoTime() + Math.max(0, options.timeoutMs()) * 1_000_000L;
+    }
+
+    Querier querier() {
+        if (querier == null) {
+            querier = storage.querier(minT, maxT);
+        }
+        return querier;
+    }
+
+    /** Called in every loop over steps or series, so a runaway query stops near its timeout. */
+    void checkDeadline(String stage) {
+        if (options.timeoutMs() > 0 && System.nanoTime() - deadlineNanos > 0) {
+            throw new PromQLException.TimeoutException("query timed out in " + stage);
+        }
+    }
+
+    long currentSamples() {
+        return currentSamples;
+    }
+
+    /** Records {@code n} more samples held; fails when that passes the limit (--query.max-samples). */
+    void addSamples(long n) {
+        currentSamples += n;
+        if (currentSamples > options.maxSamples()) {
+            throw new PromQLException.TooManySamplesException(options.maxSamples());
+        }
+    }
+
+    /** Fails when holding {@code n} more samples for a moment (a range window) would pass the limit. */
+    void checkHeld(long n) {
+        if (currentSamples + n > options.maxSamples()) {
+            throw new PromQLException.TooManySamplesException(options.maxSamples());
+        }
+    }
+
+    /** Sets the count held, e.g. back to what a finished node's inputs left plus its output. */
+    void setSamples(long n) {
+        currentSamples = n;
+        if (currentSamples > options.maxSamples()) {
+            throw new PromQLException.TooManySamplesException(options.maxSamples());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (querier != null) {
+            querier.close();
+            querier = null;
+        }
+    }
+}
