@@ -110,7 +110,8 @@ final class Calls {
                 }
             }
             if (ss.count() > 0) {
-                if (!seen.add(labels)) {
+                // absent_over_time folds everything into one series, so Prometheus skips this check for it.
+                if (!seen.add(labels) && !def.reportsAbsence()) {
                     throw Evaluator.duplicateLabelset();
                 }
                 ev.ctx.addSamples(ss.count());
