@@ -77,8 +77,7 @@ final class Calls {
             StepSeries ss = new StepSeries(labels, ev.steps);
             long[] ts = rs.timestamps();
             int n = rs.size();
-            w.t = ts;
-            w.v = rs.values();
+            w.newSeries(ts, rs.values(), n);
             int lo = 0;
             int hi = 0;
             for (int step = 0; step < ev.steps; step++) {

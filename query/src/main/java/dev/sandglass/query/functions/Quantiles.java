@@ -1,6 +1,5 @@
 package dev.sandglass.query.functions;
 
-import java.util.Arrays;
 
 /** Prometheus's quantile estimators: over plain values (quantile, quantile_over_time) and over classic buckets. */
 public final class Quantiles {
@@ -9,8 +8,9 @@ public final class Quantiles {
 
     /**
      * The q-quantile of {@code values[0, n)} with linear interpolation between the closest ranks
-     * (Prometheus's quantile). Sorts the array prefix in place; NaNs sort first, as Prometheus's
-     * ordering puts them (so they count as the smallest values).
+     * (Prometheus's quantile), NaNs ranking lowest as in Prometheus's ordering. Reorders the array
+     * prefix: the two order statistics needed are found by selection, not a full sort, since this
+     * runs once per window in quantile_over_time.
      */
     public static double quantile(double q, double[] values, int n) {
         if (n == 0 || Double.isNaN(q)) {
@@ -22,21 +22,97 @@ public final class Quantiles {
         if (q > 1) {
             return Double.POSITIVE_INFINITY;
         }
-        Arrays.sort(values, 0, n);
         int nans = 0;
-        while (nans < n && Double.isNaN(values[n - 1 - nans])) {
-            nans++;
-        }
-        if (nans > 0) {
-            // Arrays.sort puts NaN last; rotate them to the front.
-            System.arraycopy(values, 0, values, nans, n - nans);
-            Arrays.fill(values, 0, nans, Double.NaN);
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(values[i])) {
+                values[i] = values[nans];
+                values[nans++] = Double.NaN;
+            }
         }
         double rank = q * (n - 1);
-        double lower = Math.max(0, Math.floor(rank));
-        double upper = Math.min(n - 1, lower + 1);
+        int lower = (int) Math.max(0, Math.floor(rank));
+        int upper = (int) Math.min(n - 1, lower + 1.0);
         double weight = rank - Math.floor(rank);
-        return values[(int) lower] * (1 - weight) + values[(int) upper] * weight;
+        double lo;
+        double hi;
+        if (lower < nans) {
+            lo = Double.NaN;
+            hi = upper < nans ? Double.NaN : minOf(values, nans, n);
+        } else {
+            select(values, nans, n - 1, lower);
+            lo = values[lower];
+            hi = upper == lower ? lo : minOf(values, lower + 1, n);
+        }
+        // Both terms always, as Prometheus computes them: Inf * 0 is NaN there too.
+        return lo * (1 - weight) + hi * weight;
+    }
+
+    private static double minOf(double[] a, int from, int to) {
+        double m = a[from];
+        for (int i = from + 1; i < to; i++) {
+            if (a[i] < m) {
+                m = a[i];
+            }
+        }
+        return m;
+    }
+
+    /** Moves the k-th smallest of {@code a[left..right]} (no NaNs) to index k, smaller ones before it, larger after. */
+    static void select(double[] a, int left, int right, int k) {
+        while (right > left) {
+            if (right - left < 16) {
+                for (int i = left + 1; i <= right; i++) {
+                    double x = a[i];
+                    int j = i - 1;
+                    while (j >= left && a[j] > x) {
+                        a[j + 1] = a[j];
+                        j--;
+                    }
+                    a[j + 1] = x;
+                }
+                return;
+            }
+            int mid = (left + right) >>> 1;
+            // Median of three as the pivot, so sorted or constant windows stay linear.
+            if (a[mid] < a[left]) {
+                swap(a, mid, left);
+            }
+            if (a[right] < a[left]) {
+                swap(a, right, left);
+            }
+            if (a[right] < a[mid]) {
+                swap(a, right, mid);
+            }
+            double pivot = a[mid];
+            int i = left;
+            int j = right;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(a, i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                right = j;
+            } else if (k >= i) {
+                left = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /**

@@ -25,14 +25,7 @@ final class RateFunctions {
         int last = w.to - 1;
         double result = v[last] - v[first];
         if (counter) {
-            double prev = v[first];
-            for (int i = first + 1; i <= last; i++) {
-                double cur = v[i];
-                if (cur < prev) {
-                    result += prev;
-                }
-                prev = cur;
-            }
+            result = w.addResetCorrection(result);
         }
         double durationToStart = (t[first] - w.rangeStartMs) / 1000.0;
         double durationToEnd = (w.rangeEndMs - t[last]) / 1000.0;
@@ -77,16 +70,7 @@ final class RateFunctions {
     }
 
     static boolean resets(Window w) {
-        int resets = 0;
-        double prev = w.v[w.from];
-        for (int i = w.from + 1; i < w.to; i++) {
-            double cur = w.v[i];
-            if (cur < prev) {
-                resets++;
-            }
-            prev = cur;
-        }
-        w.result = resets;
+        w.result = w.resetsInWindow();
         return true;
     }
 

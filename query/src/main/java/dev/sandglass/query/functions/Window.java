@@ -20,6 +20,10 @@ public final class Window {
     public double[] scalarArgs;
     public double result;
     private double[] scratch = new double[64];
+    private int[] resets = new int[16];
+    private int resetCount = -1;
+    /** Number of valid samples in the series arrays (they may be longer). */
+    private int seriesSize;
 
     public int size() {
         return to - from;
@@ -31,5 +35,71 @@ public final class Window {
             scratch = new double[Math.max(n, scratch.length * 2)];
         }
         return scratch;
+    }
+
+    /** Called by the evaluator when the arrays change to another series: drops per-series indexes. */
+    public void newSeries(long[] t, double[] v, int size) {
+        this.t = t;
+        this.v = v;
+        this.seriesSize = size;
+        this.resetCount = -1;
+    }
+
+    /**
+     * {@code start} plus, one by one in time order (so rounding matches Prometheus's loop), the
+     * value just before each counter reset inside the window, a reset being a sample lower than
+     * its predecessor. Reset positions of the whole series are found once, so a long window costs
+     * only its resets.
+     */
+    public double addResetCorrection(double start) {
+        if (resetCount < 0) {
+            indexResets();
+        }
+        int k = firstResetAfter(from);
+        double sum = start;
+        for (; k < resetCount && resets[k] < to; k++) {
+            sum += v[resets[k] - 1];
+        }
+        return sum;
+    }
+
+    /** Number of counter resets inside the window. */
+    public int resetsInWindow() {
+        if (resetCount < 0) {
+            indexResets();
+        }
+        int k = firstResetAfter(from);
+        int n = 0;
+        for (; k < resetCount && resets[k] < to; k++) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Index into the reset list of the first reset at a position greater than {@code i}. */
+    private int firstResetAfter(int i) {
+        int lo = 0;
+        int hi = resetCount;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (resets[mid] <= i) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void indexResets() {
+        resetCount = 0;
+        for (int i = 1; i < seriesSize; i++) {
+            if (v[i] < v[i - 1]) {
+                if (resetCount == resets.length) {
+                    resets = java.util.Arrays.copyOf(resets, resetCount * 2);
+                }
+                resets[resetCount++] = i;
+            }
+        }
     }
 }
