@@ -74,7 +74,7 @@ final class Calls {
         for (RawSeries rs : rv.series()) {
             ev.ctx.checkDeadline("expression evaluation");
             Labels labels = def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
-            StepSeries ss = new StepSeries(labels, ev.steps);
+            StepSeries ss = ev.newSeries(labels);
             long[] ts = rs.timestamps();
             int n = rs.size();
             w.newSeries(ts, rs.values(), n);
@@ -137,7 +137,7 @@ final class Calls {
         }
         List<StepSeries> out = new ArrayList<>(1);
         if (coveredCount < ev.steps) {
-            StepSeries s = new StepSeries(AbsentLabels.of(unwrap(arg)), ev.steps);
+            StepSeries s = ev.newSeries(AbsentLabels.of(unwrap(arg)));
             for (int i = 0; i < ev.steps; i++) {
                 if (!covered[i]) {
                     s.set(i, 1);

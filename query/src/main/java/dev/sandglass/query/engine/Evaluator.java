@@ -36,7 +36,19 @@ final class Evaluator {
         this.start = start;
         this.end = end;
         this.interval = interval;
-        this.steps = end < start ? 0 : (int) ((end - start) / interval) + 1;
+        long n = end < start ? 0 : (end - start) / interval + 1;
+        // Every series of this evaluator holds an array of all its steps; more steps than samples
+        // may be held could never succeed and would only exhaust memory (e.g. x[100y:1s]).
+        if (n > ctx.options.maxSamples()) {
+            throw new PromQLException.TooManySamplesException(ctx.options.maxSamples());
+        }
+        this.steps = (int) n;
+    }
+
+    /** A new series over this evaluator's steps; its dense arrays are charged to the query's budget. */
+    StepSeries newSeries(Labels labels) {
+        ctx.allocateCells(steps);
+        return new StepSeries(labels, steps);
     }
 
     long time(int step) {
@@ -91,7 +103,7 @@ final class Evaluator {
 
     /** A scalar: one series with empty labels and a value at every step. */
     StepMatrix constant(double v) {
-        StepSeries s = new StepSeries(Labels.EMPTY, steps);
+        StepSeries s = newSeries(Labels.EMPTY);
         for (int i = 0; i < steps; i++) {
             s.set(i, v);
         }
@@ -124,7 +136,7 @@ final class Evaluator {
             if (!seen.add(l)) {
                 throw duplicateLabelset();
             }
-            StepSeries n = new StepSeries(l, steps);
+            StepSeries n = newSeries(l);
             for (int i = 0; i < steps; i++) {
                 if (s.has(i)) {
                     n.set(i, -s.value(i));
@@ -184,7 +196,7 @@ final class Evaluator {
                 Labels l = out.labels(k);
                 StepSeries s = byLabels.get(l);
                 if (s == null) {
-                    s = new StepSeries(l, steps);
+                    s = newSeries(l);
                     byLabels.put(l, s);
                     order.add(s);
                 }

@@ -18,6 +18,7 @@ final class QueryContext implements AutoCloseable {
     private final long deadlineNanos;
     private Querier querier;
     private long currentSamples;
+    private long allocatedCells;
 
     QueryContext(Queryable storage, EngineOptions options, long queryStartMs, long queryEndMs, long minT, long maxT) {
         this.storage = storage;
@@ -51,6 +52,18 @@ final class QueryContext implements AutoCloseable {
     void addSamples(long n) {
         currentSamples += n;
         if (currentSamples > options.maxSamples()) {
+            throw new PromQLException.TooManySamplesException(options.maxSamples());
+        }
+    }
+
+    /**
+     * Charges step cells allocated for a series. Series hold a value slot for every step, present
+     * or not, so besides Prometheus's count of samples held, the total of cells a query allocates
+     * is capped at 8x max-samples: sparse data over many steps cannot exhaust the heap.
+     */
+    void allocateCells(long n) {
+        allocatedCells += n;
+        if (allocatedCells > 8 * options.maxSamples()) {
             throw new PromQLException.TooManySamplesException(options.maxSamples());
         }
     }

@@ -32,7 +32,7 @@ final class Selectors {
             long[] ts = s.timestamps();
             double[] vs2 = s.values();
             int n = s.size();
-            StepSeries ss = new StepSeries(series.labels(), ev.steps);
+            StepSeries ss = ev.newSeries(series.labels());
             int next = 0;
             for (int step = 0; step < ev.steps; step++) {
                 long ref = (at != null ? at : ev.time(step)) - vs.offsetMs();

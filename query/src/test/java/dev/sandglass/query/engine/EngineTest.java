@@ -162,4 +162,11 @@ class EngineTest {
                 () -> tiny.instant(store, call("max_over_time", ValueType.VECTOR, deep), 3_600_000_000L));
         assertTrue(e.getMessage().startsWith("query timed out in "), e.getMessage());
     }
+
+    @Test
+    void hugeSubqueryIsRefusedBeforeAllocating() {
+        SubqueryExpr huge = new SubqueryExpr(sel("c"), 100L * 365 * 86_400_000L, 1_000, 0, null);
+        assertThrows(PromQLException.TooManySamplesException.class,
+                () -> engine.instant(store, call("max_over_time", ValueType.VECTOR, huge), 100_000));
+    }
 }
