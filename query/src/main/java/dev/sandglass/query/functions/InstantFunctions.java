@@ -1,6 +1,5 @@
 package dev.sandglass.query.functions;
 
-import java.time.LocalDateTime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class InstantFunctions {
         row(name, MiscFunctions.elementwise(f), true);
     }
 
-    private static void date(String name, java.util.function.ToDoubleFunction<LocalDateTime> f) {
+    private static void date(String name, java.util.function.ToDoubleFunction<DateFunctions.Civil> f) {
         row(name, DateFunctions.of(f), true);
     }
 
@@ -85,15 +84,21 @@ public final class InstantFunctions {
         row("sort_desc", MiscFunctions::sortDescending, false);
         // histogram_quantile(q scalar, b instant-vector): classic le buckets
         row("histogram_quantile", MiscFunctions::histogramQuantile, true);
+        // histogram_count(v), histogram_sum(v), histogram_fraction(lower, upper, v): these read native
+        // histograms only and skip float samples; Sandglass stores floats only, so like Prometheus
+        // on float data they return nothing.
+        row("histogram_count", MiscFunctions::nativeHistogramsOnly, true);
+        row("histogram_sum", MiscFunctions::nativeHistogramsOnly, true);
+        row("histogram_fraction", MiscFunctions::nativeHistogramsOnly, true);
         // days_in_month(v=vector(time()) instant-vector) and the other calendar fields, UTC
-        date("days_in_month", DateFunctions::daysInMonth);
-        date("day_of_month", t -> t.getDayOfMonth());
-        date("day_of_week", DateFunctions::dayOfWeek);
-        date("day_of_year", t -> t.getDayOfYear());
-        date("hour", t -> t.getHour());
-        date("minute", t -> t.getMinute());
-        date("month", t -> t.getMonthValue());
-        date("year", t -> t.getYear());
+        date("days_in_month", DateFunctions.Civil::daysInMonth);
+        date("day_of_month", DateFunctions.Civil::day);
+        date("day_of_week", DateFunctions.Civil::dayOfWeek);
+        date("day_of_year", DateFunctions.Civil::dayOfYear);
+        date("hour", DateFunctions.Civil::hour);
+        date("minute", DateFunctions.Civil::minute);
+        date("month", DateFunctions.Civil::month);
+        date("year", DateFunctions.Civil::year);
     }
 
     private InstantFunctions() {
