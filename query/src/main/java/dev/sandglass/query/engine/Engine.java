@@ -46,7 +46,7 @@ public final class Engine {
                 return new QueryResult.StringResult(timeMs, s);
             }
             if (v instanceof RangeVector rv) {
-                return rangeVectorAt(rv, timeMs);
+                return rangeVectorAt(ctx, rv, timeMs);
             }
             StepMatrix m = (StepMatrix) v;
             if (expr.type() == ValueType.SCALAR) {
@@ -94,7 +94,7 @@ public final class Engine {
     }
 
     /** A range vector at the top of an instant query: each series' samples in its window. */
-    private static QueryResult rangeVectorAt(RangeVector rv, long timeMs) {
+    private static QueryResult rangeVectorAt(QueryContext ctx, RangeVector rv, long timeMs) {
         long end = rv.windowEnd(timeMs);
         long start = end - rv.rangeMs();
         List<QueryResult.MatrixSeries> out = new ArrayList<>();
@@ -109,6 +109,7 @@ public final class Engine {
                 hi++;
             }
             if (hi > lo) {
+                ctx.addSamples(hi - lo);
                 out.add(new QueryResult.MatrixSeries(s.labels(), java.util.Arrays.copyOfRange(ts, lo, hi),
                         java.util.Arrays.copyOfRange(s.values(), lo, hi), hi - lo));
             }

@@ -60,10 +60,10 @@ final class Evaluator {
         long held = ctx.currentSamples();
         Object v = dispatch(e);
         // What a finished node keeps in memory is its result; its inputs can go (as in Prometheus).
+        // A range vector is not charged whole: like Prometheus, only the window a range function
+        // is looking at counts (Calls), and a subquery's points were charged when evaluated.
         if (v instanceof StepMatrix m) {
             ctx.setSamples(held + m.totalPoints());
-        } else if (v instanceof RangeVector r) {
-            ctx.setSamples(held + r.totalPoints());
         }
         return v;
     }

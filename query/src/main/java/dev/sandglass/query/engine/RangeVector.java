@@ -11,12 +11,4 @@ record RangeVector(List<RawSeries> series, long rangeMs, long offsetMs, Long atM
     long windowEnd(long stepTimeMs) {
         return (atMs != null ? atMs : stepTimeMs) - offsetMs;
     }
-
-    long totalPoints() {
-        long n = 0;
-        for (RawSeries s : series) {
-            n += s.size();
-        }
-        return n;
-    }
 }
