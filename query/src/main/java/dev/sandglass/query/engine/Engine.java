@@ -38,6 +38,28 @@ public final class Engine {
 
     /** Evaluates a parsed expression at one instant (as a range evaluation of one step, like Prometheus). */
     public QueryResult instant(Queryable storage, Expr expr, long timeMs) {
+        try {
+            return evalInstant(storage, expr, timeMs);
+        } catch (StackOverflowError e) {
+            throw tooDeep();
+        }
+    }
+
+    /** Evaluates a parsed expression over a range; series come sorted by labels. */
+    public QueryResult range(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+        try {
+            return evalRange(storage, expr, startMs, endMs, stepMs);
+        } catch (StackOverflowError e) {
+            throw tooDeep();
+        }
+    }
+
+    /** Evaluation recurses over the tree; a pathological nesting fails the query, not the thread. */
+    private static PromQLException tooDeep() {
+        return new PromQLException.EvalException("query is nested too deeply to evaluate");
+    }
+
+    private QueryResult evalInstant(Queryable storage, Expr expr, long timeMs) {
         long[] range = SelectRange.of(expr, timeMs, timeMs, options.lookbackMs());
         try (QueryContext ctx = new QueryContext(storage, options, timeMs, timeMs, range[0], range[1])) {
             Evaluator ev = new Evaluator(ctx, timeMs, timeMs, 1);
@@ -63,8 +85,7 @@ public final class Engine {
         }
     }
 
-    /** Evaluates a parsed expression over a range; series come sorted by labels. */
-    public QueryResult range(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+    private QueryResult evalRange(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
         if (stepMs <= 0) {
             throw new PromQLException.EvalException("zero or negative query resolution step widths are not accepted, got " + stepMs + "ms");
         }

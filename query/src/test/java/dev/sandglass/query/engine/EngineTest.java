@@ -169,4 +169,37 @@ class EngineTest {
         assertThrows(PromQLException.TooManySamplesException.class,
                 () -> engine.instant(store, call("max_over_time", ValueType.VECTOR, huge), 100_000));
     }
+
+    @Test
+    void deepNestingFailsTheQueryNotTheThread() {
+        Expr e = sel("c");
+        for (int i = 0; i < 200_000; i++) {
+            e = new dev.sandglass.query.ast.ParenExpr(e);
+        }
+        Expr deep = e;
+        assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, deep, 10_000));
+    }
+
+    @Test
+    void invalidArgumentsFailWithPrometheusMessages() {
+        Call badRegex = new Call("label_replace", List.of(sel("c"), str("dst"), str("$1"), str("i"), str("(.*")), ValueType.VECTOR);
+        assertEquals("invalid regular expression in label_replace(): (.*",
+                assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, badRegex, 10_000)).getMessage());
+        Call badDst = new Call("label_replace", List.of(sel("c"), str("a-b"), str(""), str("i"), str(".*")), ValueType.VECTOR);
+        assertEquals("invalid destination label name in label_replace(): a-b",
+                assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, badDst, 10_000)).getMessage());
+        Call badJoin = new Call("label_join", List.of(sel("c"), str("dst"), str(","), str("not valid")), ValueType.VECTOR);
+        assertEquals("invalid source label name in label_join(): not valid",
+                assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, badJoin, 10_000)).getMessage());
+        AggregateExpr badCount = new AggregateExpr(AggregateOp.COUNT_VALUES, sel("c"), str("a-b"), List.of(), false);
+        assertEquals("invalid label name \"a-b\"",
+                assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, badCount, 10_000)).getMessage());
+        Call badSf = new Call("holt_winters", List.of(new MatrixSelector(sel("c"), 60_000), new NumberLiteral(1), new NumberLiteral(0.5)), ValueType.VECTOR);
+        assertEquals("invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000",
+                assertThrows(PromQLException.EvalException.class, () -> engine.instant(store, badSf, 60_000)).getMessage());
+    }
+
+    private static dev.sandglass.query.ast.StringLiteral str(String s) {
+        return new dev.sandglass.query.ast.StringLiteral(s);
+    }
 }
