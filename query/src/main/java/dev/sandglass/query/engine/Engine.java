@@ -6,6 +6,7 @@ import dev.sandglass.storage.api.Queryable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Parses and evaluates PromQL with Prometheus 2.42's semantics. Thread-safe: one engine serves
@@ -22,14 +23,29 @@ public final class Engine {
         return options;
     }
 
+    private static final BooleanSupplier NEVER = () -> false;
+
     /** Evaluates {@code query} at {@code timeMs}. */
     public QueryResult instant(Queryable storage, String query, long timeMs) {
-        return instant(storage, parse(query), timeMs);
+        return instant(storage, parse(query), timeMs, NEVER);
     }
 
     /** Evaluates {@code query} at every step from start to end (inclusive); returns a matrix. */
     public QueryResult range(Queryable storage, String query, long startMs, long endMs, long stepMs) {
-        return range(storage, parse(query), startMs, endMs, stepMs);
+        return range(storage, parse(query), startMs, endMs, stepMs, NEVER);
+    }
+
+    /**
+     * As {@link #instant(Queryable, String, long)}, stopping with {@link PromQLException.CanceledException}
+     * soon after {@code canceled} turns true (it is polled in evaluation loops; e.g. the client went away).
+     */
+    public QueryResult instant(Queryable storage, String query, long timeMs, BooleanSupplier canceled) {
+        return instant(storage, parse(query), timeMs, canceled);
+    }
+
+    /** As {@link #range(Queryable, String, long, long, long)}, stopping when {@code canceled} turns true. */
+    public QueryResult range(Queryable storage, String query, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
+        return range(storage, parse(query), startMs, endMs, stepMs, canceled);
     }
 
     private static Expr parse(String query) {
@@ -38,8 +54,12 @@ public final class Engine {
 
     /** Evaluates a parsed expression at one instant (as a range evaluation of one step, like Prometheus). */
     public QueryResult instant(Queryable storage, Expr expr, long timeMs) {
+        return instant(storage, expr, timeMs, NEVER);
+    }
+
+    public QueryResult instant(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
         try {
-            return evalInstant(storage, expr, timeMs);
+            return evalInstant(storage, expr, timeMs, canceled);
         } catch (StackOverflowError e) {
             throw tooDeep();
         }
@@ -47,8 +67,12 @@ public final class Engine {
 
     /** Evaluates a parsed expression over a range; series come sorted by labels. */
     public QueryResult range(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+        return range(storage, expr, startMs, endMs, stepMs, NEVER);
+    }
+
+    public QueryResult range(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
         try {
-            return evalRange(storage, expr, startMs, endMs, stepMs);
+            return evalRange(storage, expr, startMs, endMs, stepMs, canceled);
         } catch (StackOverflowError e) {
             throw tooDeep();
         }
@@ -59,9 +83,9 @@ public final class Engine {
         return new PromQLException.EvalException("query is nested too deeply to evaluate");
     }
 
-    private QueryResult evalInstant(Queryable storage, Expr expr, long timeMs) {
+    private QueryResult evalInstant(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
         long[] range = SelectRange.of(expr, timeMs, timeMs, options.lookbackMs());
-        try (QueryContext ctx = new QueryContext(storage, options, timeMs, timeMs, range[0], range[1])) {
+        try (QueryContext ctx = new QueryContext(storage, options, timeMs, timeMs, range[0], range[1], canceled)) {
             Evaluator ev = new Evaluator(ctx, timeMs, timeMs, 1);
             Object v = ev.eval(expr);
             if (v instanceof String s) {
@@ -85,7 +109,7 @@ public final class Engine {
         }
     }
 
-    private QueryResult evalRange(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+    private QueryResult evalRange(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
         if (stepMs <= 0) {
             throw new PromQLException.EvalException("zero or negative query resolution step widths are not accepted, got " + stepMs + "ms");
         }
@@ -98,7 +122,7 @@ public final class Engine {
                     + "\" for range query, must be Scalar or instant Vector");
         }
         long[] range = SelectRange.of(expr, startMs, endMs, options.lookbackMs());
-        try (QueryContext ctx = new QueryContext(storage, options, startMs, endMs, range[0], range[1])) {
+        try (QueryContext ctx = new QueryContext(storage, options, startMs, endMs, range[0], range[1], canceled)) {
             Evaluator ev = new Evaluator(ctx, startMs, endMs, stepMs);
             StepMatrix m = ev.evalSteps(expr);
             List<QueryResult.MatrixSeries> out = new ArrayList<>(m.series.size());

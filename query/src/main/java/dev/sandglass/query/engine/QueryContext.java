@@ -2,6 +2,7 @@ package dev.sandglass.query.engine;
 
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Queryable;
+import java.util.function.BooleanSupplier;
 
 /**
  * What every evaluator of one query shares: the querier (one time range for the whole query, as
@@ -20,7 +21,11 @@ final class QueryContext implements AutoCloseable {
     private long currentSamples;
     private long allocatedCells;
 
-    QueryContext(Queryable storage, EngineOptions options, long queryStartMs, long queryEndMs, long minT, long maxT) {
+    private final BooleanSupplier canceled;
+
+    QueryContext(Queryable storage, EngineOptions options, long queryStartMs, long queryEndMs, long minT, long maxT,
+            BooleanSupplier canceled) {
+        this.canceled = canceled;
         this.storage = storage;
         this.options = options;
         this.queryStartMs = queryStartMs;
@@ -37,8 +42,11 @@ final class QueryContext implements AutoCloseable {
         return querier;
     }
 
-    /** Called in every loop over steps or series, so a runaway query stops near its timeout. */
+    /** Called in every loop over steps or series, so a runaway or abandoned query stops soon. */
     void checkDeadline(String stage) {
+        if (canceled.getAsBoolean()) {
+            throw new PromQLException.CanceledException("query was canceled in " + stage);
+        }
         if (options.timeoutMs() > 0 && System.nanoTime() - deadlineNanos > 0) {
             throw new PromQLException.TimeoutException("query timed out in " + stage);
         }

@@ -171,6 +171,15 @@ class EngineTest {
     }
 
     @Test
+    void cancellationStopsTheQuery() {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        SubqueryExpr deep = new SubqueryExpr(call("rate", ValueType.VECTOR, new MatrixSelector(sel("c"), 60_000)), 3_600_000_000L, 1_000, 0, null);
+        PromQLException e = assertThrows(PromQLException.CanceledException.class,
+                () -> engine.instant(store, call("max_over_time", ValueType.VECTOR, deep), 3_600_000_000L, () -> polls.incrementAndGet() > 100));
+        assertTrue(e.getMessage().startsWith("query was canceled in "), e.getMessage());
+    }
+
+    @Test
     void deepNestingFailsTheQueryNotTheThread() {
         Expr e = sel("c");
         for (int i = 0; i < 200_000; i++) {
