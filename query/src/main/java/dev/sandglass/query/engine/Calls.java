@@ -81,6 +81,9 @@ final class Calls {
             int lo = 0;
             int hi = 0;
             for (int step = 0; step < ev.steps; step++) {
+                if ((step & 1023) == 1023) {
+                    ev.ctx.checkDeadline("expression evaluation");
+                }
                 long t = ev.time(step);
                 long end = rv.windowEnd(t);
                 long start = end - rv.rangeMs();

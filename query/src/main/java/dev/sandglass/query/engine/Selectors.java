@@ -35,6 +35,9 @@ final class Selectors {
             StepSeries ss = ev.newSeries(series.labels());
             int next = 0;
             for (int step = 0; step < ev.steps; step++) {
+                if ((step & 1023) == 1023) {
+                    ev.ctx.checkDeadline("selecting series");
+                }
                 long ref = (at != null ? at : ev.time(step)) - vs.offsetMs();
                 if (at != null && step > 0) {
                     // Same reference time at every step: copy the first step's answer.
