@@ -1,0 +1,191 @@
+package dev.sandglass.query.engine;
+
+import dev.sandglass.query.ast.Call;
+import dev.sandglass.query.ast.Expr;
+import dev.sandglass.query.ast.MatrixSelector;
+import dev.sandglass.query.ast.ParenExpr;
+import dev.sandglass.query.ast.SubqueryExpr;
+import dev.sandglass.query.ast.ValueType;
+import dev.sandglass.query.ast.VectorSelector;
+import dev.sandglass.query.functions.InstantCall;
+import dev.sandglass.query.functions.InstantFunctions;
+import dev.sandglass.query.functions.AbsentLabels;
+import dev.sandglass.query.functions.RangeFunctions;
+import dev.sandglass.query.functions.Window;
+import dev.sandglass.storage.api.Labels;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Function calls: looked up in the registries by name, then driven per series (range) or per step (instant). */
+final class Calls {
+    private Calls() {
+    }
+
+    static StepMatrix eval(Evaluator ev, Call c) {
+        RangeFunctions.Def range = RangeFunctions.get(c.function());
+        if (range != null) {
+            return evalRange(ev, c, range);
+        }
+        InstantFunctions.Def instant = InstantFunctions.get(c.function());
+        if (instant != null) {
+            return evalInstant(ev, c, instant);
+        }
+        throw new PromQLException.EvalException("unknown function " + c.function());
+    }
+
+    static Expr unwrap(Expr e) {
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
+        }
+        return e;
+    }
+
+    /**
+     * Slides each series' window over the steps with two moving indexes (windows only move
+     * forward, or stay put under {@code @}), so every sample is passed over a bounded number of
+     * times and nothing is copied.
+     */
+    private static StepMatrix evalRange(Evaluator ev, Call c, RangeFunctions.Def def) {
+        List<Expr> args = c.args();
+        int matrixArg = -1;
+        StepMatrix[] scalars = new StepMatrix[args.size()];
+        for (int i = 0; i < args.size(); i++) {
+            Expr a = unwrap(args.get(i));
+            if (matrixArg < 0 && (a instanceof MatrixSelector || a instanceof SubqueryExpr)) {
+                matrixArg = i;
+            }
+        }
+        if (matrixArg < 0) {
+            throw new PromQLException.EvalException("expected a range vector argument in call to " + c.function());
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (i != matrixArg && args.get(i).type() != ValueType.STRING) {
+                scalars[i] = ev.evalSteps(args.get(i));
+            }
+        }
+        RangeVector rv = (RangeVector) ev.eval(unwrap(args.get(matrixArg)));
+        Window w = new Window();
+        w.rangeMs = rv.rangeMs();
+        w.scalarArgs = new double[args.size()];
+        List<StepSeries> out = new ArrayList<>();
+        Set<Labels> seen = new HashSet<>();
+        for (RawSeries rs : rv.series()) {
+            ev.ctx.checkDeadline("expression evaluation");
+            Labels labels = def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
+            StepSeries ss = ev.newSeries(labels);
+            long[] ts = rs.timestamps();
+            int n = rs.size();
+            w.newSeries(ts, rs.values(), n);
+            int lo = 0;
+            int hi = 0;
+            for (int step = 0; step < ev.steps; step++) {
+                if ((step & 1023) == 1023) {
+                    ev.ctx.checkDeadline("expression evaluation");
+                }
+                long t = ev.time(step);
+                long end = rv.windowEnd(t);
+                long start = end - rv.rangeMs();
+                while (hi < n && ts[hi] <= end) {
+                    hi++;
+                }
+                while (lo < hi && ts[lo] < start) {
+                    lo++;
+                }
+                if (lo == hi) {
+                    continue;
+                }
+                ev.ctx.checkHeld(hi - lo);
+                w.from = lo;
+                w.to = hi;
+                w.evalTimeMs = t;
+                w.rangeStartMs = start;
+                w.rangeEndMs = end;
+                for (int j = 0; j < scalars.length; j++) {
+                    if (scalars[j] != null) {
+                        w.scalarArgs[j] = scalars[j].series.get(0).value(step);
+                    }
+                }
+                if (def.fn().apply(w)) {
+                    ss.set(step, w.result);
+                }
+            }
+            if (ss.count() > 0) {
+                // absent_over_time folds everything into one series, so Prometheus skips this check for it.
+                if (!seen.add(labels) && !def.reportsAbsence()) {
+                    throw Evaluator.duplicateLabelset();
+                }
+                ev.ctx.addSamples(ss.count());
+                out.add(ss);
+            }
+        }
+        if (def.reportsAbsence()) {
+            return absence(ev, out, args.get(matrixArg));
+        }
+        return new StepMatrix(out, ev.steps);
+    }
+
+    /** absent_over_time: 1 at the steps where no series had a sample in its window. */
+    private static StepMatrix absence(Evaluator ev, List<StepSeries> present, Expr arg) {
+        boolean[] covered = new boolean[ev.steps];
+        int coveredCount = 0;
+        for (StepSeries s : present) {
+            for (int i = 0; i < ev.steps; i++) {
+                if (s.has(i) && !covered[i]) {
+                    covered[i] = true;
+                    coveredCount++;
+                }
+            }
+        }
+        List<StepSeries> out = new ArrayList<>(1);
+        if (coveredCount < ev.steps) {
+            StepSeries s = ev.newSeries(AbsentLabels.of(unwrap(arg)));
+            for (int i = 0; i < ev.steps; i++) {
+                if (!covered[i]) {
+                    s.set(i, 1);
+                }
+            }
+            out.add(s);
+        }
+        return new StepMatrix(out, ev.steps);
+    }
+
+    private static StepMatrix evalInstant(Evaluator ev, Call c, InstantFunctions.Def def) {
+        List<Expr> args = c.args();
+        InstantCall call = new InstantCall(args, def.dropsMetricName());
+        StepMatrix[] inputs = new StepMatrix[args.size()];
+        boolean[] scalar = new boolean[args.size()];
+        for (int i = 0; i < args.size(); i++) {
+            Expr a = unwrap(args.get(i));
+            switch (a.type()) {
+                case STRING -> call.strings[i] = (String) ev.eval(a);
+                case SCALAR -> {
+                    inputs[i] = ev.evalSteps(a);
+                    scalar[i] = true;
+                }
+                case VECTOR -> {
+                    if (def.usesSampleTimestamps() && a instanceof VectorSelector vs) {
+                        inputs[i] = Selectors.instantVector(ev, vs, true);
+                        call.sampleTimestamps = true;
+                    } else {
+                        inputs[i] = ev.evalSteps(a);
+                    }
+                }
+                case MATRIX -> throw new PromQLException.EvalException(
+                        "expected an instant vector or scalar argument in call to " + c.function() + ", got range vector");
+            }
+        }
+        return ev.stepwise(inputs, (step, t, in, out) -> {
+            call.timeMs = t;
+            for (int i = 0; i < inputs.length; i++) {
+                if (scalar[i]) {
+                    call.scalars[i] = in[i].value(0);
+                } else if (inputs[i] != null) {
+                    call.vectors[i] = in[i];
+                }
+            }
+            def.fn().apply(call, out);
+        });
+    }
+}
