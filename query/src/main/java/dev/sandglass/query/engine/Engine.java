@@ -49,7 +49,7 @@ public final class Engine {
     }
 
     private static Expr parse(String query) {
-        throw new PromQLException("the PromQL parser is not merged yet");
+        return dev.sandglass.query.parser.Parser.parse(query);
     }
 
     /** Evaluates a parsed expression at one instant (as a range evaluation of one step, like Prometheus). */

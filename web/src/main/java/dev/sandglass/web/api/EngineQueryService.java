@@ -20,11 +20,11 @@ public final class EngineQueryService implements QueryService {
 
     @Override
     public QueryResult instant(Queryable storage, String query, long timeMs, long timeoutMs, BooleanSupplier canceled) {
-        return engine(timeoutMs).instant(storage, query, timeMs);
+        return engine(timeoutMs).instant(storage, query, timeMs, canceled);
     }
 
     @Override
     public QueryResult range(Queryable storage, String query, long startMs, long endMs, long stepMs, long timeoutMs, BooleanSupplier canceled) {
-        return engine(timeoutMs).range(storage, query, startMs, endMs, stepMs);
+        return engine(timeoutMs).range(storage, query, startMs, endMs, stepMs, canceled);
     }
 }
