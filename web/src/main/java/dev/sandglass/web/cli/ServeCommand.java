@@ -97,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
                 if (fleet != null) {
                     System.out.println("  demo:      " + demo + " simulated sandboxes writing that registry; try");
-                    System.out.println("             curl 'http://" + hp.display() + ":" + server.port()
+                    System.out.println("             curl -g 'http://" + hp.display() + ":" + server.port()
                             + "/api/v1/query?query=sum+by+(sandbox_name)(rate(microsandbox_network_bytes_received[1m]))'");
                 }
                 System.out.println("  Ctrl-C stops cleanly");
