@@ -69,6 +69,11 @@ public final class Db implements Storage {
 
     /** Opens (creating when absent) the store in {@code options.dir()}. */
     public static Db open(DbOptions options) {
+        return open(options, SegmentStore.DEFAULT_CYCLE);
+    }
+
+    /** As {@link #open(DbOptions)} with another segment cycle: tests use short ones to get many segments. */
+    static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle) {
         Path dir = options.dir();
         FileChannel ch = null;
         FileLock fl = null;
@@ -93,7 +98,7 @@ public final class Db implements Storage {
                 }
             }
             index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
-            segments = new SegmentStore(dir.resolve("segments"), options.readOnly());
+            segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
             Db db = new Db(options, ch, fl, index, null, segments);
             if (!options.readOnly()) {
                 db.applyRetention(System.currentTimeMillis());

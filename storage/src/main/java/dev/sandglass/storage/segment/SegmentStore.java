@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -34,10 +35,17 @@ public final class SegmentStore implements AutoCloseable {
     private ExcerptAppender appender;
     private volatile boolean closed;
 
+    /** Hourly segments: small enough units for retention, few enough files for weeks of data. */
+    public static final RollCycle DEFAULT_CYCLE = RollCycles.FAST_HOURLY;
+
     public SegmentStore(Path dir, boolean readOnly) {
+        this(dir, readOnly, DEFAULT_CYCLE);
+    }
+
+    public SegmentStore(Path dir, boolean readOnly, RollCycle cycle) {
         this.readOnly = readOnly;
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
-                .rollCycle(RollCycles.FAST_HOURLY)
+                .rollCycle(cycle)
                 .blockSize(16L << 20)
                 .readOnly(readOnly)
                 .storeFileListener(new StoreFileListener() {

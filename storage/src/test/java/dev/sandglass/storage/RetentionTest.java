@@ -1,0 +1,108 @@
+package dev.sandglass.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.jobs.RetentionJob;
+import dev.sandglass.storage.jobs.RetentionJob.Segment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import java.util.List;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void logicDropsOldThenOldestOverBudgetButNeverTheCurrentSegment() {
+        List<Segment> segs = List.of(new Segment(1, 100, 1_000, false), new Segment(2, 100, 2_000, false),
+                new Segment(3, 100, 3_000, false), new Segment(4, 100, 4_000, true));
+        assertEquals(List.of(1, 2), cycles(RetentionJob.toDrop(segs, 0, 2_500, 0)));
+        assertEquals(List.of(), cycles(RetentionJob.toDrop(segs, 0, 0, 0)));
+        // budget 250 with 50 other bytes: drop oldest until 50 + remaining <= 250
+        assertEquals(List.of(1, 2), cycles(RetentionJob.toDrop(segs, 50, 0, 250)));
+        // a budget smaller than the current segment alone: everything else goes, the current stays
+        assertEquals(List.of(1, 2, 3), cycles(RetentionJob.toDrop(segs, 0, 0, 10)));
+        // both: age first, then size
+        assertEquals(List.of(1, 2, 3), cycles(RetentionJob.toDrop(segs, 0, 1_500, 150)));
+    }
+
+    private static List<Integer> cycles(List<Segment> s) {
+        return s.stream().map(Segment::cycle).sorted().toList();
+    }
+
+    /** Writes one sealed block per second so each lands in its own (secondly) segment. */
+    private static void writeSegments(Db db, long[] dataTimes) throws InterruptedException {
+        Appender a = db.appender();
+        long ref = a.seriesRef(Labels.of("__name__", "m"));
+        for (long t : dataTimes) {
+            for (int i = 0; i < 100; i++) {
+                a.append(ref, t + i * 1000L, i);
+            }
+            a.commit();
+            db.seal();
+            Thread.sleep(1100);
+        }
+    }
+
+    private static Samples all(Db db) {
+        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            var s = q.select(List.of(Matcher.eq("__name__", "m")));
+            return s.isEmpty() ? new Samples() : s.get(0).samples();
+        }
+    }
+
+    @Test
+    void ageRetentionDropsWholeOldSegments() throws Exception {
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(2 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            writeSegments(db, new long[] {now - 5 * day, now - 4 * day, now - 60_000});
+            assertEquals(300, all(db).size());
+            db.applyRetention(now);
+            Samples left = all(db);
+            assertEquals(100, left.size(), "only the recent segment is left");
+            assertTrue(left.timestamp(0) >= now - 60_000);
+            assertEquals(1, db.blockCount());
+        }
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(2 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(100, all(db).size(), "the drop survives a reopen");
+        }
+    }
+
+    @Test
+    void sizeBudgetIsAppliedAtOpenBeforeNewWrites() throws Exception {
+        long now = System.currentTimeMillis();
+        long[] times = new long[5];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = now - (times.length - i) * 3_600_000L;
+        }
+        long fullSize;
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(365L * 86_400_000L, 0), TestRollCycles.TEST_SECONDLY)) {
+            writeSegments(db, times);
+            fullSize = db.diskBytes();
+        }
+        long largestSegment;
+        try (Stream<Path> files = Files.list(dir.resolve("segments"))) {
+            largestSegment = files.filter(p -> p.toString().endsWith(".cq4")).mapToLong(p -> p.toFile().length()).max().orElse(0);
+        }
+        long budget = fullSize - 2 * largestSegment;
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(365L * 86_400_000L, budget), TestRollCycles.TEST_SECONDLY)) {
+            long size = db.diskBytes();
+            Samples s = all(db);
+            assertTrue(s.size() < 500, "something was dropped at open");
+            assertEquals(times[times.length - 1] + 99_000, s.timestamp(s.size() - 1), "newest sample kept");
+            assertEquals(0, s.size() % 100, "whole segments are dropped");
+            assertTrue(size <= budget + largestSegment, "size " + size + " over budget " + budget + " by more than one segment");
+        }
+    }
+}
