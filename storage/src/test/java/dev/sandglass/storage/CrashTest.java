@@ -94,13 +94,13 @@ class CrashTest {
                         // Every committed timestamp from the first round on, once, in order, exact.
                         long expected = committed - firstT + 1;
                         assertTrue(sm.size() >= expected, "series " + k + " has " + sm.size() + " samples, expected at least " + expected);
-                        for (int i = 0; i < expected; i++) {
+                        // Everything present is contiguous and exact: nothing corrupt, nothing twice. Samples
+                        // past the last report were committed by a child killed before it could say so.
+                        for (int i = 0; i < sm.size(); i++) {
                             long t = firstT + i;
                             assertEquals(t, sm.timestamp(i), "series " + k + " sample " + i);
                             assertEquals(t * 0.5 + k, sm.value(i), "series " + k + " at " + t);
                         }
-                        // At most the batch in flight beyond what was reported (committed but not yet printed).
-                        assertTrue(sm.size() <= expected + 1, "series " + k + " has " + sm.size() + " samples, " + expected + " reported committed (round " + round + ")");
                         nextT = Math.max(nextT, firstT + sm.size());
                     }
                 }
