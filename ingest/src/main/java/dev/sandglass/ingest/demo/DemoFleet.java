@@ -62,7 +62,7 @@ public final class DemoFleet implements AutoCloseable {
 
     /** {@code home} is the private microsandbox home the demo's registry is derived from. */
     public DemoFleet(Path home, int sandboxes, long seed) {
-        this(RegistryLocator.resolve(home.toString(), RegistryLocator.DEFAULT_SHM), sandboxes, seed);
+        this(new RegistryLocator(home.toString(), "the demo's private home", RegistryLocator.DEFAULT_SHM), sandboxes, seed);
     }
 
     public DemoFleet(RegistryLocator locator, int sandboxes, long seed) {
