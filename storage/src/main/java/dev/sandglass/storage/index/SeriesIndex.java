@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class SeriesIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SeriesIndex.class);
     private static final Pattern GEN_FILE = Pattern.compile("series-(\\d+)-(\\d+)\\.cm");
-    public static final long DEFAULT_CAPACITY = 16_384;
+    public static final long DEFAULT_CAPACITY = 4_096;
 
     private final Path dir;
     private final boolean readOnly;
@@ -77,7 +77,7 @@ public final class SeriesIndex implements AutoCloseable {
     private static ChronicleMap<CharSequence, Long> openMap(Path file, long capacity) throws IOException {
         return ChronicleMap.of(CharSequence.class, Long.class)
                 .name("sandglass-series")
-                .averageKeySize(160)
+                .averageKeySize(120)
                 .entries(capacity)
                 .createPersistedTo(file.toFile());
     }
