@@ -84,9 +84,11 @@ final class DbQuerier implements Querier {
                 continue;
             }
             double[] vs = b.values(i);
-            for (int k = from; k < n && ts[k] <= maxT; k++) {
-                s.add(ts[k], vs[k]);
+            int to = from;
+            while (to < n && ts[to] <= maxT) {
+                to++;
             }
+            s.addAll(ts, vs, from, to);
         }
         db.lock().readLock().lock();
         try {

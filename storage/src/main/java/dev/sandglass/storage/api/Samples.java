@@ -38,6 +38,22 @@ public final class Samples {
         size++;
     }
 
+    /** Appends {@code [from, to)} of the given arrays. */
+    public void addAll(long[] t, double[] v, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+            return;
+        }
+        if (size + n > timestamps.length) {
+            int cap = Math.max(size + n, timestamps.length * 2);
+            timestamps = Arrays.copyOf(timestamps, cap);
+            values = Arrays.copyOf(values, cap);
+        }
+        System.arraycopy(t, from, timestamps, size, n);
+        System.arraycopy(v, from, values, size, n);
+        size += n;
+    }
+
     public int size() {
         return size;
     }

@@ -1,7 +1,5 @@
 package dev.sandglass.web.api;
 
-import java.math.BigDecimal;
-
 /** Number formats of Prometheus's API: sample values as Go's FormatFloat(v, 'f', -1), timestamps as float seconds. */
 public final class PromFormat {
     private PromFormat() {
@@ -21,7 +19,51 @@ public final class PromFormat {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return plain(Double.toString(v));
+    }
+
+    /** Java's shortest repr without its exponent: "1.25E-5" -> "0.0000125", "1.0E21" -> "1000000000000000000000". */
+    static String plain(String s) {
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+        }
+        boolean neg = s.charAt(0) == '-';
+        String mant = s.substring(neg ? 1 : 0, e);
+        int exp = Integer.parseInt(s.substring(e + 1));
+        int dot = mant.indexOf('.');
+        String digits = mant.substring(0, dot) + mant.substring(dot + 1);
+        int point = dot + exp; // position of the decimal point within digits
+        StringBuilder sb = new StringBuilder(32);
+        if (neg) {
+            sb.append('-');
+        }
+        if (point <= 0) {
+            sb.append("0.");
+            for (int i = 0; i < -point; i++) {
+                sb.append('0');
+            }
+            sb.append(digits);
+        } else if (point >= digits.length()) {
+            sb.append(digits);
+            for (int i = digits.length(); i < point; i++) {
+                sb.append('0');
+            }
+        } else {
+            sb.append(digits, 0, point).append('.').append(digits, point, digits.length());
+        }
+        // Trim trailing zeros of a fraction, and a bare point.
+        int end = sb.length();
+        if (sb.indexOf(".") >= 0) {
+            while (sb.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (sb.charAt(end - 1) == '.') {
+                end--;
+            }
+        }
+        sb.setLength(end);
+        return sb.toString();
     }
 
     /** Unix ms as seconds with up to 3 decimals: 1435781451781 -> 1435781451.781, 1000 -> 1. */
@@ -48,12 +90,13 @@ public final class PromFormat {
         if (frac == 0) {
             return;
         }
-        String f = String.format("%03d", frac);
-        int end = f.length();
-        while (f.charAt(end - 1) == '0') {
-            end--;
+        out.append('.').append((char) ('0' + frac / 100));
+        if (frac % 100 != 0) {
+            out.append((char) ('0' + frac / 10 % 10));
+            if (frac % 10 != 0) {
+                out.append((char) ('0' + frac % 10));
+            }
         }
-        out.append('.').append(f, 0, end);
     }
 
     public static String timestamp(long ms) {
