@@ -174,6 +174,31 @@ class TextImporterTest {
     }
 
     @Test
+    void hexValuesAreRejectedAsExpositionDoes() {
+        for (String s : List.of("0x1p3", "0X10", "1.5f", "1d", "abc", "")) {
+            byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+            assertThrows(NumberFormatException.class, () -> FloatParser.parse(b, 0, b.length), s);
+        }
+    }
+
+    @Test
+    void autoDetectsSecondsWithoutEofAndMillisecondsOtherwise() throws Exception {
+        Path om = tmp.resolve("noeof.txt");
+        Files.writeString(om, "# TYPE m gauge\nm{a=\"b\"} 1 1763596800.5\n");
+        ImportSummary s = importText(new MemStorage(), om, Long.MIN_VALUE, 1);
+        assertTrue(s.formatDescription().startsWith("openmetrics (no # EOF"), s.formatDescription());
+        assertEquals(1763596800500L, s.minTimeMs());
+        Path prom = tmp.resolve("ms.txt");
+        Files.writeString(prom, "m{a=\"b\"} 1 1763596800500\n");
+        s = importText(new MemStorage(), prom, Long.MIN_VALUE, 1);
+        assertTrue(s.formatDescription().startsWith("prometheus"), s.formatDescription());
+        assertEquals(1763596800500L, s.minTimeMs());
+        Files.writeString(om, "m 1 1763596800\n");
+        s = importText(new MemStorage(), om, Long.MIN_VALUE, 1);
+        assertEquals(1763596800000L, s.minTimeMs(), s.formatDescription());
+    }
+
+    @Test
     void unreadableFileIsAClearError() {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> importText(new MemStorage(), tmp.resolve("missing.om"), 0, 1));
