@@ -21,6 +21,7 @@ bytes=$(stat -c %s "$om")
 div() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 
 echo "== sandglass import ($bytes bytes)"
+"$here/sandglass" --version > /dev/null  # builds the jar now, outside the timed run
 data="$dir/sg-import-data"
 rm -rf "$data"
 t0=$(date +%s.%N)

@@ -199,6 +199,43 @@ class TextImporterTest {
     }
 
     @Test
+    void newlineSearchMatchesANaiveScan() {
+        Random rnd = new Random(3);
+        for (int k = 0; k < 20_000; k++) {
+            byte[] b = new byte[rnd.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (rnd.nextInt(8) == 0 ? '\n' : rnd.nextInt(8) == 0 ? 0x0b : rnd.nextInt(256));
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            int naive = -1;
+            for (int i = from; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    naive = i;
+                    break;
+                }
+            }
+            assertEquals(naive, ChunkParser.indexOfNewline(b, from, b.length));
+        }
+    }
+
+    @Test
+    void seriesWhosePrefixRepeatsArePrefixSafe() throws Exception {
+        Path f = tmp.resolve("prefix.prom");
+        Files.writeString(f, "m 1 1000\nm 2 2000\nmm 3 3000\nm{a=\"b\"} 4 4000\nm{a=\"b\"}\t5 5000\nm{a=\"b\",c=\"d\"} 6 6000\nm 7 7000\n");
+        MemStorage store = new MemStorage();
+        ImportSummary s = importText(store, f, Long.MIN_VALUE, 1);
+        assertEquals(4, s.series());
+        assertEquals(7, s.samples());
+        try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Series> m = q.select(List.of(Matcher.eq("__name__", "m")));
+            assertEquals(Labels.of("__name__", "m"), m.get(0).labels());
+            assertEquals(3, m.get(0).samples().size());
+            assertEquals(2, m.get(1).samples().size());
+            assertEquals(1, m.get(2).samples().size());
+        }
+    }
+
+    @Test
     void unreadableFileIsAClearError() {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> importText(new MemStorage(), tmp.resolve("missing.om"), 0, 1));
