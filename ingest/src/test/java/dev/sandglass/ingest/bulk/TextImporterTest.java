@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
@@ -81,6 +83,30 @@ class TextImporterTest {
                 }
                 assertEquals(s.minTimeMs(), q.select(List.of(Matcher.eq("__name__", "microsandbox_uptime_seconds"))).get(0).samples().timestamp(0));
             }
+        }
+    }
+
+    @Test
+    void importsIntoTheRealStoreAndReadsBackAfterReopening() throws Exception {
+        Path f = generate("openmetrics");
+        Path dir = tmp.resolve("db");
+        DbOptions opts = DbOptions.defaults(dir).withRetention(100L * 365 * 86_400_000L, 0);
+        ImportSummary s;
+        try (Db db = Db.open(opts)) {
+            s = new TextImporter(db, ImportOptions.defaults(Long.MIN_VALUE)).importFile(f, ProgressListener.NONE);
+        }
+        assertEquals(24 * 180, s.samples());
+        String line = Files.readAllLines(f).get(1);
+        String[] parts = line.split(" ");
+        try (Db db = Db.open(opts); Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Series> all = q.select(List.of(new Matcher(Matcher.Type.RE, "__name__", ".+")));
+            assertEquals(24, all.size());
+            assertEquals(24 * 180, all.stream().mapToInt(x -> x.samples().size()).sum());
+            Series first = q.select(List.of(Matcher.eq("__name__", parts[0].substring(0, parts[0].indexOf('{'))),
+                    Matcher.eq("sandbox_name", "sbx-0001"))).get(0);
+            assertEquals(s.minTimeMs(), first.samples().timestamp(0));
+            assertEquals(new java.math.BigDecimal(parts[2]).movePointRight(3).longValueExact(), first.samples().timestamp(0));
+            assertEquals(Double.parseDouble(parts[1]), first.samples().value(0));
         }
     }
 
