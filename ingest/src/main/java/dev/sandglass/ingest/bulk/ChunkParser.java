@@ -5,7 +5,10 @@ import dev.sandglass.storage.api.Samples;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChunkParser {
     static final int MAX_REJECTIONS_KEPT = 20;
     private static final int BUF = 8 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A series as this chunk saw it: its labels and its samples. */
     record LocalSeries(Labels labels, Samples samples) {
@@ -76,7 +80,7 @@ final class ChunkParser {
             boolean last = pos >= end || n == 0 && want > 0;
             int p = 0;
             while (true) {
-                int nl = indexOf(buf, p, limit, (byte) '\n');
+                int nl = indexOfNewline(buf, p, limit);
                 if (nl < 0) {
                     if (last && p < limit) {
                         line(buf, p, limit);
@@ -103,9 +107,19 @@ final class ChunkParser {
         }
     }
 
-    private static int indexOf(byte[] b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == c) {
+    /** First '\n' in [from, to), or -1; eight bytes at a time (the zero-byte trick on word ^ 0x0a..). */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (t != 0) {
+                // The lowest flagged byte is exact; false positives only sit above a true match.
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
                 return i;
             }
         }
@@ -137,16 +151,21 @@ final class ChunkParser {
             }
             return;
         }
-        int seriesEnd = seriesEnd(b, s, e);
-        if (seriesEnd < 0) {
-            reject("unterminated label set: expected '}'");
-            return;
-        }
+        // Same leading bytes as the previous line's series part, followed by a blank: the same
+        // series (its end is found on those very bytes), without scanning for the brace.
         int id;
-        int len = seriesEnd - s;
-        if (len == prevLen && Arrays.equals(b, s, seriesEnd, prev, 0, len)) {
+        int seriesEnd;
+        if (prevLen > 0 && e - s > prevLen && (b[s + prevLen] == ' ' || b[s + prevLen] == '\t')
+                && Arrays.equals(b, s, s + prevLen, prev, 0, prevLen)) {
             id = prevId;
+            seriesEnd = s + prevLen;
         } else {
+            seriesEnd = seriesEnd(b, s, e);
+            if (seriesEnd < 0) {
+                reject("unterminated label set: expected '}'");
+                return;
+            }
+            int len = seriesEnd - s;
             String key = new String(b, s, len, StandardCharsets.ISO_8859_1);
             Integer known = idsByText.get(key);
             if (known == null) {

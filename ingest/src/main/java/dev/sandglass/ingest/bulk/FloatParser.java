@@ -125,9 +125,9 @@ final class FloatParser {
         if (body.isEmpty() || !(Character.isDigit(body.charAt(0)) || body.charAt(0) == '.')) {
             throw new NumberFormatException("not a number: \"" + s + "\"");
         }
-        // Java accepts a trailing 'd' or 'f' where Go does not.
+        // Java accepts a trailing 'd' or 'f' and hex floats (0x1p3), which exposition text does not.
         char last = body.charAt(body.length() - 1);
-        if (last == 'd' || last == 'D' || last == 'f' || last == 'F') {
+        if (last == 'd' || last == 'D' || last == 'f' || last == 'F' || body.indexOf('x') >= 0 || body.indexOf('X') >= 0) {
             throw new NumberFormatException("not a number: \"" + s + "\"");
         }
         return Double.parseDouble(s);

@@ -44,8 +44,13 @@ public final class TextImporter {
             String description;
             boolean endsWithEof = endsWithEof(ch, size);
             if (format == ImportOptions.Format.AUTO) {
-                format = endsWithEof ? ImportOptions.Format.OPENMETRICS : ImportOptions.Format.PROMETHEUS;
+                // The # EOF that OpenMetrics requires decides; without it, the first timestamp's
+                // shape does: a fraction, or 10-11 digits below 1e11, means seconds.
+                String secondsHint = endsWithEof ? null : secondsLikeTimestamp(ch, size);
+                boolean om = endsWithEof || secondsHint != null;
+                format = om ? ImportOptions.Format.OPENMETRICS : ImportOptions.Format.PROMETHEUS;
                 description = endsWithEof ? "openmetrics (the file ends with # EOF; timestamps in seconds)"
+                        : om ? "openmetrics (no # EOF at the end, but the first timestamp " + secondsHint + " looks like seconds)"
                         : "prometheus text (no # EOF at the end; timestamps in milliseconds)";
             } else {
                 description = format == ImportOptions.Format.OPENMETRICS ? "openmetrics (as asked; timestamps in seconds)"
@@ -66,6 +71,31 @@ public final class TextImporter {
         ByteBuffer tail = ByteBuffer.allocate(n);
         ch.read(tail, size - n);
         return new String(tail.array(), 0, tail.position(), StandardCharsets.ISO_8859_1).strip().endsWith("# EOF");
+    }
+
+    /** The first sample line's timestamp when it looks like seconds (has a fraction, or 10-11 digits below 1e11), else null. */
+    private static String secondsLikeTimestamp(FileChannel ch, long size) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, 64 << 10));
+        ch.read(head, 0);
+        String text = new String(head.array(), 0, head.position(), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int close = l.lastIndexOf('}');
+            String[] rest = l.substring(close >= 0 ? close + 1 : l.indexOf(' ') + 1).strip().split("[ \t]+");
+            if (rest.length < 2) {
+                return null;
+            }
+            String ts = rest[1];
+            if (ts.matches("-?\\d+\\.\\d*")) {
+                return ts;
+            }
+            // 1e9..1e11 is 2001..5138 in seconds but only Jan 1970..1973 in milliseconds.
+            return ts.matches("\\d{10,11}") && Long.parseLong(ts) < 100_000_000_000L ? ts : null;
+        }
+        return null;
     }
 
     private List<ChunkParser> split(FileChannel ch, long size, boolean seconds) throws IOException {
@@ -160,11 +190,11 @@ public final class TextImporter {
         try (BulkAppender bulk = storage.bulkAppender()) {
             for (ChunkParser p : parsers) {
                 if (afterEof) {
-                    // An earlier chunk ended the file with # EOF: everything here comes after it.
-                    long lost = p.samples;
+                    // An earlier chunk ended the file with # EOF: every non-comment line here comes after it.
+                    long lost = p.samples + p.rejected + p.tooOld;
                     rejected += lost;
                     if (lost > 0 && rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
-                        rejections.add(new Rejection(lineOffset + 1, lost + " samples after \"# EOF\""));
+                        rejections.add(new Rejection(lineOffset + 1, lost + " lines from here on come after \"# EOF\""));
                     }
                     lineOffset += p.lines;
                     continue;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
@@ -81,6 +83,30 @@ class TextImporterTest {
                 }
                 assertEquals(s.minTimeMs(), q.select(List.of(Matcher.eq("__name__", "microsandbox_uptime_seconds"))).get(0).samples().timestamp(0));
             }
+        }
+    }
+
+    @Test
+    void importsIntoTheRealStoreAndReadsBackAfterReopening() throws Exception {
+        Path f = generate("openmetrics");
+        Path dir = tmp.resolve("db");
+        DbOptions opts = DbOptions.defaults(dir).withRetention(100L * 365 * 86_400_000L, 0);
+        ImportSummary s;
+        try (Db db = Db.open(opts)) {
+            s = new TextImporter(db, ImportOptions.defaults(Long.MIN_VALUE)).importFile(f, ProgressListener.NONE);
+        }
+        assertEquals(24 * 180, s.samples());
+        String line = Files.readAllLines(f).get(1);
+        String[] parts = line.split(" ");
+        try (Db db = Db.open(opts); Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Series> all = q.select(List.of(new Matcher(Matcher.Type.RE, "__name__", ".+")));
+            assertEquals(24, all.size());
+            assertEquals(24 * 180, all.stream().mapToInt(x -> x.samples().size()).sum());
+            Series first = q.select(List.of(Matcher.eq("__name__", parts[0].substring(0, parts[0].indexOf('{'))),
+                    Matcher.eq("sandbox_name", "sbx-0001"))).get(0);
+            assertEquals(s.minTimeMs(), first.samples().timestamp(0));
+            assertEquals(new java.math.BigDecimal(parts[2]).movePointRight(3).longValueExact(), first.samples().timestamp(0));
+            assertEquals(Double.parseDouble(parts[1]), first.samples().value(0));
         }
     }
 
@@ -170,6 +196,68 @@ class TextImporterTest {
             }
             byte[] b = s.getBytes(StandardCharsets.US_ASCII);
             assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(FloatParser.parse(b, 0, b.length)), s);
+        }
+    }
+
+    @Test
+    void hexValuesAreRejectedAsExpositionDoes() {
+        for (String s : List.of("0x1p3", "0X10", "1.5f", "1d", "abc", "")) {
+            byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+            assertThrows(NumberFormatException.class, () -> FloatParser.parse(b, 0, b.length), s);
+        }
+    }
+
+    @Test
+    void autoDetectsSecondsWithoutEofAndMillisecondsOtherwise() throws Exception {
+        Path om = tmp.resolve("noeof.txt");
+        Files.writeString(om, "# TYPE m gauge\nm{a=\"b\"} 1 1763596800.5\n");
+        ImportSummary s = importText(new MemStorage(), om, Long.MIN_VALUE, 1);
+        assertTrue(s.formatDescription().startsWith("openmetrics (no # EOF"), s.formatDescription());
+        assertEquals(1763596800500L, s.minTimeMs());
+        Path prom = tmp.resolve("ms.txt");
+        Files.writeString(prom, "m{a=\"b\"} 1 1763596800500\n");
+        s = importText(new MemStorage(), prom, Long.MIN_VALUE, 1);
+        assertTrue(s.formatDescription().startsWith("prometheus"), s.formatDescription());
+        assertEquals(1763596800500L, s.minTimeMs());
+        Files.writeString(om, "m 1 1763596800\n");
+        s = importText(new MemStorage(), om, Long.MIN_VALUE, 1);
+        assertEquals(1763596800000L, s.minTimeMs(), s.formatDescription());
+    }
+
+    @Test
+    void newlineSearchMatchesANaiveScan() {
+        Random rnd = new Random(3);
+        for (int k = 0; k < 20_000; k++) {
+            byte[] b = new byte[rnd.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (rnd.nextInt(8) == 0 ? '\n' : rnd.nextInt(8) == 0 ? 0x0b : rnd.nextInt(256));
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            int naive = -1;
+            for (int i = from; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    naive = i;
+                    break;
+                }
+            }
+            assertEquals(naive, ChunkParser.indexOfNewline(b, from, b.length));
+        }
+    }
+
+    @Test
+    void seriesWhosePrefixRepeatsArePrefixSafe() throws Exception {
+        Path f = tmp.resolve("prefix.prom");
+        Files.writeString(f, "m 1 1000\nm 2 2000\nmm 3 3000\nm{a=\"b\"} 4 4000\nm{a=\"b\"}\t5 5000\nm{a=\"b\",c=\"d\"} 6 6000\nm 7 7000\n");
+        MemStorage store = new MemStorage();
+        ImportSummary s = importText(store, f, Long.MIN_VALUE, 1);
+        assertEquals(4, s.series());
+        assertEquals(7, s.samples());
+        try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Series> m = q.select(List.of(Matcher.eq("__name__", "m")));
+            assertEquals(Labels.of("__name__", "m"), m.get(0).labels());
+            assertEquals(3, m.get(0).samples().size());
+            assertEquals(2, m.get(1).samples().size());
+            assertEquals(1, m.get(2).samples().size());
         }
     }
 
