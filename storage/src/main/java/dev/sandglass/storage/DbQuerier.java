@@ -70,7 +70,15 @@ final class DbQuerier implements Querier {
     }
 
     private Samples samples(int ref) {
-        Samples s = new Samples(64);
+        int expected = 0;
+        for (BlockHeader h : blocks) {
+            if (h.has(ref)) {
+                Block b = cache.computeIfAbsent(h.index(), k -> reader.read(h));
+                expected += b.sampleCount(b.indexOf(ref));
+            }
+        }
+        // Sized once from the blocks' counts (the head adds a little): no doubling copies.
+        Samples s = new Samples(expected + 64);
         for (BlockHeader h : blocks) {
             if (!h.has(ref)) {
                 continue;
