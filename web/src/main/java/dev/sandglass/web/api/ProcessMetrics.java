@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /** A few figures about this process for /metrics: resident memory, heap, uptime. */
 final class ProcessMetrics {
-    private static final long START_MS = System.currentTimeMillis();
+    // The JVM's start, not this class's first use (it loads on the first scrape).
+    private static final long START_MS = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
 
     private ProcessMetrics() {
     }
