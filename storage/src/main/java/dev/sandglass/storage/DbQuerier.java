@@ -84,19 +84,7 @@ final class DbQuerier implements Querier {
                 continue;
             }
             Block b = cache.computeIfAbsent(h.index(), k -> reader.read(h));
-            int i = b.indexOf(ref);
-            long[] ts = b.timestamps(i);
-            int n = b.sampleCount(i);
-            int from = lowerBound(ts, n, minT);
-            if (from >= n || ts[from] > maxT) {
-                continue;
-            }
-            double[] vs = b.values(i);
-            int to = from;
-            while (to < n && ts[to] <= maxT) {
-                to++;
-            }
-            s.addAll(ts, vs, from, to);
+            b.appendTo(b.indexOf(ref), minT, maxT, s);
         }
         db.lock().readLock().lock();
         try {

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,10 +78,30 @@ class RegistryReaderTest {
     }
 
     @Test
-    void accessDeniedNamesBothUids() {
-        String msg = RegistryReader.accessDenied(shm);
-        assertTrue(msg.contains("belongs to uid 0") || msg.contains("belongs to uid "), msg);
-        assertTrue(msg.contains("Sandglass runs as uid " + RegistryReader.ourUid()), msg);
+    void accessDeniedNamesTheOwnersUidAndOurs() throws Exception {
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 1)) {
+            Path p = locator().path();
+            if ("0".equals(RegistryReader.ourUid())) {
+                Files.setAttribute(p, "unix:uid", 12345); // only root may give the file away
+            }
+            String owner = String.valueOf(Files.getAttribute(p, "unix:uid"));
+            String msg = RegistryReader.accessDenied(p);
+            assertTrue(msg.contains(p.toString()), msg);
+            assertTrue(msg.contains("belongs to uid " + owner + " "), msg);
+            assertTrue(msg.contains("Sandglass runs as uid " + RegistryReader.ourUid()), msg);
+            assertFalse(msg.contains("uid unknown"), msg);
+        }
+    }
+
+    @Test
+    void anUnreadableRegistryIsReportedAsAccessDenied() throws Exception {
+        assumeFalse("0".equals(RegistryReader.ourUid()), "root reads any file: no EACCES to provoke");
+        try (RegistryWriter w = RegistryWriter.create(locator().path(), 1)) {
+            Files.setPosixFilePermissions(locator().path(), PosixFilePermissions.fromString("---------"));
+            RegistryException e = assertThrows(RegistryException.class, () -> new RegistryReader(locator(), 100).read());
+            assertEquals(RegistryException.Kind.ACCESS_DENIED, e.kind());
+            assertTrue(e.getMessage().contains("Sandglass runs as uid " + RegistryReader.ourUid()), e.getMessage());
+        }
     }
 
     @Test

@@ -54,6 +54,26 @@ public final class Samples {
         size += n;
     }
 
+    /** Where a decoder writes {@code n} values: {@code values()[at .. at + n)}. */
+    public record Slot(double[] values, int at) {
+    }
+
+    /**
+     * Appends {@code [from, to)} of {@code t} and lets {@code decoder} write the matching values in
+     * place (no intermediate array).
+     */
+    public void appendDecoded(long[] t, int from, int to, java.util.function.Consumer<Slot> decoder) {
+        int n = to - from;
+        if (size + n > timestamps.length) {
+            int cap = Math.max(size + n, timestamps.length * 2);
+            timestamps = Arrays.copyOf(timestamps, cap);
+            values = Arrays.copyOf(values, cap);
+        }
+        System.arraycopy(t, from, timestamps, size, n);
+        decoder.accept(new Slot(values, size));
+        size += n;
+    }
+
     public int size() {
         return size;
     }

@@ -85,6 +85,14 @@ public final class Varints {
         }
 
         public long uvarint() {
+            // Fast path: one-byte varints (small deltas) are the common case.
+            if (pos < end) {
+                byte b0 = buf[pos];
+                if (b0 >= 0) {
+                    pos++;
+                    return b0;
+                }
+            }
             long v = 0;
             int shift = 0;
             while (true) {

@@ -161,6 +161,47 @@ public final class Block {
         return out;
     }
 
+    /**
+     * Appends the i-th series' samples with timestamps in [minT, maxT] to {@code out}, decoding
+     * its values straight into the destination arrays.
+     */
+    public void appendTo(int i, long minT, long maxT, dev.sandglass.storage.api.Samples out) {
+        long[] ts = timestamps(i);
+        int n = sampleCount(i);
+        int from = lowerBound(ts, n, minT);
+        int to = from;
+        while (to < n && ts[to] <= maxT) {
+            to++;
+        }
+        if (to == from) {
+            return;
+        }
+        int f = frame[i];
+        if (frameBytes[f] == null) {
+            frameBytes[f] = section(frameSections[f]);
+        }
+        if (from == 0 && to == n) {
+            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(frameBytes[f], offset[i], offset[i] + length[i]), n, dst.values(), dst.at()));
+        } else {
+            double[] vs = values(i);
+            out.addAll(ts, vs, from, to);
+        }
+    }
+
+    private static int lowerBound(long[] a, int n, long t) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** Index of a series ref in this block, or -1. */
     public int indexOf(int ref) {
         for (int i = 0; i < refs.length; i++) {
