@@ -127,19 +127,6 @@ final class DbQuerier implements Querier {
         return out;
     }
 
-    private static int lowerBound(long[] a, int n, long t) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {

@@ -100,11 +100,16 @@ public final class Samples {
 
     /** Index of the first sample with timestamp >= t, or size() when none. */
     public int lowerBound(long t) {
+        return lowerBound(timestamps, size, t);
+    }
+
+    /** Index of the first of {@code a[0..n)} (ascending) that is >= t, or n when none. */
+    public static int lowerBound(long[] a, int n, long t) {
         int lo = 0;
-        int hi = size;
+        int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (timestamps[mid] < t) {
+            if (a[mid] < t) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -95,25 +95,12 @@ public final class Head {
         }
         long[] t0 = ts[ref];
         int size = n[ref];
-        int i = lowerBound(t0, size, from);
+        int i = Samples.lowerBound(t0, size, from);
         for (; i < size && t0[i] <= to; i++) {
             out.add(t0[i], vs[ref][i]);
         }
     }
 
-    private static int lowerBound(long[] a, int size, long t) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     /** One series as held: ref, timestamps and values (arrays may be longer than size). */
     public record Run(int ref, long[] timestamps, double[] values, int size) {

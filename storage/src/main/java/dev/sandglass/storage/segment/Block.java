@@ -168,7 +168,7 @@ public final class Block {
     public void appendTo(int i, long minT, long maxT, dev.sandglass.storage.api.Samples out) {
         long[] ts = timestamps(i);
         int n = sampleCount(i);
-        int from = lowerBound(ts, n, minT);
+        int from = dev.sandglass.storage.api.Samples.lowerBound(ts, n, minT);
         int to = from;
         while (to < n && ts[to] <= maxT) {
             to++;
@@ -188,19 +188,6 @@ public final class Block {
         }
     }
 
-    private static int lowerBound(long[] a, int n, long t) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     /** Index of a series ref in this block, or -1. */
     public int indexOf(int ref) {
