@@ -36,7 +36,7 @@ jar="$here/web/target/sandglass.jar"
 echo "== import ($samples samples)"
 rm -rf "$dir/sg-data"
 t0=$(date +%s.%N)
-java -Dchronicle.analytics.disable=true -jar "$jar" import "$om" --data-dir "$dir/sg-data" --retention 100y > "$dir/sg-import.log"
+"$here/sandglass" import "$om" --data-dir "$dir/sg-data" --retention 100y > "$dir/sg-import.log"
 t1=$(date +%s.%N)
 sg_secs=$(echo "$t1 - $t0" | bc -l)
 sg_used=$(du -s -B1 "$dir/sg-data" | cut -f1)
