@@ -134,7 +134,7 @@ class DbTest {
                 assertEquals(i * 1000L, s.timestamp(i));
                 assertEquals(i * 0.5, s.value(i));
             }
-            assertEquals(2, db.blockCount()); // 0..9999 s spans two 2-hour blocks
+            assertEquals(6, db.blockCount()); // 0..9999 s spans six 30-minute blocks
         }
     }
 
