@@ -16,8 +16,9 @@ import java.util.concurrent.Future;
 
 /**
  * Bulk import straight into sealed blocks: samples are gathered per series, sorted (last write of
- * a timestamp wins), cut into 30-minute blocks aligned to the clock (a short window decodes little; compression barely changes), encoded on two threads and
- * appended in time order. Bypasses the WAL: nothing is visible until {@link #finish()} returns.
+ * a timestamp wins), cut into 30-minute blocks aligned to the clock (a short query window then
+ * decodes little, and compression barely changes), encoded on two threads and appended in time
+ * order. Bypasses the WAL: nothing is visible until {@link #finish()} returns.
  */
 final class BulkWriter implements BulkAppender {
     static final long BLOCK_MS = 30 * 60_000L;
