@@ -15,6 +15,19 @@ public final class Head {
     private double[][] vs = new double[64][];
     private int[] n = new int[64];
     private long samples;
+    private final int capacityHint;
+
+    public Head() {
+        this(16);
+    }
+
+    /**
+     * {@code capacityHint}: samples per series to expect before the next seal (the previous head's
+     * longest run), so arrays are allocated once instead of doubling through the interval.
+     */
+    public Head(int capacityHint) {
+        this.capacityHint = Math.max(16, capacityHint);
+    }
     private long minT = Long.MAX_VALUE;
     private long maxT = Long.MIN_VALUE;
 
@@ -29,7 +42,7 @@ public final class Head {
         if (t0 == null) {
             // Series collected together grow together: staggered first capacities spread the
             // doubling copies over many commits instead of all series copying in one.
-            int cap = 16 + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
+            int cap = capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
             ts[ref] = t0 = new long[cap];
             vs[ref] = new double[cap];
         }
@@ -70,6 +83,15 @@ public final class Head {
         ts[ref] = t0;
         vs[ref] = v0;
         n[ref] = size + 1;
+    }
+
+    /** The most samples any one series holds. */
+    public int longestRun() {
+        int max = 0;
+        for (int size : n) {
+            max = Math.max(max, size);
+        }
+        return max;
     }
 
     public long samples() {
