@@ -46,23 +46,11 @@ final class DbQuerier implements Querier {
     public List<Series> select(List<Matcher> matchers) {
         int[] refs = db.index().select(matchers);
         List<Series> out = new ArrayList<>();
-        List<Labels> labels = new ArrayList<>();
         for (int ref : refs) {
             Samples s = samples(ref);
             if (s.size() > 0) {
                 Labels l = db.index().labels(ref);
-                out.add(new Series() {
-                    @Override
-                    public Labels labels() {
-                        return l;
-                    }
-
-                    @Override
-                    public Samples samples() {
-                        return s;
-                    }
-                });
-                labels.add(l);
+                out.add(Series.of(l, s));
             }
         }
         out.sort((a, b) -> a.labels().compareTo(b.labels()));

@@ -9,4 +9,19 @@ public interface Series {
      * markers are returned as stored ({@link Values#STALE_NAN}).
      */
     Samples samples();
+
+    /** A series whose samples are already loaded. */
+    static Series of(Labels labels, Samples samples) {
+        return new Series() {
+            @Override
+            public Labels labels() {
+                return labels;
+            }
+
+            @Override
+            public Samples samples() {
+                return samples;
+            }
+        };
+    }
 }

@@ -100,17 +100,7 @@ public final class MemStorage implements Storage {
             }
             if (s.size() > 0) {
                 Labels l = e.getKey();
-                all.add(new Series() {
-                    @Override
-                    public Labels labels() {
-                        return l;
-                    }
-
-                    @Override
-                    public Samples samples() {
-                        return s;
-                    }
-                });
+                all.add(Series.of(l, s));
             }
         }
         return new Querier() {
