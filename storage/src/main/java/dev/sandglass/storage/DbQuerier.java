@@ -29,14 +29,27 @@ final class DbQuerier implements Querier {
     private final SegmentStore.Reader reader;
     private final Map<Long, Block> cache = new HashMap<>();
 
+    /** The head and the head being sealed when this querier was made (see the constructor). */
+    private final Head head;
+    private final Head sealing;
+
     DbQuerier(Db db, long minT, long maxT) {
         this.db = db;
         this.minT = minT;
         this.maxT = maxT;
-        for (BlockHeader h : db.segments().directory()) {
-            if (h.maxT() >= minT && h.minT() <= maxT) {
-                blocks.add(h);
+        // Blocks and heads are taken together under the lock: a seal appends its block before it
+        // lets go of the sealing head, so every sample is in one of the three we hold.
+        db.lock().readLock().lock();
+        try {
+            for (BlockHeader h : db.segments().directory()) {
+                if (h.maxT() >= minT && h.minT() <= maxT) {
+                    blocks.add(h);
+                }
             }
+            head = db.head();
+            sealing = db.sealingHead();
+        } finally {
+            db.lock().readLock().unlock();
         }
         blocks.sort((a, b) -> Long.compare(a.index(), b.index()));
         this.reader = db.segments().reader();
@@ -76,11 +89,10 @@ final class DbQuerier implements Querier {
         }
         db.lock().readLock().lock();
         try {
-            Head sealing = db.sealingHead();
             if (sealing != null) {
                 sealing.copy(ref, minT, maxT, s);
             }
-            db.head().copy(ref, minT, maxT, s);
+            head.copy(ref, minT, maxT, s);
         } finally {
             db.lock().readLock().unlock();
         }

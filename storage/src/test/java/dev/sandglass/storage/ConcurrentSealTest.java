@@ -1,0 +1,78 @@
+package dev.sandglass.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.Series;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Queries running while commits and seals go on must always see a gap-free prefix of what was
+ * committed: a seal moves samples from the head into a block, and no querier may fall between.
+ */
+class ConcurrentSealTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void queriesNeverSeeAGapWhileTheHeadIsSealed() throws Exception {
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(Long.MAX_VALUE / 4, 0))) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong committed = new AtomicLong();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    Appender a = db.appender();
+                    long[] refs = new long[10];
+                    for (int k = 0; k < refs.length; k++) {
+                        refs[k] = a.seriesRef(Labels.of("__name__", "c", "k", Integer.toString(k)));
+                    }
+                    for (long t = 1; !stop.get(); t++) {
+                        for (long r : refs) {
+                            a.append(r, t, t);
+                        }
+                        a.commit();
+                        committed.set(t);
+                        if (t % 20 == 0) {
+                            db.seal();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            writer.start();
+            long checks = 0;
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                long before = committed.get();
+                try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                    for (Series s : q.select(List.of(Matcher.eq("__name__", "c")))) {
+                        Samples sm = s.samples();
+                        assertTrue(sm.size() >= before, "saw " + sm.size() + " samples after " + before + " were committed");
+                        for (int i = 0; i < sm.size(); i++) {
+                            assertEquals(i + 1, sm.timestamp(i), "gap in " + s.labels() + " at " + i);
+                        }
+                    }
+                }
+                checks++;
+            }
+            stop.set(true);
+            writer.join();
+            assertEquals(null, failure.get());
+            assertTrue(checks > 20 && committed.get() > 100, checks + " checks over " + committed.get() + " commits");
+            assertTrue(db.blockCount() > 3, "seals happened: " + db.blockCount());
+        }
+    }
+}
