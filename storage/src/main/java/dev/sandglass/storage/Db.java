@@ -57,6 +57,8 @@ public final class Db implements Storage {
     private Head sealing;
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
+    /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
+    long replayedBatches;
 
     private Db(DbOptions options, FileChannel lockChannel, FileLock fileLock, SeriesIndex index, Wal wal, SegmentStore segments) {
         this.options = options;
@@ -148,6 +150,7 @@ public final class Db implements Storage {
         }
         long t0 = System.nanoTime();
         long n = wal.replay(checkpoint, head::add);
+        replayedBatches = n;
         if (n > 0) {
             LOG.info("replayed {} WAL batches ({} samples) in {} ms", n, head.samples(), (System.nanoTime() - t0) / 1_000_000);
         }
@@ -368,6 +371,11 @@ public final class Db implements Storage {
         }
     }
 
+    /** Releases every file without sealing, as an unclean stop would: tests of WAL replay. */
+    void closeWithoutSeal() {
+        closeFiles();
+    }
+
     /** Seals what is in the head (so the next open replays nothing), then releases every file. */
     @Override
     public void close() {
@@ -388,6 +396,16 @@ public final class Db implements Storage {
             } catch (RuntimeException e) {
                 LOG.error("sealing at close failed; the WAL still holds the data: {}", e.getMessage());
             }
+        }
+        closeFiles();
+    }
+
+    private void closeFiles() {
+        if (closed) {
+            return;
+        }
+        if (jobs != null) {
+            jobs.shutdownNow();
         }
         closed = true;
         closeQuietly(wal);
