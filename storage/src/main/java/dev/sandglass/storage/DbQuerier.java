@@ -9,6 +9,7 @@ import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.segment.Block;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.SegmentStore;
+import dev.sandglass.storage.util.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,23 +59,42 @@ final class DbQuerier implements Querier {
     @Override
     public List<Series> select(List<Matcher> matchers) {
         int[] refs = db.index().select(matchers);
+        // Blocks are read here, on this thread (the segment reader is single-threaded); then each
+        // block's shared sections are decompressed and decoded, one block per core, and last each
+        // series' values, one series per core.
+        List<Block> needed = new ArrayList<>();
+        for (BlockHeader h : blocks) {
+            for (int ref : refs) {
+                if (h.has(ref)) {
+                    needed.add(block(h));
+                    break;
+                }
+            }
+        }
+        Parallel.forEach(needed.size(), i -> needed.get(i).prepare(refs));
+        Samples[] samples = new Samples[refs.length];
+        Parallel.forEach(refs.length, i -> samples[i] = samples(refs[i]));
         List<Series> out = new ArrayList<>();
-        for (int ref : refs) {
-            Samples s = samples(ref);
-            if (s.size() > 0) {
-                Labels l = db.index().labels(ref);
-                out.add(Series.of(l, s));
+        for (int i = 0; i < refs.length; i++) {
+            if (samples[i].size() > 0) {
+                Labels l = db.index().labels(refs[i]);
+                out.add(Series.of(l, samples[i]));
             }
         }
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
     }
 
+    private Block block(BlockHeader h) {
+        return cache.computeIfAbsent(h.index(), k -> reader.read(h));
+    }
+
+    /** One series' samples in range; called concurrently, after select() has read its blocks. */
     private Samples samples(int ref) {
         int expected = 0;
         for (BlockHeader h : blocks) {
             if (h.has(ref)) {
-                Block b = cache.computeIfAbsent(h.index(), k -> reader.read(h));
+                Block b = cache.get(h.index());
                 expected += b.sampleCount(b.indexOf(ref));
             }
         }
@@ -84,7 +104,7 @@ final class DbQuerier implements Querier {
             if (!h.has(ref)) {
                 continue;
             }
-            Block b = cache.computeIfAbsent(h.index(), k -> reader.read(h));
+            Block b = cache.get(h.index());
             b.appendTo(b.indexOf(ref), minT, maxT, s);
         }
         db.lock().readLock().lock();

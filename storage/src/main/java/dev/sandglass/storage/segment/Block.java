@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * A sealed block read back: the header is parsed on construction; timestamp and value sections
- * are decompressed on first use, one value frame at a time. Not thread-safe; cheap to create.
+ * are decompressed on first use, one value frame at a time. Safe for concurrent readers; cheap to create.
  */
 public final class Block {
     private final byte[] bytes;
@@ -26,6 +26,7 @@ public final class Block {
     private final int[] frameSections;
     private long[][] groupTimestamps;
     private final byte[][] frameBytes;
+    private long[] byRef;
 
     /** Parses a block's header from a prefix of its bytes; bodies are not available. */
     static Block headerOnly(byte[] header) {
@@ -138,6 +139,22 @@ public final class Block {
 
     /** Timestamps of the i-th series of the block (shared array: do not modify). */
     public long[] timestamps(int i) {
+        return groupTimestamps()[group[i]];
+    }
+
+    /** Decodes the timestamps and decompresses the value frames of the given series ahead of reads. */
+    public void prepare(int[] seriesRefs) {
+        groupTimestamps();
+        for (int ref : seriesRefs) {
+            int i = indexOf(ref);
+            if (i >= 0) {
+                frame(frame[i]);
+            }
+        }
+    }
+
+    /** Decodes every group's timestamps on first use; synchronized: series are decoded concurrently. */
+    private synchronized long[][] groupTimestamps() {
         if (groupTimestamps == null) {
             byte[] ts = section(tsSection);
             Varints.In in = new Varints.In(ts, 0, ts.length);
@@ -147,17 +164,21 @@ public final class Block {
                 TimestampCodec.decode(in, groupSizes[g], groupTimestamps[g], 0);
             }
         }
-        return groupTimestamps[group[i]];
+        return groupTimestamps;
+    }
+
+    /** The decompressed value frame {@code f}, decompressed on first use. */
+    private synchronized byte[] frame(int f) {
+        if (frameBytes[f] == null) {
+            frameBytes[f] = section(frameSections[f]);
+        }
+        return frameBytes[f];
     }
 
     /** Values of the i-th series of the block. */
     public double[] values(int i) {
-        int f = frame[i];
-        if (frameBytes[f] == null) {
-            frameBytes[f] = section(frameSections[f]);
-        }
         double[] out = new double[sampleCount(i)];
-        ValueCodec.decode(new Varints.In(frameBytes[f], offset[i], offset[i] + length[i]), out.length, out, 0);
+        ValueCodec.decode(new Varints.In(frame(frame[i]), offset[i], offset[i] + length[i]), out.length, out, 0);
         return out;
     }
 
@@ -176,12 +197,9 @@ public final class Block {
         if (to == from) {
             return;
         }
-        int f = frame[i];
-        if (frameBytes[f] == null) {
-            frameBytes[f] = section(frameSections[f]);
-        }
         if (from == 0 && to == n) {
-            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(frameBytes[f], offset[i], offset[i] + length[i]), n, dst.values(), dst.at()));
+            byte[] fb = frame(frame[i]);
+            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(fb, offset[i], offset[i] + length[i]), n, dst.values(), dst.at()));
         } else {
             double[] vs = values(i);
             out.addAll(ts, vs, from, to);
@@ -191,11 +209,33 @@ public final class Block {
 
     /** Index of a series ref in this block, or -1. */
     public int indexOf(int ref) {
-        for (int i = 0; i < refs.length; i++) {
-            if (refs[i] == ref) {
-                return i;
+        long[] byRef = byRef();
+        int lo = 0;
+        int hi = byRef.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int r = (int) (byRef[mid] >> 32);
+            if (r < ref) {
+                lo = mid + 1;
+            } else if (r > ref) {
+                hi = mid - 1;
+            } else {
+                return (int) byRef[mid];
             }
         }
         return -1;
+    }
+
+    /** (ref << 32 | position) of every series, sorted: a binary search instead of a scan per lookup. */
+    private synchronized long[] byRef() {
+        if (byRef == null) {
+            long[] a = new long[refs.length];
+            for (int i = 0; i < refs.length; i++) {
+                a[i] = ((long) refs[i] << 32) | i;
+            }
+            java.util.Arrays.sort(a);
+            byRef = a;
+        }
+        return byRef;
     }
 }
