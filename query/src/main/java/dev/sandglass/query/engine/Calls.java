@@ -13,6 +13,7 @@ import dev.sandglass.query.functions.AbsentLabels;
 import dev.sandglass.query.functions.RangeFunctions;
 import dev.sandglass.query.functions.Window;
 import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.util.Parallel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,54 +67,20 @@ final class Calls {
             }
         }
         RangeVector rv = (RangeVector) ev.eval(unwrap(args.get(matrixArg)));
-        Window w = new Window();
-        w.rangeMs = rv.rangeMs();
-        w.scalarArgs = new double[args.size()];
+        List<RawSeries> input = rv.series();
+        int count = input.size();
+        // Series are independent: each is evaluated on whichever core is free, into its own slot,
+        // and gathered below in input order, so the output and its errors are as if done in turn.
+        ev.ctx.allocateCells((long) count * ev.steps);
+        StepSeries[] results = new StepSeries[count];
+        Parallel.forEach(count, () -> newWindow(rv, args.size()),
+                (w, i) -> results[i] = slide(ev, def, rv, scalars, w, input.get(i)));
         List<StepSeries> out = new ArrayList<>();
         Set<Labels> seen = new HashSet<>();
-        for (RawSeries rs : rv.series()) {
-            ev.ctx.checkDeadline("expression evaluation");
-            Labels labels = def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
-            StepSeries ss = ev.newSeries(labels);
-            long[] ts = rs.timestamps();
-            int n = rs.size();
-            w.newSeries(ts, rs.values(), n);
-            int lo = 0;
-            int hi = 0;
-            for (int step = 0; step < ev.steps; step++) {
-                if ((step & 1023) == 1023) {
-                    ev.ctx.checkDeadline("expression evaluation");
-                }
-                long t = ev.time(step);
-                long end = rv.windowEnd(t);
-                long start = end - rv.rangeMs();
-                while (hi < n && ts[hi] <= end) {
-                    hi++;
-                }
-                while (lo < hi && ts[lo] < start) {
-                    lo++;
-                }
-                if (lo == hi) {
-                    continue;
-                }
-                ev.ctx.checkHeld(hi - lo);
-                w.from = lo;
-                w.to = hi;
-                w.evalTimeMs = t;
-                w.rangeStartMs = start;
-                w.rangeEndMs = end;
-                for (int j = 0; j < scalars.length; j++) {
-                    if (scalars[j] != null) {
-                        w.scalarArgs[j] = scalars[j].series.get(0).value(step);
-                    }
-                }
-                if (def.fn().apply(w)) {
-                    ss.set(step, w.result);
-                }
-            }
+        for (StepSeries ss : results) {
             if (ss.count() > 0) {
                 // absent_over_time folds everything into one series, so Prometheus skips this check for it.
-                if (!seen.add(labels) && !def.reportsAbsence()) {
+                if (!seen.add(ss.labels()) && !def.reportsAbsence()) {
                     throw Evaluator.duplicateLabelset();
                 }
                 ev.ctx.addSamples(ss.count());
@@ -124,6 +91,86 @@ final class Calls {
             return absence(ev, out, args.get(matrixArg));
         }
         return new StepMatrix(out, ev.steps);
+    }
+
+    private static Window newWindow(RangeVector rv, int args) {
+        Window w = new Window();
+        w.rangeMs = rv.rangeMs();
+        w.scalarArgs = new double[args];
+        return w;
+    }
+
+    /** One series' window slid over every step; runs concurrently with other series (reads shared inputs only). */
+    private static StepSeries slide(Evaluator ev, RangeFunctions.Def def, RangeVector rv, StepMatrix[] scalars, Window w, RawSeries rs) {
+        ev.ctx.checkDeadline("expression evaluation");
+        Labels labels = def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
+        StepSeries ss = new StepSeries(labels, ev.steps);
+        w.newSeries(rs.timestamps(), rs.values(), rs.size());
+        int windows = windows(ev, rv, rs, w);
+        if (def.batch() != null) {
+            def.batch().apply(rs.values(), w.batchFrom, w.batchTo, windows, w.batchOut);
+            for (int k = 0; k < windows; k++) {
+                ss.set(w.batchStep[k], w.batchOut[k]);
+            }
+            return ss;
+        }
+        for (int k = 0; k < windows; k++) {
+            if ((k & 1023) == 1023) {
+                ev.ctx.checkDeadline("expression evaluation");
+            }
+            int step = w.batchStep[k];
+            long t = ev.time(step);
+            w.from = w.batchFrom[k];
+            w.to = w.batchTo[k];
+            w.evalTimeMs = t;
+            w.rangeEndMs = rv.windowEnd(t);
+            w.rangeStartMs = w.rangeEndMs - rv.rangeMs();
+            for (int j = 0; j < scalars.length; j++) {
+                if (scalars[j] != null) {
+                    w.scalarArgs[j] = scalars[j].series.get(0).value(step);
+                }
+            }
+            if (def.fn().apply(w)) {
+                ss.set(step, w.result);
+            }
+        }
+        return ss;
+    }
+
+    /**
+     * The non-empty windows {@code [end - range, end]} of every step, as sample index bounds into
+     * {@code w.batchFrom/batchTo} with their step in {@code w.batchStep}; returns how many. Two
+     * moving indexes: windows only move forward (or stay put under {@code @}).
+     */
+    private static int windows(Evaluator ev, RangeVector rv, RawSeries rs, Window w) {
+        long[] ts = rs.timestamps();
+        int n = rs.size();
+        w.batch(ev.steps);
+        int windows = 0;
+        int lo = 0;
+        int hi = 0;
+        for (int step = 0; step < ev.steps; step++) {
+            if ((step & 1023) == 1023) {
+                ev.ctx.checkDeadline("expression evaluation");
+            }
+            long end = rv.windowEnd(ev.time(step));
+            long start = end - rv.rangeMs();
+            while (hi < n && ts[hi] <= end) {
+                hi++;
+            }
+            while (lo < hi && ts[lo] < start) {
+                lo++;
+            }
+            if (lo == hi) {
+                continue;
+            }
+            ev.ctx.checkHeld(hi - lo);
+            w.batchFrom[windows] = lo;
+            w.batchTo[windows] = hi;
+            w.batchStep[windows] = step;
+            windows++;
+        }
+        return windows;
     }
 
     /** absent_over_time: 1 at the steps where no series had a sample in its window. */

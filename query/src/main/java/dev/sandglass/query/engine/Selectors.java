@@ -5,6 +5,7 @@ import dev.sandglass.query.ast.VectorSelector;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.Values;
+import dev.sandglass.storage.util.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,36 +26,12 @@ final class Selectors {
         List<Series> selected = ev.ctx.querier().select(vs.matchers());
         Long at = ev.resolveAt(vs.at());
         long lookback = ev.ctx.options.lookbackMs();
-        List<StepSeries> out = new ArrayList<>(selected.size());
-        for (Series series : selected) {
-            ev.ctx.checkDeadline("selecting series");
-            Samples s = series.samples();
-            long[] ts = s.timestamps();
-            double[] vs2 = s.values();
-            int n = s.size();
-            StepSeries ss = ev.newSeries(series.labels());
-            int next = 0;
-            for (int step = 0; step < ev.steps; step++) {
-                if ((step & 1023) == 1023) {
-                    ev.ctx.checkDeadline("selecting series");
-                }
-                long ref = (at != null ? at : ev.time(step)) - vs.offsetMs();
-                if (at != null && step > 0) {
-                    // Same reference time at every step: copy the first step's answer.
-                    if (ss.has(0)) {
-                        ss.set(step, ss.value(0));
-                    }
-                    continue;
-                }
-                while (next < n && ts[next] <= ref) {
-                    next++;
-                }
-                int last = next - 1;
-                if (last < 0 || ts[last] < ref - lookback || Values.isStaleNaN(vs2[last])) {
-                    continue;
-                }
-                ss.set(step, sampleTimestamps ? (double) ts[last] : vs2[last]);
-            }
+        int count = selected.size();
+        ev.ctx.allocateCells((long) count * ev.steps);
+        StepSeries[] results = new StepSeries[count];
+        Parallel.forEach(count, i -> results[i] = atSteps(ev, vs, selected.get(i), at, lookback, sampleTimestamps));
+        List<StepSeries> out = new ArrayList<>(count);
+        for (StepSeries ss : results) {
             if (ss.count() > 0) {
                 ev.ctx.addSamples(ss.count());
                 out.add(ss);
@@ -63,17 +40,49 @@ final class Selectors {
         return new StepMatrix(out, ev.steps);
     }
 
+    /** One series' value at every step; runs concurrently with other series. */
+    private static StepSeries atSteps(Evaluator ev, VectorSelector vs, Series series, Long at, long lookback, boolean sampleTimestamps) {
+        ev.ctx.checkDeadline("selecting series");
+        Samples s = series.samples();
+        long[] ts = s.timestamps();
+        double[] vs2 = s.values();
+        int n = s.size();
+        StepSeries ss = new StepSeries(series.labels(), ev.steps);
+        int next = 0;
+        for (int step = 0; step < ev.steps; step++) {
+            if ((step & 1023) == 1023) {
+                ev.ctx.checkDeadline("selecting series");
+            }
+            long ref = (at != null ? at : ev.time(step)) - vs.offsetMs();
+            if (at != null && step > 0) {
+                // Same reference time at every step: copy the first step's answer.
+                if (ss.has(0)) {
+                    ss.set(step, ss.value(0));
+                }
+                continue;
+            }
+            while (next < n && ts[next] <= ref) {
+                next++;
+            }
+            int last = next - 1;
+            if (last < 0 || ts[last] < ref - lookback || Values.isStaleNaN(vs2[last])) {
+                continue;
+            }
+            ss.set(step, sampleTimestamps ? (double) ts[last] : vs2[last]);
+        }
+        return ss;
+    }
+
     /** The samples of each selected series without staleness markers (range vectors ignore them). */
     static RangeVector rangeVector(Evaluator ev, MatrixSelector ms) {
         VectorSelector vs = ms.vector();
         List<Series> selected = ev.ctx.querier().select(vs.matchers());
-        List<RawSeries> out = new ArrayList<>(selected.size());
-        for (Series series : selected) {
+        RawSeries[] out = new RawSeries[selected.size()];
+        Parallel.forEach(out.length, i -> {
             ev.ctx.checkDeadline("selecting series");
-            Samples s = series.samples();
-            out.add(withoutStale(series, s));
-        }
-        return new RangeVector(out, ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
+            out[i] = withoutStale(selected.get(i), selected.get(i).samples());
+        });
+        return new RangeVector(java.util.Arrays.asList(out), ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
     }
 
     private static RawSeries withoutStale(Series series, Samples s) {

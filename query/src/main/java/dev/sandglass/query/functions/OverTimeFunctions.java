@@ -7,23 +7,106 @@ final class OverTimeFunctions {
 
     /** Incremental mean with compensation, including Prometheus 2.42's handling of infinities. */
     static boolean avg(Window w) {
+        w.result = avg(w.v, w.from, w.to);
+        return true;
+    }
+
+    static double avg(double[] v, int from, int to) {
         KahanSum mean = new KahanSum();
         double count = 0;
-        for (int i = w.from; i < w.to; i++) {
-            double v = w.v[i];
+        for (int i = from; i < to; i++) {
+            double x = v[i];
             count++;
             if (Double.isInfinite(mean.sum)) {
-                if (Double.isInfinite(v) && (mean.sum > 0) == (v > 0)) {
+                if (Double.isInfinite(x) && (mean.sum > 0) == (x > 0)) {
                     continue;
                 }
-                if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+                if (!Double.isInfinite(x) && !Double.isNaN(x)) {
                     continue;
                 }
             }
-            mean.add(v / count - mean.sum / count);
+            mean.add(x / count - mean.sum / count);
         }
-        w.result = Double.isInfinite(mean.sum) ? mean.sum : mean.value();
-        return true;
+        return Double.isInfinite(mean.sum) ? mean.sum : mean.value();
+    }
+
+    /** Largest magnitude for which no partial mean can overflow: below it the infinity cases never arise. */
+    private static final double SAFE = 1e300;
+
+    /**
+     * avg_over_time of many windows of one series, bit for bit as {@link #avg(double[], int, int)}.
+     * Each window's mean is one long chain of dependent divisions and additions; four windows are
+     * advanced together so the processor overlaps their chains instead of waiting on each in turn.
+     */
+    static void avgAll(double[] v, int[] from, int[] to, int windows, double[] out) {
+        if (windows == 0) {
+            return;
+        }
+        boolean safe = true;
+        for (int i = from[0], end = to[windows - 1]; i < end && safe; i++) {
+            safe = Math.abs(v[i]) <= SAFE; // false for NaN too
+        }
+        int k = 0;
+        if (safe) {
+            for (; k + 4 <= windows; k += 4) {
+                avg4(v, from, to, k, out);
+            }
+        }
+        for (; k < windows; k++) {
+            out[k] = avg(v, from[k], to[k]);
+        }
+    }
+
+    private static void avg4(double[] v, int[] from, int[] to, int k, double[] out) {
+        int f0 = from[k];
+        int f1 = from[k + 1];
+        int f2 = from[k + 2];
+        int f3 = from[k + 3];
+        int common = Math.min(Math.min(to[k] - f0, to[k + 1] - f1), Math.min(to[k + 2] - f2, to[k + 3] - f3));
+        double s0 = 0;
+        double c0 = 0;
+        double s1 = 0;
+        double c1 = 0;
+        double s2 = 0;
+        double c2 = 0;
+        double s3 = 0;
+        double c3 = 0;
+        double n = 0;
+        for (int j = 0; j < common; j++) {
+            n++;
+            double x0 = v[f0 + j] / n - s0 / n;
+            double x1 = v[f1 + j] / n - s1 / n;
+            double x2 = v[f2 + j] / n - s2 / n;
+            double x3 = v[f3 + j] / n - s3 / n;
+            double t0 = s0 + x0;
+            double t1 = s1 + x1;
+            double t2 = s2 + x2;
+            double t3 = s3 + x3;
+            c0 += Math.abs(s0) >= Math.abs(x0) ? (s0 - t0) + x0 : (x0 - t0) + s0;
+            c1 += Math.abs(s1) >= Math.abs(x1) ? (s1 - t1) + x1 : (x1 - t1) + s1;
+            c2 += Math.abs(s2) >= Math.abs(x2) ? (s2 - t2) + x2 : (x2 - t2) + s2;
+            c3 += Math.abs(s3) >= Math.abs(x3) ? (s3 - t3) + x3 : (x3 - t3) + s3;
+            s0 = t0;
+            s1 = t1;
+            s2 = t2;
+            s3 = t3;
+        }
+        out[k] = finish(v, f0 + common, to[k], n, s0, c0);
+        out[k + 1] = finish(v, f1 + common, to[k + 1], n, s1, c1);
+        out[k + 2] = finish(v, f2 + common, to[k + 2], n, s2, c2);
+        out[k + 3] = finish(v, f3 + common, to[k + 3], n, s3, c3);
+    }
+
+    /** The rest of one window's mean from a state after {@code n} samples (finite inputs only). */
+    private static double finish(double[] v, int from, int to, double n, double sum, double c) {
+        KahanSum mean = new KahanSum();
+        mean.sum = sum;
+        mean.c = c;
+        for (int i = from; i < to; i++) {
+            n++;
+            mean.add(v[i] / n - mean.sum / n);
+        }
+        return mean.value();
     }
 
     static boolean sum(Window w) {
@@ -51,6 +134,59 @@ final class OverTimeFunctions {
         }
         w.result = max;
         return true;
+    }
+
+    /**
+     * max_over_time (or min) of every window of one series in one pass: a monotonic deque of the
+     * window's candidates, so a sample is pushed and popped once however many windows hold it.
+     * Windows move only forward (from and to never decrease). As the one-window loop: NaN counts
+     * only when the window has nothing else (then the last NaN), and among equal values (-0 and +0)
+     * the earliest wins.
+     */
+    static void maxAll(double[] v, int[] from, int[] to, int windows, double[] out) {
+        extremeAll(v, from, to, windows, out, true);
+    }
+
+    static void minAll(double[] v, int[] from, int[] to, int windows, double[] out) {
+        extremeAll(v, from, to, windows, out, false);
+    }
+
+    private static void extremeAll(double[] v, int[] from, int[] to, int windows, double[] out, boolean max) {
+        int cap = 1;
+        for (int k = 0; k < windows; k++) {
+            cap = Math.max(cap, to[k] - from[k]);
+        }
+        int[] dq = new int[cap];
+        int head = 0;
+        int size = 0;
+        int next = 0;
+        for (int k = 0; k < windows; k++) {
+            while (size > 0 && dq[head] < from[k]) {
+                head = head + 1 == cap ? 0 : head + 1;
+                size--;
+            }
+            next = Math.max(next, from[k]);
+            for (; next < to[k]; next++) {
+                double x = v[next];
+                if (Double.isNaN(x)) {
+                    continue;
+                }
+                while (size > 0) {
+                    int back = head + size - 1;
+                    double b = v[dq[back >= cap ? back - cap : back]];
+                    if (max ? b < x : b > x) {
+                        size--;
+                    } else {
+                        break;
+                    }
+                }
+                int at = head + size;
+                dq[at >= cap ? at - cap : at] = next;
+                size++;
+            }
+            // All NaN: the loop ends holding the last one, payload and all.
+            out[k] = size > 0 ? v[dq[head]] : v[to[k] - 1];
+        }
     }
 
     static boolean min(Window w) {

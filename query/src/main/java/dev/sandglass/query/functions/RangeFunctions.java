@@ -15,13 +15,22 @@ public final class RangeFunctions {
      * @param reportsAbsence   the per-series results are folded into one series of 1 at steps where no
      *                         series had samples, labelled from the selector's equality matchers (absent_over_time)
      */
-    public record Def(String name, RangeFunction fn, boolean keepsMetricName, boolean reportsAbsence) {
+    public record Def(String name, RangeFunction fn, boolean keepsMetricName, boolean reportsAbsence, Batch batch) {
+    }
+
+    /**
+     * Optional: every window of one series at once, each with a result, bit for bit as {@code fn}
+     * (lets a function overlap the work of several windows).
+     */
+    @FunctionalInterface
+    public interface Batch {
+        void apply(double[] v, int[] from, int[] to, int windows, double[] out);
     }
 
     private static final Map<String, Def> TABLE = new LinkedHashMap<>();
 
     private static void row(String name, RangeFunction fn) {
-        TABLE.put(name, new Def(name, fn, false, false));
+        TABLE.put(name, new Def(name, fn, false, false, null));
     }
 
     static {
@@ -46,9 +55,9 @@ public final class RangeFunctions {
         // holt_winters(v range-vector, sf scalar, tf scalar)
         row("holt_winters", w -> RateFunctions.holtWinters(w, w.scalarArgs[1], w.scalarArgs[2]));
         // avg_over_time(v range-vector) and the rest of the family
-        row("avg_over_time", OverTimeFunctions::avg);
-        row("min_over_time", OverTimeFunctions::min);
-        row("max_over_time", OverTimeFunctions::max);
+        TABLE.put("avg_over_time", new Def("avg_over_time", OverTimeFunctions::avg, false, false, OverTimeFunctions::avgAll));
+        TABLE.put("min_over_time", new Def("min_over_time", OverTimeFunctions::min, false, false, OverTimeFunctions::minAll));
+        TABLE.put("max_over_time", new Def("max_over_time", OverTimeFunctions::max, false, false, OverTimeFunctions::maxAll));
         row("sum_over_time", OverTimeFunctions::sum);
         row("count_over_time", OverTimeFunctions::count);
         // quantile_over_time(q scalar, v range-vector)
@@ -56,9 +65,9 @@ public final class RangeFunctions {
         row("stddev_over_time", OverTimeFunctions::stddev);
         row("stdvar_over_time", OverTimeFunctions::stdvar);
         row("present_over_time", OverTimeFunctions::present);
-        TABLE.put("last_over_time", new Def("last_over_time", OverTimeFunctions::last, true, false));
+        TABLE.put("last_over_time", new Def("last_over_time", OverTimeFunctions::last, true, false, null));
         // absent_over_time(v range-vector): 1 where the selector had no samples at all
-        TABLE.put("absent_over_time", new Def("absent_over_time", OverTimeFunctions::present, false, true));
+        TABLE.put("absent_over_time", new Def("absent_over_time", OverTimeFunctions::present, false, true, null));
     }
 
     private RangeFunctions() {

@@ -25,6 +25,22 @@ public final class Window {
     /** Number of valid samples in the series arrays (they may be longer). */
     private int seriesSize;
 
+    /** Scratch for batched functions: window bounds, their steps and results (see {@link #batch(int)}). */
+    public int[] batchFrom = new int[0];
+    public int[] batchTo = new int[0];
+    public int[] batchStep = new int[0];
+    public double[] batchOut = new double[0];
+
+    /** Makes the batch arrays hold at least {@code n} windows. */
+    public void batch(int n) {
+        if (batchFrom.length < n) {
+            batchFrom = new int[n];
+            batchTo = new int[n];
+            batchStep = new int[n];
+            batchOut = new double[n];
+        }
+    }
+
     public int size() {
         return to - from;
     }
