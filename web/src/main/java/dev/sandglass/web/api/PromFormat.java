@@ -1,5 +1,7 @@
 package dev.sandglass.web.api;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
+
 /** Number formats of Prometheus's API: sample values as Go's FormatFloat(v, 'f', -1), timestamps as float seconds. */
 public final class PromFormat {
     private PromFormat() {
@@ -19,10 +21,36 @@ public final class PromFormat {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return plain(Double.toString(v));
+        if (Math.abs(v) < Double.MIN_NORMAL) {
+            return subnormal(v);
+        }
+        return plain(NumberOutput.toString(v, true));
     }
 
-    /** Java's shortest repr without its exponent: "1.25E-5" -> "0.0000125", "1.0E21" -> "1000000000000000000000". */
+    /**
+     * Java's notation has at least two digits (4.9E-324) where Go prints the one shortest digit
+     * (5e-324); that differs only for subnormals, so they take the slow exact search.
+     */
+    private static String subnormal(double v) {
+        java.math.BigDecimal exact = new java.math.BigDecimal(v);
+        for (int digits = 1; ; digits++) {
+            java.math.BigDecimal d = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == v) {
+                return d.stripTrailingZeros().toPlainString();
+            }
+        }
+    }
+
+    /** As {@link #value(double)}, appended to {@code out} (integers without an intermediate string). */
+    public static void value(double v, StringBuilder out) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15 && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
+            out.append((long) v);
+        } else {
+            out.append(value(v));
+        }
+    }
+
+    /** A shortest repr in Java's notation without its exponent: "1.25E-5" -> "0.0000125", "1.0E21" -> "1000000000000000000000". */
     static String plain(String s) {
         int e = s.indexOf('E');
         if (e < 0) {

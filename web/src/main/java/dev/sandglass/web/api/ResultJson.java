@@ -33,8 +33,16 @@ public final class ResultJson {
                 w.beginObject().name("metric");
                 labels(s.labels(), w);
                 w.name("values").beginArray();
+                long[] ts = s.timestampsMs();
+                double[] vs = s.values();
+                StringBuilder out = w.buffer();
                 for (int i = 0; i < s.size(); i++) {
-                    point(s.timestampsMs()[i], PromFormat.value(s.values()[i]), w);
+                    // [t,"v"] straight into the buffer: a range result is mostly these points.
+                    w.raw("[");
+                    PromFormat.timestamp(ts[i], out);
+                    out.append(",\"");
+                    PromFormat.value(vs[i], out);
+                    out.append("\"]");
                 }
                 w.endArray().endObject();
             }
