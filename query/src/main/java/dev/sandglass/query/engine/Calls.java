@@ -13,6 +13,7 @@ import dev.sandglass.query.functions.AbsentLabels;
 import dev.sandglass.query.functions.RangeFunctions;
 import dev.sandglass.query.functions.Window;
 import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.util.Parallel;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -140,7 +141,7 @@ final class Calls {
     /**
      * The non-empty windows {@code [end - range, end]} of every step, as sample index bounds into
      * {@code w.batchFrom/batchTo} with their step in {@code w.batchStep}; returns how many. Two
-     * moving indexes: windows only move forward (or stay put under {@code @}).
+     * moving indexes that gallop forward: windows only move forward (or stay put under {@code @}).
      */
     private static int windows(Evaluator ev, RangeVector rv, RawSeries rs, Window w) {
         long[] ts = rs.timestamps();
@@ -155,12 +156,8 @@ final class Calls {
             }
             long end = rv.windowEnd(ev.time(step));
             long start = end - rv.rangeMs();
-            while (hi < n && ts[hi] <= end) {
-                hi++;
-            }
-            while (lo < hi && ts[lo] < start) {
-                lo++;
-            }
+            hi = Samples.seek(ts, n, hi, end, true);
+            lo = Samples.seek(ts, hi, lo, start, false);
             if (lo == hi) {
                 continue;
             }

@@ -61,9 +61,7 @@ final class Selectors {
                 }
                 continue;
             }
-            while (next < n && ts[next] <= ref) {
-                next++;
-            }
+            next = Samples.seek(ts, n, next, ref, true);
             int last = next - 1;
             if (last < 0 || ts[last] < ref - lookback || Values.isStaleNaN(vs2[last])) {
                 continue;

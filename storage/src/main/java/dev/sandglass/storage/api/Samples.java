@@ -103,6 +103,35 @@ public final class Samples {
         return lowerBound(timestamps, size, t);
     }
 
+    /**
+     * Index of the first of {@code a[from..n)} (ascending) that is {@code > t} ({@code strict}) or
+     * {@code >= t}, or n when none. Gallops from {@code from}: a cursor that moves forward by d
+     * costs about 2·log2(d) comparisons, not d, which is how windows and steps move over samples.
+     */
+    public static int seek(long[] a, int n, int from, long t, boolean strict) {
+        int lo = from;
+        int step = 1;
+        int hi = from;
+        // Find an upper bound: a[hi] past t (or the end), doubling the stride.
+        while (hi < n && (strict ? a[hi] <= t : a[hi] < t)) {
+            lo = hi + 1;
+            hi += step;
+            step <<= 1;
+        }
+        if (hi > n) {
+            hi = n;
+        }
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (strict ? a[mid] <= t : a[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** Index of the first of {@code a[0..n)} (ascending) that is >= t, or n when none. */
     public static int lowerBound(long[] a, int n, long t) {
         int lo = 0;
