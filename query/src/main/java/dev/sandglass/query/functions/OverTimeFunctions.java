@@ -137,11 +137,12 @@ final class OverTimeFunctions {
     }
 
     /**
-     * max_over_time (or min) of every window of one series in one pass: a monotonic deque of the
-     * window's candidates, so a sample is pushed and popped once however many windows hold it.
-     * Windows move only forward (from and to never decrease). As the one-window loop: NaN counts
-     * only when the window has nothing else (then the last NaN), and among equal values (-0 and +0)
-     * the earliest wins.
+     * max_over_time (or min) of every window of one series, each sample looked at once: the
+     * windows' bounds cut the series into segments, each segment is folded once, and a window
+     * folds its segments. The fold is the one-window loop's step (a value replaces the running
+     * one when greater, or when the running one is NaN), which is associative, so a window's
+     * answer is the loop's to the bit: NaN only when the window has nothing else (then its last
+     * NaN), and among equal values (-0 and +0) the earliest. Windows only move forward.
      */
     static void maxAll(double[] v, int[] from, int[] to, int windows, double[] out) {
         extremeAll(v, from, to, windows, out, true);
@@ -152,40 +153,45 @@ final class OverTimeFunctions {
     }
 
     private static void extremeAll(double[] v, int[] from, int[] to, int windows, double[] out, boolean max) {
-        int cap = 1;
-        for (int k = 0; k < windows; k++) {
-            cap = Math.max(cap, to[k] - from[k]);
+        // Every window start and end, merged in order without repeats.
+        int[] bounds = new int[2 * windows];
+        int nb = 0;
+        int i = 0;
+        int j = 0;
+        while (i < windows || j < windows) {
+            int b = j >= windows || (i < windows && from[i] <= to[j]) ? from[i++] : to[j++];
+            if (nb == 0 || bounds[nb - 1] != b) {
+                bounds[nb++] = b;
+            }
         }
-        int[] dq = new int[cap];
-        int head = 0;
-        int size = 0;
-        int next = 0;
-        for (int k = 0; k < windows; k++) {
-            while (size > 0 && dq[head] < from[k]) {
-                head = head + 1 == cap ? 0 : head + 1;
-                size--;
-            }
-            next = Math.max(next, from[k]);
-            for (; next < to[k]; next++) {
-                double x = v[next];
-                if (Double.isNaN(x)) {
-                    continue;
+        double[] seg = new double[nb];
+        for (int k = 0; k + 1 < nb; k++) {
+            double acc = v[bounds[k]];
+            for (int p = bounds[k] + 1, end = bounds[k + 1]; p < end; p++) {
+                double x = v[p];
+                if (max ? x > acc || acc != acc : x < acc || acc != acc) {
+                    acc = x;
                 }
-                while (size > 0) {
-                    int back = head + size - 1;
-                    double b = v[dq[back >= cap ? back - cap : back]];
-                    if (max ? b < x : b > x) {
-                        size--;
-                    } else {
-                        break;
-                    }
-                }
-                int at = head + size;
-                dq[at >= cap ? at - cap : at] = next;
-                size++;
             }
-            // All NaN: the loop ends holding the last one, payload and all.
-            out[k] = size > 0 ? v[dq[head]] : v[to[k] - 1];
+            seg[k] = acc;
+        }
+        int s = 0;
+        int e = 0;
+        for (int w = 0; w < windows; w++) {
+            while (bounds[s] < from[w]) {
+                s++;
+            }
+            while (bounds[e] < to[w]) {
+                e++;
+            }
+            double acc = seg[s];
+            for (int k = s + 1; k < e; k++) {
+                double x = seg[k];
+                if (max ? x > acc || acc != acc : x < acc || acc != acc) {
+                    acc = x;
+                }
+            }
+            out[w] = acc;
         }
     }
 

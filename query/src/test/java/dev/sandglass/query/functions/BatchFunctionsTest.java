@@ -14,14 +14,18 @@ class BatchFunctionsTest {
     private static final double[] SPECIAL = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e308, -1e308,
         Double.MIN_VALUE, Double.longBitsToDouble(0x7ff0000000000002L)};
 
-    /** kind 0: plain decimals; 1: with specials sprinkled in; 2: integers with many ties. */
+    /**
+     * kind 0: plain decimals; 1: with specials sprinkled in; 2: small integers with many ties;
+     * 3: only -1, -0, +0 and NaN, so that which of two equal zeros wins shows.
+     */
     private static double[] series(Random r, int n, int kind) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = switch (kind) {
                 case 0 -> Math.round(r.nextDouble() * 1e4) / 1e4;
                 case 1 -> r.nextInt(10) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextGaussian() * 1e3;
-                default -> r.nextInt(5) - 2 + (r.nextBoolean() ? 0.0 : -0.0);
+                case 2 -> r.nextInt(5) - 2;
+                default -> new double[] {-1, -0.0, 0.0, Double.NaN}[r.nextInt(4)];
             };
         }
         return v;
@@ -33,7 +37,7 @@ class BatchFunctionsTest {
 
     private static void check(RangeFunctions.Batch batch, One one, long seed) {
         Random r = new Random(seed);
-        for (int kind = 0; kind < 3; kind++) {
+        for (int kind = 0; kind < 4; kind++) {
             for (int trial = 0; trial < 50; trial++) {
                 int n = 1 + r.nextInt(2000);
                 double[] v = series(r, n, kind);
