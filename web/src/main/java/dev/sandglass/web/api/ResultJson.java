@@ -2,6 +2,7 @@ package dev.sandglass.web.api;
 
 import dev.sandglass.query.engine.QueryResult;
 import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.util.Parallel;
 import java.util.List;
 
 /** Writes query results in the "data" shape of Prometheus's API. */
@@ -29,26 +30,36 @@ public final class ResultJson {
             w.endArray();
         } else if (result instanceof QueryResult.MatrixResult m) {
             w.field("resultType", "matrix").name("result").beginArray();
-            for (QueryResult.MatrixSeries s : m.series()) {
-                w.beginObject().name("metric");
-                labels(s.labels(), w);
-                w.name("values").beginArray();
-                long[] ts = s.timestampsMs();
-                double[] vs = s.values();
-                StringBuilder out = w.buffer();
-                for (int i = 0; i < s.size(); i++) {
-                    // [t,"v"] straight into the buffer: a range result is mostly these points.
-                    w.raw("[");
-                    PromFormat.timestamp(ts[i], out);
-                    out.append(",\"");
-                    PromFormat.value(vs[i], out);
-                    out.append("\"]");
-                }
-                w.endArray().endObject();
+            // A range result is mostly [t,"v"] points: series are formatted on every core, each
+            // into its own buffer, then appended in order.
+            List<QueryResult.MatrixSeries> series = m.series();
+            StringBuilder[] parts = new StringBuilder[series.size()];
+            Parallel.forEach(parts.length, i -> parts[i] = matrixSeries(series.get(i)));
+            for (StringBuilder part : parts) {
+                w.raw(part);
             }
             w.endArray();
         }
         w.endObject();
+    }
+
+    private static StringBuilder matrixSeries(QueryResult.MatrixSeries s) {
+        StringBuilder out = new StringBuilder(64 + 32 * s.size());
+        JsonWriter w = new JsonWriter(out);
+        w.beginObject().name("metric");
+        labels(s.labels(), w);
+        w.name("values").beginArray();
+        long[] ts = s.timestampsMs();
+        double[] vs = s.values();
+        for (int i = 0; i < s.size(); i++) {
+            w.raw("[");
+            PromFormat.timestamp(ts[i], out);
+            out.append(",\"");
+            PromFormat.value(vs[i], out);
+            out.append("\"]");
+        }
+        w.endArray().endObject();
+        return out;
     }
 
     private static void point(long t, String v, JsonWriter w) {
