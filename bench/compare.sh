@@ -2,7 +2,8 @@
 # Side-by-side benchmark on the reference data set (gen_fleet.py --sandboxes 100 --hours 6 --seed 1):
 # import speed and bytes per sample of Sandglass against promtool's backfill, then the eight range
 # and instant queries of shared/bench/queries.txt against Sandglass and (when installed) Prometheus
-# 2.42 on the same data, with a point-by-point comparison of the answers. All figures come from
+# 2.42 and VictoriaMetrics 1.79 (cache off) on the same data, with a point-by-point comparison of
+# Prometheus's answers and ours. All figures come from
 # this run on this machine. Traffic stays on 127.0.0.1.
 #
 # Usage: bench/compare.sh [RUNS]     (env BENCH_DIR, default /tmp/sandglass-bench)
@@ -17,6 +18,7 @@ start=1763596800
 end=$((start + 6 * 3600 - 1))
 sg_port=19471
 prom_port=19091
+vm_port=18428
 
 if [ ! -s "$om" ]; then
   echo "generating the reference data set into $om ..."
@@ -27,6 +29,7 @@ samples=17280000
 cleanup() {
   [ -n "${sg_pid:-}" ] && kill "$sg_pid" 2>/dev/null || true
   [ -n "${prom_pid:-}" ] && kill "$prom_pid" 2>/dev/null || true
+  [ -n "${vm_pid:-}" ] && kill "$vm_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -62,8 +65,13 @@ else
   echo "promtool/prometheus not installed (apt-get install prometheus): no peer figures this run"
 fi
 
-echo "== queries: 6 h at step 60 s and instant at the end, median of $runs"
-java -Dchronicle.analytics.disable=true -jar "$jar" serve --data-dir "$dir/sg-data" --retention 100y \
+have_vm=0
+if command -v victoria-metrics >/dev/null; then
+  have_vm=1
+fi
+
+echo "== queries: 6 h at step 60 s and instant at the end, median of $runs, after one untimed warm-up pass each"
+"$here/sandglass" serve --data-dir "$dir/sg-data" --retention 100y \
   --listen "127.0.0.1:$sg_port" --msb-home "$dir/no-registry" > "$dir/sg-serve.log" 2>&1 &
 sg_pid=$!
 if [ "$have_prom" = 1 ]; then
@@ -71,24 +79,71 @@ if [ "$have_prom" = 1 ]; then
     --config.file=/dev/null --web.listen-address="127.0.0.1:$prom_port" > "$dir/prom.log" 2>&1 &
   prom_pid=$!
 fi
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$sg_port/-/ready" >/dev/null && break
-  sleep 0.5
-done
-if [ "$have_prom" = 1 ]; then
-  for _ in $(seq 1 60); do
-    curl -sf "http://127.0.0.1:$prom_port/-/ready" >/dev/null && break
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -sf "$1" >/dev/null && return 0
     sleep 0.5
   done
+  echo "not ready: $1" >&2
+  return 1
+}
+if [ "$have_vm" = 1 ]; then
+  # VictoriaMetrics 1.79 with its result cache off, as the issue's figures were measured.
+  prom_text="$dir/fleet.prom"
+  if [ ! -s "$prom_text" ]; then
+    python3 "$shared/bench/gen_fleet.py" --sandboxes 100 --hours 6 --seed 1 --format prometheus --out "$prom_text" 2>/dev/null
+  fi
+  rm -rf "$dir/vm-data"
+  victoria-metrics -storageDataPath="$dir/vm-data" -httpListenAddr="127.0.0.1:$vm_port" -search.disableCache \
+    -retentionPeriod=100y -search.maxPointsPerTimeseries=100000 > "$dir/vm.log" 2>&1 &
+  vm_pid=$!
+  wait_ready "http://127.0.0.1:$vm_port/health"
+  curl -sf -X POST -T "$prom_text" "http://127.0.0.1:$vm_port/api/v1/import/prometheus"
+  curl -sf "http://127.0.0.1:$vm_port/internal/force_flush" >/dev/null
+  # The import returns before every row is searchable: wait until all of them are.
+  for _ in $(seq 1 120); do
+    n=$(curl -s "http://127.0.0.1:$vm_port/api/v1/query?query=sum(count_over_time(microsandbox_cpu_utilization_ratio%5B7h%5D))&time=$end" \
+      | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)')
+    [ "$n" = 2160000 ] && break
+    sleep 1
+  done
 fi
-rm -rf "$dir/res-sg" "$dir/res-prom"
-echo "-- sandglass"
-python3 "$shared/bench/timeq.py" "http://127.0.0.1:$sg_port" --start "$start" --end "$end" --runs "$runs" --save "$dir/res-sg" | tee "$dir/times-sg.txt"
+wait_ready "http://127.0.0.1:$sg_port/-/ready"
+[ "$have_prom" = 1 ] && wait_ready "http://127.0.0.1:$prom_port/-/ready"
+
+# One untimed pass each: Sandglass's JIT compiles the engine on first use (a long-running server
+# is warm), and every store reads its files into the page cache once.
+bases="sg=http://127.0.0.1:$sg_port"
+[ "$have_prom" = 1 ] && bases="$bases prom=http://127.0.0.1:$prom_port"
+[ "$have_vm" = 1 ] && bases="$bases vm=http://127.0.0.1:$vm_port"
+for b in $bases; do
+  python3 "$shared/bench/timeq.py" "${b#*=}" --start "$start" --end "$end" --runs 1 > /dev/null
+done
+rm -rf "$dir/res-sg" "$dir/res-prom" "$dir/res-vm"
+for b in $bases; do
+  name=${b%%=*}
+  echo "-- $name"
+  python3 "$shared/bench/timeq.py" "${b#*=}" --start "$start" --end "$end" --runs "$runs" --save "$dir/res-$name" | tee "$dir/times-$name.txt"
+done
+echo "-- side by side (ms, median of $runs; ratio = sandglass / peer)"
+python3 - "$dir" $bases <<'PY'
+import sys, re
+d = sys.argv[1]
+names = [b.split("=")[0] for b in sys.argv[2:]]
+rows = {}
+for n in names:
+    for line in open(f"{d}/times-{n}.txt"):
+        m = re.match(r"(\w+)\s+([\d.]+) ms\s+series=\s*-?\d+\s+(.*)", line)
+        if m:
+            rows.setdefault((m.group(1), m.group(3)), {})[n] = float(m.group(2))
+head = "kind     " + "".join(f"{n:>9}" for n in names) + "".join(f"  sg/{n:<4}" for n in names[1:]) + "  query"
+print(head)
+for (kind, q), t in rows.items():
+    cells = "".join(f"{t.get(n, float('nan')):9.1f}" for n in names)
+    ratios = "".join(f"  {t['sg'] / t[n]:7.2f}" for n in names[1:] if n in t)
+    print(f"{kind:8s} {cells}{ratios}  {q}")
+PY
 if [ "$have_prom" = 1 ]; then
-  echo "-- prometheus 2.42"
-  python3 "$shared/bench/timeq.py" "http://127.0.0.1:$prom_port" --start "$start" --end "$end" --runs "$runs" --save "$dir/res-prom" | tee "$dir/times-prom.txt"
-  echo "-- side by side (ms; ratio = sandglass / prometheus)"
-  paste "$dir/times-sg.txt" "$dir/times-prom.txt" | awk -F'\t' '{split($1,a," +"); split($2,b," +"); q=$1; sub(/.*series= *[0-9]+ +/,"",q); printf "%-7s %9.1f %9.1f  %5.2f  %s\n", a[1], a[2], b[2], a[2]/b[2], q}'
   echo "-- answers (prometheus vs sandglass, relative 1e-6)"
   python3 "$shared/bench/cmpres.py" "$dir/res-prom" "$dir/res-sg"
 fi

@@ -34,6 +34,7 @@ public final class QueryBench {
                     continue;
                 }
                 long[] t = new long[runs];
+                long[] inst = new long[runs];
                 long[] sel = new long[runs];
 
                 int series = 0;
@@ -42,20 +43,25 @@ public final class QueryBench {
                     long t0 = System.nanoTime();
                     QueryResult res = engine.range(db, q, start, end, 60_000);
                     long t1 = System.nanoTime();
+                    engine.instant(db, q, end);
+                    long ti = System.nanoTime() - t1;
+                    t1 = System.nanoTime();
                     try (Querier qr = db.querier(start - 3600_000, end)) {
                         List<Series> s = qr.select(List.of(Matcher.eq("__name__", metric)));
                         series = s.size();
                     }
                     long t2 = System.nanoTime();
                     if (r >= 2) {
-                        t[r - 2] = t1 - t0;
+                        t[r - 2] = t1 - t0 - ti;
+                        inst[r - 2] = ti;
                         sel[r - 2] = t2 - t1;
                     }
                 }
                 Arrays.sort(t);
                 Arrays.sort(sel);
-                System.out.printf("median %6.1f ms  min %6.1f ms  (select %d series alone: median %5.1f min %5.1f ms)  %s%n",
-                        t[runs / 2] / 1e6, t[0] / 1e6, series, sel[runs / 2] / 1e6, sel[0] / 1e6, q);
+                Arrays.sort(inst);
+                System.out.printf("range median %6.1f min %6.1f ms | instant median %5.1f min %5.1f ms | select %d series alone: median %5.1f min %5.1f ms | %s%n",
+                        t[runs / 2] / 1e6, t[0] / 1e6, inst[runs / 2] / 1e6, inst[0] / 1e6, series, sel[runs / 2] / 1e6, sel[0] / 1e6, q);
             }
         }
     }
