@@ -16,7 +16,15 @@ public enum Encoding {
     /** As SCALED_DELTA with delta-of-deltas. */
     SCALED_DOD(4),
     /** Anything else: XOR with the previous value's bits, trailing zeros dropped (Gorilla-like). */
-    XOR(5);
+    XOR(5),
+    /**
+     * Integers: first value, a common divisor of the deltas, then zigzag(delta / divisor) bit-packed
+     * in frames of {@link ValueCodec#FRAME} values, each frame a byte of bit width then the packed
+     * bits. Decodes without a branch per value, where varints of mixed lengths mispredict.
+     */
+    INT_PACKED(6),
+    /** Decimals with k places: a byte k, then m as INT_PACKED. */
+    SCALED_PACKED(7);
 
     private final int id;
 

@@ -26,11 +26,11 @@ public final class ValueCodec {
             return Encoding.CONST;
         }
         if (asIntegers(v, off, n, scratch)) {
-            return writeInts(scratch, n, out, Encoding.INT_DELTA, Encoding.INT_DOD, -1);
+            return writeInts(scratch, n, out, false, -1);
         }
         for (int k = 1; k <= MAX_SCALE; k++) {
             if (asScaled(v, off, n, k, scratch)) {
-                return writeInts(scratch, n, out, Encoding.SCALED_DELTA, Encoding.SCALED_DOD, k);
+                return writeInts(scratch, n, out, true, k);
             }
         }
         out.byte1(Encoding.XOR.id());
@@ -79,8 +79,14 @@ public final class ValueCodec {
         return true;
     }
 
-    /** Delta or delta-of-delta, whichever is smaller, each divided by the gcd of its terms. */
-    private static Encoding writeInts(long[] m, int n, Varints.Out out, Encoding delta, Encoding dod, int scale) {
+    /** Values per bit-packed frame (INT_PACKED, SCALED_PACKED). */
+    static final int FRAME = 128;
+
+    /**
+     * Varint deltas, varint delta-of-deltas or bit-packed deltas, each divided by the gcd of its
+     * terms: whichever is smallest (on a tie, the varint forms, then packed).
+     */
+    private static Encoding writeInts(long[] m, int n, Varints.Out out, boolean scaled, int scale) {
         long gd = 0;
         long gdd = 0;
         long sizeD = 0;
@@ -92,34 +98,83 @@ public final class ValueCodec {
                 gdd = gcd(gdd, Math.abs(d - (m[i - 1] - m[i - 2])));
             }
         }
-        for (int i = 1; i < n; i++) {
-            long d = m[i] - m[i - 1];
-            sizeD += len(gd == 0 ? 0 : d / gd);
-            if (i >= 2) {
-                long dd = d - (m[i - 1] - m[i - 2]);
-                sizeDD += len(gdd == 0 ? 0 : dd / gdd);
+        long sizeP = 0;
+        for (int f = 1; f < n; f += FRAME) {
+            int end = Math.min(n, f + FRAME);
+            long or = 0;
+            for (int i = f; i < end; i++) {
+                long d = m[i] - m[i - 1];
+                sizeD += len(gd == 0 ? 0 : d / gd);
+                if (i >= 2) {
+                    long dd = d - (m[i - 1] - m[i - 2]);
+                    sizeDD += len(gdd == 0 ? 0 : dd / gdd);
+                }
+                or |= Varints.zigzag(gd == 0 ? 0 : d / gd);
             }
+            int bits = 64 - Long.numberOfLeadingZeros(or);
+            sizeP += 1 + ((long) (end - f) * bits + 7) / 8;
         }
-        boolean useDod = n > 2 && sizeDD < sizeD;
-        Encoding e = useDod ? dod : delta;
+        // A zero divisor means every term is zero and none is written.
+        if (gd == 0) {
+            sizeD = 0;
+        }
+        if (gdd == 0) {
+            sizeDD = 0;
+        }
+        Encoding e;
+        if (n > 2 && sizeDD < sizeD && sizeDD <= sizeP) {
+            e = scaled ? Encoding.SCALED_DOD : Encoding.INT_DOD;
+        } else if (gd != 0 && sizeP < sizeD) {
+            e = scaled ? Encoding.SCALED_PACKED : Encoding.INT_PACKED;
+        } else {
+            e = scaled ? Encoding.SCALED_DELTA : Encoding.INT_DELTA;
+        }
         out.byte1(e.id());
         if (scale > 0) {
             out.byte1(scale);
         }
         out.svarint(m[0]);
-        if (!useDod) {
-            out.uvarint(gd);
-            if (gd != 0) {
-                for (int i = 1; i < n; i++) {
-                    out.svarint((m[i] - m[i - 1]) / gd);
-                }
-            }
-        } else {
+        if (e == Encoding.INT_DOD || e == Encoding.SCALED_DOD) {
             out.svarint(m[1] - m[0]);
             out.uvarint(gdd);
             if (gdd != 0) {
                 for (int i = 2; i < n; i++) {
                     out.svarint(((m[i] - m[i - 1]) - (m[i - 1] - m[i - 2])) / gdd);
+                }
+            }
+        } else if (e == Encoding.INT_PACKED || e == Encoding.SCALED_PACKED) {
+            out.uvarint(gd);
+            for (int f = 1; f < n; f += FRAME) {
+                int end = Math.min(n, f + FRAME);
+                long or = 0;
+                for (int i = f; i < end; i++) {
+                    or |= Varints.zigzag((m[i] - m[i - 1]) / gd);
+                }
+                int bits = 64 - Long.numberOfLeadingZeros(or);
+                out.byte1(bits);
+                long acc = 0;
+                int used = 0;
+                for (int i = f; i < end; i++) {
+                    long z = Varints.zigzag((m[i] - m[i - 1]) / gd);
+                    acc |= z << used;
+                    if (used + bits >= 64) {
+                        out.long8(acc);
+                        int taken = 64 - used;
+                        acc = taken == 64 ? 0 : z >>> taken;
+                        used = used + bits - 64;
+                    } else {
+                        used += bits;
+                    }
+                }
+                for (int k = 0; k < used; k += 8) {
+                    out.byte1((int) (acc >>> k));
+                }
+            }
+        } else {
+            out.uvarint(gd);
+            if (gd != 0) {
+                for (int i = 1; i < n; i++) {
+                    out.svarint((m[i] - m[i - 1]) / gd);
                 }
             }
         }
@@ -161,6 +216,19 @@ public final class ValueCodec {
                     dst[off + i] = Double.longBitsToDouble(prev);
                 }
             }
+            case INT_PACKED, SCALED_PACKED -> {
+                int scale = e == Encoding.SCALED_PACKED ? in.byte1() : 0;
+                if (scale > MAX_SCALE) {
+                    throw new CorruptBlockException("decimal scale " + scale + " out of range");
+                }
+                long m = in.svarint();
+                long g = in.uvarint();
+                try {
+                    in.pos = unpack(in.buf, in.pos, in.end, n, m, g, scale == 0 ? 0 : POW10[scale], dst, off);
+                } catch (ArrayIndexOutOfBoundsException ex) {
+                    throw new CorruptBlockException("packed value column runs past the end of its frame");
+                }
+            }
             default -> {
                 int scale = (e == Encoding.SCALED_DELTA || e == Encoding.SCALED_DOD) ? in.byte1() : 0;
                 if (scale > MAX_SCALE) {
@@ -190,5 +258,51 @@ public final class ValueCodec {
                 }
             }
         }
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Decodes bit-packed deltas (INT_PACKED, or SCALED_PACKED when {@code scale} is not 0) after
+     * the first value {@code m}; returns the position after the column. A value is one 8-byte load,
+     * a shift and a mask: no branch that depends on the data, unlike varints of mixed lengths.
+     */
+    private static int unpack(byte[] b, int p, int end, int n, long m, long g, double scale, double[] dst, int off) {
+        dst[off] = scale == 0 ? (double) m : m / scale;
+        for (int i = 1; i < n; ) {
+            int cnt = Math.min(FRAME, n - i);
+            int bits = b[p++] & 0xFF;
+            if (bits > 64) {
+                throw new CorruptBlockException("bit width " + bits + " out of range");
+            }
+            int bytes = (cnt * bits + 7) >>> 3;
+            if (p + bytes > end) {
+                throw new CorruptBlockException("packed frame runs past its column (" + (p + bytes) + " > " + end + ")");
+            }
+            long mask = bits == 64 ? -1L : (1L << bits) - 1;
+            long bp = (long) p << 3;
+            boolean fast = bits <= 56 && p + bytes + 8 <= b.length;
+            for (int k = 0; k < cnt; k++, bp += bits) {
+                long z;
+                if (fast) {
+                    z = ((long) LONG_LE.get(b, (int) (bp >>> 3)) >>> (bp & 7)) & mask;
+                } else {
+                    z = 0;
+                    for (int got = 0; got < bits; ) {
+                        long at = bp + got;
+                        int sh = (int) (at & 7);
+                        int take = Math.min(8 - sh, bits - got);
+                        z |= (((b[(int) (at >>> 3)] & 0xFFL) >>> sh) & ((1L << take) - 1)) << got;
+                        got += take;
+                    }
+                }
+                m += ((z >>> 1) ^ -(z & 1)) * g;
+                dst[off + i + k] = scale == 0 ? (double) m : m / scale;
+            }
+            p += bytes;
+            i += cnt;
+        }
+        return p;
     }
 }

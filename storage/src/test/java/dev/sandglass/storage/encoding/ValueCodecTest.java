@@ -3,6 +3,7 @@ package dev.sandglass.storage.encoding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sandglass.storage.api.Values;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,10 @@ class ValueCodecTest {
             m += (r.nextInt(200) - 100) * 4096;
             pages[i] = m;
         }
+        double[] wide = new double[200];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = (i % 2 == 0 ? 1 : -1) * (double) ((1L << 52) - 1 - r.nextInt(1000));
+        }
         double[] uptime = new double[300];
         for (int i = 0; i < uptime.length; i++) {
             uptime[i] = Math.round((1234.567 + i) * 1000) / 1000.0;
@@ -33,9 +38,13 @@ class ValueCodecTest {
         return Stream.of(
                 Arguments.of("constant", new double[] {5, 5, 5, 5}, Encoding.CONST),
                 Arguments.of("constant NaN payload", new double[] {Double.longBitsToDouble(0x7ff8000000000123L), Double.longBitsToDouble(0x7ff8000000000123L)}, Encoding.CONST),
-                Arguments.of("page-multiple memory", pages, Encoding.INT_DELTA),
+                Arguments.of("page-multiple memory", pages, Encoding.INT_PACKED),
                 Arguments.of("counter", new double[] {0, 4096, 8192, 12288, 16384, 20480, 24576}, Encoding.INT_DOD),
-                Arguments.of("ratio to 4 places", ratio, Encoding.SCALED_DELTA),
+                Arguments.of("ratio to 4 places", ratio, Encoding.SCALED_PACKED),
+                Arguments.of("wide deltas, packed 56 bits wide", wide, Encoding.INT_PACKED),
+                Arguments.of("one frame exactly", Arrays.copyOf(pages, ValueCodec.FRAME + 1), Encoding.INT_PACKED),
+                Arguments.of("two values: varint deltas", new double[] {1, 5}, Encoding.INT_DELTA),
+                Arguments.of("two decimals: varint deltas", new double[] {0.5, 0.7}, Encoding.SCALED_DELTA),
                 Arguments.of("uptime to 3 places", uptime, Encoding.SCALED_DOD),
                 Arguments.of("negative zero", new double[] {0.0, -0.0, 1.0}, Encoding.XOR),
                 Arguments.of("staleness marker", new double[] {1, 2, Values.STALE_NAN, 3}, Encoding.XOR),
@@ -54,9 +63,26 @@ class ValueCodecTest {
         Encoding got = ValueCodec.encode(values, 0, values.length, out, new long[values.length]);
         assertEquals(want, got, "encoding for " + name);
         double[] back = new double[values.length];
-        ValueCodec.decode(new Varints.In(out.array(), 0, out.length()), values.length, back, 0);
+        // An exact-length copy: the last bytes of an array take the decoders' careful paths.
+        byte[] bytes = Arrays.copyOf(out.array(), out.length());
+        ValueCodec.decode(new Varints.In(bytes, 0, bytes.length), values.length, back, 0);
         for (int i = 0; i < values.length; i++) {
             assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back[i]), name + " value " + i);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTruncatedPackedColumnIsCorruptNotACrash() {
+        double[] pages = new double[300];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = (i * 7919 % 200) * 4096.0;
+        }
+        Varints.Out out = new Varints.Out(16);
+        assertEquals(Encoding.INT_PACKED, ValueCodec.encode(pages, 0, pages.length, out, new long[pages.length]));
+        for (int cut : new int[] {1, 5, 40}) {
+            byte[] bytes = Arrays.copyOf(out.array(), out.length() - cut);
+            org.junit.jupiter.api.Assertions.assertThrows(CorruptBlockException.class,
+                    () -> ValueCodec.decode(new Varints.In(bytes, 0, bytes.length), pages.length, new double[pages.length], 0));
         }
     }
 }
