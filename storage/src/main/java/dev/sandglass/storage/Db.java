@@ -271,6 +271,14 @@ public final class Db implements Storage {
         public void rollback() {
             n = 0;
         }
+
+        /** Pre-faults the WAL for the next commits; outside the lock, it touches no head. */
+        @Override
+        public void prepareNext() {
+            if (!closed) {
+                wal.prefault();
+            }
+        }
     }
 
     /**

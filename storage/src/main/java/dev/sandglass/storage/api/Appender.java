@@ -19,4 +19,12 @@ public interface Appender {
 
     /** Drops the batch. */
     void rollback();
+
+    /**
+     * Optional work that keeps the next {@link #commit()} fast (a store may pre-fault the log pages
+     * the next batches will be written to). Call it after a commit returns, outside any
+     * latency-sensitive window. It never changes what is durable or visible. Default: nothing.
+     */
+    default void prepareNext() {
+    }
 }
