@@ -14,11 +14,14 @@ import dev.sandglass.storage.api.BulkAppender;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Storage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Latency of one collection on a full 1024-slot registry: read every slot under its seqlock and
@@ -85,6 +88,16 @@ public final class RegistryCommitBench {
             System.out.println("the durable window is read + map + commit; the WAL pre-fault between rounds is not in it");
             System.out.printf("samples per collection: %d; collections: %d; failures: %d%n",
                     metrics.samples() / metrics.collections(), metrics.collections(), metrics.failures());
+        } finally {
+            deleteTree(tmp); // a run writes ~4 GB of WAL: never leave it behind
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
