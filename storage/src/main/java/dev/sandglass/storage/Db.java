@@ -55,6 +55,8 @@ public final class Db implements Storage {
     private final FileLock fileLock;
     private Head head = new Head();
     private Head sealing;
+    /** The last sealed head, kept for its arrays: the next seal reuses it if no querier holds it. */
+    private Head spare;
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
@@ -296,8 +298,7 @@ public final class Db implements Storage {
                 }
                 old = head;
                 sealing = old;
-                // Size the next head's series like this one's, plus a tenth: no doubling copies.
-                head = new Head(old.longestRun() + old.longestRun() / 10);
+                head = nextHead(old);
                 checkpoint = wal.lastIndex();
             } finally {
                 lock.writeLock().unlock();
@@ -308,12 +309,28 @@ public final class Db implements Storage {
                 lock.writeLock().lock();
                 try {
                     sealing = null;
+                    spare = old;
                 } finally {
                     lock.writeLock().unlock();
                 }
             }
             wal.dropBefore(checkpoint);
         }
+    }
+
+    /**
+     * The head after {@code old}, under the write lock: the spare, cleared, when no querier holds it
+     * (queriers take their reference under the read lock, so none can start reading it meanwhile),
+     * else a new one sized like {@code old} plus a tenth so its series never copy to grow.
+     */
+    private Head nextHead(Head old) {
+        Head next = spare;
+        spare = null;
+        if (next != null && next.readers() == 0) {
+            next.clear();
+            return next;
+        }
+        return new Head(old.longestRun() + old.longestRun() / 10);
     }
 
     /** Encodes runs into blocks of at most ~2M samples; the last carries the checkpoint. */

@@ -5,6 +5,7 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.segment.Block;
 import dev.sandglass.storage.segment.BlockHeader;
@@ -32,6 +33,7 @@ final class DbQuerier implements Querier {
     /** The head and the head being sealed when this querier was made (see the constructor). */
     private final Head head;
     private final Head sealing;
+    private boolean closed;
 
     DbQuerier(Db db, long minT, long maxT) {
         this.db = db;
@@ -48,6 +50,11 @@ final class DbQuerier implements Querier {
             }
             head = db.head();
             sealing = db.sealingHead();
+            // Held until close: a seal must not clear and reuse a head this querier may still read.
+            head.acquire();
+            if (sealing != null) {
+                sealing.acquire();
+            }
         } finally {
             db.lock().readLock().unlock();
         }
@@ -57,6 +64,10 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<Series> select(List<Matcher> matchers) {
+        if (closed) {
+            // Its heads may have been recycled since: reading them would show newer samples as old.
+            throw new StorageException("select on a closed querier");
+        }
         int[] refs = db.index().select(matchers);
         List<Series> out = new ArrayList<>();
         for (int ref : refs) {
@@ -171,6 +182,14 @@ final class DbQuerier implements Querier {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        head.release();
+        if (sealing != null) {
+            sealing.release();
+        }
         reader.close();
         cache.clear();
     }

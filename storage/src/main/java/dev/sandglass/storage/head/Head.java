@@ -4,6 +4,7 @@ import dev.sandglass.storage.api.Samples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Unsealed samples per series, in primitive arrays, in time order with each timestamp once:
@@ -16,6 +17,8 @@ public final class Head {
     private int[] n = new int[64];
     private long samples;
     private final int capacityHint;
+    /** Queriers holding this head: it may be cleared for reuse only when none does. */
+    private final AtomicInteger readers = new AtomicInteger();
 
     public Head() {
         this(16);
@@ -83,6 +86,33 @@ public final class Head {
         ts[ref] = t0;
         vs[ref] = v0;
         n[ref] = size + 1;
+    }
+
+    /**
+     * Empties the head for reuse and keeps every series' arrays, so a recycled head fills without
+     * allocating. Only for a head no querier holds ({@link #readers()} is 0).
+     */
+    public void clear() {
+        if (readers.get() != 0) {
+            throw new IllegalStateException("BUG: clearing a head " + readers.get() + " queriers still read");
+        }
+        Arrays.fill(n, 0);
+        samples = 0;
+        minT = Long.MAX_VALUE;
+        maxT = Long.MIN_VALUE;
+    }
+
+    /** A querier starts reading this head; it calls {@link #release()} when closed. */
+    public void acquire() {
+        readers.incrementAndGet();
+    }
+
+    public void release() {
+        readers.decrementAndGet();
+    }
+
+    public int readers() {
+        return readers.get();
     }
 
     /** The most samples any one series holds. */
