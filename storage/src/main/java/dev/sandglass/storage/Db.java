@@ -44,6 +44,8 @@ public final class Db implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Db.class);
     static final long SEAL_INTERVAL_MS = 10 * 60_000L;
     static final long RETENTION_INTERVAL_MS = 60_000L;
+    /** Samples per sealed block, about: bounds a block's decode and the seal's column buffers. */
+    static final int BLOCK_SAMPLES = 2_000_000;
 
     private final DbOptions options;
     private final SeriesIndex index;
@@ -57,6 +59,9 @@ public final class Db implements Storage {
     private Head sealing;
     /** The last sealed head, kept for its arrays: the next seal reuses it if no querier holds it. */
     private Head spare;
+    /** Time and value columns writeBlocks splits runs into; kept between seals. */
+    private long[] sealTs = new long[0];
+    private double[] sealVs = new double[0];
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
@@ -333,15 +338,28 @@ public final class Db implements Storage {
         return new Head(old.longestRun() + old.longestRun() / 10);
     }
 
-    /** Encodes runs into blocks of at most ~2M samples; the last carries the checkpoint. */
+    /**
+     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples; the last carries the
+     * checkpoint. Each batch's runs are split into time and value columns reused from seal to
+     * seal (only the seal job runs this, under the seal lock), so sealing allocates no copy of
+     * the head.
+     */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
-        long inBatch = 0;
+        int inBatch = 0;
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
-            batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), r.timestamps(), r.values(), r.size()));
+            if (sealTs.length < inBatch + r.size()) {
+                // Doubling up to a block and a bit; runs already batched keep the old arrays.
+                int need = inBatch + r.size();
+                int cap = Math.max(need, Math.min(BLOCK_SAMPLES + BLOCK_SAMPLES / 8, 2 * need));
+                sealTs = java.util.Arrays.copyOf(sealTs, cap);
+                sealVs = java.util.Arrays.copyOf(sealVs, cap);
+            }
+            r.copyTo(sealTs, sealVs, inBatch);
+            batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
             inBatch += r.size();
-            if (inBatch >= 2_000_000 || i == runs.size() - 1) {
+            if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
                 segments.append(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 batch = new ArrayList<>();
                 inBatch = 0;
