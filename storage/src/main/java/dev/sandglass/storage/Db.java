@@ -231,7 +231,10 @@ public final class Db implements Storage {
         return new DbQuerier(this, minT, maxT);
     }
 
-    /** Batches samples; commit writes them to the WAL, then into the head. */
+    /**
+     * Batches samples; commit writes them to the WAL, then hands them to the head, which files
+     * them into their series before any querier made afterwards reads it.
+     */
     private final class WalAppender implements Appender {
         private int[] refs = new int[1024];
         private long[] ts = new long[1024];
@@ -265,9 +268,8 @@ public final class Db implements Storage {
             lock.writeLock().lock();
             try {
                 wal.append(refs, ts, vs, n);
-                for (int i = 0; i < n; i++) {
-                    head.add(refs[i], ts[i], vs[i]);
-                }
+                // Filed into the series by prepareNext() or before the next read (see foldPending).
+                head.addPending(refs, ts, vs, n);
             } finally {
                 lock.writeLock().unlock();
                 n = 0;
@@ -279,12 +281,37 @@ public final class Db implements Storage {
             n = 0;
         }
 
-        /** Pre-faults the WAL for the next commits; outside the lock, it touches no head. */
+        /** Files the last batch into the head's series and pre-faults the WAL for the next commits. */
         @Override
         public void prepareNext() {
             if (!closed) {
+                foldPending();
                 wal.prefault();
             }
+        }
+    }
+
+    /**
+     * Files a committed batch kept aside by the head into its series. A querier calls it before it
+     * takes the head, so every batch committed before the querier was made is in the series it
+     * reads; the collect loop calls it between collections (Appender.prepareNext).
+     */
+    void foldPending() {
+        boolean pending;
+        lock.readLock().lock(); // the head field changes under the lock; the cheap check first
+        try {
+            pending = head.hasPending();
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (!pending) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            head.fold();
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -298,6 +325,7 @@ public final class Db implements Storage {
             Head old;
             lock.writeLock().lock();
             try {
+                head.fold();
                 if (head.isEmpty()) {
                     return;
                 }

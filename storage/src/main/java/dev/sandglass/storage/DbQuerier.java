@@ -39,6 +39,7 @@ final class DbQuerier implements Querier {
         this.db = db;
         this.minT = minT;
         this.maxT = maxT;
+        db.foldPending();
         // Blocks and heads are taken together under the lock: a seal appends its block before it
         // lets go of the sealing head, so every sample is in one of the three we hold.
         db.lock().readLock().lock();

@@ -61,9 +61,10 @@ public final class CollectLoop implements AutoCloseable {
     }
 
     /**
-     * Between collections: lets the store do work that keeps the next commit fast (pre-faulting
-     * its log). The loop calls it after every {@link #collectOnce()}; so does the benchmark,
-     * untimed. A failure here loses nothing and is logged once per distinct message.
+     * Between collections: lets the store do work that keeps commits fast (filing the batch into
+     * its in-memory series, pre-faulting its log). The loop calls it after every
+     * {@link #collectOnce()}; so does the benchmark, untimed. A failure here loses nothing (the
+     * batch is durable and a querier files it itself) and is logged once per distinct message.
      */
     public synchronized void prepareNext() {
         try {

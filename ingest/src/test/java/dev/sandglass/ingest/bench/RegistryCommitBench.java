@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * Latency of one collection on a full 1024-slot registry: read every slot under its seqlock and
  * make the snapshot durable in the WAL (memory-mapped: survives kill -9 once commit returns).
  * Prints percentiles of the read alone (the baseline, same run) and of read + map + commit, the
- * durable window. Between rounds, untimed, it runs {@link CollectLoop#prepareNext()} as the loop
- * does between collections (pre-faulting the WAL pages the next commits write); the output says
- * so and prints that step's own percentiles.
+ * durable window: commit writes the WAL excerpt and hands the batch to the head. Between rounds,
+ * untimed, it runs {@link CollectLoop#prepareNext()} as the loop does between collections: that
+ * files the batch into the head's per-series arrays and pre-faults the WAL pages the next commits
+ * write. The output says so and prints that step's own percentiles, so the whole cost is shown.
  * Run: bench/registry.sh
  */
 public final class RegistryCommitBench {
@@ -84,8 +85,10 @@ public final class RegistryCommitBench {
             print("read 1024 slots (baseline)", Arrays.copyOfRange(read, skip, rounds));
             print("read + map (store discards)", Arrays.copyOfRange(mapped, skip, rounds));
             print("read + map + durable commit", Arrays.copyOfRange(full, skip, rounds));
-            print("prepare next (untimed above)", Arrays.copyOfRange(prepare, skip, rounds));
-            System.out.println("the durable window is read + map + commit; the WAL pre-fault between rounds is not in it");
+            print("prepare next (not in above)", Arrays.copyOfRange(prepare, skip, rounds));
+            System.out.println("durable window = read + map + commit (WAL append, batch handed to the head); 'prepare next'"
+                    + " runs between rounds as CollectLoop runs it between collections: filing the batch into per-series"
+                    + " arrays and pre-faulting the WAL");
             System.out.printf("samples per collection: %d; collections: %d; failures: %d%n",
                     metrics.samples() / metrics.collections(), metrics.collections(), metrics.failures());
         } finally {

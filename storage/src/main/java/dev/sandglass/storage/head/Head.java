@@ -24,6 +24,12 @@ public final class Head {
     private final int capacityHint;
     /** Queriers holding this head: it may be cleared for reuse only when none does. */
     private final AtomicInteger readers = new AtomicInteger();
+    /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
+    private int[] pendingRefs = new int[0];
+    private long[] pendingTs = new long[0];
+    private double[] pendingVs = new double[0];
+    private int pending;
+    private volatile boolean hasPending;
 
     public Head() {
         this(16);
@@ -73,6 +79,40 @@ public final class Head {
         maxT = Math.max(maxT, t);
     }
 
+    /**
+     * Keeps a committed batch aside, to be filed into its series by {@link #fold()}: a sequential
+     * copy, while filing touches a random cache line per sample. The Db folds between collections
+     * and before anything reads the series; an earlier pending batch is folded first, so at most
+     * one waits and the order of writes (last write wins) is kept.
+     */
+    public void addPending(int[] refs, long[] ts, double[] vs, int count) {
+        fold();
+        if (pendingRefs.length < count) {
+            pendingRefs = new int[count];
+            pendingTs = new long[count];
+            pendingVs = new double[count];
+        }
+        System.arraycopy(refs, 0, pendingRefs, 0, count);
+        System.arraycopy(ts, 0, pendingTs, 0, count);
+        System.arraycopy(vs, 0, pendingVs, 0, count);
+        pending = count;
+        hasPending = count > 0;
+    }
+
+    /** Files the pending batch, if any, into its series. */
+    public void fold() {
+        for (int i = 0; i < pending; i++) {
+            add(pendingRefs[i], pendingTs[i], pendingVs[i]);
+        }
+        pending = 0;
+        hasPending = false;
+    }
+
+    /** Whether a batch waits to be folded; readable without the Db's lock. */
+    public boolean hasPending() {
+        return hasPending;
+    }
+
     /** First sample index in {@code d} (interleaved, {@code size} samples) with time >= t. */
     private static int lowerBound(long[] d, int size, long t) {
         int lo = 0;
@@ -110,6 +150,8 @@ public final class Head {
             throw new IllegalStateException("BUG: clearing a head " + readers.get() + " queriers still read");
         }
         Arrays.fill(n, 0);
+        pending = 0;
+        hasPending = false;
         samples = 0;
         minT = Long.MAX_VALUE;
         maxT = Long.MIN_VALUE;
@@ -137,6 +179,7 @@ public final class Head {
         return max;
     }
 
+    /** Samples filed into series (a pending batch counts once folded). */
     public long samples() {
         return samples;
     }
@@ -150,10 +193,10 @@ public final class Head {
     }
 
     public boolean isEmpty() {
-        return samples == 0;
+        return samples == 0 && pending == 0;
     }
 
-    /** Copies the samples of {@code ref} within [from, to] into {@code out}. */
+    /** Copies the filed samples of {@code ref} within [from, to] into {@code out} (fold first). */
     public void copy(int ref, long from, long to, Samples out) {
         if (ref >= n.length || n[ref] == 0) {
             return;

@@ -69,6 +69,31 @@ class HeadTest {
     }
 
     @Test
+    void aPendingBatchIsFiledInWriteOrder() {
+        Head h = new Head();
+        h.add(1, 10, 1.0);
+        h.addPending(new int[] {1, 1, 2}, new long[] {10, 5, 7}, new double[] {2.0, 3.0, 4.0}, 3);
+        assertTrue(h.hasPending());
+        assertTrue(!h.isEmpty());
+        assertEquals(1, all(h, 1).size(), "a pending batch is not read until folded");
+        // A second batch folds the first before it waits: at most one is pending, order kept.
+        h.addPending(new int[] {1}, new long[] {10}, new double[] {9.0}, 1);
+        assertArrayEquals(new long[] {5, 10}, times(all(h, 1)));
+        assertEquals(2.0, all(h, 1).value(1), "t=10 from the first batch replaced the filed 1.0");
+        h.fold();
+        assertTrue(!h.hasPending());
+        Samples s = all(h, 1);
+        assertArrayEquals(new long[] {5, 10}, times(s));
+        assertEquals(9.0, s.value(1), "the later batch's t=10 wins");
+        assertEquals(1, all(h, 2).size());
+        assertEquals(3, h.samples());
+        h.addPending(new int[] {3}, new long[] {1}, new double[] {1}, 1);
+        h.clear();
+        h.fold();
+        assertTrue(h.isEmpty(), "clear drops a pending batch too");
+    }
+
+    @Test
     void aHeadWithReadersIsNeverCleared() {
         Head h = new Head();
         h.add(0, 1, 1);
