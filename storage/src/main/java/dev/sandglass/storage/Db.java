@@ -44,6 +44,8 @@ public final class Db implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Db.class);
     static final long SEAL_INTERVAL_MS = 10 * 60_000L;
     static final long RETENTION_INTERVAL_MS = 60_000L;
+    /** Samples per sealed block, about: bounds a block's decode and the seal's column buffers. */
+    static final int BLOCK_SAMPLES = 2_000_000;
 
     private final DbOptions options;
     private final SeriesIndex index;
@@ -55,6 +57,11 @@ public final class Db implements Storage {
     private final FileLock fileLock;
     private Head head = new Head();
     private Head sealing;
+    /** The last sealed head, kept for its arrays: the next seal reuses it if no querier holds it. */
+    private Head spare;
+    /** Time and value columns writeBlocks splits runs into; kept between seals. */
+    private long[] sealTs = new long[0];
+    private double[] sealVs = new double[0];
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
@@ -224,7 +231,10 @@ public final class Db implements Storage {
         return new DbQuerier(this, minT, maxT);
     }
 
-    /** Batches samples; commit writes them to the WAL, then into the head. */
+    /**
+     * Batches samples; commit writes them to the WAL, then hands them to the head, which files
+     * them into their series before any querier made afterwards reads it.
+     */
     private final class WalAppender implements Appender {
         private int[] refs = new int[1024];
         private long[] ts = new long[1024];
@@ -258,9 +268,8 @@ public final class Db implements Storage {
             lock.writeLock().lock();
             try {
                 wal.append(refs, ts, vs, n);
-                for (int i = 0; i < n; i++) {
-                    head.add(refs[i], ts[i], vs[i]);
-                }
+                // Filed into the series by prepareNext() or before the next read (see foldPending).
+                head.addPending(refs, ts, vs, n);
             } finally {
                 lock.writeLock().unlock();
                 n = 0;
@@ -270,6 +279,39 @@ public final class Db implements Storage {
         @Override
         public void rollback() {
             n = 0;
+        }
+
+        /** Files the last batch into the head's series and pre-faults the WAL for the next commits. */
+        @Override
+        public void prepareNext() {
+            if (!closed) {
+                foldPending();
+                wal.prefault();
+            }
+        }
+    }
+
+    /**
+     * Files a committed batch kept aside by the head into its series. A querier calls it before it
+     * takes the head, so every batch committed before the querier was made is in the series it
+     * reads; the collect loop calls it between collections (Appender.prepareNext).
+     */
+    void foldPending() {
+        boolean pending;
+        lock.readLock().lock(); // the head field changes under the lock; the cheap check first
+        try {
+            pending = head.hasPending();
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (!pending) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            head.fold();
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -283,13 +325,13 @@ public final class Db implements Storage {
             Head old;
             lock.writeLock().lock();
             try {
+                head.fold();
                 if (head.isEmpty()) {
                     return;
                 }
                 old = head;
                 sealing = old;
-                // Size the next head's series like this one's, plus a tenth: no doubling copies.
-                head = new Head(old.longestRun() + old.longestRun() / 10);
+                head = nextHead(old);
                 checkpoint = wal.lastIndex();
             } finally {
                 lock.writeLock().unlock();
@@ -300,6 +342,7 @@ public final class Db implements Storage {
                 lock.writeLock().lock();
                 try {
                     sealing = null;
+                    spare = old;
                 } finally {
                     lock.writeLock().unlock();
                 }
@@ -308,15 +351,43 @@ public final class Db implements Storage {
         }
     }
 
-    /** Encodes runs into blocks of at most ~2M samples; the last carries the checkpoint. */
+    /**
+     * The head after {@code old}, under the write lock: the spare, cleared, when no querier holds it
+     * (queriers take their reference under the read lock, so none can start reading it meanwhile),
+     * else a new one sized like {@code old} plus a tenth so its series never copy to grow.
+     */
+    private Head nextHead(Head old) {
+        Head next = spare;
+        spare = null;
+        if (next != null && next.readers() == 0) {
+            next.clear();
+            return next;
+        }
+        return new Head(old.longestRun() + old.longestRun() / 10);
+    }
+
+    /**
+     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples; the last carries the
+     * checkpoint. Each batch's runs are split into time and value columns reused from seal to
+     * seal (only the seal job runs this, under the seal lock), so sealing allocates no copy of
+     * the head.
+     */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
-        long inBatch = 0;
+        int inBatch = 0;
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
-            batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), r.timestamps(), r.values(), r.size()));
+            if (sealTs.length < inBatch + r.size()) {
+                // Doubling up to a block and a bit; runs already batched keep the old arrays.
+                int need = inBatch + r.size();
+                int cap = Math.max(need, Math.min(BLOCK_SAMPLES + BLOCK_SAMPLES / 8, 2 * need));
+                sealTs = java.util.Arrays.copyOf(sealTs, cap);
+                sealVs = java.util.Arrays.copyOf(sealVs, cap);
+            }
+            r.copyTo(sealTs, sealVs, inBatch);
+            batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
             inBatch += r.size();
-            if (inBatch >= 2_000_000 || i == runs.size() - 1) {
+            if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
                 segments.append(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 batch = new ArrayList<>();
                 inBatch = 0;

@@ -5,6 +5,7 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.segment.Block;
 import dev.sandglass.storage.segment.BlockHeader;
@@ -33,11 +34,13 @@ final class DbQuerier implements Querier {
     /** The head and the head being sealed when this querier was made (see the constructor). */
     private final Head head;
     private final Head sealing;
+    private boolean closed;
 
     DbQuerier(Db db, long minT, long maxT) {
         this.db = db;
         this.minT = minT;
         this.maxT = maxT;
+        db.foldPending();
         // Blocks and heads are taken together under the lock: a seal appends its block before it
         // lets go of the sealing head, so every sample is in one of the three we hold.
         db.lock().readLock().lock();
@@ -49,6 +52,11 @@ final class DbQuerier implements Querier {
             }
             head = db.head();
             sealing = db.sealingHead();
+            // Held until close: a seal must not clear and reuse a head this querier may still read.
+            head.acquire();
+            if (sealing != null) {
+                sealing.acquire();
+            }
         } finally {
             db.lock().readLock().unlock();
         }
@@ -58,6 +66,10 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<Series> select(List<Matcher> matchers) {
+        if (closed) {
+            // Its heads may have been recycled since: reading them would show newer samples as old.
+            throw new StorageException("select on a closed querier");
+        }
         int[] refs = db.index().select(matchers);
         // Blocks are read here, on this thread (the segment reader is single-threaded); then each
         // block's shared sections are decompressed and decoded, one block per core, and last each
@@ -205,6 +217,14 @@ final class DbQuerier implements Querier {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        head.release();
+        if (sealing != null) {
+            sealing.release();
+        }
         reader.close();
         cache.clear();
     }

@@ -5,7 +5,8 @@ import dev.sandglass.storage.api.Labels;
 
 /**
  * The process CrashTest kills: appends a batch of 50 series at timestamp t, commits, prints
- * "committed t", repeats, sealing now and then; until SIGKILL. Value of series k at t: t * 0.5 + k.
+ * "committed t", pre-faults the WAL for the next batch as the collect loop does (so a kill may land
+ * inside a pre-fault), repeats, sealing now and then; until SIGKILL. Value of series k at t: t * 0.5 + k.
  */
 public final class CrashChild {
     static final int SERIES = 50;
@@ -28,6 +29,7 @@ public final class CrashChild {
             a.commit();
             System.out.println("committed " + t);
             System.out.flush();
+            a.prepareNext();
             if (batch % 500 == 499) {
                 db.seal();
             }

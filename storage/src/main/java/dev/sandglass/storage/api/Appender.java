@@ -19,4 +19,14 @@ public interface Appender {
 
     /** Drops the batch. */
     void rollback();
+
+    /**
+     * Optional work that keeps commits fast, done between batches: a store may file the last batch
+     * into its in-memory structures and pre-fault the log pages the next batches will be written
+     * to. Call it after a commit returns, outside any latency-sensitive window. It never changes
+     * what is durable or visible: a querier made after commit returned sees the batch either way.
+     * Default: nothing.
+     */
+    default void prepareNext() {
+    }
 }

@@ -4,18 +4,32 @@ import dev.sandglass.storage.api.Samples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Unsealed samples per series, in primitive arrays, in time order with each timestamp once:
- * a sample for a timestamp already present replaces it (last write wins, as a retried
- * collection or a re-import means a correction). Not thread-safe: the Db guards it.
+ * Unsealed samples per series, in time order with each timestamp once: a sample for a timestamp
+ * already present replaces it (last write wins, as a retried collection or a re-import means a
+ * correction). Not thread-safe: the Db guards it.
+ *
+ * <p>A series is one {@code long[]} holding time and raw value bits interleaved
+ * ({@code t0 v0 t1 v1 ...}): appending one sample touches one cache line of it instead of one in
+ * a time array and one in a value array, and a collection appends to thousands of series.
  */
 public final class Head {
-    private long[][] ts = new long[64][];
-    private double[][] vs = new double[64][];
+    private long[][] data = new long[64][];
     private int[] n = new int[64];
     private long samples;
+    private long minT = Long.MAX_VALUE;
+    private long maxT = Long.MIN_VALUE;
     private final int capacityHint;
+    /** Queriers holding this head: it may be cleared for reuse only when none does. */
+    private final AtomicInteger readers = new AtomicInteger();
+    /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
+    private int[] pendingRefs = new int[0];
+    private long[] pendingTs = new long[0];
+    private double[] pendingVs = new double[0];
+    private int pending;
+    private volatile boolean hasPending;
 
     public Head() {
         this(16);
@@ -28,39 +42,36 @@ public final class Head {
     public Head(int capacityHint) {
         this.capacityHint = Math.max(16, capacityHint);
     }
-    private long minT = Long.MAX_VALUE;
-    private long maxT = Long.MIN_VALUE;
 
     public void add(int ref, long t, double v) {
         if (ref >= n.length) {
             int cap = Math.max(ref + 1, n.length * 2);
-            ts = Arrays.copyOf(ts, cap);
-            vs = Arrays.copyOf(vs, cap);
+            data = Arrays.copyOf(data, cap);
             n = Arrays.copyOf(n, cap);
         }
-        long[] t0 = ts[ref];
-        if (t0 == null) {
+        long bits = Double.doubleToRawLongBits(v);
+        long[] d = data[ref];
+        if (d == null) {
             // Series collected together grow together: staggered first capacities spread the
             // doubling copies over many commits instead of all series copying in one.
             int cap = capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
-            ts[ref] = t0 = new long[cap];
-            vs[ref] = new double[cap];
+            data[ref] = d = new long[2 * cap];
         }
         int size = n[ref];
-        if (size > 0 && t0[size - 1] >= t) {
-            int i = Arrays.binarySearch(t0, 0, size, t);
-            if (i >= 0) {
-                vs[ref][i] = v;
+        int end = 2 * size;
+        if (size > 0 && d[end - 2] >= t) {
+            int i = lowerBound(d, size, t);
+            if (d[2 * i] == t) {
+                d[2 * i + 1] = bits;
                 return;
             }
-            insert(ref, -i - 1, t, v);
+            insert(ref, i, t, bits);
         } else {
-            if (size == t0.length) {
-                ts[ref] = t0 = Arrays.copyOf(t0, size * 2);
-                vs[ref] = Arrays.copyOf(vs[ref], size * 2);
+            if (end == d.length) {
+                data[ref] = d = Arrays.copyOf(d, end * 2);
             }
-            t0[size] = t;
-            vs[ref][size] = v;
+            d[end] = t;
+            d[end + 1] = bits;
             n[ref] = size + 1;
         }
         samples++;
@@ -68,21 +79,95 @@ public final class Head {
         maxT = Math.max(maxT, t);
     }
 
-    private void insert(int ref, int at, long t, double v) {
-        int size = n[ref];
-        long[] t0 = ts[ref];
-        double[] v0 = vs[ref];
-        if (size == t0.length) {
-            t0 = Arrays.copyOf(t0, size * 2);
-            v0 = Arrays.copyOf(v0, size * 2);
+    /**
+     * Keeps a committed batch aside, to be filed into its series by {@link #fold()}: a sequential
+     * copy, while filing touches a random cache line per sample. The Db folds between collections
+     * and before anything reads the series; an earlier pending batch is folded first, so at most
+     * one waits and the order of writes (last write wins) is kept.
+     */
+    public void addPending(int[] refs, long[] ts, double[] vs, int count) {
+        fold();
+        if (pendingRefs.length < count) {
+            pendingRefs = new int[count];
+            pendingTs = new long[count];
+            pendingVs = new double[count];
         }
-        System.arraycopy(t0, at, t0, at + 1, size - at);
-        System.arraycopy(v0, at, v0, at + 1, size - at);
-        t0[at] = t;
-        v0[at] = v;
-        ts[ref] = t0;
-        vs[ref] = v0;
+        System.arraycopy(refs, 0, pendingRefs, 0, count);
+        System.arraycopy(ts, 0, pendingTs, 0, count);
+        System.arraycopy(vs, 0, pendingVs, 0, count);
+        pending = count;
+        hasPending = count > 0;
+    }
+
+    /** Files the pending batch, if any, into its series. */
+    public void fold() {
+        for (int i = 0; i < pending; i++) {
+            add(pendingRefs[i], pendingTs[i], pendingVs[i]);
+        }
+        pending = 0;
+        hasPending = false;
+    }
+
+    /** Whether a batch waits to be folded; readable without the Db's lock. */
+    public boolean hasPending() {
+        return hasPending;
+    }
+
+    /** First sample index in {@code d} (interleaved, {@code size} samples) with time >= t. */
+    private static int lowerBound(long[] d, int size, long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (d[2 * mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void insert(int ref, int at, long t, long bits) {
+        int size = n[ref];
+        long[] d = data[ref];
+        if (2 * size == d.length) {
+            d = Arrays.copyOf(d, 4 * size);
+            data[ref] = d;
+        }
+        System.arraycopy(d, 2 * at, d, 2 * at + 2, 2 * (size - at));
+        d[2 * at] = t;
+        d[2 * at + 1] = bits;
         n[ref] = size + 1;
+    }
+
+    /**
+     * Empties the head for reuse and keeps every series' array, so a recycled head fills without
+     * allocating. Only for a head no querier holds ({@link #readers()} is 0).
+     */
+    public void clear() {
+        if (readers.get() != 0) {
+            throw new IllegalStateException("BUG: clearing a head " + readers.get() + " queriers still read");
+        }
+        Arrays.fill(n, 0);
+        pending = 0;
+        hasPending = false;
+        samples = 0;
+        minT = Long.MAX_VALUE;
+        maxT = Long.MIN_VALUE;
+    }
+
+    /** A querier starts reading this head; it calls {@link #release()} when closed. */
+    public void acquire() {
+        readers.incrementAndGet();
+    }
+
+    public void release() {
+        readers.decrementAndGet();
+    }
+
+    public int readers() {
+        return readers.get();
     }
 
     /** The most samples any one series holds. */
@@ -94,6 +179,7 @@ public final class Head {
         return max;
     }
 
+    /** Samples filed into series (a pending batch counts once folded). */
     public long samples() {
         return samples;
     }
@@ -107,25 +193,30 @@ public final class Head {
     }
 
     public boolean isEmpty() {
-        return samples == 0;
+        return samples == 0 && pending == 0;
     }
 
-    /** Copies the samples of {@code ref} within [minT, maxT] into {@code out}. */
+    /** Copies the filed samples of {@code ref} within [from, to] into {@code out} (fold first). */
     public void copy(int ref, long from, long to, Samples out) {
         if (ref >= n.length || n[ref] == 0) {
             return;
         }
-        long[] t0 = ts[ref];
+        long[] d = data[ref];
         int size = n[ref];
-        int i = Samples.lowerBound(t0, size, from);
-        for (; i < size && t0[i] <= to; i++) {
-            out.add(t0[i], vs[ref][i]);
+        for (int i = lowerBound(d, size, from); i < size && d[2 * i] <= to; i++) {
+            out.add(d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
         }
     }
 
-
-    /** One series as held: ref, timestamps and values (arrays may be longer than size). */
-    public record Run(int ref, long[] timestamps, double[] values, int size) {
+    /** One series as held: ref and its first {@code size} samples, time and value bits interleaved. */
+    public record Run(int ref, long[] data, int size) {
+        /** Splits the run into columns at {@code off} of {@code ts} and {@code vs}. */
+        public void copyTo(long[] ts, double[] vs, int off) {
+            for (int i = 0; i < size; i++) {
+                ts[off + i] = data[2 * i];
+                vs[off + i] = Double.longBitsToDouble(data[2 * i + 1]);
+            }
+        }
     }
 
     /** Every non-empty series, ascending by ref. */
@@ -133,7 +224,7 @@ public final class Head {
         List<Run> out = new ArrayList<>();
         for (int r = 0; r < n.length; r++) {
             if (n[r] > 0) {
-                out.add(new Run(r, ts[r], vs[r], n[r]));
+                out.add(new Run(r, data[r], n[r]));
             }
         }
         return out;

@@ -21,8 +21,14 @@ public final class BlockWriter {
     static final int VERSION = 1;
     static final int ZSTD_LEVEL = 5;
 
-    /** One series' samples in time order, each timestamp once. */
-    public record SeriesData(int ref, String metric, long[] timestamps, double[] values, int size) {
+    /**
+     * One series' samples in time order, each timestamp once: {@code size} of them from
+     * {@code offset} in both arrays (a seal packs many series into shared columns).
+     */
+    public record SeriesData(int ref, String metric, long[] timestamps, double[] values, int offset, int size) {
+        public SeriesData(int ref, String metric, long[] timestamps, double[] values, int size) {
+            this(ref, metric, timestamps, values, 0, size);
+        }
     }
 
     private BlockWriter() {
@@ -34,8 +40,8 @@ public final class BlockWriter {
         long maxT = Long.MIN_VALUE;
         int maxN = 0;
         for (SeriesData s : series) {
-            minT = Math.min(minT, s.timestamps()[0]);
-            maxT = Math.max(maxT, s.timestamps()[s.size() - 1]);
+            minT = Math.min(minT, s.timestamps()[s.offset()]);
+            maxT = Math.max(maxT, s.timestamps()[s.offset() + s.size() - 1]);
             maxN = Math.max(maxN, s.size());
         }
         // Timestamp groups: series with identical timestamp arrays share one column.
@@ -44,12 +50,13 @@ public final class BlockWriter {
         int[] groupOf = new int[series.size()];
         for (int i = 0; i < series.size(); i++) {
             SeriesData s = series.get(i);
-            int h = Arrays.hashCode(Arrays.copyOf(s.timestamps(), s.size()));
+            int h = hash(s.timestamps(), s.offset(), s.size());
             List<Integer> candidates = byHash.computeIfAbsent(h, k -> new ArrayList<>());
             int found = -1;
             for (int g : candidates) {
                 SeriesData o = groups.get(g);
-                if (o.size() == s.size() && Arrays.equals(o.timestamps(), 0, o.size(), s.timestamps(), 0, s.size())) {
+                if (o.size() == s.size() && Arrays.equals(o.timestamps(), o.offset(), o.offset() + o.size(),
+                        s.timestamps(), s.offset(), s.offset() + s.size())) {
                     found = g;
                     break;
                 }
@@ -63,7 +70,7 @@ public final class BlockWriter {
         }
         Varints.Out ts = new Varints.Out(groups.size() * 64);
         for (SeriesData g : groups) {
-            TimestampCodec.encode(g.timestamps(), 0, g.size(), ts);
+            TimestampCodec.encode(g.timestamps(), g.offset(), g.size(), ts);
         }
         // Value frames, one per metric name.
         Map<String, Varints.Out> frames = new LinkedHashMap<>();
@@ -82,7 +89,7 @@ public final class BlockWriter {
             }
             frameOf[i] = frameNames.indexOf(s.metric());
             offset[i] = f.length();
-            ValueCodec.encode(s.values(), 0, s.size(), f, scratch);
+            ValueCodec.encode(s.values(), s.offset(), s.size(), f, scratch);
             length[i] = f.length() - offset[i];
         }
         Varints.Out out = new Varints.Out(ts.length() + 64 * series.size() + 1024);
@@ -114,6 +121,15 @@ public final class BlockWriter {
             section(f, out);
         }
         return Arrays.copyOf(out.array(), out.length());
+    }
+
+    /** Hash of {@code n} timestamps from {@code off}, without copying them out. */
+    private static int hash(long[] t, int off, int n) {
+        int h = 1;
+        for (int i = off; i < off + n; i++) {
+            h = 31 * h + Long.hashCode(t[i]);
+        }
+        return h;
     }
 
     /** flag (0 raw, 1 zstd), raw length, stored length, bytes. */

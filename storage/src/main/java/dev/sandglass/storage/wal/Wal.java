@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -15,6 +16,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
+    private static final long PAGE = 4096;
+    /** Pre-faulting stops this far ahead whatever the excerpts' size (a huge batch is rare). */
+    private static final long MAX_PREFAULT = 8L << 20;
 
     /** Receives replayed samples. */
     @FunctionalInterface
@@ -37,12 +42,16 @@ public final class Wal implements AutoCloseable {
     private final Varints.Out buf = new Varints.Out(1 << 16);
     private ExcerptAppender appender;
     private boolean closed;
+    /** Bytes of the largest excerpt written: how far ahead {@link #prefault()} reaches. */
+    private long largestExcerpt;
 
     public Wal(Path dir, boolean readOnly) {
         queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(RollCycles.FIVE_MINUTELY)
-                // Small blocks: the file system allocates a new block's pages on first touch, and
-                // smaller blocks spread that cost thinly instead of stalling one commit for ~20 ms.
+                // The file system allocates pages on first touch; prefault() pays that between
+                // commits and reaches into the next block through the mapping's 512 KB overlap.
+                // 16 and 64 MB blocks measured within noise of this once pre-faulted, and 2 MB keeps
+                // a cycle file's apparent size (block + overlap, counted by size retention) small.
                 .blockSize(2L << 20)
                 .readOnly(readOnly)
                 .build();
@@ -76,11 +85,40 @@ public final class Wal implements AutoCloseable {
             buf.svarint(ts[i] - base);
             buf.long8(Double.doubleToRawLongBits(vs[i]));
         }
+        largestExcerpt = Math.max(largestExcerpt, buf.length());
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(buf.array(), 0, buf.length());
             return dc.index();
         } catch (RuntimeException e) {
             throw new StorageException("write to WAL " + queue.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes the pages the next two excerpts will land on resident and writable, so the file
+     * system's first-touch cost (on ext4 a page fault allocates the file block) is paid here and
+     * not inside a commit. A compare-and-swap of 0 with 0 faults a page in for writing without
+     * changing any byte, so it can never overwrite what Chronicle wrote. Runs on the WAL's monitor,
+     * as appends do: nothing else touches the appender's mapping, which Chronicle may unmap on a
+     * chunk or cycle change. Pages beyond the mapped chunk and its overlap are left to the write.
+     */
+    public synchronized void prefault() {
+        if (closed || appender == null) {
+            return;
+        }
+        Wire wire = appender.wire();
+        if (wire == null) {
+            return;
+        }
+        Bytes<?> bytes = wire.bytes();
+        BytesStore<?, ?> store = bytes.bytesStore();
+        if (store == null) {
+            return;
+        }
+        long pos = bytes.writePosition();
+        long to = pos + Math.min(MAX_PREFAULT, 2 * largestExcerpt + PAGE);
+        for (long page = pos & -PAGE; page < to && store.inside(page, 8); page += PAGE) {
+            store.compareAndSwapLong(page, 0, 0);
         }
     }
 

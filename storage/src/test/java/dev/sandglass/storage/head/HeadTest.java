@@ -1,0 +1,107 @@
+package dev.sandglass.storage.head;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sandglass.storage.api.Samples;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HeadTest {
+    private static Samples all(Head h, int ref) {
+        Samples s = new Samples();
+        h.copy(ref, Long.MIN_VALUE, Long.MAX_VALUE, s);
+        return s;
+    }
+
+    private static long[] times(Samples s) {
+        long[] t = new long[s.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = s.timestamp(i);
+        }
+        return t;
+    }
+
+    @Test
+    void keepsTimeOrderAndTheLastWriteOfATimestamp() {
+        Head h = new Head();
+        for (long t : new long[] {10, 30, 20, 40, 5, 30}) {
+            h.add(3, t, t * 2);
+        }
+        h.add(3, 20, -1.0);
+        Samples s = all(h, 3);
+        assertArrayEquals(new long[] {5, 10, 20, 30, 40}, times(s));
+        assertEquals(-1.0, s.value(2), "last write of t=20 wins");
+        assertEquals(60.0, s.value(3));
+        assertEquals(5, h.samples());
+        assertEquals(5, h.minT());
+        assertEquals(40, h.maxT());
+    }
+
+    @Test
+    void clearEmptiesEverySeriesAndKeepsWorking() {
+        Head h = new Head();
+        for (int ref = 0; ref < 300; ref++) {
+            for (long t = 0; t < 50; t++) {
+                h.add(ref, 1000 + t, ref + t);
+            }
+        }
+        h.clear();
+        assertTrue(h.isEmpty());
+        assertEquals(Long.MAX_VALUE, h.minT());
+        assertEquals(Long.MIN_VALUE, h.maxT());
+        assertEquals(0, h.longestRun());
+        assertEquals(List.of(), h.runs());
+        for (int ref = 0; ref < 300; ref++) {
+            assertEquals(0, all(h, ref).size(), "series " + ref + " after clear");
+        }
+        // Earlier timestamps than the old generation's: an old sample left behind would sort after.
+        h.add(7, 500, 1.5);
+        h.add(7, 400, 2.5);
+        h.add(7, 1010, 3.5);
+        Samples s = all(h, 7);
+        assertArrayEquals(new long[] {400, 500, 1010}, times(s));
+        assertEquals(3.5, s.value(2));
+        assertEquals(1, h.runs().size());
+        assertEquals(3, h.runs().get(0).size());
+    }
+
+    @Test
+    void aPendingBatchIsFiledInWriteOrder() {
+        Head h = new Head();
+        h.add(1, 10, 1.0);
+        h.addPending(new int[] {1, 1, 2}, new long[] {10, 5, 7}, new double[] {2.0, 3.0, 4.0}, 3);
+        assertTrue(h.hasPending());
+        assertTrue(!h.isEmpty());
+        assertEquals(1, all(h, 1).size(), "a pending batch is not read until folded");
+        // A second batch folds the first before it waits: at most one is pending, order kept.
+        h.addPending(new int[] {1}, new long[] {10}, new double[] {9.0}, 1);
+        assertArrayEquals(new long[] {5, 10}, times(all(h, 1)));
+        assertEquals(2.0, all(h, 1).value(1), "t=10 from the first batch replaced the filed 1.0");
+        h.fold();
+        assertTrue(!h.hasPending());
+        Samples s = all(h, 1);
+        assertArrayEquals(new long[] {5, 10}, times(s));
+        assertEquals(9.0, s.value(1), "the later batch's t=10 wins");
+        assertEquals(1, all(h, 2).size());
+        assertEquals(3, h.samples());
+        h.addPending(new int[] {3}, new long[] {1}, new double[] {1}, 1);
+        h.clear();
+        h.fold();
+        assertTrue(h.isEmpty(), "clear drops a pending batch too");
+    }
+
+    @Test
+    void aHeadWithReadersIsNeverCleared() {
+        Head h = new Head();
+        h.add(0, 1, 1);
+        h.acquire();
+        assertThrows(IllegalStateException.class, h::clear);
+        assertEquals(1, h.samples(), "untouched");
+        h.release();
+        h.clear();
+        assertTrue(h.isEmpty());
+    }
+}
