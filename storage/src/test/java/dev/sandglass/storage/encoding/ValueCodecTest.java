@@ -73,9 +73,12 @@ class ValueCodecTest {
 
     @org.junit.jupiter.api.Test
     void aTruncatedPackedColumnIsCorruptNotACrash() {
+        Random r = new Random(5);
         double[] pages = new double[300];
+        double m = 1 << 30;
         for (int i = 0; i < pages.length; i++) {
-            pages[i] = (i * 7919 % 200) * 4096.0;
+            m += (r.nextInt(200) - 100) * 4096;
+            pages[i] = m;
         }
         Varints.Out out = new Varints.Out(16);
         assertEquals(Encoding.INT_PACKED, ValueCodec.encode(pages, 0, pages.length, out, new long[pages.length]));
