@@ -89,27 +89,53 @@ public final class ValueCodec {
     private static Encoding writeInts(long[] m, int n, Varints.Out out, boolean scaled, int scale) {
         long gd = 0;
         long gdd = 0;
-        long sizeD = 0;
-        long sizeDD = 0;
         for (int i = 1; i < n; i++) {
             long d = m[i] - m[i - 1];
-            gd = gcd(gd, Math.abs(d));
-            if (i >= 2) {
-                gdd = gcd(gdd, Math.abs(d - (m[i - 1] - m[i - 2])));
+            // The divisor only shrinks: a term it already divides leaves it as it is (one test
+            // instead of the modulo loop), and once it is 1 nothing changes it.
+            if (gd != 1 && !divides(gd, d)) {
+                gd = gcd(gd, Math.abs(d));
+            }
+            if (i >= 2 && gdd != 1) {
+                long dd = d - (m[i - 1] - m[i - 2]);
+                if (!divides(gdd, dd)) {
+                    gdd = gcd(gdd, Math.abs(dd));
+                }
             }
         }
+        // Terms divided once (a shift for a power-of-two divisor such as a page size): q[i - 1]
+        // for the delta at i, qq[i - 2] for the delta-of-delta at i.
+        long[][] tmp = TERMS.get();
+        if (tmp[0].length < n) {
+            tmp[0] = new long[n];
+            tmp[1] = new long[n];
+        }
+        long[] q = tmp[0];
+        long[] qq = tmp[1];
+        // Every term is an exact multiple of its divisor g = 2^k * o (o odd): the quotient is
+        // (t >> k) times the inverse of o modulo 2^64, a shift and a multiply instead of a division.
+        int kD = gd == 0 ? 0 : Long.numberOfTrailingZeros(gd);
+        long invD = gd == 0 ? 0 : inverse(gd >> kD);
+        int kDD = gdd == 0 ? 0 : Long.numberOfTrailingZeros(gdd);
+        long invDD = gdd == 0 ? 0 : inverse(gdd >> kDD);
+        long sizeD = 0;
+        long sizeDD = 0;
         long sizeP = 0;
         for (int f = 1; f < n; f += FRAME) {
             int end = Math.min(n, f + FRAME);
             long or = 0;
             for (int i = f; i < end; i++) {
                 long d = m[i] - m[i - 1];
-                sizeD += len(gd == 0 ? 0 : d / gd);
+                long t = (d >> kD) * invD;
+                q[i - 1] = t;
+                sizeD += len(t);
+                or |= Varints.zigzag(t);
                 if (i >= 2) {
                     long dd = d - (m[i - 1] - m[i - 2]);
-                    sizeDD += len(gdd == 0 ? 0 : dd / gdd);
+                    long tt = (dd >> kDD) * invDD;
+                    qq[i - 2] = tt;
+                    sizeDD += len(tt);
                 }
-                or |= Varints.zigzag(gd == 0 ? 0 : d / gd);
             }
             int bits = 64 - Long.numberOfLeadingZeros(or);
             sizeP += 1 + ((long) (end - f) * bits + 7) / 8;
@@ -139,7 +165,7 @@ public final class ValueCodec {
             out.uvarint(gdd);
             if (gdd != 0) {
                 for (int i = 2; i < n; i++) {
-                    out.svarint(((m[i] - m[i - 1]) - (m[i - 1] - m[i - 2])) / gdd);
+                    out.svarint(qq[i - 2]);
                 }
             }
         } else if (e == Encoding.INT_PACKED || e == Encoding.SCALED_PACKED) {
@@ -148,14 +174,14 @@ public final class ValueCodec {
                 int end = Math.min(n, f + FRAME);
                 long or = 0;
                 for (int i = f; i < end; i++) {
-                    or |= Varints.zigzag((m[i] - m[i - 1]) / gd);
+                    or |= Varints.zigzag(q[i - 1]);
                 }
                 int bits = 64 - Long.numberOfLeadingZeros(or);
                 out.byte1(bits);
                 long acc = 0;
                 int used = 0;
                 for (int i = f; i < end; i++) {
-                    long z = Varints.zigzag((m[i] - m[i - 1]) / gd);
+                    long z = Varints.zigzag(q[i - 1]);
                     acc |= z << used;
                     if (used + bits >= 64) {
                         out.long8(acc);
@@ -174,16 +200,33 @@ public final class ValueCodec {
             out.uvarint(gd);
             if (gd != 0) {
                 for (int i = 1; i < n; i++) {
-                    out.svarint((m[i] - m[i - 1]) / gd);
+                    out.svarint(q[i - 1]);
                 }
             }
         }
         return e;
     }
 
+    /** Per-thread buffers for the divided terms of {@link #writeInts}. */
+    private static final ThreadLocal<long[][]> TERMS = ThreadLocal.withInitial(() -> new long[][] {new long[0], new long[0]});
+
     private static int len(long v) {
         long z = Varints.zigzag(v);
         return z == 0 ? 1 : (70 - Long.numberOfLeadingZeros(z)) / 7;
+    }
+
+    /** Whether {@code g} (not 0) divides {@code t}: a mask for a power of two, else one modulo. */
+    private static boolean divides(long g, long t) {
+        return g != 0 && ((g & (g - 1)) == 0 ? (t & (g - 1)) == 0 : t % g == 0);
+    }
+
+    /** The inverse of odd {@code o} modulo 2^64 (Newton's iteration doubles the correct bits). */
+    static long inverse(long o) {
+        long x = o; // correct to 3 bits for odd o
+        for (int i = 0; i < 5; i++) {
+            x *= 2 - o * x;
+        }
+        return x;
     }
 
     static long gcd(long a, long b) {
