@@ -70,7 +70,7 @@ if command -v victoria-metrics >/dev/null; then
   have_vm=1
 fi
 
-echo "== queries: 6 h at step 60 s and instant at the end, median of $runs, after one untimed warm-up pass each"
+echo "== queries: 6 h at step 60 s and instant at the end, median of $runs, after an untimed warm-up pass (each query five times) against each server"
 "$here/sandglass" serve --data-dir "$dir/sg-data" --retention 100y \
   --listen "127.0.0.1:$sg_port" --msb-home "$dir/no-registry" > "$dir/sg-serve.log" 2>&1 &
 sg_pid=$!
@@ -111,13 +111,13 @@ fi
 wait_ready "http://127.0.0.1:$sg_port/-/ready"
 [ "$have_prom" = 1 ] && wait_ready "http://127.0.0.1:$prom_port/-/ready"
 
-# One untimed pass each: Sandglass's JIT compiles the engine on first use (a long-running server
+# One untimed pass each (every query five times): Sandglass's JIT compiles the engine on first use (a long-running server
 # is warm), and every store reads its files into the page cache once.
 bases="sg=http://127.0.0.1:$sg_port"
 [ "$have_prom" = 1 ] && bases="$bases prom=http://127.0.0.1:$prom_port"
 [ "$have_vm" = 1 ] && bases="$bases vm=http://127.0.0.1:$vm_port"
 for b in $bases; do
-  python3 "$shared/bench/timeq.py" "${b#*=}" --start "$start" --end "$end" --runs 1 > /dev/null
+  python3 "$shared/bench/timeq.py" "${b#*=}" --start "$start" --end "$end" --runs 5 > /dev/null
 done
 rm -rf "$dir/res-sg" "$dir/res-prom" "$dir/res-vm"
 for b in $bases; do

@@ -24,7 +24,11 @@ public enum Encoding {
      */
     INT_PACKED(6),
     /** Decimals with k places: a byte k, then m as INT_PACKED. */
-    SCALED_PACKED(7);
+    SCALED_PACKED(7),
+    /** As INT_DOD with the delta-of-deltas bit-packed as in INT_PACKED: steadily growing counters. */
+    INT_DOD_PACKED(8),
+    /** Decimals with k places: a byte k, then m as INT_DOD_PACKED. */
+    SCALED_DOD_PACKED(9);
 
     private final int id;
 

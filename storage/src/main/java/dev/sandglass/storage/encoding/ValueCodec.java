@@ -140,6 +140,10 @@ public final class ValueCodec {
             int bits = 64 - Long.numberOfLeadingZeros(or);
             sizeP += 1 + ((long) (end - f) * bits + 7) / 8;
         }
+        long sizePD = 0;
+        for (int f = 0; f < n - 2; f += FRAME) {
+            sizePD += 1 + ((long) Math.min(FRAME, n - 2 - f) * frameBits(qq, f, Math.min(n - 2, f + FRAME)) + 7) / 8;
+        }
         // A zero divisor means every term is zero and none is written.
         if (gd == 0) {
             sizeD = 0;
@@ -147,11 +151,19 @@ public final class ValueCodec {
         if (gdd == 0) {
             sizeDD = 0;
         }
+        // The smallest form; on a tie the packed ones (faster to decode), and a zero divisor (all
+        // terms zero, none written) keeps its varint form.
+        long packedD = gd == 0 ? Long.MAX_VALUE : sizeP;
+        long packedDD = n <= 2 || gdd == 0 ? Long.MAX_VALUE : sizePD;
+        long varintDD = n <= 2 ? Long.MAX_VALUE : sizeDD;
+        long best = Math.min(Math.min(sizeD, varintDD), Math.min(packedD, packedDD));
         Encoding e;
-        if (n > 2 && sizeDD < sizeD && sizeDD <= sizeP) {
-            e = scaled ? Encoding.SCALED_DOD : Encoding.INT_DOD;
-        } else if (gd != 0 && sizeP < sizeD) {
+        if (packedDD == best && packedDD < varintDD) {
+            e = scaled ? Encoding.SCALED_DOD_PACKED : Encoding.INT_DOD_PACKED;
+        } else if (packedD == best && packedD < sizeD && packedD < varintDD) {
             e = scaled ? Encoding.SCALED_PACKED : Encoding.INT_PACKED;
+        } else if (varintDD == best && varintDD < sizeD) {
+            e = scaled ? Encoding.SCALED_DOD : Encoding.INT_DOD;
         } else {
             e = scaled ? Encoding.SCALED_DELTA : Encoding.INT_DELTA;
         }
@@ -170,32 +182,11 @@ public final class ValueCodec {
             }
         } else if (e == Encoding.INT_PACKED || e == Encoding.SCALED_PACKED) {
             out.uvarint(gd);
-            for (int f = 1; f < n; f += FRAME) {
-                int end = Math.min(n, f + FRAME);
-                long or = 0;
-                for (int i = f; i < end; i++) {
-                    or |= Varints.zigzag(q[i - 1]);
-                }
-                int bits = 64 - Long.numberOfLeadingZeros(or);
-                out.byte1(bits);
-                long acc = 0;
-                int used = 0;
-                for (int i = f; i < end; i++) {
-                    long z = Varints.zigzag(q[i - 1]);
-                    acc |= z << used;
-                    if (used + bits >= 64) {
-                        out.long8(acc);
-                        int taken = 64 - used;
-                        acc = taken == 64 ? 0 : z >>> taken;
-                        used = used + bits - 64;
-                    } else {
-                        used += bits;
-                    }
-                }
-                for (int k = 0; k < used; k += 8) {
-                    out.byte1((int) (acc >>> k));
-                }
-            }
+            pack(q, n - 1, out);
+        } else if (e == Encoding.INT_DOD_PACKED || e == Encoding.SCALED_DOD_PACKED) {
+            out.svarint(m[1] - m[0]);
+            out.uvarint(gdd);
+            pack(qq, n - 2, out);
         } else {
             out.uvarint(gd);
             if (gd != 0) {
@@ -205,6 +196,41 @@ public final class ValueCodec {
             }
         }
         return e;
+    }
+
+    /** Bit width of the zigzagged terms {@code t[from..to)}. */
+    private static int frameBits(long[] t, int from, int to) {
+        long or = 0;
+        for (int i = from; i < to; i++) {
+            or |= Varints.zigzag(t[i]);
+        }
+        return 64 - Long.numberOfLeadingZeros(or);
+    }
+
+    /** Writes {@code t[0..count)} zigzagged in frames of {@link #FRAME}: a width byte, then the bits. */
+    private static void pack(long[] t, int count, Varints.Out out) {
+        for (int f = 0; f < count; f += FRAME) {
+            int end = Math.min(count, f + FRAME);
+            int bits = frameBits(t, f, end);
+            out.byte1(bits);
+            long acc = 0;
+            int used = 0;
+            for (int i = f; i < end; i++) {
+                long z = Varints.zigzag(t[i]);
+                acc |= z << used;
+                if (used + bits >= 64) {
+                    out.long8(acc);
+                    int taken = 64 - used;
+                    acc = taken == 64 ? 0 : z >>> taken;
+                    used = used + bits - 64;
+                } else {
+                    used += bits;
+                }
+            }
+            for (int k = 0; k < used; k += 8) {
+                out.byte1((int) (acc >>> k));
+            }
+        }
     }
 
     /** Per-thread buffers for the divided terms of {@link #writeInts}. */
@@ -259,15 +285,17 @@ public final class ValueCodec {
                     dst[off + i] = Double.longBitsToDouble(prev);
                 }
             }
-            case INT_PACKED, SCALED_PACKED -> {
-                int scale = e == Encoding.SCALED_PACKED ? in.byte1() : 0;
+            case INT_PACKED, SCALED_PACKED, INT_DOD_PACKED, SCALED_DOD_PACKED -> {
+                int scale = e == Encoding.SCALED_PACKED || e == Encoding.SCALED_DOD_PACKED ? in.byte1() : 0;
                 if (scale > MAX_SCALE) {
                     throw new CorruptBlockException("decimal scale " + scale + " out of range");
                 }
+                boolean dod = e == Encoding.INT_DOD_PACKED || e == Encoding.SCALED_DOD_PACKED;
                 long m = in.svarint();
+                long d = dod && n > 1 ? in.svarint() : 0;
                 long g = in.uvarint();
                 try {
-                    in.pos = unpack(in.buf, in.pos, in.end, n, m, g, scale == 0 ? 0 : POW10[scale], dst, off);
+                    in.pos = unpack(in.buf, in.pos, in.end, n, m, dod, d, g, scale == 0 ? 0 : POW10[scale], dst, off);
                 } catch (ArrayIndexOutOfBoundsException ex) {
                     throw new CorruptBlockException("packed value column runs past the end of its frame");
                 }
@@ -307,13 +335,23 @@ public final class ValueCodec {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Decodes bit-packed deltas (INT_PACKED, or SCALED_PACKED when {@code scale} is not 0) after
-     * the first value {@code m}; returns the position after the column. A value is one 8-byte load,
-     * a shift and a mask: no branch that depends on the data, unlike varints of mixed lengths.
+     * Decodes bit-packed deltas (INT_PACKED) or delta-of-deltas ({@code dod}, with the first
+     * delta {@code d}), as decimals when {@code scale} is not 0, after the first value {@code m};
+     * returns the position after the column. Each frame's terms are unpacked first (one 8-byte
+     * load, a shift and a mask each: no branch that depends on the data, unlike varints of mixed
+     * lengths), then summed in a second tight loop.
      */
-    private static int unpack(byte[] b, int p, int end, int n, long m, long g, double scale, double[] dst, int off) {
+    private static int unpack(byte[] b, int p, int end, int n, long m, boolean dod, long d, long g, double scale,
+            double[] dst, int off) {
         dst[off] = scale == 0 ? (double) m : m / scale;
-        for (int i = 1; i < n; ) {
+        int i = 1;
+        if (dod && n > 1) {
+            m += d;
+            dst[off + 1] = scale == 0 ? (double) m : m / scale;
+            i = 2;
+        }
+        long[] z = new long[FRAME];
+        while (i < n) {
             int cnt = Math.min(FRAME, n - i);
             int bits = b[p++] & 0xFF;
             if (bits > 64) {
@@ -323,29 +361,46 @@ public final class ValueCodec {
             if (p + bytes > end) {
                 throw new CorruptBlockException("packed frame runs past its column (" + (p + bytes) + " > " + end + ")");
             }
-            long mask = bits == 64 ? -1L : (1L << bits) - 1;
-            long bp = (long) p << 3;
-            boolean fast = bits <= 56 && p + bytes + 8 <= b.length;
-            for (int k = 0; k < cnt; k++, bp += bits) {
-                long z;
-                if (fast) {
-                    z = ((long) LONG_LE.get(b, (int) (bp >>> 3)) >>> (bp & 7)) & mask;
-                } else {
-                    z = 0;
-                    for (int got = 0; got < bits; ) {
-                        long at = bp + got;
-                        int sh = (int) (at & 7);
-                        int take = Math.min(8 - sh, bits - got);
-                        z |= (((b[(int) (at >>> 3)] & 0xFFL) >>> sh) & ((1L << take) - 1)) << got;
-                        got += take;
-                    }
+            unpackFrame(b, p, bits, cnt, bits <= 56 && p + bytes + 8 <= b.length, z);
+            int o = off + i;
+            if (dod) {
+                for (int k = 0; k < cnt; k++) {
+                    d += ((z[k] >>> 1) ^ -(z[k] & 1)) * g;
+                    m += d;
+                    dst[o + k] = scale == 0 ? (double) m : m / scale;
                 }
-                m += ((z >>> 1) ^ -(z & 1)) * g;
-                dst[off + i + k] = scale == 0 ? (double) m : m / scale;
+            } else {
+                for (int k = 0; k < cnt; k++) {
+                    m += ((z[k] >>> 1) ^ -(z[k] & 1)) * g;
+                    dst[o + k] = scale == 0 ? (double) m : m / scale;
+                }
             }
             p += bytes;
             i += cnt;
         }
         return p;
+    }
+
+    /** Reads {@code cnt} terms of {@code bits} bits from byte {@code p}; {@code fast}: 8 bytes readable past each. */
+    private static void unpackFrame(byte[] b, int p, int bits, int cnt, boolean fast, long[] z) {
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        long bp = (long) p << 3;
+        if (fast) {
+            for (int k = 0; k < cnt; k++, bp += bits) {
+                z[k] = ((long) LONG_LE.get(b, (int) (bp >>> 3)) >>> (bp & 7)) & mask;
+            }
+            return;
+        }
+        for (int k = 0; k < cnt; k++, bp += bits) {
+            long v = 0;
+            for (int got = 0; got < bits; ) {
+                long at = bp + got;
+                int sh = (int) (at & 7);
+                int take = Math.min(8 - sh, bits - got);
+                v |= (((b[(int) (at >>> 3)] & 0xFFL) >>> sh) & ((1L << take) - 1)) << got;
+                got += take;
+            }
+            z[k] = v;
+        }
     }
 }

@@ -31,6 +31,16 @@ class ValueCodecTest {
         for (int i = 0; i < wide.length; i++) {
             wide[i] = (i % 2 == 0 ? 1 : -1) * (double) ((1L << 52) - 1 - r.nextInt(1000));
         }
+        double[] steady = new double[400];
+        double[] steadyDecimal = new double[400];
+        long c = 0;
+        long cd = 0;
+        for (int i = 0; i < steady.length; i++) {
+            c += 1_000_000 + r.nextInt(300);
+            steady[i] = c;
+            cd += 10_000 + r.nextInt(300);
+            steadyDecimal[i] = cd / 1000.0;
+        }
         double[] uptime = new double[300];
         for (int i = 0; i < uptime.length; i++) {
             uptime[i] = Math.round((1234.567 + i) * 1000) / 1000.0;
@@ -43,6 +53,8 @@ class ValueCodecTest {
                 Arguments.of("ratio to 4 places", ratio, Encoding.SCALED_PACKED),
                 Arguments.of("wide deltas, packed 56 bits wide", wide, Encoding.INT_PACKED),
                 Arguments.of("one frame exactly", Arrays.copyOf(pages, ValueCodec.FRAME + 1), Encoding.INT_PACKED),
+                Arguments.of("steady counter: packed delta-of-deltas", steady, Encoding.INT_DOD_PACKED),
+                Arguments.of("steady decimal counter", steadyDecimal, Encoding.SCALED_DOD_PACKED),
                 Arguments.of("two values: varint deltas", new double[] {1, 5}, Encoding.INT_DELTA),
                 Arguments.of("two decimals: varint deltas", new double[] {0.5, 0.7}, Encoding.SCALED_DELTA),
                 Arguments.of("uptime to 3 places", uptime, Encoding.SCALED_DOD),
