@@ -18,7 +18,7 @@ public final class DecodeBench {
         System.setProperty("chronicle.analytics.disable", "true");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         String[] metrics = {"microsandbox_disk_bytes_written", "microsandbox_memory_usage_bytes", "microsandbox_cpu_utilization_ratio",
-            "microsandbox_uptime_seconds", "microsandbox_memory_limit_bytes"};
+            "microsandbox_uptime_seconds", "microsandbox_memory_limit_bytes", "microsandbox_network_bytes_sent", "microsandbox_network_bytes_received"};
         try (Db db = Db.open(DbOptions.defaults(Path.of(args[0])).withRetention(100L * 365 * 86_400_000L, 0).asReadOnly())) {
             for (String m : metrics) {
                 long best = Long.MAX_VALUE;
