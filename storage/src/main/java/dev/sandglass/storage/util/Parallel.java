@@ -29,11 +29,6 @@ public final class Parallel {
         void run(S s, int i);
     }
 
-    /** Threads that work on a call (the caller included). */
-    public static int threads() {
-        return THREADS;
-    }
-
     /** Runs {@code body(i)} for every {@code i} in {@code [0, n)}. */
     public static void forEach(int n, java.util.function.IntConsumer body) {
         forEach(n, () -> null, (s, i) -> body.accept(i));
