@@ -14,17 +14,19 @@ public final class ResultJson {
         w.beginObject();
         if (result instanceof QueryResult.ScalarResult s) {
             w.field("resultType", "scalar").name("result");
-            point(s.timestampMs(), PromFormat.value(s.value()), w);
+            point(s.timestampMs(), s.value(), w);
         } else if (result instanceof QueryResult.StringResult s) {
             w.field("resultType", "string").name("result");
-            point(s.timestampMs(), s.value(), w);
+            StringBuilder ts = new StringBuilder(16);
+            PromFormat.timestamp(s.timestampMs(), ts);
+            w.beginArray().raw(ts).value(s.value()).endArray();
         } else if (result instanceof QueryResult.VectorResult v) {
             w.field("resultType", "vector").name("result").beginArray();
             for (QueryResult.Sample s : v.samples()) {
                 w.beginObject().name("metric");
                 labels(s.labels(), w);
                 w.name("value");
-                point(s.timestampMs(), PromFormat.value(s.value()), w);
+                point(s.timestampMs(), s.value(), w);
                 w.endObject();
             }
             w.endArray();
@@ -52,21 +54,19 @@ public final class ResultJson {
         long[] ts = s.timestampsMs();
         double[] vs = s.values();
         for (int i = 0; i < s.size(); i++) {
-            w.raw("[");
-            PromFormat.timestamp(ts[i], out);
-            out.append(",\"");
-            PromFormat.value(vs[i], out);
-            out.append("\"]");
+            point(ts[i], vs[i], w);
         }
         w.endArray().endObject();
         return out;
     }
 
-    private static void point(long t, String v, JsonWriter w) {
-        w.beginArray();
-        StringBuilder ts = new StringBuilder(16);
-        PromFormat.timestamp(t, ts);
-        w.raw(ts).value(v).endArray();
+    /** {@code [t,"v"]} straight into the writer's buffer: a range result is mostly these. */
+    private static void point(long t, double v, JsonWriter w) {
+        StringBuilder out = w.raw("[").buffer();
+        PromFormat.timestamp(t, out);
+        out.append(",\"");
+        PromFormat.value(v, out);
+        out.append("\"]");
     }
 
     public static void labels(Labels labels, JsonWriter w) {
