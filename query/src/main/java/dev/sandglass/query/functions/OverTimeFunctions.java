@@ -127,10 +127,7 @@ final class OverTimeFunctions {
     static boolean max(Window w) {
         double max = w.v[w.from];
         for (int i = w.from; i < w.to; i++) {
-            double v = w.v[i];
-            if (v > max || Double.isNaN(max)) {
-                max = v;
-            }
+            max = fold(max, w.v[i], true);
         }
         w.result = max;
         return true;
@@ -168,10 +165,7 @@ final class OverTimeFunctions {
         for (int k = 0; k + 1 < nb; k++) {
             double acc = v[bounds[k]];
             for (int p = bounds[k] + 1, end = bounds[k + 1]; p < end; p++) {
-                double x = v[p];
-                if (max ? x > acc || acc != acc : x < acc || acc != acc) {
-                    acc = x;
-                }
+                acc = fold(acc, v[p], max);
             }
             seg[k] = acc;
         }
@@ -186,22 +180,21 @@ final class OverTimeFunctions {
             }
             double acc = seg[s];
             for (int k = s + 1; k < e; k++) {
-                double x = seg[k];
-                if (max ? x > acc || acc != acc : x < acc || acc != acc) {
-                    acc = x;
-                }
+                acc = fold(acc, seg[k], max);
             }
             out[w] = acc;
         }
     }
 
+    /** The one-window loop's step: {@code x} replaces the running value when greater (or less), or when that is NaN. */
+    private static double fold(double acc, double x, boolean max) {
+        return (max ? x > acc : x < acc) || acc != acc ? x : acc;
+    }
+
     static boolean min(Window w) {
         double min = w.v[w.from];
         for (int i = w.from; i < w.to; i++) {
-            double v = w.v[i];
-            if (v < min || Double.isNaN(min)) {
-                min = v;
-            }
+            min = fold(min, w.v[i], false);
         }
         w.result = min;
         return true;

@@ -25,7 +25,7 @@ public final class Window {
     /** Number of valid samples in the series arrays (they may be longer). */
     private int seriesSize;
 
-    /** Scratch for batched functions: window bounds, their steps and results (see {@link #batch(int)}). */
+    /** A series' window bounds (sample indexes) at each step that has samples, and results of a {@link RangeFunctions.Batch}. */
     public int[] batchFrom = new int[0];
     public int[] batchTo = new int[0];
     public int[] batchStep = new int[0];

@@ -85,11 +85,26 @@ class BatchFunctionsTest {
     @ValueSource(longs = {1, 2, 3})
     void maxMatchesOneWindowAtATime(long seed) {
         check(OverTimeFunctions::maxAll, OverTimeFunctions::max, seed);
+        check(OverTimeFunctions::maxAll, w -> prometheusLoop(w, true), seed);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void minMatchesOneWindowAtATime(long seed) {
         check(OverTimeFunctions::minAll, OverTimeFunctions::min, seed);
+        check(OverTimeFunctions::minAll, w -> prometheusLoop(w, false), seed);
+    }
+
+    /** max/min_over_time as Prometheus 2.42 writes the loop, kept apart from the code under test. */
+    private static boolean prometheusLoop(Window w, boolean max) {
+        double r = w.v[w.from];
+        for (int i = w.from; i < w.to; i++) {
+            double v = w.v[i];
+            if ((max ? v > r : v < r) || Double.isNaN(r)) {
+                r = v;
+            }
+        }
+        w.result = r;
+        return true;
     }
 }
