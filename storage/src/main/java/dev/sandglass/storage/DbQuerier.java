@@ -103,11 +103,18 @@ final class DbQuerier implements Querier {
 
     /** One series' samples in range; called concurrently, after select() has read its blocks. */
     private Samples samples(int ref) {
+        // The blocks holding ref, in write order, and its position in each: looked up once.
+        Block[] holding = new Block[blocks.size()];
+        int[] at = new int[blocks.size()];
+        int found = 0;
         int expected = 0;
         for (BlockHeader h : blocks) {
-            if (h.has(ref)) {
-                Block b = cache.get(h.index());
-                expected += b.sampleCount(b.indexOf(ref));
+            Block b = cache.get(h.index()); // absent: select() read no block without its refs
+            int i = b == null ? -1 : b.indexOf(ref);
+            if (i >= 0) {
+                holding[found] = b;
+                at[found++] = i;
+                expected += b.sampleCount(i);
             }
         }
         // Sized once from the blocks' counts (the head adds a little): no doubling copies.
@@ -115,13 +122,9 @@ final class DbQuerier implements Querier {
         // Each source (a block, the sealing head, the head) is in time order by itself, so the
         // whole is in order when every seam is: checking the seams saves a pass over the samples.
         boolean seamsInOrder = true;
-        for (BlockHeader h : blocks) {
-            if (!h.has(ref)) {
-                continue;
-            }
-            Block b = cache.get(h.index());
+        for (int k = 0; k < found; k++) {
             int seam = s.size();
-            b.appendTo(b.indexOf(ref), minT, maxT, s);
+            holding[k].appendTo(at[k], minT, maxT, s);
             seamsInOrder &= inOrderAt(s, seam);
         }
         db.lock().readLock().lock();

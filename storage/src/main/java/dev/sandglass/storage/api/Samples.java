@@ -134,16 +134,6 @@ public final class Samples {
 
     /** Index of the first of {@code a[0..n)} (ascending) that is >= t, or n when none. */
     public static int lowerBound(long[] a, int n, long t) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return seek(a, n, 0, t, false);
     }
 }

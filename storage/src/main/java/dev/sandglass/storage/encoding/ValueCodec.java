@@ -120,30 +120,20 @@ public final class ValueCodec {
         long invDD = gdd == 0 ? 0 : inverse(gdd >> kDD);
         long sizeD = 0;
         long sizeDD = 0;
-        long sizeP = 0;
-        for (int f = 1; f < n; f += FRAME) {
-            int end = Math.min(n, f + FRAME);
-            long or = 0;
-            for (int i = f; i < end; i++) {
-                long d = m[i] - m[i - 1];
-                long t = (d >> kD) * invD;
-                q[i - 1] = t;
-                sizeD += len(t);
-                or |= Varints.zigzag(t);
-                if (i >= 2) {
-                    long dd = d - (m[i - 1] - m[i - 2]);
-                    long tt = (dd >> kDD) * invDD;
-                    qq[i - 2] = tt;
-                    sizeDD += len(tt);
-                }
+        for (int i = 1; i < n; i++) {
+            long d = m[i] - m[i - 1];
+            long t = (d >> kD) * invD;
+            q[i - 1] = t;
+            sizeD += len(t);
+            if (i >= 2) {
+                long dd = d - (m[i - 1] - m[i - 2]);
+                long tt = (dd >> kDD) * invDD;
+                qq[i - 2] = tt;
+                sizeDD += len(tt);
             }
-            int bits = 64 - Long.numberOfLeadingZeros(or);
-            sizeP += 1 + ((long) (end - f) * bits + 7) / 8;
         }
-        long sizePD = 0;
-        for (int f = 0; f < n - 2; f += FRAME) {
-            sizePD += 1 + ((long) Math.min(FRAME, n - 2 - f) * frameBits(qq, f, Math.min(n - 2, f + FRAME)) + 7) / 8;
-        }
+        long sizeP = packedSize(q, n - 1);
+        long sizePD = packedSize(qq, Math.max(0, n - 2));
         // A zero divisor means every term is zero and none is written.
         if (gd == 0) {
             sizeD = 0;
@@ -196,6 +186,16 @@ public final class ValueCodec {
             }
         }
         return e;
+    }
+
+    /** Bytes {@link #pack} writes for {@code t[0..count)}. */
+    private static long packedSize(long[] t, int count) {
+        long size = 0;
+        for (int f = 0; f < count; f += FRAME) {
+            int end = Math.min(count, f + FRAME);
+            size += 1 + ((long) (end - f) * frameBits(t, f, end) + 7) / 8;
+        }
+        return size;
     }
 
     /** Bit width of the zigzagged terms {@code t[from..to)}. */
