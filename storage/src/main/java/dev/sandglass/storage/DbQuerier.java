@@ -84,8 +84,13 @@ final class DbQuerier implements Querier {
             }
         }
         Parallel.forEach(needed.size(), i -> needed.get(i).prepare(refs));
+        // In write order, null where select() read no block: none of them holds any of refs.
+        Block[] loaded = new Block[blocks.size()];
+        for (int k = 0; k < loaded.length; k++) {
+            loaded[k] = cache.get(blocks.get(k).index());
+        }
         Samples[] samples = new Samples[refs.length];
-        Parallel.forEach(refs.length, i -> samples[i] = samples(refs[i]));
+        Parallel.forEach(refs.length, i -> samples[i] = samples(refs[i], loaded));
         List<Series> out = new ArrayList<>();
         for (int i = 0; i < refs.length; i++) {
             if (samples[i].size() > 0) {
@@ -102,14 +107,13 @@ final class DbQuerier implements Querier {
     }
 
     /** One series' samples in range; called concurrently, after select() has read its blocks. */
-    private Samples samples(int ref) {
+    private Samples samples(int ref, Block[] loaded) {
         // The blocks holding ref, in write order, and its position in each: looked up once.
-        Block[] holding = new Block[blocks.size()];
-        int[] at = new int[blocks.size()];
+        Block[] holding = new Block[loaded.length];
+        int[] at = new int[loaded.length];
         int found = 0;
         int expected = 0;
-        for (BlockHeader h : blocks) {
-            Block b = cache.get(h.index()); // absent: select() read no block without its refs
+        for (Block b : loaded) {
             int i = b == null ? -1 : b.indexOf(ref);
             if (i >= 0) {
                 holding[found] = b;
