@@ -60,7 +60,8 @@ final class Aggregations {
             paramValues = ev.evalSteps(a.param());
         }
         final StepMatrix param = paramValues;
-        StepMatrix input = ev.evalSteps(a.expr());
+        boolean ranks = op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK;
+        StepMatrix input = ev.evalSteps(a.expr(), ranks ? new Ranking(param, op == AggregateOp.TOPK, grouping, without) : null);
         // The group of each input series is fixed, so compute it once per series, not per step.
         Labels[] groupOf = new Labels[input.series.size()];
         for (int i = 0; i < groupOf.length; i++) {
@@ -188,17 +189,40 @@ final class Aggregations {
 
     /**
      * The k highest (topk) or lowest (bottomk) members, best first, with their own labels; NaN
-     * ranks below every number either way, as Prometheus's heaps order it.
+     * ranks below every number either way, as Prometheus's heaps order it. Equal values keep
+     * their input order (a stable sort's). A small k keeps a sorted list of the best so far,
+     * which most members pass over with one comparison; a large one sorts all.
      */
     private static void ranked(StepVector vec, Group g, long k, boolean top, StepVector out) {
-        Integer[] order = new Integer[g.size];
-        for (int j = 0; j < g.size; j++) {
-            order[j] = g.members[j];
+        int n = (int) Math.min(k, g.size);
+        if (n > 32) {
+            Integer[] order = new Integer[g.size];
+            for (int j = 0; j < g.size; j++) {
+                order[j] = g.members[j];
+            }
+            Arrays.sort(order, (x, y) -> ValueOrder.compare(vec.value(x), vec.value(y), top));
+            for (int j = 0; j < n; j++) {
+                out.add(vec.labels(order[j]), vec.value(order[j]), vec.source(order[j]));
+            }
+            return;
         }
-        Arrays.sort(order, (x, y) -> ValueOrder.compare(vec.value(x), vec.value(y), top));
-        long n = Math.min(k, order.length);
-        for (int j = 0; j < n; j++) {
-            out.add(vec.labels(order[j]), vec.value(order[j]), vec.source(order[j]));
+        int[] best = new int[n];
+        int size = 0;
+        for (int j = 0; j < g.size; j++) {
+            int m = g.members[j];
+            double v = vec.value(m);
+            if (size == n && ValueOrder.compare(v, vec.value(best[n - 1]), top) >= 0) {
+                continue; // not better than the last kept, which came earlier
+            }
+            int pos = size == n ? n - 1 : size++;
+            while (pos > 0 && ValueOrder.compare(v, vec.value(best[pos - 1]), top) < 0) {
+                best[pos] = best[pos - 1];
+                pos--;
+            }
+            best[pos] = m;
+        }
+        for (int j = 0; j < size; j++) {
+            out.add(vec.labels(best[j]), vec.value(best[j]), vec.source(best[j]));
         }
     }
 

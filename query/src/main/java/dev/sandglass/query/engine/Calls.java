@@ -25,10 +25,10 @@ final class Calls {
     private Calls() {
     }
 
-    static StepMatrix eval(Evaluator ev, Call c) {
+    static StepMatrix eval(Evaluator ev, Call c, Ranking ranking) {
         RangeFunctions.Def range = RangeFunctions.get(c.function());
         if (range != null) {
-            return evalRange(ev, c, range);
+            return evalRange(ev, c, range, ranking);
         }
         InstantFunctions.Def instant = InstantFunctions.get(c.function());
         if (instant != null) {
@@ -49,7 +49,7 @@ final class Calls {
      * forward, or stay put under {@code @}), so every sample is passed over a bounded number of
      * times and nothing is copied.
      */
-    private static StepMatrix evalRange(Evaluator ev, Call c, RangeFunctions.Def def) {
+    private static StepMatrix evalRange(Evaluator ev, Call c, RangeFunctions.Def def, Ranking ranking) {
         List<Expr> args = c.args();
         int matrixArg = -1;
         StepMatrix[] scalars = new StepMatrix[args.size()];
@@ -73,9 +73,14 @@ final class Calls {
         // Series are independent: each is evaluated on whichever core is free, into its own slot,
         // and gathered below in input order, so the output and its errors are as if done in turn.
         ev.ctx.allocateCells((long) count * ev.steps);
-        StepSeries[] results = new StepSeries[count];
-        Parallel.forEach(count, () -> newWindow(rv, args.size()),
-                (w, i) -> results[i] = slide(ev, def, rv, scalars, w, input.get(i)));
+        StepSeries[] results;
+        if (ranking != null && def.bounds() != null) {
+            results = RankedRange.slide(ev, def, rv, ranking, args.size());
+        } else {
+            results = new StepSeries[count];
+            Parallel.forEach(count, () -> newWindow(rv, args.size()),
+                    (w, i) -> results[i] = slide(ev, def, rv, scalars, w, input.get(i)));
+        }
         List<StepSeries> out = new ArrayList<>();
         Set<Labels> seen = new HashSet<>();
         for (StepSeries ss : results) {
@@ -94,7 +99,7 @@ final class Calls {
         return new StepMatrix(out, ev.steps);
     }
 
-    private static Window newWindow(RangeVector rv, int args) {
+    static Window newWindow(RangeVector rv, int args) {
         Window w = new Window();
         w.rangeMs = rv.rangeMs();
         w.scalarArgs = new double[args];
@@ -104,8 +109,7 @@ final class Calls {
     /** One series' window slid over every step; runs concurrently with other series (reads shared inputs only). */
     private static StepSeries slide(Evaluator ev, RangeFunctions.Def def, RangeVector rv, StepMatrix[] scalars, Window w, RawSeries rs) {
         ev.ctx.checkDeadline("expression evaluation");
-        Labels labels = def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
-        StepSeries ss = new StepSeries(labels, ev.steps);
+        StepSeries ss = new StepSeries(outputLabels(def, rs), ev.steps);
         w.newSeries(rs.timestamps(), rs.values(), rs.size());
         int windows = windows(ev, rv, rs, w);
         if (def.batch() != null) {
@@ -138,12 +142,16 @@ final class Calls {
         return ss;
     }
 
+    static Labels outputLabels(RangeFunctions.Def def, RawSeries rs) {
+        return def.keepsMetricName() ? rs.labels() : rs.labels().withoutMetricName();
+    }
+
     /**
      * The non-empty windows {@code [end - range, end]} of every step, as sample index bounds into
      * {@code w.batchFrom/batchTo} with their step in {@code w.batchStep}; returns how many. Two
      * moving indexes that gallop forward: windows only move forward (or stay put under {@code @}).
      */
-    private static int windows(Evaluator ev, RangeVector rv, RawSeries rs, Window w) {
+    static int windows(Evaluator ev, RangeVector rv, RawSeries rs, Window w) {
         long[] ts = rs.timestamps();
         int n = rs.size();
         w.batch(ev.steps);

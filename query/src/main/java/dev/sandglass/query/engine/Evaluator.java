@@ -56,9 +56,17 @@ final class Evaluator {
     }
 
     Object eval(Expr e) {
+        return eval(e, null);
+    }
+
+    /**
+     * {@code ranking} is set when the value is only ranked by topk or bottomk: a range function
+     * may then leave the values that cannot rank approximate ({@link RankedRange}).
+     */
+    Object eval(Expr e, Ranking ranking) {
         ctx.checkDeadline("expression evaluation");
         long held = ctx.currentSamples();
-        Object v = dispatch(e);
+        Object v = dispatch(e, ranking);
         // What a finished node keeps in memory is its result; its inputs can go (as in Prometheus).
         // A range vector is not charged whole: like Prometheus, only the window a range function
         // is looking at counts (Calls), and a subquery's points were charged when evaluated.
@@ -68,13 +76,13 @@ final class Evaluator {
         return v;
     }
 
-    private Object dispatch(Expr e) {
+    private Object dispatch(Expr e, Ranking ranking) {
         if (e instanceof NumberLiteral n) {
             return constant(n.value());
         } else if (e instanceof StringLiteral s) {
             return s.value();
         } else if (e instanceof ParenExpr p) {
-            return eval(p.expr());
+            return eval(p.expr(), ranking);
         } else if (e instanceof UnaryExpr u) {
             return unary(u);
         } else if (e instanceof VectorSelector vs) {
@@ -84,7 +92,7 @@ final class Evaluator {
         } else if (e instanceof SubqueryExpr sq) {
             return Subqueries.eval(this, sq);
         } else if (e instanceof Call c) {
-            return Calls.eval(this, c);
+            return Calls.eval(this, c, ranking);
         } else if (e instanceof AggregateExpr a) {
             return Aggregations.eval(this, a);
         } else if (e instanceof BinaryExpr b) {
@@ -94,7 +102,11 @@ final class Evaluator {
     }
 
     StepMatrix evalSteps(Expr e) {
-        Object v = eval(e);
+        return evalSteps(e, null);
+    }
+
+    StepMatrix evalSteps(Expr e, Ranking ranking) {
+        Object v = eval(e, ranking);
         if (v instanceof StepMatrix m) {
             return m;
         }

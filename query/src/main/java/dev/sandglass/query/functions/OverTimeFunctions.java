@@ -109,6 +109,69 @@ final class OverTimeFunctions {
         return mean.value();
     }
 
+    /** Unit roundoff of doubles: a rounded operation is off by at most this times its magnitude. */
+    private static final double U = 0x1p-53;
+
+    /**
+     * Intervals certain to hold {@link #avg(double[], int, int)} of each window, from prefix sums
+     * (one pass over the series, then constant time per window) and two error bounds, for n
+     * values of magnitude at most V:
+     * <ul>
+     * <li>The prefix sums. The computed sum after j values is off from the exact sum of its
+     * inputs by at most U times its magnitude, which is at most about j V. A window's difference
+     * of two prefix sums carries only the errors made inside the window, at most U n t V for a
+     * window ending t values into the prefix, plus the subtraction's and the division's
+     * roundings.</li>
+     * <li>Prometheus's incremental mean. With d_k its distance from the exact mean after k
+     * values and C_k the rounding the uncompensated sum has lost, k d_k = (k-1) d_(k-1) +
+     * C_(k-1) + k eta_k, where |C_(k-1)| &lt;= (k-1) U V and |k eta_k| &lt;= 2 U (V + V) for the
+     * three roundings of one term; so |d_n| &lt;= U V ((n-1)/2 + 4), plus U V for the final
+     * compensated add. Half of U V (n + 12) covers that with room to spare.</li>
+     * </ul>
+     * Windows of a series holding NaN, infinities or magnitudes that could overflow a sum get
+     * {@code [-Inf, +Inf]}.
+     */
+    static void avgBounds(double[] v, int[] from, int[] to, int windows, double[] lo, double[] hi, Window scratch) {
+        if (windows == 0) {
+            return;
+        }
+        int first = from[0];
+        int last = to[0];
+        for (int k = 1; k < windows; k++) {
+            first = Math.min(first, from[k]);
+            last = Math.max(last, to[k]);
+        }
+        int len = last - first;
+        // p[i] is the sum of the first i values from the first window's start.
+        double[] p = scratch.scratch(len + 1);
+        double sum = 0;
+        double max = 0;
+        p[0] = 0;
+        for (int i = 0; i < len; i++) {
+            double x = v[first + i];
+            sum += x;
+            p[i + 1] = sum;
+            double a = Math.abs(x);
+            if (a > max) {
+                max = a;
+            }
+        }
+        if (!(max * len <= SAFE) || !Double.isFinite(sum)) { // a NaN or infinity leaves the sum NaN or infinite
+            java.util.Arrays.fill(lo, 0, windows, Double.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(hi, 0, windows, Double.POSITIVE_INFINITY);
+            return;
+        }
+        for (int k = 0; k < windows; k++) {
+            int f = from[k] - first;
+            int t = to[k] - first;
+            int n = t - f;
+            double mean = (p[t] - p[f]) / n;
+            double slack = 1.01 * U * (1.01 * t * max + 3 * Math.abs(mean) + max * (n + 12)) + 4.0 * n * Double.MIN_VALUE;
+            lo[k] = Math.nextDown(mean - slack);
+            hi[k] = Math.nextUp(mean + slack);
+        }
+    }
+
     static boolean sum(Window w) {
         KahanSum sum = new KahanSum();
         for (int i = w.from; i < w.to; i++) {

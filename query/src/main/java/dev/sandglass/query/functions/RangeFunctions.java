@@ -15,7 +15,7 @@ public final class RangeFunctions {
      * @param reportsAbsence   the per-series results are folded into one series of 1 at steps where no
      *                         series had samples, labelled from the selector's equality matchers (absent_over_time)
      */
-    public record Def(String name, RangeFunction fn, boolean keepsMetricName, boolean reportsAbsence, Batch batch) {
+    public record Def(String name, RangeFunction fn, boolean keepsMetricName, boolean reportsAbsence, Batch batch, Bounds bounds) {
     }
 
     /**
@@ -27,10 +27,21 @@ public final class RangeFunctions {
         void apply(double[] v, int[] from, int[] to, int windows, double[] out);
     }
 
+    /**
+     * Optional, with {@link Batch}: for every window of one series a closed interval
+     * {@code [lo, hi]} certain to hold {@code fn}'s result, far cheaper than the result. topk and
+     * bottomk use it to compute exactly only the windows that can still rank; a window whose
+     * result cannot be bounded gets {@code [-Inf, +Inf]}. {@code scratch} lends a buffer.
+     */
+    @FunctionalInterface
+    public interface Bounds {
+        void apply(double[] v, int[] from, int[] to, int windows, double[] lo, double[] hi, Window scratch);
+    }
+
     private static final Map<String, Def> TABLE = new LinkedHashMap<>();
 
     private static void row(String name, RangeFunction fn) {
-        TABLE.put(name, new Def(name, fn, false, false, null));
+        TABLE.put(name, new Def(name, fn, false, false, null, null));
     }
 
     static {
@@ -55,9 +66,10 @@ public final class RangeFunctions {
         // holt_winters(v range-vector, sf scalar, tf scalar)
         row("holt_winters", w -> RateFunctions.holtWinters(w, w.scalarArgs[1], w.scalarArgs[2]));
         // avg_over_time(v range-vector) and the rest of the family
-        TABLE.put("avg_over_time", new Def("avg_over_time", OverTimeFunctions::avg, false, false, OverTimeFunctions::avgAll));
-        TABLE.put("min_over_time", new Def("min_over_time", OverTimeFunctions::min, false, false, OverTimeFunctions::minAll));
-        TABLE.put("max_over_time", new Def("max_over_time", OverTimeFunctions::max, false, false, OverTimeFunctions::maxAll));
+        TABLE.put("avg_over_time", new Def("avg_over_time", OverTimeFunctions::avg, false, false, OverTimeFunctions::avgAll,
+                OverTimeFunctions::avgBounds));
+        TABLE.put("min_over_time", new Def("min_over_time", OverTimeFunctions::min, false, false, OverTimeFunctions::minAll, null));
+        TABLE.put("max_over_time", new Def("max_over_time", OverTimeFunctions::max, false, false, OverTimeFunctions::maxAll, null));
         row("sum_over_time", OverTimeFunctions::sum);
         row("count_over_time", OverTimeFunctions::count);
         // quantile_over_time(q scalar, v range-vector)
@@ -65,9 +77,9 @@ public final class RangeFunctions {
         row("stddev_over_time", OverTimeFunctions::stddev);
         row("stdvar_over_time", OverTimeFunctions::stdvar);
         row("present_over_time", OverTimeFunctions::present);
-        TABLE.put("last_over_time", new Def("last_over_time", OverTimeFunctions::last, true, false, null));
+        TABLE.put("last_over_time", new Def("last_over_time", OverTimeFunctions::last, true, false, null, null));
         // absent_over_time(v range-vector): 1 where the selector had no samples at all
-        TABLE.put("absent_over_time", new Def("absent_over_time", OverTimeFunctions::present, false, true, null));
+        TABLE.put("absent_over_time", new Def("absent_over_time", OverTimeFunctions::present, false, true, null, null));
     }
 
     private RangeFunctions() {
