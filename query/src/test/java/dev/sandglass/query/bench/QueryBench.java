@@ -52,7 +52,7 @@ public final class QueryBench {
                     }
                     long t2 = System.nanoTime();
                     if (r >= 2) {
-                        t[r - 2] = t1 - t0 - ti;
+                        t[r - 2] = t1 - t0;
                         inst[r - 2] = ti;
                         sel[r - 2] = t2 - t1;
                     }

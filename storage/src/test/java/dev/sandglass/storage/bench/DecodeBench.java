@@ -6,19 +6,21 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Series;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Decode speed of the store on one thread: selects each metric of an imported data dir whole, many
  * times, and prints the best time per sample (the minimum is the steadier figure on a shared
- * machine). Run with -XX:ActiveProcessorCount=1 for one core. Usage: DecodeBench DATA_DIR [ROUNDS]
+ * machine). Run with -XX:ActiveProcessorCount=1 for one core. Usage: DecodeBench DATA_DIR [ROUNDS [METRIC...]]
  */
 public final class DecodeBench {
     public static void main(String[] args) {
         System.setProperty("chronicle.analytics.disable", "true");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        String[] metrics = {"microsandbox_disk_bytes_written", "microsandbox_memory_usage_bytes", "microsandbox_cpu_utilization_ratio",
+        String[] all = {"microsandbox_disk_bytes_written", "microsandbox_memory_usage_bytes", "microsandbox_cpu_utilization_ratio",
             "microsandbox_uptime_seconds", "microsandbox_memory_limit_bytes", "microsandbox_network_bytes_sent", "microsandbox_network_bytes_received"};
+        String[] metrics = args.length > 2 ? Arrays.copyOfRange(args, 2, args.length) : all;
         try (Db db = Db.open(DbOptions.defaults(Path.of(args[0])).withRetention(100L * 365 * 86_400_000L, 0).asReadOnly())) {
             for (String m : metrics) {
                 long best = Long.MAX_VALUE;
