@@ -11,7 +11,9 @@ import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
+import dev.sandglass.web.api.EngineWarmup;
 import dev.sandglass.web.api.MetricsSource;
+import dev.sandglass.web.api.QueryService;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--query.max-concurrency", defaultValue = "4", description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
 
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "at start, run the usual query shapes over a synthetic fleet in a temporary store for a few seconds,"
+                    + " so the first real queries run compiled code (--no-warmup skips it)")
+    boolean warmup;
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
@@ -86,8 +93,8 @@ final class ServeCommand implements Callable<Integer> {
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
                     .append(db.blockCount()).append('\n');
-            ApiHandlers handlers = new ApiHandlers(() -> db,
-                    new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L)),
+            QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
+            ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
                     List.of(metrics::writePrometheusText, storeStats));
             loop.start();
@@ -101,6 +108,9 @@ final class ServeCommand implements Callable<Integer> {
                             + "/api/v1/query?query=sum+by+(sandbox_name)(rate(microsandbox_network_bytes_received[1m]))'");
                 }
                 System.out.println("  Ctrl-C stops cleanly");
+                if (warmup) {
+                    new EngineWarmup(queries, 30, 2, 60).startInBackground(signals::stopping);
+                }
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
                             metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());

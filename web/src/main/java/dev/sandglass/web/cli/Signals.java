@@ -25,6 +25,11 @@ final class Signals {
         }
     }
 
+    /** Whether a stop was asked for. */
+    boolean stopping() {
+        return stop.getCount() == 0;
+    }
+
     void await() throws InterruptedException {
         stop.await();
     }

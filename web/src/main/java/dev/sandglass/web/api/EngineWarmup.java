@@ -1,0 +1,187 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.engine.QueryResult;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.Labels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the query path up to speed right after the server starts, so the first users do not pay
+ * for it. The JVM runs new code interpreted and compiles the hot parts as they prove hot: a query
+ * shape needs some 20 to 40 runs before its time settles, which on a fresh server made the first
+ * answers two to twenty times slower than later ones. This runs the usual query shapes (rates,
+ * increases, resets, the *_over_time family, topk, sums and ratios, instant and range) many times
+ * over a synthetic fleet in a private temporary store, never the user's data, and formats the
+ * answers as the API does. Results are thrown away: nothing is cached.
+ */
+public final class EngineWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineWarmup.class);
+    private static final long HOUR_MS = 3_600_000L;
+    private static final String[] QUERIES = {
+        "rate(microsandbox_disk_bytes_written[5m])",
+        "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[1m]))",
+        "increase(microsandbox_network_bytes_sent[1h])",
+        "resets(microsandbox_uptime_seconds[1h])",
+        "max_over_time(microsandbox_memory_usage_bytes[10m])",
+        "min_over_time(microsandbox_memory_usage_bytes[10m])",
+        "topk(10, avg_over_time(microsandbox_cpu_utilization_ratio[5m]))",
+        "sum(microsandbox_memory_usage_bytes) / sum(microsandbox_memory_limit_bytes)",
+        "microsandbox_memory_usage_bytes / on(sandbox_name) microsandbox_memory_limit_bytes",
+        "quantile_over_time(0.95, microsandbox_cpu_utilization_ratio[5m])",
+        "irate(microsandbox_disk_bytes_read[5m])",
+        "avg by (sandbox_name) (delta(microsandbox_uptime_seconds[5m]))",
+        "count(microsandbox_cpu_utilization_ratio > 0.1)",
+    };
+
+    private final QueryService engine;
+    private final int sandboxes;
+    private final int hours;
+    private final int rounds;
+
+    /** Warms with {@code sandboxes} simulated over {@code hours}, every query run {@code rounds} times. */
+    public EngineWarmup(QueryService engine, int sandboxes, int hours, int rounds) {
+        this.engine = engine;
+        this.sandboxes = sandboxes;
+        this.hours = hours;
+        this.rounds = rounds;
+    }
+
+    /** Runs on a daemon thread; {@code stop} is polled between queries (and cancels a running one). */
+    public Thread startInBackground(BooleanSupplier stop) {
+        Thread t = new Thread(() -> {
+            try {
+                long t0 = System.nanoTime();
+                int n = run(stop, Path.of(System.getProperty("java.io.tmpdir")));
+                LOG.info("query engine warmed up: {} queries over a synthetic fleet in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+            } catch (Exception | LinkageError e) {
+                LOG.warn("query engine warm-up skipped: {}", e.toString());
+            }
+        }, "sandglass-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Runs the warm-up on this thread in a store under {@code parent}, deleted afterwards;
+     * returns how many queries ran and had an answer with data.
+     */
+    public int run(BooleanSupplier stop, Path parent) throws IOException {
+        Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * 24 * HOUR_MS, 0))) {
+            long end = fill(db);
+            long start = end - hours * HOUR_MS;
+            int n = 0;
+            for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
+                for (String q : QUERIES) {
+                    if (stop.getAsBoolean()) {
+                        break;
+                    }
+                    n += format(engine.range(db, q, start, end, 60_000, 60_000, stop));
+                    n += format(engine.instant(db, q, end, 60_000, stop));
+                }
+            }
+            return n;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Formats the answer as the API would; 1 when it has data, else 0. */
+    private static int format(QueryResult r) {
+        ResultJson.write(r, new JsonWriter(new StringBuilder(1 << 16)));
+        boolean data = r instanceof QueryResult.MatrixResult m ? !m.series().isEmpty()
+                : r instanceof QueryResult.VectorResult v && !v.samples().isEmpty();
+        return data ? 1 : 0;
+    }
+
+    /**
+     * Writes the fleet: per sandbox a CPU ratio with four decimals, memory in pages under a
+     * limit, disk and network byte counters that restart from zero now and then, and uptime with
+     * milliseconds, one sample a second with a few milliseconds of jitter. Returns the last time.
+     */
+    private long fill(Db db) {
+        Random rnd = new Random(42);
+        int n = hours * 3600;
+        long t0 = 1_700_000_000_000L;
+        long[] ts = new long[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = t0 + i * 1000L + rnd.nextInt(7) - 3;
+        }
+        try (BulkAppender app = db.bulkAppender()) {
+            for (int s = 0; s < sandboxes; s++) {
+                String name = "warmup-" + s;
+                double[] cpu = new double[n];
+                double[] mem = new double[n];
+                double[] limit = new double[n];
+                double[] up = new double[n];
+                double[][] counters = new double[4][n];
+                double level = rnd.nextDouble();
+                double memLimit = (1 + rnd.nextInt(4)) * 512.0 * (1 << 20);
+                double m = memLimit / 4;
+                double uptime = rnd.nextInt(3600);
+                double[] c = new double[4];
+                for (int i = 0; i < n; i++) {
+                    if (rnd.nextInt(3 * 3600) == 0) {
+                        uptime = 0;
+                        java.util.Arrays.fill(c, 0);
+                    }
+                    cpu[i] = Math.round(Math.abs(level + rnd.nextGaussian() * 0.05) * 1e4) / 1e4;
+                    m = Math.min(memLimit, Math.max(48 << 20, m + Math.floor(rnd.nextGaussian() * 64) * 4096));
+                    mem[i] = m;
+                    limit[i] = memLimit;
+                    uptime += 1;
+                    up[i] = Math.round(uptime * 1000) / 1000.0;
+                    for (int k = 0; k < 4; k++) {
+                        if (rnd.nextInt(20) == 0) {
+                            c[k] += rnd.nextInt(128) * 4096;
+                        }
+                        counters[k][i] = c[k];
+                    }
+                }
+                add(app, "microsandbox_cpu_utilization_ratio", name, ts, cpu);
+                add(app, "microsandbox_memory_usage_bytes", name, ts, mem);
+                add(app, "microsandbox_memory_limit_bytes", name, ts, limit);
+                add(app, "microsandbox_uptime_seconds", name, ts, up);
+                add(app, "microsandbox_disk_bytes_read", name, ts, counters[0]);
+                add(app, "microsandbox_disk_bytes_written", name, ts, counters[1]);
+                add(app, "microsandbox_network_bytes_received", name, ts, counters[2]);
+                add(app, "microsandbox_network_bytes_sent", name, ts, counters[3]);
+            }
+            app.finish();
+        }
+        return ts[n - 1];
+    }
+
+    private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values) {
+        long ref = app.seriesRef(Labels.of("__name__", metric, "sandbox_name", sandbox));
+        app.appendAll(ref, ts, values, values.length);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not delete the warm-up store {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The query texts run. */
+    static List<String> queries() {
+        return List.of(QUERIES);
+    }
+}

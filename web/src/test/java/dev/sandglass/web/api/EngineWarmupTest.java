@@ -1,0 +1,36 @@
+package dev.sandglass.web.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sandglass.query.engine.EngineOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The warm-up only helps if its queries reach the code real ones do: every query must find data
+ * in the synthetic fleet (a renamed metric would otherwise warm nothing), and its store must be
+ * gone afterwards.
+ */
+class EngineWarmupTest {
+    @Test
+    void everyQueryAnswersWithDataAndTheStoreIsDeleted(@TempDir Path parent) throws Exception {
+        EngineWarmup warmup = new EngineWarmup(new EngineQueryService(EngineOptions.defaults()), 12, 2, 2);
+        int answered = warmup.run(() -> false, parent);
+        assertEquals(2 * 2 * EngineWarmup.queries().size(), answered);
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(0, left.count());
+        }
+    }
+
+    @Test
+    void stopsWhenAsked(@TempDir Path parent) throws Exception {
+        EngineWarmup warmup = new EngineWarmup(new EngineQueryService(EngineOptions.defaults()), 2, 1, 1000);
+        assertEquals(0, warmup.run(() -> true, parent));
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(0, left.count());
+        }
+    }
+}
