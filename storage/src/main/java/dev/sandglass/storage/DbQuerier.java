@@ -66,14 +66,25 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<Series> select(List<Matcher> matchers) {
-        if (closed) {
-            // Its heads may have been recycled since: reading them would show newer samples as old.
-            throw new StorageException("select on a closed querier");
+        List<Series> lazy = selectLazily(matchers);
+        Samples[] samples = new Samples[lazy.size()];
+        Parallel.forEach(samples.length, i -> samples[i] = lazy.get(i).samples());
+        List<Series> out = new ArrayList<>();
+        for (int i = 0; i < samples.length; i++) {
+            if (samples[i].size() > 0) {
+                out.add(Series.of(lazy.get(i).labels(), samples[i]));
+            }
         }
+        return out;
+    }
+
+    @Override
+    public List<Series> selectLazily(List<Matcher> matchers) {
+        checkOpen();
         int[] refs = db.index().select(matchers);
-        // Blocks are read here, on this thread (the segment reader is single-threaded); then each
-        // block's shared sections are decompressed and decoded, one block per core, and last each
-        // series' values, one series per core.
+        // Blocks are read here, on this thread (the segment reader is single-threaded), and
+        // their shared sections decompressed and decoded, one block per core. Each series'
+        // values are decoded later, when asked for, on the thread that asks.
         List<Block> needed = new ArrayList<>();
         for (BlockHeader h : blocks) {
             for (int ref : refs) {
@@ -84,30 +95,61 @@ final class DbQuerier implements Querier {
             }
         }
         Parallel.forEach(needed.size(), i -> needed.get(i).prepare(refs));
-        // In write order, null where select() read no block: none of them holds any of refs.
+        // In write order, null where no block was read: none of them holds any of refs.
         Block[] loaded = new Block[blocks.size()];
         for (int k = 0; k < loaded.length; k++) {
             loaded[k] = cache.get(blocks.get(k).index());
         }
-        Samples[] samples = new Samples[refs.length];
-        Parallel.forEach(refs.length, i -> samples[i] = samples(refs[i], loaded));
-        List<Series> out = new ArrayList<>();
-        for (int i = 0; i < refs.length; i++) {
-            if (samples[i].size() > 0) {
-                Labels l = db.index().labels(refs[i]);
-                out.add(Series.of(l, samples[i]));
-            }
+        List<Series> out = new ArrayList<>(refs.length);
+        for (int ref : refs) {
+            out.add(new StoredSeries(db.index().labels(ref), ref, loaded));
         }
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            // Its heads may have been recycled since: reading them would show newer samples as old.
+            throw new StorageException("read from a closed querier");
+        }
+    }
+
+    /** A selected series whose samples are decoded on demand. */
+    private final class StoredSeries implements Series {
+        private final Labels labels;
+        private final int ref;
+        private final Block[] loaded;
+
+        StoredSeries(Labels labels, int ref, Block[] loaded) {
+            this.labels = labels;
+            this.ref = ref;
+            this.loaded = loaded;
+        }
+
+        @Override
+        public Labels labels() {
+            return labels;
+        }
+
+        @Override
+        public Samples samples() {
+            return samples(null);
+        }
+
+        @Override
+        public Samples samples(Samples reuse) {
+            checkOpen();
+            return DbQuerier.this.samples(ref, loaded, reuse);
+        }
     }
 
     private Block block(BlockHeader h) {
         return cache.computeIfAbsent(h.index(), k -> reader.read(h));
     }
 
-    /** One series' samples in range; called concurrently, after select() has read its blocks. */
-    private Samples samples(int ref, Block[] loaded) {
+    /** One series' samples in range (into {@code reuse} when not null); called concurrently, after its blocks were read. */
+    private Samples samples(int ref, Block[] loaded, Samples reuse) {
         // The blocks holding ref, in write order, and its position in each: looked up once.
         Block[] holding = new Block[loaded.length];
         int[] at = new int[loaded.length];
@@ -122,7 +164,7 @@ final class DbQuerier implements Querier {
             }
         }
         // Sized once from the blocks' counts (the head adds a little): no doubling copies.
-        Samples s = new Samples(expected + 64);
+        Samples s = reuse != null ? reuse.reset(expected + 64) : new Samples(expected + 64);
         // Each source (a block, the sealing head, the head) is in time order by itself, so the
         // whole is in order when every seam is: checking the seams saves a pass over the samples.
         boolean seamsInOrder = true;

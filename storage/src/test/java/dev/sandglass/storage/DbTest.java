@@ -74,6 +74,49 @@ class DbTest {
     }
 
     @Test
+    void lazySelectionReadsTheSameSamplesIntoAReusedBuffer() {
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            Appender a = db.appender();
+            long[] refs = new long[3];
+            for (int k = 0; k < refs.length; k++) {
+                refs[k] = a.seriesRef(Labels.of("__name__", "lazy", "k", "s" + k));
+            }
+            // Blocks, then the head: each series' samples span both, and s2 has none in range.
+            for (int i = 0; i < 300; i++) {
+                a.append(refs[0], 1_000_000 + i * 1000L, i);
+                a.append(refs[1], 1_000_000 + i * 1000L, -i * 0.5);
+                if (i == 150) {
+                    a.commit();
+                    db.seal();
+                }
+            }
+            a.append(refs[2], 5_000_000, 1);
+            a.commit();
+            try (Querier q = db.querier(1_000_000, 1_400_000)) {
+                List<Series> eager = q.select(List.of(Matcher.eq("__name__", "lazy")));
+                List<Series> lazy = q.selectLazily(List.of(Matcher.eq("__name__", "lazy")));
+                assertEquals(2, eager.size());
+                assertEquals(3, lazy.size(), "lazily, a series without samples in range is still listed");
+                Samples buffer = new Samples();
+                for (int k = 0; k < 2; k++) {
+                    assertEquals(eager.get(k).labels(), lazy.get(k).labels());
+                    Samples want = eager.get(k).samples();
+                    Samples got = lazy.get(k).samples(buffer);
+                    assertTrue(got == buffer, "read into the buffer given");
+                    assertEquals(300, got.size());
+                    for (int i = 0; i < want.size(); i++) {
+                        assertEquals(want.timestamp(i), got.timestamp(i));
+                        assertEquals(want.value(i), got.value(i));
+                    }
+                }
+                assertEquals(0, lazy.get(2).samples(buffer).size());
+                q.close();
+                assertThrows(StorageException.class, () -> lazy.get(0).samples(buffer));
+            }
+        }
+    }
+
+    @Test
     void cleanCloseLosesNothingAndReadOnlyOpenSeesIt() {
         try (Db db = Db.open(DbOptions.defaults(dir))) {
             Appender a = db.appender();

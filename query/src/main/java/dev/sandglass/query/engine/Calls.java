@@ -68,8 +68,7 @@ final class Calls {
             }
         }
         RangeVector rv = (RangeVector) ev.eval(unwrap(args.get(matrixArg)));
-        List<RawSeries> input = rv.series();
-        int count = input.size();
+        int count = rv.size();
         // Series are independent: each is evaluated on whichever core is free, into its own slot,
         // and gathered below in input order, so the output and its errors are as if done in turn.
         ev.ctx.allocateCells((long) count * ev.steps);
@@ -77,14 +76,15 @@ final class Calls {
         if (ranking != null && def.bounds() != null) {
             results = RankedRange.slide(ev, def, rv, ranking, args.size());
         } else {
+            // Each thread reads its series into its window's reused buffer and slides over it at once.
             results = new StepSeries[count];
             Parallel.forEach(count, () -> newWindow(rv, args.size()),
-                    (w, i) -> results[i] = slide(ev, def, rv, scalars, w, input.get(i)));
+                    (w, i) -> results[i] = slide(ev, def, rv, scalars, w, rv.series(i, w.buffer)));
         }
         List<StepSeries> out = new ArrayList<>();
         Set<Labels> seen = new HashSet<>();
         for (StepSeries ss : results) {
-            if (ss.count() > 0) {
+            if (ss != null && ss.count() > 0) {
                 // absent_over_time folds everything into one series, so Prometheus skips this check for it.
                 if (!seen.add(ss.labels()) && !def.reportsAbsence()) {
                     throw Evaluator.duplicateLabelset();
@@ -109,6 +109,9 @@ final class Calls {
     /** One series' window slid over every step; runs concurrently with other series (reads shared inputs only). */
     private static StepSeries slide(Evaluator ev, RangeFunctions.Def def, RangeVector rv, StepMatrix[] scalars, Window w, RawSeries rs) {
         ev.ctx.checkDeadline("expression evaluation");
+        if (rs.size() == 0) {
+            return null;
+        }
         StepSeries ss = new StepSeries(outputLabels(def, rs), ev.steps);
         w.newSeries(rs.timestamps(), rs.values(), rs.size());
         int windows = windows(ev, rv, rs, w);

@@ -143,7 +143,8 @@ public final class Engine {
         long end = rv.windowEnd(timeMs);
         long start = end - rv.rangeMs();
         List<QueryResult.MatrixSeries> out = new ArrayList<>();
-        for (RawSeries s : rv.series()) {
+        for (int i = 0; i < rv.size(); i++) {
+            RawSeries s = rv.series(i, null);
             long[] ts = s.timestamps();
             int lo = 0;
             while (lo < s.size() && ts[lo] < start) {

@@ -6,7 +6,6 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.util.Parallel;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,12 +29,14 @@ final class RankedRange {
     }
 
     static StepSeries[] slide(Evaluator ev, RangeFunctions.Def def, RangeVector rv, Ranking ranking, int args) {
-        List<RawSeries> input = rv.series();
-        int count = input.size();
+        int count = rv.size();
+        // Read in arrays of their own: both passes below need them.
+        RawSeries[] input = new RawSeries[count];
         Windows[] windows = new Windows[count];
         Parallel.forEach(count, () -> Calls.newWindow(rv, args), (w, i) -> {
             ev.ctx.checkDeadline("expression evaluation");
-            RawSeries rs = input.get(i);
+            RawSeries rs = rv.series(i, null);
+            input[i] = rs;
             int n = Calls.windows(ev, rv, rs, w);
             Windows ws = new Windows(Arrays.copyOf(w.batchFrom, n), Arrays.copyOf(w.batchTo, n),
                     Arrays.copyOf(w.batchStep, n), new double[n], new double[n]);
@@ -44,7 +45,7 @@ final class RankedRange {
         });
         Labels[] labels = new Labels[count];
         for (int i = 0; i < count; i++) {
-            labels[i] = Calls.outputLabels(def, input.get(i));
+            labels[i] = Calls.outputLabels(def, input[i]);
         }
         boolean[][] exact = mustBeExact(ev, ranking, labels, windows);
         StepSeries[] results = new StepSeries[count];
@@ -64,7 +65,7 @@ final class RankedRange {
                     ss.set(ws.step[k], ranking.top() ? ws.hi[k] : ws.lo[k]);
                 }
             }
-            def.batch().apply(input.get(i).values(), w.batchFrom, w.batchTo, m, w.batchOut);
+            def.batch().apply(input[i].values(), w.batchFrom, w.batchTo, m, w.batchOut);
             for (int j = 0; j < m; j++) {
                 ss.set(w.batchStep[j], w.batchOut[j]);
             }

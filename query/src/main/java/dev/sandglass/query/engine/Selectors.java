@@ -2,6 +2,7 @@ package dev.sandglass.query.engine;
 
 import dev.sandglass.query.ast.MatrixSelector;
 import dev.sandglass.query.ast.VectorSelector;
+import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.Values;
@@ -23,16 +24,18 @@ final class Selectors {
      * value. With {@code sampleTimestamps} the value is the sample's timestamp (for timestamp()).
      */
     static StepMatrix instantVector(Evaluator ev, VectorSelector vs, boolean sampleTimestamps) {
-        List<Series> selected = ev.ctx.querier().select(vs.matchers());
+        List<Series> selected = ev.ctx.querier().selectLazily(vs.matchers());
         Long at = ev.resolveAt(vs.at());
         long lookback = ev.ctx.options.lookbackMs();
         int count = selected.size();
         ev.ctx.allocateCells((long) count * ev.steps);
         StepSeries[] results = new StepSeries[count];
-        Parallel.forEach(count, i -> results[i] = atSteps(ev, vs, selected.get(i), at, lookback, sampleTimestamps));
+        // Each thread reads its series into one reused buffer and walks it at once, while cached.
+        Parallel.forEach(count, Samples::new,
+                (buffer, i) -> results[i] = atSteps(ev, vs, selected.get(i).labels(), selected.get(i).samples(buffer), at, lookback, sampleTimestamps));
         List<StepSeries> out = new ArrayList<>(count);
         for (StepSeries ss : results) {
-            if (ss.count() > 0) {
+            if (ss != null && ss.count() > 0) {
                 ev.ctx.addSamples(ss.count());
                 out.add(ss);
             }
@@ -40,14 +43,16 @@ final class Selectors {
         return new StepMatrix(out, ev.steps);
     }
 
-    /** One series' value at every step; runs concurrently with other series. */
-    private static StepSeries atSteps(Evaluator ev, VectorSelector vs, Series series, Long at, long lookback, boolean sampleTimestamps) {
+    /** One series' value at every step, or null when it has no samples; runs concurrently with other series. */
+    private static StepSeries atSteps(Evaluator ev, VectorSelector vs, Labels labels, Samples s, Long at, long lookback, boolean sampleTimestamps) {
         ev.ctx.checkDeadline("selecting series");
-        Samples s = series.samples();
         long[] ts = s.timestamps();
         double[] vs2 = s.values();
         int n = s.size();
-        StepSeries ss = new StepSeries(series.labels(), ev.steps);
+        if (n == 0) {
+            return null;
+        }
+        StepSeries ss = new StepSeries(labels, ev.steps);
         int next = 0;
         for (int step = 0; step < ev.steps; step++) {
             if ((step & 1023) == 1023) {
@@ -71,41 +76,10 @@ final class Selectors {
         return ss;
     }
 
-    /** The samples of each selected series without staleness markers (range vectors ignore them). */
+    /** The series of a matrix selector, read when their consumer asks (see {@link RangeVector}). */
     static RangeVector rangeVector(Evaluator ev, MatrixSelector ms) {
         VectorSelector vs = ms.vector();
-        List<Series> selected = ev.ctx.querier().select(vs.matchers());
-        RawSeries[] out = new RawSeries[selected.size()];
-        Parallel.forEach(out.length, i -> {
-            ev.ctx.checkDeadline("selecting series");
-            out[i] = withoutStale(selected.get(i), selected.get(i).samples());
-        });
-        return new RangeVector(java.util.Arrays.asList(out), ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
-    }
-
-    private static RawSeries withoutStale(Series series, Samples s) {
-        long[] ts = s.timestamps();
-        double[] v = s.values();
-        int n = s.size();
-        int stale = 0;
-        for (int i = 0; i < n; i++) {
-            if (Values.isStaleNaN(v[i])) {
-                stale++;
-            }
-        }
-        if (stale == 0) {
-            return new RawSeries(series.labels(), ts, v, n);
-        }
-        long[] t2 = new long[n - stale];
-        double[] v2 = new double[n - stale];
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (!Values.isStaleNaN(v[i])) {
-                t2[k] = ts[i];
-                v2[k] = v[i];
-                k++;
-            }
-        }
-        return new RawSeries(series.labels(), t2, v2, k);
+        List<Series> selected = ev.ctx.querier().selectLazily(vs.matchers());
+        return RangeVector.stored(selected, ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
     }
 }

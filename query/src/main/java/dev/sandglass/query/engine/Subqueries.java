@@ -32,6 +32,6 @@ final class Subqueries {
         for (StepSeries s : m.series) {
             out.add(s.toRaw(childStart, step));
         }
-        return new RangeVector(out, sq.rangeMs(), sq.offsetMs(), at);
+        return RangeVector.computed(out, sq.rangeMs(), sq.offsetMs(), at);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sandglass.query.functions;
 
+import dev.sandglass.storage.api.Samples;
+
 /**
  * The samples of one series inside one range-selector window, as a view over shared arrays:
  * indexes {@code [from, to)} of {@code t} and {@code v}, never copied. The evaluator slides the
@@ -19,6 +21,8 @@ public final class Window {
     /** Values, at this step, of the call's scalar arguments, by argument position. */
     public double[] scalarArgs;
     public double result;
+    /** Where the evaluator reads each series from storage, reused from one series to the next. */
+    public final Samples buffer = new Samples();
     private double[] scratch = new double[64];
     private int[] resets = new int[16];
     private int resetCount = -1;

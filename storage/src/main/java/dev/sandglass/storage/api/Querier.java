@@ -13,6 +13,15 @@ public interface Querier extends AutoCloseable {
      */
     List<Series> select(List<Matcher> matchers);
 
+    /**
+     * Like {@link #select}, but each series' samples are read only when asked for, by whichever
+     * thread asks, and a series may turn out to have none in the range. Valid until this querier
+     * is closed.
+     */
+    default List<Series> selectLazily(List<Matcher> matchers) {
+        return select(matchers);
+    }
+
     /** Sorted label names of series matching the matchers (all series when none are given). */
     List<String> labelNames(List<Matcher> matchers);
 

@@ -98,6 +98,16 @@ public final class Samples {
         size = 0;
     }
 
+    /** Empties this and makes room for {@code capacity} samples without growing; returns this. */
+    public Samples reset(int capacity) {
+        size = 0;
+        if (timestamps.length < capacity) {
+            timestamps = new long[capacity];
+            values = new double[capacity];
+        }
+        return this;
+    }
+
     /** Index of the first sample with timestamp >= t, or size() when none. */
     public int lowerBound(long t) {
         return lowerBound(timestamps, size, t);

@@ -118,6 +118,33 @@ public final class MemStorage implements Storage {
                 return out;
             }
 
+            /** Copies into the buffer given, as a store decoding into it would: a reader that kept it too long sees it overwritten. */
+            @Override
+            public List<Series> selectLazily(List<Matcher> matchers) {
+                List<Series> out = new ArrayList<>();
+                for (Series s : select(matchers)) {
+                    out.add(new Series() {
+                        @Override
+                        public Labels labels() {
+                            return s.labels();
+                        }
+
+                        @Override
+                        public Samples samples() {
+                            return s.samples();
+                        }
+
+                        @Override
+                        public Samples samples(Samples reuse) {
+                            Samples src = s.samples();
+                            reuse.reset(src.size()).addAll(src.timestamps(), src.values(), 0, src.size());
+                            return reuse;
+                        }
+                    });
+                }
+                return out;
+            }
+
             @Override
             public List<String> labelNames(List<Matcher> matchers) {
                 TreeSet<String> names = new TreeSet<>();
