@@ -108,9 +108,12 @@ public final class EngineWarmup {
     }
 
     /**
-     * Writes the fleet: per sandbox a CPU ratio with four decimals, memory in pages under a
-     * limit, disk and network byte counters that restart from zero now and then, and uptime with
-     * milliseconds, one sample a second with a few milliseconds of jitter. Returns the last time.
+     * Writes the fleet, shaped like real sandboxes so that the same encodings and branches get
+     * exercised: idle, steady, bursty and batch profiles; a CPU ratio with four decimals; memory
+     * in pages drifting up while busy; disk and network byte counters that grow only while busy
+     * or now and then (mostly-zero deltas with bursts); uptime in milliseconds; rare restarts that
+     * reset every counter; one sample a second with a few milliseconds of jitter. Returns the
+     * last time.
      */
     private long fill(Db db) {
         Random rnd = new Random(42);
@@ -128,26 +131,39 @@ public final class EngineWarmup {
                 double[] limit = new double[n];
                 double[] up = new double[n];
                 double[][] counters = new double[4][n];
-                double level = rnd.nextDouble();
-                double memLimit = (1 + rnd.nextInt(4)) * 512.0 * (1 << 20);
-                double m = memLimit / 4;
+                int profile = rnd.nextInt(10) < 5 ? 0 : 1 + rnd.nextInt(3); // idle, steady, bursty, batch
+                int vcpus = new int[] {1, 1, 2, 2, 4}[rnd.nextInt(5)];
+                double memLimit = new int[] {512, 1024, 2048, 4096}[rnd.nextInt(4)] * 1048576.0;
+                double base = new double[] {0.01, 0.35 * vcpus, 0.05, 0.1}[profile];
+                double m = (60 + rnd.nextInt(80)) * 1048576.0;
                 double uptime = rnd.nextInt(3600);
-                double[] c = new double[4];
+                double[] c = {4096.0 * rnd.nextInt(10_000), 4096.0 * rnd.nextInt(1000), 1024.0 * rnd.nextInt(200), 1024.0 * rnd.nextInt(80)};
+                int busyUntil = -1;
                 for (int i = 0; i < n; i++) {
-                    if (rnd.nextInt(3 * 3600) == 0) {
+                    if (rnd.nextInt(4 * 3600) == 0) {
                         uptime = 0;
                         java.util.Arrays.fill(c, 0);
                     }
-                    cpu[i] = Math.round(Math.abs(level + rnd.nextGaussian() * 0.05) * 1e4) / 1e4;
-                    m = Math.min(memLimit, Math.max(48 << 20, m + Math.floor(rnd.nextGaussian() * 64) * 4096));
-                    mem[i] = m;
+                    if (profile == 2 && i > busyUntil && rnd.nextInt(250) == 0) {
+                        busyUntil = i + 5 + rnd.nextInt(115);
+                    }
+                    boolean busy = profile == 1 || (profile == 2 && i <= busyUntil) || (profile == 3 && (i / 600) % 3 == 0);
+                    double load = base + (busy ? 0.8 * vcpus : 0) + Math.abs(rnd.nextGaussian() * (0.004 + 0.02 * base));
+                    cpu[i] = Math.round(Math.min(load, vcpus) * 1e4) / 1e4;
+                    m += rnd.nextGaussian() * 0.3 * 1048576 + (busy ? 0.6 : -0.05) * 1048576;
+                    m = Math.max(48 * 1048576.0, Math.min(m, memLimit * 0.97));
+                    mem[i] = Math.floor(m / 4096) * 4096;
                     limit[i] = memLimit;
                     uptime += 1;
                     up[i] = Math.round(uptime * 1000) / 1000.0;
+                    if (busy || rnd.nextInt(20) == 0) {
+                        int f = busy ? 4 : 1;
+                        c[0] += 4096.0 * rnd.nextInt(64) * f;
+                        c[1] += 4096.0 * rnd.nextInt(128) * f;
+                        c[2] += (60 + rnd.nextInt(20_000)) * (busy ? 8 : 1);
+                        c[3] += (60 + rnd.nextInt(9_000)) * (busy ? 8 : 1);
+                    }
                     for (int k = 0; k < 4; k++) {
-                        if (rnd.nextInt(20) == 0) {
-                            c[k] += rnd.nextInt(128) * 4096;
-                        }
                         counters[k][i] = c[k];
                     }
                 }

@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 System.out.println("  Ctrl-C stops cleanly");
                 if (warmup) {
-                    new EngineWarmup(queries, 30, 2, 60).startInBackground(signals::stopping);
+                    new EngineWarmup(queries, 50, 2, 40).startInBackground(signals::stopping);
                 }
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
