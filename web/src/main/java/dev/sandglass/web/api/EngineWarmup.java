@@ -81,16 +81,29 @@ public final class EngineWarmup {
     public int run(BooleanSupplier stop, Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * 24 * HOUR_MS, 0))) {
-            long end = fill(db);
-            long start = end - hours * HOUR_MS;
+            long last = fill(db);
+            // Whole minutes, as dashboards ask, and now and then a time with milliseconds.
+            long end = last / 60_000 * 60_000;
+            long start = end - (hours - 1) * HOUR_MS;
+            // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
+            // here, the compiler would assume that kind, and the first real request (whose check
+            // is of another kind) would throw the compiled code away. Several kinds from the
+            // start keep that call general.
+            List<BooleanSupplier> checks = List.of(stop, () -> stop.getAsBoolean(), new BooleanSupplier() {
+                @Override
+                public boolean getAsBoolean() {
+                    return stop.getAsBoolean();
+                }
+            });
             int n = 0;
             for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
+                BooleanSupplier check = checks.get(r % checks.size());
                 for (String q : QUERIES) {
                     if (stop.getAsBoolean()) {
                         break;
                     }
-                    n += format(engine.range(db, q, start, end, 60_000, 60_000, stop));
-                    n += format(engine.instant(db, q, end, 60_000, stop));
+                    n += format(engine.range(db, q, start, end, 60_000, 60_000, check));
+                    n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check));
                 }
             }
             return n;
