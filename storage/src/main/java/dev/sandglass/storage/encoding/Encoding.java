@@ -28,7 +28,15 @@ public enum Encoding {
     /** As INT_DOD with the delta-of-deltas bit-packed as in INT_PACKED: steadily growing counters. */
     INT_DOD_PACKED(8),
     /** Decimals with k places: a byte k, then m as INT_DOD_PACKED. */
-    SCALED_DOD_PACKED(9);
+    SCALED_DOD_PACKED(9),
+    /**
+     * Integers whose deltas are mostly zero (a counter that moves now and then): first value, a
+     * common divisor, then frames of {@link ValueCodec#SPARSE_FRAME} deltas, each an 8-byte
+     * bitmap of the non-zero ones followed by those alone, bit-packed as in INT_PACKED.
+     */
+    INT_SPARSE(10),
+    /** Decimals with k places: a byte k, then m as INT_SPARSE. */
+    SCALED_SPARSE(11);
 
     private final int id;
 

@@ -81,10 +81,12 @@ public final class ValueCodec {
 
     /** Values per bit-packed frame (INT_PACKED, SCALED_PACKED). */
     static final int FRAME = 128;
+    /** Deltas per bitmap of the sparse forms: one long. */
+    static final int SPARSE_FRAME = 64;
 
     /**
-     * Varint deltas, varint delta-of-deltas or bit-packed deltas, each divided by the gcd of its
-     * terms: whichever is smallest (on a tie, the varint forms, then packed).
+     * Varint deltas, varint delta-of-deltas, bit-packed deltas or delta-of-deltas, or sparse
+     * deltas, each divided by the gcd of its terms: whichever is smallest.
      */
     private static Encoding writeInts(long[] m, int n, Varints.Out out, boolean scaled, int scale) {
         long gd = 0;
@@ -134,6 +136,7 @@ public final class ValueCodec {
         }
         long sizeP = packedSize(q, n - 1);
         long sizePD = packedSize(qq, Math.max(0, n - 2));
+        long sizeS = sparseSize(q, n - 1);
         // A zero divisor means every term is zero and none is written.
         if (gd == 0) {
             sizeD = 0;
@@ -146,9 +149,12 @@ public final class ValueCodec {
         long packedD = gd == 0 ? Long.MAX_VALUE : sizeP;
         long packedDD = n <= 2 || gdd == 0 ? Long.MAX_VALUE : sizePD;
         long varintDD = n <= 2 ? Long.MAX_VALUE : sizeDD;
-        long best = Math.min(Math.min(sizeD, varintDD), Math.min(packedD, packedDD));
+        long sparse = gd == 0 ? Long.MAX_VALUE : sizeS;
+        long best = Math.min(Math.min(Math.min(sizeD, varintDD), Math.min(packedD, packedDD)), sparse);
         Encoding e;
-        if (packedDD == best && packedDD < varintDD) {
+        if (sparse == best && sparse < packedD && sparse < packedDD && sparse < sizeD && sparse < varintDD) {
+            e = scaled ? Encoding.SCALED_SPARSE : Encoding.INT_SPARSE;
+        } else if (packedDD == best && packedDD < varintDD) {
             e = scaled ? Encoding.SCALED_DOD_PACKED : Encoding.INT_DOD_PACKED;
         } else if (packedD == best && packedD < sizeD && packedD < varintDD) {
             e = scaled ? Encoding.SCALED_PACKED : Encoding.INT_PACKED;
@@ -177,6 +183,9 @@ public final class ValueCodec {
             out.svarint(m[1] - m[0]);
             out.uvarint(gdd);
             pack(qq, n - 2, out);
+        } else if (e == Encoding.INT_SPARSE || e == Encoding.SCALED_SPARSE) {
+            out.uvarint(gd);
+            packSparse(q, n - 1, out, qq);
         } else {
             out.uvarint(gd);
             if (gd != 0) {
@@ -210,25 +219,69 @@ public final class ValueCodec {
     /** Writes {@code t[0..count)} zigzagged in frames of {@link #FRAME}: a width byte, then the bits. */
     private static void pack(long[] t, int count, Varints.Out out) {
         for (int f = 0; f < count; f += FRAME) {
-            int end = Math.min(count, f + FRAME);
-            int bits = frameBits(t, f, end);
-            out.byte1(bits);
-            long acc = 0;
-            int used = 0;
+            packFrame(t, f, Math.min(count, f + FRAME), out);
+        }
+    }
+
+    /** One frame: the width byte of {@code t[from..to)} zigzagged, then each in that many bits. */
+    private static void packFrame(long[] t, int from, int to, Varints.Out out) {
+        int bits = frameBits(t, from, to);
+        out.byte1(bits);
+        long acc = 0;
+        int used = 0;
+        for (int i = from; i < to; i++) {
+            long z = Varints.zigzag(t[i]);
+            acc |= z << used;
+            if (used + bits >= 64) {
+                out.long8(acc);
+                int taken = 64 - used;
+                acc = taken == 64 ? 0 : z >>> taken;
+                used = used + bits - 64;
+            } else {
+                used += bits;
+            }
+        }
+        for (int k = 0; k < used; k += 8) {
+            out.byte1((int) (acc >>> k));
+        }
+    }
+
+    /** Bytes {@link #packSparse} writes for {@code t[0..count)}. */
+    private static long sparseSize(long[] t, int count) {
+        long size = 0;
+        for (int f = 0; f < count; f += SPARSE_FRAME) {
+            int end = Math.min(count, f + SPARSE_FRAME);
+            long or = 0;
+            int nonZero = 0;
             for (int i = f; i < end; i++) {
-                long z = Varints.zigzag(t[i]);
-                acc |= z << used;
-                if (used + bits >= 64) {
-                    out.long8(acc);
-                    int taken = 64 - used;
-                    acc = taken == 64 ? 0 : z >>> taken;
-                    used = used + bits - 64;
-                } else {
-                    used += bits;
+                or |= Varints.zigzag(t[i]);
+                nonZero += t[i] != 0 ? 1 : 0;
+            }
+            int bits = 64 - Long.numberOfLeadingZeros(or);
+            size += 8 + (nonZero == 0 ? 0 : 1 + ((long) nonZero * bits + 7) / 8);
+        }
+        return size;
+    }
+
+    /**
+     * Writes {@code t[0..count)} in frames of {@link #SPARSE_FRAME}: a bitmap (bit k set when
+     * term k is not zero), then, unless it is empty, the non-zero terms as one packed frame.
+     * {@code scratch} holds at least count terms.
+     */
+    private static void packSparse(long[] t, int count, Varints.Out out, long[] scratch) {
+        for (int f = 0; f < count; f += SPARSE_FRAME) {
+            int end = Math.min(count, f + SPARSE_FRAME);
+            long bitmap = 0;
+            int nonZero = 0;
+            for (int i = f; i < end; i++) {
+                if (t[i] != 0) {
+                    bitmap |= 1L << (i - f);
+                    scratch[nonZero++] = t[i];
                 }
             }
-            for (int k = 0; k < used; k += 8) {
-                out.byte1((int) (acc >>> k));
+            out.long8(bitmap);
+            if (nonZero > 0) {
+                packFrame(scratch, 0, nonZero, out);
             }
         }
     }
@@ -283,6 +336,19 @@ public final class ValueCodec {
                         prev ^= in.uvarint() << (b - 1);
                     }
                     dst[off + i] = Double.longBitsToDouble(prev);
+                }
+            }
+            case INT_SPARSE, SCALED_SPARSE -> {
+                int scale = e == Encoding.SCALED_SPARSE ? in.byte1() : 0;
+                if (scale > MAX_SCALE) {
+                    throw new CorruptBlockException("decimal scale " + scale + " out of range");
+                }
+                long m = in.svarint();
+                long g = in.uvarint();
+                try {
+                    in.pos = unpackSparse(in.buf, in.pos, in.end, n, m, g, scale == 0 ? 0 : POW10[scale], dst, off);
+                } catch (ArrayIndexOutOfBoundsException ex) {
+                    throw new CorruptBlockException("sparse value column runs past the end of its frame");
                 }
             }
             case INT_PACKED, SCALED_PACKED, INT_DOD_PACKED, SCALED_DOD_PACKED -> {
@@ -353,15 +419,7 @@ public final class ValueCodec {
         long[] z = new long[FRAME];
         while (i < n) {
             int cnt = Math.min(FRAME, n - i);
-            int bits = b[p++] & 0xFF;
-            if (bits > 64) {
-                throw new CorruptBlockException("bit width " + bits + " out of range");
-            }
-            int bytes = (cnt * bits + 7) >>> 3;
-            if (p + bytes > end) {
-                throw new CorruptBlockException("packed frame runs past its column (" + (p + bytes) + " > " + end + ")");
-            }
-            unpackFrame(b, p, bits, cnt, bits <= 56 && p + bytes + 8 <= b.length, z);
+            p = readFrame(b, p, end, cnt, z);
             int o = off + i;
             if (dod) {
                 for (int k = 0; k < cnt; k++) {
@@ -375,10 +433,74 @@ public final class ValueCodec {
                     dst[o + k] = scale == 0 ? (double) m : m / scale;
                 }
             }
-            p += bytes;
             i += cnt;
         }
         return p;
+    }
+
+    /**
+     * Decodes sparse deltas (INT_SPARSE) after the first value {@code m}; returns the position
+     * after the column. Per frame, the non-zero terms are unpacked first, then spread over the
+     * frame by the bitmap without a branch per value: a term is added masked by its bit, and the
+     * read position moves on by the bit. A frame without any change is one fill.
+     */
+    private static int unpackSparse(byte[] b, int p, int end, int n, long m, long g, double scale, double[] dst, int off) {
+        dst[off] = scale == 0 ? (double) m : m / scale;
+        long[] z = new long[SPARSE_FRAME + 1];
+        long[] sums = new long[SPARSE_FRAME];
+        int i = 1;
+        while (i < n) {
+            int cnt = Math.min(SPARSE_FRAME, n - i);
+            if (p + 8 > end) {
+                throw new CorruptBlockException("sparse bitmap runs past its column (" + (p + 8) + " > " + end + ")");
+            }
+            long bitmap = (long) LONG_LE.get(b, p);
+            p += 8;
+            if (cnt < SPARSE_FRAME && bitmap >>> cnt != 0) {
+                throw new CorruptBlockException("sparse bitmap marks values past the column's " + n);
+            }
+            int nonZero = Long.bitCount(bitmap);
+            int o = off + i;
+            if (nonZero == 0) {
+                java.util.Arrays.fill(dst, o, o + cnt, scale == 0 ? (double) m : m / scale);
+            } else {
+                p = readFrame(b, p, end, nonZero, z);
+                z[nonZero] = 0;
+                int j = 0;
+                for (int k = 0; k < cnt; k++) {
+                    long bit = (bitmap >>> k) & 1;
+                    long t = z[j];
+                    m += (((t >>> 1) ^ -(t & 1)) * g) & -bit;
+                    j += (int) bit;
+                    sums[k] = m;
+                }
+                if (scale == 0) {
+                    for (int k = 0; k < cnt; k++) {
+                        dst[o + k] = (double) sums[k];
+                    }
+                } else {
+                    for (int k = 0; k < cnt; k++) {
+                        dst[o + k] = sums[k] / scale;
+                    }
+                }
+            }
+            i += cnt;
+        }
+        return p;
+    }
+
+    /** Reads one packed frame of {@code cnt} terms at {@code p} (width byte, bits) into z; returns the position after it. */
+    private static int readFrame(byte[] b, int p, int end, int cnt, long[] z) {
+        int bits = b[p++] & 0xFF;
+        if (bits > 64) {
+            throw new CorruptBlockException("bit width " + bits + " out of range");
+        }
+        int bytes = (cnt * bits + 7) >>> 3;
+        if (p + bytes > end) {
+            throw new CorruptBlockException("packed frame runs past its column (" + (p + bytes) + " > " + end + ")");
+        }
+        unpackFrame(b, p, bits, cnt, bits <= 56 && p + bytes + 8 <= b.length, z);
+        return p + bytes;
     }
 
     /** Reads {@code cnt} terms of {@code bits} bits from byte {@code p}; {@code fast}: 8 bytes readable past each. */

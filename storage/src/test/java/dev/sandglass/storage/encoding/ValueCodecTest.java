@@ -41,6 +41,22 @@ class ValueCodecTest {
             cd += 10_000 + r.nextInt(300);
             steadyDecimal[i] = cd / 1000.0;
         }
+        double[] idle = new double[1000];
+        double[] idleDecimal = new double[1000];
+        double[] edges = new double[3 * ValueCodec.SPARSE_FRAME + 2];
+        long rx = 123_456;
+        for (int i = 0; i < idle.length; i++) {
+            if (r.nextInt(20) == 0) {
+                rx += 60 + r.nextInt(20_000);
+            }
+            idle[i] = rx;
+            idleDecimal[i] = Math.round(rx / 7.0) / 100.0;
+        }
+        for (int i = 0; i < edges.length; i++) {
+            // Changes at the first and last delta of each bitmap, and at the very end.
+            int k = (i - 1) % ValueCodec.SPARSE_FRAME;
+            edges[i] = i == 0 ? -5 : edges[i - 1] + (k == 0 || k == ValueCodec.SPARSE_FRAME - 1 || i == edges.length - 1 ? -3 * i : 0);
+        }
         double[] uptime = new double[300];
         for (int i = 0; i < uptime.length; i++) {
             uptime[i] = Math.round((1234.567 + i) * 1000) / 1000.0;
@@ -58,6 +74,9 @@ class ValueCodecTest {
                 Arguments.of("two values: varint deltas", new double[] {1, 5}, Encoding.INT_DELTA),
                 Arguments.of("two decimals: varint deltas", new double[] {0.5, 0.7}, Encoding.SCALED_DELTA),
                 Arguments.of("uptime to 3 places", uptime, Encoding.SCALED_DOD),
+                Arguments.of("idle counter: sparse deltas", idle, Encoding.INT_SPARSE),
+                Arguments.of("rarely changing decimal: sparse", idleDecimal, Encoding.SCALED_SPARSE),
+                Arguments.of("sparse changes at bitmap edges", edges, Encoding.INT_SPARSE),
                 Arguments.of("negative zero", new double[] {0.0, -0.0, 1.0}, Encoding.XOR),
                 Arguments.of("staleness marker", new double[] {1, 2, Values.STALE_NAN, 3}, Encoding.XOR),
                 Arguments.of("infinities", new double[] {1, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, Encoding.XOR),
@@ -80,6 +99,53 @@ class ValueCodecTest {
         ValueCodec.decode(new Varints.In(bytes, 0, bytes.length), values.length, back, 0);
         for (int i = 0; i < values.length; i++) {
             assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back[i]), name + " value " + i);
+        }
+    }
+
+    /** Runs of every shape the encoders choose between, each checked bit for bit whatever form is picked. */
+    @org.junit.jupiter.api.Test
+    void randomRunsRoundTripInWhicheverFormIsPicked() {
+        Random r = new Random(17);
+        java.util.EnumSet<Encoding> seen = java.util.EnumSet.noneOf(Encoding.class);
+        for (int trial = 0; trial < 3000; trial++) {
+            int n = 1 + r.nextInt(r.nextBoolean() ? 10 : 700);
+            double[] v = new double[n];
+            long m = r.nextInt(3) == 0 ? (1L << 52) - r.nextInt(1 << 20) : r.nextInt(1000) - 500;
+            long step = 1 + r.nextInt(4096);
+            int zeroOdds = 1 + r.nextInt(40);
+            int scale = r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                if (r.nextInt(zeroOdds) == 0) {
+                    m += step * (r.nextInt(2001) - (r.nextBoolean() ? 1000 : 0));
+                }
+                v[i] = scale == 0 ? (double) m : m / Math.pow(10, scale);
+            }
+            Varints.Out out = new Varints.Out(16);
+            seen.add(ValueCodec.encode(v, 0, n, out, new long[n]));
+            byte[] bytes = Arrays.copyOf(out.array(), out.length());
+            double[] back = new double[n];
+            ValueCodec.decode(new Varints.In(bytes, 0, bytes.length), n, back, 0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(back[i]), "trial " + trial + " value " + i);
+            }
+        }
+        for (Encoding e : new Encoding[] {Encoding.INT_SPARSE, Encoding.SCALED_SPARSE, Encoding.INT_PACKED, Encoding.INT_DELTA}) {
+            org.junit.jupiter.api.Assertions.assertTrue(seen.contains(e), e + " never picked: " + seen);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTruncatedSparseColumnIsCorruptNotACrash() {
+        double[] v = new double[500];
+        for (int i = 1; i < v.length; i++) {
+            v[i] = v[i - 1] + (i % 30 == 0 ? 1000 + i : 0);
+        }
+        Varints.Out out = new Varints.Out(16);
+        assertEquals(Encoding.INT_SPARSE, ValueCodec.encode(v, 0, v.length, out, new long[v.length]));
+        for (int cut : new int[] {1, 5, 9, 40}) {
+            byte[] bytes = Arrays.copyOf(out.array(), out.length() - cut);
+            org.junit.jupiter.api.Assertions.assertThrows(CorruptBlockException.class,
+                    () -> ValueCodec.decode(new Varints.In(bytes, 0, bytes.length), v.length, new double[v.length], 0));
         }
     }
 
