@@ -30,23 +30,20 @@ final class RankedRange {
 
     static StepSeries[] slide(Evaluator ev, RangeFunctions.Def def, RangeVector rv, Ranking ranking, int args) {
         int count = rv.size();
-        // Read in arrays of their own: both passes below need them.
-        RawSeries[] input = new RawSeries[count];
+        // Each pass reads a series into the thread's buffer; the second only the series that
+        // still have a window to compute exactly (with topk(10, ...) a small share of them).
+        Labels[] labels = new Labels[count];
         Windows[] windows = new Windows[count];
         Parallel.forEach(count, () -> Calls.newWindow(rv, args), (w, i) -> {
             ev.ctx.checkDeadline("expression evaluation");
-            RawSeries rs = rv.series(i, null);
-            input[i] = rs;
+            RawSeries rs = rv.series(i, w.buffer);
+            labels[i] = Calls.outputLabels(def, rs);
             int n = Calls.windows(ev, rv, rs, w);
             Windows ws = new Windows(Arrays.copyOf(w.batchFrom, n), Arrays.copyOf(w.batchTo, n),
                     Arrays.copyOf(w.batchStep, n), new double[n], new double[n]);
             def.bounds().apply(rs.values(), ws.from, ws.to, n, ws.lo, ws.hi, w);
             windows[i] = ws;
         });
-        Labels[] labels = new Labels[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = Calls.outputLabels(def, input[i]);
-        }
         boolean[][] exact = mustBeExact(ev, ranking, labels, windows);
         StepSeries[] results = new StepSeries[count];
         Parallel.forEach(count, () -> Calls.newWindow(rv, args), (w, i) -> {
@@ -65,7 +62,9 @@ final class RankedRange {
                     ss.set(ws.step[k], ranking.top() ? ws.hi[k] : ws.lo[k]);
                 }
             }
-            def.batch().apply(input[i].values(), w.batchFrom, w.batchTo, m, w.batchOut);
+            if (m > 0) {
+                def.batch().apply(rv.series(i, w.buffer).values(), w.batchFrom, w.batchTo, m, w.batchOut);
+            }
             for (int j = 0; j < m; j++) {
                 ss.set(w.batchStep[j], w.batchOut[j]);
             }
