@@ -104,10 +104,18 @@ class RetentionTest {
             // between the two opens) is not something retention at open could have dropped.
             long size = db.diskBytes() - Math.max(0, bytesUnder(dir.resolve("wal")) - walBefore);
             Samples s = all(db);
-            assertTrue(s.size() < 500, "something was dropped at open");
+            assertTrue(s.size() < 500, "something was dropped at open: " + s.size() + " samples left; budget " + budget
+                    + ", full size " + fullSize + ", largest segment " + largestSegment + ", now " + filesUnder(dir));
             assertEquals(times[times.length - 1] + 99_000, s.timestamp(s.size() - 1), "newest sample kept");
             assertEquals(0, s.size() % 100, "whole segments are dropped");
             assertTrue(size <= budget + largestSegment, "size " + size + " over budget " + budget + " by more than one segment");
+        }
+    }
+
+    /** Every file with its apparent size, for failure messages. */
+    private static String filesUnder(Path p) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(p)) {
+            return files.filter(Files::isRegularFile).map(f -> p.relativize(f) + "=" + f.toFile().length()).sorted().toList().toString();
         }
     }
 
