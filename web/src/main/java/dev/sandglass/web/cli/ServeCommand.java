@@ -109,7 +109,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 System.out.println("  Ctrl-C stops cleanly");
                 if (warmup) {
-                    new EngineWarmup(queries, 50, 2, 40).startInBackground(signals::stopping);
+                    String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
+                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping,
+                            java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",

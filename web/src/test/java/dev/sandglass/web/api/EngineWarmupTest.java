@@ -25,6 +25,19 @@ class EngineWarmupTest {
         }
     }
 
+    /** The requests to itself must all be valid (an error status would throw) and read no data. */
+    @Test
+    void requestsToItselfAreValidAndReadNoData() throws Exception {
+        dev.sandglass.storage.api.Queryable noData = (minT, maxT) -> {
+            throw new AssertionError("the warm-up's HTTP requests read the store");
+        };
+        ApiHandlers h = new ApiHandlers(() -> noData, new EngineQueryService(EngineOptions.defaults()),
+                new ApiHandlers.Options(60_000, 2, "0.1.0", "abc", "2026-11-23"), java.util.List.of());
+        try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
+            EngineWarmup.requestSelf(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"));
+        }
+    }
+
     @Test
     void stopsWhenAsked(@TempDir Path parent) throws Exception {
         EngineWarmup warmup = new EngineWarmup(new EngineQueryService(EngineOptions.defaults()), 2, 1, 1000);
