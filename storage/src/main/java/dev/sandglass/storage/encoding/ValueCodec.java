@@ -440,9 +440,10 @@ public final class ValueCodec {
 
     /**
      * Decodes sparse deltas (INT_SPARSE) after the first value {@code m}; returns the position
-     * after the column. Per frame, the non-zero terms are unpacked first, then spread over the
-     * frame by the bitmap without a branch per value: a term is added masked by its bit, and the
-     * read position moves on by the bit. A frame without any change is one fill.
+     * after the column. Per frame, the non-zero terms are unpacked first. A frame with few of
+     * them fills the runs of equal values between them; one with many spreads them over the
+     * frame without a branch per value (a term is added masked by its bit, and the read
+     * position moves on by the bit).
      */
     private static int unpackSparse(byte[] b, int p, int end, int n, long m, long g, double scale, double[] dst, int off) {
         dst[off] = scale == 0 ? (double) m : m / scale;
@@ -461,10 +462,29 @@ public final class ValueCodec {
             }
             int nonZero = Long.bitCount(bitmap);
             int o = off + i;
-            if (nonZero == 0) {
-                java.util.Arrays.fill(dst, o, o + cnt, scale == 0 ? (double) m : m / scale);
-            } else {
+            if (nonZero > 0) {
                 p = readFrame(b, p, end, nonZero, z);
+            }
+            if (nonZero <= SPARSE_FRAME / 4) {
+                // No or few changes: fill the runs between them.
+                double cur = scale == 0 ? (double) m : m / scale;
+                int from = 0;
+                int j = 0;
+                for (long bm = bitmap; bm != 0; bm &= bm - 1) {
+                    int k = Long.numberOfTrailingZeros(bm);
+                    for (int x = from; x < k; x++) {
+                        dst[o + x] = cur;
+                    }
+                    long t = z[j++];
+                    m += ((t >>> 1) ^ -(t & 1)) * g;
+                    cur = scale == 0 ? (double) m : m / scale;
+                    from = k;
+                }
+                for (int x = from; x < cnt; x++) {
+                    dst[o + x] = cur;
+                }
+            } else {
+                // Many: spread them by the bitmap without a branch per value.
                 z[nonZero] = 0;
                 int j = 0;
                 for (int k = 0; k < cnt; k++) {
