@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 final class Aggregations {
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final double MAX_INT64 = 9.223372036854775807E18;
+    /** The largest double that converts to an int64 (topk's k) without overflow. */
+    static final double MAX_INT64 = 9.223372036854775807E18;
 
     private Aggregations() {
     }

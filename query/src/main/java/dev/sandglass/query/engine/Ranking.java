@@ -8,12 +8,10 @@ import java.util.List;
  * make it into any group's {@code k}.
  */
 record Ranking(StepMatrix param, boolean top, List<String> grouping, boolean without) {
-    private static final double MAX_INT64 = 9.223372036854775807E18;
-
     /** {@code k} at a step, or -1 when the parameter is not a usable count (the aggregation reports that itself). */
     long k(int step) {
         double p = param.series.get(0).value(step);
-        if (!(p <= MAX_INT64 && p >= 1)) {
+        if (!(p <= Aggregations.MAX_INT64 && p >= 1)) {
             return -1;
         }
         return (long) p;
