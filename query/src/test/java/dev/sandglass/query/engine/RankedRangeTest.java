@@ -1,7 +1,5 @@
 package dev.sandglass.query.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sandglass.query.parser.Parser;
@@ -63,32 +61,12 @@ class RankedRangeTest {
             String exact = ranked.replace("avg_over_time(cpu", "1 * avg_over_time(cpu");
             QueryResult.MatrixResult got = (QueryResult.MatrixResult) ENGINE.range(STORE, Parser.parse(ranked), 0, 3_600_000, 30_000);
             QueryResult.MatrixResult want = (QueryResult.MatrixResult) ENGINE.range(STORE, Parser.parse(exact), 0, 3_600_000, 30_000);
-            assertSame(want, got, ranked);
+            assertTrue(!want.series().isEmpty() || ranked.contains("(0,"), ranked + ": no series at all");
+            SameBits.assertSameMatrix(want, got, ranked);
             for (long t : new long[] {300_000, 1_200_000, 2_000_000, 3_600_000}) {
                 QueryResult.VectorResult gi = (QueryResult.VectorResult) ENGINE.instant(STORE, Parser.parse(ranked), t);
                 QueryResult.VectorResult wi = (QueryResult.VectorResult) ENGINE.instant(STORE, Parser.parse(exact), t);
-                assertEquals(wi.samples().size(), gi.samples().size(), ranked + " at " + t);
-                for (int i = 0; i < wi.samples().size(); i++) {
-                    assertEquals(wi.samples().get(i).labels(), gi.samples().get(i).labels(), ranked + " at " + t);
-                    assertEquals(Double.doubleToRawLongBits(wi.samples().get(i).value()),
-                            Double.doubleToRawLongBits(gi.samples().get(i).value()), ranked + " at " + t);
-                }
-            }
-        }
-    }
-
-    private static void assertSame(QueryResult.MatrixResult want, QueryResult.MatrixResult got, String query) {
-        assertTrue(!want.series().isEmpty() || query.contains("(0,"), query + ": no series at all");
-        assertEquals(want.series().size(), got.series().size(), query);
-        for (int i = 0; i < want.series().size(); i++) {
-            QueryResult.MatrixSeries w = want.series().get(i);
-            QueryResult.MatrixSeries g = got.series().get(i);
-            assertEquals(w.labels(), g.labels(), query);
-            assertEquals(w.size(), g.size(), query + " " + w.labels());
-            for (int j = 0; j < w.size(); j++) {
-                assertEquals(w.timestampsMs()[j], g.timestampsMs()[j], query + " " + w.labels());
-                assertEquals(Double.doubleToRawLongBits(w.values()[j]), Double.doubleToRawLongBits(g.values()[j]),
-                        query + " " + w.labels() + " at " + w.timestampsMs()[j]);
+                SameBits.assertSameVector(wi, gi, ranked + " at " + t);
             }
         }
     }

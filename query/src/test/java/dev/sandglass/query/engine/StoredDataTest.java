@@ -1,7 +1,5 @@
 package dev.sandglass.query.engine;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.sandglass.query.parser.Parser;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
@@ -98,19 +96,9 @@ class StoredDataTest {
         for (String q : QUERIES) {
             QueryResult.MatrixResult fromDb = (QueryResult.MatrixResult) ENGINE.range(db, Parser.parse(q), T0, end, 60_000);
             QueryResult.MatrixResult fromMem = (QueryResult.MatrixResult) ENGINE.range(MEM, Parser.parse(q), T0, end, 60_000);
-            assertEquals(fromMem.series().size(), fromDb.series().size(), q);
-            for (int i = 0; i < fromMem.series().size(); i++) {
-                QueryResult.MatrixSeries w = fromMem.series().get(i);
-                QueryResult.MatrixSeries g = fromDb.series().get(i);
-                assertEquals(w.labels(), g.labels(), q);
-                assertEquals(w.size(), g.size(), q + " " + w.labels());
-                for (int j = 0; j < w.size(); j++) {
-                    assertEquals(w.timestampsMs()[j], g.timestampsMs()[j], q);
-                    assertEquals(Double.doubleToRawLongBits(w.values()[j]), Double.doubleToRawLongBits(g.values()[j]),
-                            q + " " + w.labels() + " at " + w.timestampsMs()[j]);
-                }
-            }
-            assertEquals(String.valueOf(ENGINE.instant(MEM, Parser.parse(q), end)), String.valueOf(ENGINE.instant(db, Parser.parse(q), end)), q);
+            SameBits.assertSameMatrix(fromMem, fromDb, q);
+            SameBits.assertSameVector((QueryResult.VectorResult) ENGINE.instant(MEM, Parser.parse(q), end),
+                    (QueryResult.VectorResult) ENGINE.instant(db, Parser.parse(q), end), q + " (instant)");
         }
     }
 }
