@@ -116,6 +116,35 @@ class DbTest {
         }
     }
 
+    /** Segment readers are pooled across queriers: one thread's must serve the next on another. */
+    @Test
+    void pooledSegmentReadersServeQueriesOnOtherThreads() throws Exception {
+        try (Db db = Db.open(DbOptions.defaults(dir))) {
+            Appender a = db.appender();
+            long ref = a.seriesRef(Labels.of("__name__", "pooled"));
+            for (int i = 0; i < 500; i++) {
+                a.append(ref, 1_000_000 + i * 1000L, i);
+                if (i % 100 == 99) {
+                    a.commit();
+                    db.seal();
+                }
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<Integer>> sizes = new java.util.ArrayList<>();
+                for (int q = 0; q < 30; q++) {
+                    sizes.add(pool.submit(() -> read(db, "pooled").size()));
+                }
+                for (var f : sizes) {
+                    assertEquals(500, f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(500, read(db, "pooled").size());
+        }
+    }
+
     @Test
     void cleanCloseLosesNothingAndReadOnlyOpenSeesIt() {
         try (Db db = Db.open(DbOptions.defaults(dir))) {

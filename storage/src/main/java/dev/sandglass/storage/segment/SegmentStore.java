@@ -34,6 +34,15 @@ public final class SegmentStore implements AutoCloseable {
     private final boolean readOnly;
     private ExcerptAppender appender;
     private volatile boolean closed;
+    /**
+     * Tailers of finished readers, kept for the next ones: a new tailer maps the cycle files it
+     * reads and unmaps them when closed, two system calls per file per query (6% of a counter
+     * query's profile). Dropping a cycle closes them all (generation moves on), so none keeps a
+     * deleted file mapped. Guarded by this.
+     */
+    private final java.util.ArrayDeque<ExcerptTailer> idleTailers = new java.util.ArrayDeque<>();
+    private int tailerGeneration;
+    private static final int IDLE_TAILERS = 4;
 
     /** Hourly segments: small enough units for retention, few enough files for weeks of data. */
     public static final RollCycle DEFAULT_CYCLE = RollCycles.FAST_HOURLY;
@@ -134,12 +143,42 @@ public final class SegmentStore implements AutoCloseable {
         return new Reader();
     }
 
+    private synchronized ExcerptTailer takeTailer() {
+        ExcerptTailer t = idleTailers.poll();
+        if (t == null) {
+            return queue.createTailer();
+        }
+        // Tailers check that one thread uses them; this one now belongs to the caller's.
+        t.singleThreadedCheckReset();
+        return t;
+    }
+
+    private synchronized void giveBack(ExcerptTailer t, int generation) {
+        if (!closed && generation == tailerGeneration && idleTailers.size() < IDLE_TAILERS) {
+            idleTailers.push(t);
+        } else {
+            t.close();
+        }
+    }
+
+    private synchronized void closeIdleTailers() {
+        tailerGeneration++;
+        for (ExcerptTailer t : idleTailers) {
+            t.close();
+        }
+        idleTailers.clear();
+    }
+
     public final class Reader implements AutoCloseable {
         private ExcerptTailer tailer;
+        private int generation;
 
         public Block read(BlockHeader h) {
             if (tailer == null) {
-                tailer = queue.createTailer();
+                synchronized (SegmentStore.this) {
+                    generation = tailerGeneration;
+                    tailer = takeTailer();
+                }
             }
             if (!tailer.moveToIndex(h.index())) {
                 throw new StorageException("block " + Long.toHexString(h.index()) + " is gone from " + queue.file());
@@ -158,7 +197,7 @@ public final class SegmentStore implements AutoCloseable {
         @Override
         public void close() {
             if (tailer != null) {
-                tailer.close();
+                giveBack(tailer, generation);
                 tailer = null;
             }
         }
@@ -182,6 +221,7 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
         directory.removeAll(gone);
+        closeIdleTailers();
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
         }
@@ -199,6 +239,7 @@ public final class SegmentStore implements AutoCloseable {
             return;
         }
         closed = true;
+        closeIdleTailers();
         if (appender != null) {
             appender.close();
         }
