@@ -9,22 +9,26 @@ public final class PromFormat {
 
     /** Shortest decimal that reads back as {@code v}, without an exponent; "NaN", "+Inf", "-Inf". */
     public static String value(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
+        StringBuilder out = new StringBuilder(24);
+        value(v, out);
+        return out.toString();
+    }
+
+    /** As {@link #value(double)}, appended to {@code out}; integers (counters, byte gauges) are checked first. */
+    public static void value(double v, StringBuilder out) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15 && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
+            out.append((long) v);
+        } else if (Double.isNaN(v)) {
+            out.append("NaN");
+        } else if (Double.isInfinite(v)) {
+            out.append(v > 0 ? "+Inf" : "-Inf");
+        } else if (v == 0) {
+            out.append("-0");
+        } else if (Math.abs(v) < Double.MIN_NORMAL) {
+            out.append(subnormal(v));
+        } else {
+            out.append(plain(NumberOutput.toString(v, true)));
         }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        if (Math.abs(v) < Double.MIN_NORMAL) {
-            return subnormal(v);
-        }
-        return plain(NumberOutput.toString(v, true));
     }
 
     /**
@@ -38,15 +42,6 @@ public final class PromFormat {
             if (d.doubleValue() == v) {
                 return d.stripTrailingZeros().toPlainString();
             }
-        }
-    }
-
-    /** As {@link #value(double)}, appended to {@code out} (integers without an intermediate string). */
-    public static void value(double v, StringBuilder out) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15 && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
-            out.append((long) v);
-        } else {
-            out.append(value(v));
         }
     }
 
