@@ -64,7 +64,7 @@ public final class ApiHandlers {
         return storage.get() != null;
     }
 
-    private Queryable store() {
+    Queryable store() {
         Queryable q = storage.get();
         if (q == null) {
             throw new PromQLException.CanceledException("the store is not open yet");
