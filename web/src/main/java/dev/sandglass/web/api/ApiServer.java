@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/label/:name/values", "label_values", handlers, handlers::labelValues);
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
+            json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
             SandboxRoutes sandboxes = SandboxRoutes.register(router, handlers);
             router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("Sandglass is Healthy.\n"));
@@ -74,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
             long t0 = System.nanoTime();
             int status = 200;
             String body;
+            handlers.agent.started();
             try {
                 StringBuilder sb = new StringBuilder(256);
                 JsonWriter w = new JsonWriter(sb);
@@ -89,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
                 status = err.status();
                 body = err.json();
             }
+            handlers.agent.finished();
             handlers.recordRequest(name, status, System.nanoTime() - t0);
             reply(ctx, status, body);
         }, false);

@@ -1,6 +1,7 @@
 package dev.sandglass.web.api;
 
 import dev.sandglass.query.sandbox.LatestHub;
+import dev.sandglass.query.sandbox.RunEnd;
 import dev.sandglass.query.sandbox.SandboxField;
 import dev.sandglass.query.sandbox.SandboxHistory;
 import dev.sandglass.query.sandbox.SandboxPoint;
@@ -91,6 +92,45 @@ public final class SandboxJson {
         }
         w.endArray();
         w.endObject();
+    }
+
+    /** A restart or stop with the old run's end-of-life figures. */
+    public static void runEnd(RunEnd e, JsonWriter w) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("{\"sandbox_name\":");
+        JsonWriter.string(sb, e.sandbox());
+        sb.append(",\"sandbox_id\":");
+        id(e.sandboxId(), sb);
+        sb.append(",\"event\":\"").append(e.kind().json()).append("\",\"timestamp\":");
+        time(e.timeMs(), sb);
+        sb.append(",\"last_sample_of_old_run\":");
+        time(e.lastMs(), sb);
+        sb.append(",\"first_sample_of_new_run\":");
+        if (e.firstMs() == null) {
+            sb.append("null");
+        } else {
+            time(e.firstMs(), sb);
+        }
+        sb.append(",\"old_run_id\":");
+        id(e.oldRunId(), sb);
+        sb.append(",\"new_run_id\":");
+        id(e.newRunId(), sb);
+        sb.append(",\"uptime_seconds\":");
+        number(e.uptimeSeconds(), sb);
+        sb.append(",\"gap_seconds\":");
+        number(e.gapSeconds() == null ? Double.NaN : e.gapSeconds(), sb);
+        sb.append(",\"memory_last_bytes\":");
+        number(e.memoryLastBytes(), sb);
+        sb.append(",\"memory_peak_bytes\":");
+        number(e.memoryPeakBytes(), sb);
+        sb.append(",\"memory_limit_bytes\":");
+        number(e.memoryLimitBytes(), sb);
+        sb.append(",\"memory_peak_ratio\":");
+        number(e.memoryPeakRatio(), sb);
+        sb.append(",\"memory_near_limit\":").append(e.memoryNearLimit());
+        sb.append(",\"cpu_last_percent\":");
+        number(e.cpuLastPercent(), sb);
+        w.raw(sb.append('}'));
     }
 
     /** A server-sent event: {@code point}, {@code restart} or {@code stop}, its data one line of JSON. */

@@ -2,6 +2,8 @@ package dev.sandglass.web.api;
 
 import dev.sandglass.query.sandbox.HistoryReader;
 import dev.sandglass.query.sandbox.LatestHub;
+import dev.sandglass.query.sandbox.RestartAnalysis;
+import dev.sandglass.query.sandbox.RunEnd;
 import dev.sandglass.query.sandbox.SandboxStatus;
 import dev.sandglass.query.sandbox.SandboxViews;
 import dev.sandglass.storage.api.Queryable;
@@ -21,6 +23,7 @@ final class SandboxRoutes implements AutoCloseable {
     static final long MAX_POINTS = 11_000;
     static final long MIN_INTERVAL_MS = 100;
     static final long MAX_INTERVAL_MS = 3_600_000;
+    static final long DEFAULT_RESTARTS_SINCE_MS = 24 * 3_600_000L;
 
     private final ApiHandlers handlers;
     private final Queryable store;
@@ -36,7 +39,9 @@ final class SandboxRoutes implements AutoCloseable {
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
         SandboxRoutes r = new SandboxRoutes(handlers);
         ApiServer.json(router, "/api/v1/sandboxes", "sandboxes", handlers, r::list);
+        ApiServer.json(router, "/api/v1/restarts", "restarts", handlers, r::restarts);
         ApiServer.json(router, "/api/v1/sandboxes/:name/metrics", "sandbox_metrics", handlers, r::history);
+        router.route("/api/v1/sandboxes/:name/prometheus").method(HttpMethod.GET).blockingHandler(r::prometheus, false);
         router.route("/api/v1/sandboxes/:name/stream").method(HttpMethod.GET).blockingHandler(r::stream, false);
         ApiServer.json(router, "/api/v1/sandboxes/:name", "sandbox", handlers, r::one);
         return r;
@@ -47,8 +52,9 @@ final class SandboxRoutes implements AutoCloseable {
     }
 
     private void list(Request r, JsonWriter w) {
-        long since = r.param("since") == null ? 15 * 60_000L : positiveDuration(r, "since");
-        List<SandboxStatus> all = new SandboxViews(store).fleet(System.currentTimeMillis(), since);
+        long now = System.currentTimeMillis();
+        long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
+        List<SandboxStatus> all = new SandboxViews(store).fleet(now, Math.max(0, now - since));
         w.beginArray();
         for (SandboxStatus s : all) {
             SandboxJson.status(s, w);
@@ -68,6 +74,31 @@ final class SandboxRoutes implements AutoCloseable {
         }
         long step = r.param("step") == null ? 0 : positiveDuration(r, "step");
         SandboxJson.history(new HistoryReader(store, MAX_POINTS).read(r.pathParam("name"), start, end, step), w);
+    }
+
+    private void restarts(Request r, JsonWriter w) {
+        long now = System.currentTimeMillis();
+        long until = r.param("until") == null ? now : ApiParams.parseTime("until", r.param("until"));
+        long since = r.param("since") == null ? now - DEFAULT_RESTARTS_SINCE_MS : ApiParams.parseSince("since", r.param("since"), now);
+        String sandbox = r.param("sandbox") == null || r.param("sandbox").isEmpty() ? null : r.param("sandbox");
+        w.beginArray();
+        for (RunEnd e : new RestartAnalysis(store).between(since, until, sandbox, now)) {
+            SandboxJson.runEnd(e, w);
+        }
+        w.endArray();
+    }
+
+    private void prometheus(RoutingContext ctx) {
+        long t0 = System.nanoTime();
+        try {
+            String text = SandboxText.latest(store, ctx.pathParam("name"), System.currentTimeMillis());
+            handlers.recordRequest("sandbox_prometheus", 200, System.nanoTime() - t0);
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+        } catch (RuntimeException e) {
+            ApiError err = ApiError.of(e);
+            handlers.recordRequest("sandbox_prometheus", err.status(), System.nanoTime() - t0);
+            ctx.response().setStatusCode(err.status()).putHeader("Content-Type", "application/json").end(err.json());
+        }
     }
 
     /**
