@@ -104,6 +104,11 @@ public final class ApiServer implements AutoCloseable {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
+    /** The fan-out hub behind the sandbox streams (for tests and figures). */
+    public dev.sandglass.query.sandbox.LatestHub<String> sandboxHub() {
+        return sandboxes.hub();
+    }
+
     public int port() {
         return server.actualPort();
     }
