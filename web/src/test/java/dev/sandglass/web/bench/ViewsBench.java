@@ -203,7 +203,7 @@ public final class ViewsBench {
 
     /** Client side (its own process, so its CPU is not counted): one stream per sandbox, counting events. */
     static void clients(int port, int n, int seconds) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sandboxes?since=1m")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("\\{\"name\":\"([^\"]+)\",\"state\":\"running\"").matcher(list);
@@ -213,6 +213,7 @@ public final class ViewsBench {
         }
         AtomicLong events = new AtomicLong();
         AtomicLong ended = new AtomicLong();
+        AtomicLong started = new AtomicLong();
         for (int i = 0; i < n; i++) {
             String name = names.get(i % names.size());
             http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sandboxes/" + name + "/stream?interval=1s")).build(),
@@ -222,10 +223,16 @@ public final class ViewsBench {
                             s.request(Long.MAX_VALUE);
                         }
 
+                        private boolean first = true;
+
                         @Override
                         public void onNext(String line) {
                             if (line.startsWith("event:")) {
                                 events.incrementAndGet();
+                                if (first) {
+                                    first = false;
+                                    started.incrementAndGet();
+                                }
                             }
                         }
 
@@ -240,11 +247,14 @@ public final class ViewsBench {
                         }
                     }));
         }
-        while (events.get() < n) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (started.get() < n && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        System.out.println("connected " + n + " streams over " + Math.min(n, names.size()) + " sandboxes");
+        System.out.println("connected " + started.get() + " of " + n + " streams over " + Math.min(n, names.size()) + " sandboxes");
+        long e0 = events.get();
         Thread.sleep(seconds * 1000L);
+        System.out.printf("events in the last %d s: %,d (%.0f/s)%n", seconds, events.get() - e0, (events.get() - e0) / (double) seconds);
         System.out.printf("events received: %,d (%.0f/s); streams ended by a stop or error: %d%n", events.get(), events.get() / (double) seconds, ended.get());
         System.exit(0);
     }
