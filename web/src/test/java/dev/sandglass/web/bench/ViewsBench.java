@@ -168,7 +168,7 @@ public final class ViewsBench {
                 System.out.printf("baseline: collector of %d sandboxes at 1 s + fleet writer + idle server: %.2f%% of one core%n", FLEET, 100 * base);
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ViewsBench.class.getName(),
-                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 15))
+                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 25))
                         .redirectErrorStream(true).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream()));
                 String line;
@@ -176,7 +176,7 @@ public final class ViewsBench {
                     System.out.println("client: " + line);
                 }
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
-                Thread.sleep(3000);
+                Thread.sleep(10_000); // let the compiler finish with the streaming paths before measuring
                 long reads0 = server.sandboxHub().reads();
                 double with = cpuShare(cpu, seconds);
                 long reads = server.sandboxHub().reads() - reads0;
