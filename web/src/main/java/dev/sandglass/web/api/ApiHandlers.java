@@ -99,6 +99,11 @@ public final class ApiHandlers {
         ResultJson.write(res, w);
     }
 
+    /** GET /api/v1/capacity?range=30d[&end=][&sandbox=][&resolution=5m|1h]: see the README. */
+    void capacity(Request r, JsonWriter w) {
+        CapacityJson.write(limited(() -> CapacityParams.compute(store(), r)), w);
+    }
+
     void series(Request r, JsonWriter w) {
         List<List<Matcher>> sets = matchers(r, true);
         long[] range = range(r);

@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/label/:name/values", "label_values", handlers, handlers::labelValues);
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
+            json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);
             router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("Sandglass is Healthy.\n"));
             router.route("/-/ready").handler(ctx -> {
