@@ -76,7 +76,13 @@ public final class ApiServer implements AutoCloseable {
                 StringBuilder sb = new StringBuilder(256);
                 JsonWriter w = new JsonWriter(sb);
                 w.beginObject().field("status", "success").name("data");
-                endpoint.handle(new Request(ctx), w);
+                Request request = new Request(ctx);
+                endpoint.handle(request, w);
+                if (!request.warnings().isEmpty()) {
+                    w.name("warnings").beginArray();
+                    request.warnings().forEach(w::value);
+                    w.endArray();
+                }
                 w.endObject();
                 body = sb.toString();
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
