@@ -96,6 +96,11 @@ public final class Db implements Storage {
 
     /** As {@link #open(DbOptions)} with another segment cycle: tests use short ones to get many segments. */
     static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle) {
+        return open(options, segmentCycle, RollupStore.DEFAULT_CYCLE);
+    }
+
+    /** As {@link #open(DbOptions)} with other cycles for segments and rollups (tests). */
+    static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle, net.openhft.chronicle.queue.RollCycle rollupCycle) {
         Path dir = options.dir();
         FileChannel ch = null;
         FileLock fl = null;
@@ -122,7 +127,7 @@ public final class Db implements Storage {
             }
             index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
             segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
-            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly());
+            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly(), rollupCycle);
             Db db = new Db(options, ch, fl, index, null, segments, rollups);
             if (!options.readOnly()) {
                 db.rollUpUncovered();
