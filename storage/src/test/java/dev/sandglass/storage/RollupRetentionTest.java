@@ -8,8 +8,6 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.RollupSeries;
-import dev.sandglass.storage.rollup.RollupRetention;
-import dev.sandglass.storage.rollup.RollupRetention.Cycle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,20 +22,6 @@ class RollupRetentionTest {
 
     @TempDir
     Path dir;
-
-    @Test
-    void logicDropsOldThenOldestOverBudgetButNeverTheCurrentCycle() {
-        List<Cycle> cycles = List.of(new Cycle(1, 100, 1_000, false), new Cycle(2, 100, 2_000, false),
-                new Cycle(3, 100, 3_000, true));
-        assertEquals(List.of(1), numbers(RollupRetention.toDrop(cycles, 1_500, 0, 300)));
-        assertEquals(List.of(), numbers(RollupRetention.toDrop(cycles, 0, 300, 300)), "within budget");
-        assertEquals(List.of(1), numbers(RollupRetention.toDrop(cycles, 0, 250, 300)), "oldest first, until it fits");
-        assertEquals(List.of(1, 2), numbers(RollupRetention.toDrop(cycles, 0, 10, 300)), "never the current one");
-    }
-
-    private static List<Integer> numbers(List<Cycle> c) {
-        return c.stream().map(Cycle::cycle).sorted().toList();
-    }
 
     /** Imports {@code parts} days of one series, each part a second apart (secondly segments and rollup cycles). */
     private static void importDays(Db db, long t0, int parts) throws InterruptedException {
