@@ -9,6 +9,7 @@ import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.index.SeriesIndex;
 import dev.sandglass.storage.jobs.RetentionJob;
+import dev.sandglass.storage.rollup.RollupCompactor;
 import dev.sandglass.storage.rollup.RollupRetention;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
@@ -132,6 +133,7 @@ public final class Db implements Storage {
             if (!options.readOnly()) {
                 db.rollUpUncovered();
                 db.applyRetention(System.currentTimeMillis());
+                db.compactRollups();
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
             db = new Db(options, ch, fl, index, wal, segments, rollups);
@@ -194,6 +196,9 @@ public final class Db implements Storage {
         jobs.scheduleWithFixedDelay(() -> runJob("seal", this::seal), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS, TimeUnit.MILLISECONDS);
         jobs.scheduleWithFixedDelay(() -> runJob("retention", () -> applyRetention(System.currentTimeMillis())),
                 RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        // Days end while the server runs: their seals' small rollup excerpts are merged an hour later.
+        jobs.scheduleWithFixedDelay(() -> runJob("rollup compaction", this::compactRollups), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     private static void runJob(String name, Runnable job) {
@@ -486,6 +491,14 @@ public final class Db implements Storage {
         }
         // After the raw blocks: a crash in between leaves blocks that the next open rolls up.
         rollup.flush(rollups, rawFrom, rawIndex);
+    }
+
+    /**
+     * Merges the rollup excerpts of every UTC day that ended over an hour ago into one per
+     * resolution (the storage job does this every 10 minutes; also at open).
+     */
+    public void compactRollups() {
+        RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
     }
 
     /** Drops whole segments that are too old or over the size budget. */

@@ -196,6 +196,47 @@ class RollupTest {
     }
 
     @Test
+    void compactionMergesADaysSealsIntoOneExcerptPerResolutionAndChangesNoWindow() {
+        Random rnd = new Random(11);
+        long t0 = (System.currentTimeMillis() / DAY - 3) * DAY;
+        Samples data = new Samples();
+        double v = 0;
+        for (int i = 0; i < 45_000; i++) { // 2.6 days at 5 s, with resets and staleness markers
+            v = rnd.nextInt(3000) == 0 ? 0 : v + rnd.nextInt(100);
+            data.add(t0 + i * 5_000L + rnd.nextInt(1000), rnd.nextInt(5000) == 0 ? Values.STALE_NAN : v);
+        }
+        DbOptions opts = DbOptions.defaults(dir).withRetention(100 * DAY, 0);
+        try (Db db = Db.open(opts)) {
+            Appender a = db.appender();
+            long ref = a.seriesRef(Labels.of("__name__", "m_0"));
+            for (int i = 0; i < data.size(); i++) {
+                a.append(ref, data.timestamp(i), data.value(i));
+                if (i % 120 == 119) {
+                    a.commit();
+                    db.seal(); // every 10 minutes of data, as a live server seals
+                }
+            }
+            a.commit();
+            db.seal();
+            int before = db.rollups().live(Long.MAX_VALUE).size();
+            Map<String, Samples> raw = raw(db);
+            assertRollupsMatch(db, raw, "before compaction");
+            db.compactRollups();
+            List<dev.sandglass.storage.rollup.RollupStore.Entry> after = db.rollups().live(Long.MAX_VALUE);
+            long days = after.stream().map(e -> Math.floorDiv(e.header().minT(), DAY)).distinct().count();
+            // Per resolution: one per finished day, the excerpts of seals across midnight, and today's.
+            long today = db.rollups().live(Long.MAX_VALUE).stream().filter(e -> e.header().minT() >= System.currentTimeMillis() / DAY * DAY).count();
+            assertTrue(before > 700 && after.size() <= 2 * (days + days) + today, before + " excerpts, then " + after.size() + " over " + days + " days");
+            assertRollupsMatch(db, raw, "after compaction");
+            db.compactRollups();
+            assertEquals(after.size(), db.rollups().live(Long.MAX_VALUE).size(), "a second run has nothing to do");
+        }
+        try (Db db = Db.open(opts)) {
+            assertRollupsMatch(db, raw(db), "after compaction and a reopen");
+        }
+    }
+
+    @Test
     void importOfDataPastRawRetentionKeepsOnlyItsRollups() {
         long t0 = System.currentTimeMillis() - 40 * DAY;
         Samples s = new Samples();

@@ -11,12 +11,12 @@ import java.util.Random;
  * Writes a fleet's history at 1 s straight through the storage API (bulk appender, two hours at a
  * time, each sealed with its rollups): per sandbox CPU, memory and its limit, disk and network
  * counters, uptime and start time, with restarts (counters from zero, a new start time).
- * Usage: FleetHistory DIR DAYS SANDBOXES RAW_RETENTION_DAYS END_UNIX_S
+ * Usage: FleetHistory DIR DAYS SANDBOXES RAW_RETENTION_DAYS END_UNIX_S [CHUNK_MINUTES]
+ * (CHUNK_MINUTES 10 writes as a live server's seals do: one excerpt per resolution every 10 minutes).
  */
 public final class FleetHistory {
     static final String[] COUNTERS = {"microsandbox_disk_bytes_read", "microsandbox_disk_bytes_written",
             "microsandbox_network_bytes_received", "microsandbox_network_bytes_sent"};
-    static final long CHUNK_MS = 2 * 3_600_000L;
 
     public static void main(String[] args) {
         System.setProperty("chronicle.analytics.disable", "true");
@@ -26,6 +26,7 @@ public final class FleetHistory {
         long retentionMs = (long) (Double.parseDouble(args[3]) * 86_400_000L);
         long end = Long.parseLong(args[4]) * 1000;
         long start = end - (long) (days * 86_400_000L);
+        long chunkMs = (args.length > 5 ? Long.parseLong(args[5]) : 120) * 60_000L;
         long t0 = System.nanoTime();
         long samples = 0;
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(retentionMs, 0))) {
@@ -33,8 +34,8 @@ public final class FleetHistory {
             for (int i = 0; i < sandboxes; i++) {
                 fleet[i] = new Sandbox(i, start);
             }
-            for (long from = start; from < end; from += CHUNK_MS) {
-                long to = Math.min(end, from + CHUNK_MS);
+            for (long from = start; from < end; from += chunkMs) {
+                long to = Math.min(end, from + chunkMs);
                 try (BulkAppender b = db.bulkAppender()) {
                     for (Sandbox s : fleet) {
                         samples += s.write(b, from, to);
@@ -42,6 +43,8 @@ public final class FleetHistory {
                     b.finish();
                 }
             }
+            // What the server's storage job does for days that are over (10-minute chunks leave 288 excerpts a day).
+            db.compactRollups();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("generated and sealed %,d samples (%d sandboxes x %.1f days at 1 s) in %.1f s (%,.0f samples/s)%n",
