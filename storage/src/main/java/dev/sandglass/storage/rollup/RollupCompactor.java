@@ -79,7 +79,19 @@ public final class RollupCompactor {
             for (var p : parts.entrySet()) {
                 merged.put(p.getKey(), Windows.merge(res, p.getValue()));
             }
-            byte[] excerpt = RollupCodec.encode(res, merged, -1, -1, replaced);
+            // The run's coverage of raw blocks goes with it, so a cycle file whose excerpts are all
+            // replaced can be deleted (RollupRetention). The run's ranges are adjacent: seals and
+            // imports append raw blocks and their rollups under one lock, and an open repairs any
+            // block left uncovered before it compacts.
+            long rawFrom = Long.MAX_VALUE;
+            long rawTo = -1;
+            for (RollupStore.Entry e : group) {
+                if (e.header().rawIndex() >= 0) {
+                    rawFrom = Math.min(rawFrom, e.header().rawFrom());
+                    rawTo = Math.max(rawTo, e.header().rawIndex());
+                }
+            }
+            byte[] excerpt = RollupCodec.encode(res, merged, rawTo < 0 ? -1 : rawFrom, rawTo, replaced);
             if (excerpt != null) {
                 store.append(excerpt);
                 written++;
