@@ -64,37 +64,76 @@ final class RollupView {
                 rolled.put(r.labels(), r);
             }
         }
-        Map<Labels, Samples> raw = new TreeMap<>();
+        Map<Labels, Series> raw = new TreeMap<>();
         if (maxT >= split) {
-            for (Series s : querier.select(matchers)) {
-                raw.put(s.labels(), s.samples());
+            for (Series s : querier.selectLazily(matchers)) {
+                raw.put(s.labels(), s);
             }
         }
         TreeSet<Labels> all = new TreeSet<>(rolled.keySet());
         all.addAll(raw.keySet());
         List<Series> out = new ArrayList<>(all.size());
         for (Labels l : all) {
-            Samples s = new Samples(64);
-            RollupSeries r = rolled.get(l);
-            if (r != null) {
-                points(r, split, agg, s);
-            }
-            Samples rs = raw.get(l);
-            if (rs != null) {
-                for (int i = rs.lowerBound(split); i < rs.size(); i++) {
-                    double v = rs.value(i);
-                    s.add(rs.timestamp(i), agg == Aggregate.COUNT && !Values.isStaleNaN(v) ? 1.0 : v);
-                }
-            }
-            if (s.size() > 0) {
-                out.add(Series.of(l, s));
-            }
+            out.add(new Spliced(l, rolled.get(l), raw.get(l), split, agg));
         }
         if (!rolled.isEmpty()) {
             used.add((resolutionMs == HOUR_MS ? "1h" : "5m") + " rollups (" + (function == null ? "selector" : function) + " from "
                     + agg.what + ")");
         }
         return out;
+    }
+
+    /**
+     * One series: rollup points before the split, raw samples from it on, read when asked for
+     * (by whichever thread evaluates the series, as raw series are).
+     */
+    private static final class Spliced implements Series {
+        private final Labels labels;
+        private final RollupSeries rolled;
+        private final Series raw;
+        private final long split;
+        private final Aggregate agg;
+
+        Spliced(Labels labels, RollupSeries rolled, Series raw, long split, Aggregate agg) {
+            this.labels = labels;
+            this.rolled = rolled;
+            this.raw = raw;
+            this.split = split;
+            this.agg = agg;
+        }
+
+        @Override
+        public Labels labels() {
+            return labels;
+        }
+
+        @Override
+        public Samples samples() {
+            return samples(null);
+        }
+
+        @Override
+        public Samples samples(Samples reuse) {
+            Samples rs = raw == null ? null : raw.samples();
+            int n = (rolled == null ? 0 : 2 * rolled.size()) + (rs == null ? 0 : rs.size()) + 16;
+            Samples s = reuse != null ? reuse.reset(n) : new Samples(n);
+            if (rolled != null) {
+                points(rolled, split, agg, s);
+            }
+            if (rs != null) {
+                int from = s.size();
+                s.addAll(rs.timestamps(), rs.values(), rs.lowerBound(split), rs.size());
+                if (agg == Aggregate.COUNT) {
+                    double[] v = s.values();
+                    for (int i = from; i < s.size(); i++) {
+                        if (!Values.isStaleNaN(v[i])) {
+                            v[i] = 1.0;
+                        }
+                    }
+                }
+            }
+            return s;
+        }
     }
 
     /** The points of windows starting before {@code split}. */
