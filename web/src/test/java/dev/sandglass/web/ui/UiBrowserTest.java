@@ -1,0 +1,242 @@
+package dev.sandglass.web.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.ApiHandlers;
+import dev.sandglass.web.api.ApiServer;
+import dev.sandglass.web.api.EngineQueryService;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The UI in headless Chromium over a real server, a real store and the real collector reading a
+ * scripted registry ({@link ScriptedFleet}): every page, as a person would use it. Screenshots go
+ * to target/ui-screenshots/.
+ */
+class UiBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "ui-screenshots");
+
+    @TempDir
+    static Path tmp;
+    static Db db;
+    static ScriptedFleet fleet;
+    static ApiServer server;
+    static ChromeDriver browser;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("the UI test drives " + CHROMIUM + " through " + CHROMEDRIVER + "; install them with"
+                    + " `apt-get install chromium chromium-driver` (.ci/run does)");
+        }
+        db = Db.open(DbOptions.defaults(tmp.resolve("data")));
+        fleet = new ScriptedFleet(tmp, db);
+        fleet.start(System.currentTimeMillis() - 1000);
+        ApiHandlers handlers = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
+                new ApiHandlers.Options(60_000, 4, "test", "test", "test"), List.of());
+        server = ApiServer.start("127.0.0.1", 0, handlers);
+        base = "http://127.0.0.1:" + server.port() + "/";
+
+        // Selenium Manager must never look for a driver or a browser on the network.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=" + tmp.resolve("chromium-profile"), "--window-size=1400,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void everyPageWorksAndLogsNoErrors() throws Exception {
+        fleetPage();
+        sandboxPage();
+        promqlPage();
+        restartsPage();
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !expected(e.getMessage())) {
+                errors.add(e.getMessage());
+            }
+        }
+        assertEquals(List.of(), errors, "console errors");
+    }
+
+    /** The browser logs every non-2xx answer; these are the ones the test asks for on purpose. */
+    private static boolean expected(String message) {
+        return message.contains("/api/v1/query_range?query=rate%28foo%5B5m%29") && message.contains("400")
+                || message.contains("/api/v1/restarts") && message.contains("404");
+    }
+
+    private void fleetPage() throws Exception {
+        browser.get(base);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(d -> rows().size() == 3);
+        assertEquals(List.of(ScriptedFleet.ALPHA, ScriptedFleet.BETA, ScriptedFleet.GAMMA),
+                rows().stream().map(r -> r.getAttribute("data-name")).toList(), "rows sorted by name");
+        WebElement beta = row(ScriptedFleet.BETA);
+        assertTrue(beta.getAttribute("class").contains("stopped"), "a stopped sandbox stays, marked stopped");
+        assertTrue(beta.getText().contains("stopped 2m"), beta.getText());
+        WebElement alpha = row(ScriptedFleet.ALPHA);
+        assertTrue(alpha.getText().contains("running"), alpha.getText());
+        assertTrue(alpha.getText().contains("MiB / 512 MiB"), "memory against its limit: " + alpha.getText());
+        wait.until(d -> cell(ScriptedFleet.ALPHA, 9).equals("1"));
+
+        // Live: the same row elements are updated in place every second.
+        int updates = Integer.parseInt(table().getAttribute("data-updates"));
+        String uptime = cell(ScriptedFleet.GAMMA, 8);
+        js("document.querySelector('tr[data-name=\"sbx-gamma\"]').dataset.marker = 'same-element'");
+        wait.until(d -> Integer.parseInt(table().getAttribute("data-updates")) >= updates + 2);
+        wait.until(d -> !cell(ScriptedFleet.GAMMA, 8).equals(uptime));
+        assertEquals("same-element", row(ScriptedFleet.GAMMA).getAttribute("data-marker"), "rows are updated, not re-created");
+        shot("fleet");
+
+        // Sorting by a column and filtering by name, by keyboard.
+        WebElement cpuHead = browser.findElement(By.cssSelector("th[data-key=cpu] button"));
+        cpuHead.sendKeys(Keys.ENTER);
+        assertEquals("descending", browser.findElement(By.cssSelector("th[data-key=cpu]")).getAttribute("aria-sort"));
+        assertEquals(ScriptedFleet.ALPHA, rows().get(0).getAttribute("data-name"), "alpha has the most CPU");
+        browser.findElement(By.tagName("body")).sendKeys("/");
+        browser.switchTo().activeElement().sendKeys("gam");
+        wait.until(d -> visibleRows().size() == 1);
+        assertEquals(ScriptedFleet.GAMMA, visibleRows().get(0).getAttribute("data-name"));
+    }
+
+    private void sandboxPage() throws Exception {
+        browser.findElement(By.linkText(ScriptedFleet.GAMMA)).click();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(d -> browser.findElements(By.cssSelector(".chart canvas")).size() == 4);
+        wait.until(d -> "4".equals(attr(".charts", "data-drawn")));
+        assertTrue(Integer.parseInt(attr("section[aria-label='CPU chart']", "data-gaps")) >= 1, "gamma's minute without samples is a gap");
+
+        browser.get(base + "#/sandbox/" + ScriptedFleet.ALPHA + "?range=15m");
+        wait.until(d -> "4".equals(attr(".charts", "data-drawn")) && !browser.findElements(By.cssSelector(".chart .marker")).isEmpty());
+        WebElement marker = browser.findElement(By.cssSelector("section[aria-label='Memory chart'] .marker"));
+        assertTrue(marker.getAttribute("aria-label").startsWith("restart"), marker.getAttribute("aria-label"));
+        long markerT = (long) Double.parseDouble(marker.getAttribute("data-t"));
+        assertEquals(fleet.restartAtMs / 1000, markerT, "the marker sits at the restart");
+        String cards = browser.findElement(By.cssSelector(".cards")).getText();
+        assertTrue(cards.contains("of 512 MiB"), "latest values: " + cards);
+        assertEquals("running", browser.findElement(By.cssSelector(".pagehead .state")).getText());
+        String promqlLink = browser.findElement(By.cssSelector("section[aria-label='Memory chart'] .head a")).getAttribute("href");
+        assertTrue(promqlLink.contains("#/promql?expr=") && promqlLink.contains("microsandbox_memory_usage_bytes"), promqlLink);
+        shot("sandbox");
+    }
+
+    private void promqlPage() throws Exception {
+        browser.get(base + "#/promql");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        WebElement box = wait.until(d -> browser.findElement(By.cssSelector("textarea")));
+        box.sendKeys("sum by (sandbox_name)(rate(microsandbox_network_bytes_received[1m]))", Keys.ENTER);
+        wait.until(d -> !browser.findElements(By.cssSelector(".result .chart canvas")).isEmpty());
+        String legend = browser.findElement(By.cssSelector(".result .u-legend")).getText();
+        assertTrue(legend.contains(ScriptedFleet.ALPHA) && legend.contains(ScriptedFleet.GAMMA), legend);
+        shot("promql");
+
+        browser.findElement(By.cssSelector("button[data-tab=table]")).click();
+        wait.until(d -> browser.findElements(By.cssSelector(".result table tbody tr")).size() == 2);
+
+        browser.findElement(By.cssSelector("button[data-tab=graph]")).click();
+        box.clear();
+        box.sendKeys("rate(foo[5m)", Keys.ENTER);
+        WebElement error = wait.until(d -> browser.findElement(By.cssSelector(".notice.error")));
+        assertTrue(error.getText().contains("1:12: parse error"), error.getText());
+        assertEquals("at line 1, column 12", browser.findElement(By.cssSelector(".caret")).getAttribute("aria-label"));
+        assertTrue(browser.findElement(By.cssSelector(".recent")).getText().contains("microsandbox_network_bytes_received"),
+                "recent queries keep the last good one");
+        shot("promql-error");
+    }
+
+    private void restartsPage() throws Exception {
+        browser.findElement(By.cssSelector("nav a[data-page=restarts]")).click();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(d -> !browser.findElements(By.cssSelector("table.restarts, .notice")).isEmpty());
+        shot("restarts");
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private static String attr(String css, String name) {
+        List<WebElement> found = browser.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0).getAttribute(name);
+    }
+
+    private static WebElement table() {
+        return browser.findElement(By.cssSelector("table.fleet"));
+    }
+
+    private static List<WebElement> rows() {
+        return browser.findElements(By.cssSelector("table.fleet tbody tr"));
+    }
+
+    private static List<WebElement> visibleRows() {
+        return rows().stream().filter(WebElement::isDisplayed).toList();
+    }
+
+    private static WebElement row(String name) {
+        return browser.findElement(By.cssSelector("table.fleet tr[data-name='" + name + "']"));
+    }
+
+    private static String cell(String name, int index) {
+        return row(name).findElements(By.tagName("td")).get(index).getText();
+    }
+
+    private static void shot(String name) throws Exception {
+        File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
