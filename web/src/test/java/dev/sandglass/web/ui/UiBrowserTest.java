@@ -124,6 +124,13 @@ class UiBrowserTest {
         browser.get(base);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.until(d -> rows().size() == 3);
+        // First load: everything the page fetched except API answers, as transferred (gzip, headers).
+        long firstLoad = ((Number) js("return performance.getEntriesByType('navigation')"
+                + ".concat(performance.getEntriesByType('resource'))"
+                + ".filter(e => !e.name.includes('/api/') && !e.name.endsWith('/metrics'))"
+                + ".reduce((a, e) => a + e.transferSize, 0)")).longValue();
+        System.out.printf("UI first load: %,d bytes transferred%n", firstLoad);
+        assertTrue(firstLoad > 10_000 && firstLoad < 300_000, "first load " + firstLoad + " bytes, the budget is 300 KB");
         assertEquals(List.of(ScriptedFleet.ALPHA, ScriptedFleet.BETA, ScriptedFleet.GAMMA),
                 rows().stream().map(r -> r.getAttribute("data-name")).toList(), "rows sorted by name");
         WebElement beta = row(ScriptedFleet.BETA);
