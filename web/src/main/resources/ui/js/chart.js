@@ -64,7 +64,9 @@ export function makeChart(container, spec) {
       // markers closer than a label's width keep their line; the label is in the tooltip
       const text = x - lastLabelAt > 60 ? h('span', null, m.label) : null;
       if (text) lastLabelAt = x;
-      const el = h('div', { class: 'marker', title: label, 'aria-label': label, tabindex: '0', 'data-t': String(m.t) }, text);
+      // near the right edge the label goes to the left of its line, so it stays inside the chart
+      const side = x > u.over.clientWidth - 140 ? 'marker left' : 'marker';
+      const el = h('div', { class: side, title: label, 'aria-label': label, tabindex: '0', 'data-t': String(m.t) }, text);
       el.style.left = x + 'px';
       u.over.append(el);
     }

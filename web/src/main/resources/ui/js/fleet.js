@@ -1,33 +1,38 @@
-// The fleet page: every sandbox seen in the last fifteen minutes, refreshed every second from PromQL
-// instant queries (the same numbers anyone can ask for on the PromQL page).
-import { byLabel, getText, query } from './api.js';
+// The fleet page: every sandbox seen in the last fifteen minutes (GET /api/v1/sandboxes, the
+// sandbox views' fleet-wide latest), refreshed every second; rates are worked out here from the
+// counters of successive answers, restarts in 24 h from GET /api/v1/restarts once a minute.
+import { getJson, getText } from './api.js';
 import { h, setText, status } from './dom.js';
 import { FleetTable } from './fleet-table.js';
 import { bytes, pct } from './format.js';
 
-const WINDOW = '30s'; // rates over 30 s: smooth at a 1 s collect interval and still live at 15 s
-const KEEP = '15m'; // a stopped sandbox stays in the table this long after its last sample
-const rateOf = m => `sum by (sandbox_name)(rate(${m}[${WINDOW}]))`;
-// A stopped sandbox's series end with a staleness marker, so instant selectors drop it at once;
-// last_over_time skips the marker and keeps its last figures for KEEP.
-const lastOf = m => `max by (sandbox_name)(last_over_time(${m}[${KEEP}]))`;
-export const FLEET_QUERIES = {
-  cpu: 'max by (sandbox_name)(microsandbox_cpu_utilization_ratio) * 100',
-  mem: lastOf('microsandbox_memory_usage_bytes'),
-  limit: lastOf('microsandbox_memory_limit_bytes'),
-  dr: rateOf('microsandbox_disk_bytes_read'),
-  dw: rateOf('microsandbox_disk_bytes_written'),
-  rx: rateOf('microsandbox_network_bytes_received'),
-  tx: rateOf('microsandbox_network_bytes_sent'),
-  up: lastOf('microsandbox_uptime_seconds'),
-  // start + uptime is the time of the last sample, which the collector writes with both
-  started: lastOf('microsandbox_sandbox_start_time_seconds'),
-};
-// Restarts in 24 h: start-time changes within a series, plus extra series when runs are labelled
-// (--series-run-labels gives each run its own series). Costlier, so asked once a minute.
-const RESTARTS = 'sum by (sandbox_name)(changes(microsandbox_sandbox_start_time_seconds[24h]))'
-  + ' + count by (sandbox_name)(last_over_time(microsandbox_sandbox_start_time_seconds[24h])) - 1';
-const STOPPED_AFTER = 5; // seconds without a sample: the collector has stopped seeing the sandbox
+const RATE_WINDOW_MS = 10_000; // rates over the last 10 s of answers: live, yet not one-second noise
+const COUNTERS = { dr: 'disk_read_bytes', dw: 'disk_write_bytes', rx: 'net_rx_bytes', tx: 'net_tx_bytes' };
+
+/**
+ * Per-second rates of a sandbox's counters from the points it had in the last RATE_WINDOW_MS.
+ * A new run starts the window again: its counters began from zero.
+ */
+export class RateWindow {
+  constructor() {
+    this.points = [];
+  }
+
+  add(p) {
+    const t = Date.parse(p.timestamp);
+    const last = this.points[this.points.length - 1];
+    if (last && last.run !== p.run_id) this.points = [];
+    if (last && last.t === t) return;
+    this.points.push({ t, run: p.run_id, v: Object.fromEntries(Object.entries(COUNTERS).map(([k, f]) => [k, p[f]])) });
+    while (this.points.length > 2 && t - this.points[0].t > RATE_WINDOW_MS) this.points.shift();
+  }
+
+  rate(key) {
+    const a = this.points[0], b = this.points[this.points.length - 1];
+    if (!a || a === b || a.v[key] == null || b.v[key] == null) return null;
+    return Math.max(0, (b.v[key] - a.v[key]) / ((b.t - a.t) / 1000));
+  }
+}
 
 /** The evaluation time the server used, from any sample in its answers. */
 export function serverNow(answers) {
@@ -61,6 +66,7 @@ export function mount(main) {
 
   let restarts = new Map();
   let restartsAt = 0;
+  const windows = new Map();
   let timer = null;
   let stopped = false;
   let last = [];
@@ -76,29 +82,41 @@ export function mount(main) {
       + (shown !== last.length ? ` · ${shown} shown` : ''));
   }
 
+  async function countRestarts() {
+    const events = await getJson('/api/v1/restarts', { since: '24h' }, ctl.signal);
+    const m = new Map();
+    for (const e of events) if (e.event === 'restart') m.set(e.sandbox_name, (m.get(e.sandbox_name) || 0) + 1);
+    restarts = m;
+  }
+
   async function tick() {
     const t0 = performance.now();
     try {
-      const keys = Object.keys(FLEET_QUERIES);
-      // no time parameter: the server's clock decides what "now" and "stopped" mean
-      const answers = await Promise.all(keys.map(k => query(FLEET_QUERIES[k], null, ctl.signal)));
-      const now = serverNow(answers);
+      const fleet = await getJson('/api/v1/sandboxes', null, ctl.signal);
       if (Date.now() - restartsAt > 60_000) {
-        restarts = byLabel(await query(RESTARTS, null, ctl.signal));
         restartsAt = Date.now();
+        await countRestarts();
       }
-      const cols = Object.fromEntries(keys.map((k, i) => [k, byLabel(answers[i])]));
-      last = [...cols.started.keys()].filter(n => n != null && cols.up.has(n)).map(name => {
-        const seen = cols.started.get(name) + cols.up.get(name);
+      // the newest sample the server has stands for "now", so a skewed browser clock does not matter
+      const now = Math.max(...fleet.map(s => Date.parse(s.last_seen)), 0) || Date.now();
+      const t1 = performance.now();
+      for (const name of windows.keys()) if (!fleet.some(s => s.name === name)) windows.delete(name);
+      last = fleet.map(s => {
+        const p = s.latest || {};
+        let w = windows.get(s.name);
+        if (!w) windows.set(s.name, (w = new RateWindow()));
+        w.add(p);
+        const gone = s.state !== 'running';
         return {
-          name, cpu: cols.cpu.get(name), mem: cols.mem.get(name), limit: cols.limit.get(name),
-          dr: cols.dr.get(name), dw: cols.dw.get(name), rx: cols.rx.get(name), tx: cols.tx.get(name),
-          up: cols.up.get(name), restarts: restarts.has(name) ? Math.max(0, restarts.get(name)) : null,
-          stopped: now - seen > STOPPED_AFTER, since: now - seen,
+          name: s.name, cpu: p.cpu_percent, mem: p.memory_bytes, limit: p.memory_limit_bytes,
+          dr: gone ? null : w.rate('dr'), dw: gone ? null : w.rate('dw'), rx: gone ? null : w.rate('rx'), tx: gone ? null : w.rate('tx'),
+          up: p.uptime_seconds, restarts: restarts.get(s.name) || 0,
+          stopped: gone, since: (now - Date.parse(s.last_seen)) / 1000,
         };
       });
       table.update(last);
       showSummary();
+      table.el.dataset.applyMs = (performance.now() - t1).toFixed(2);
       await showEmpty(last.length === 0);
       status(`updated ${new Date().toLocaleTimeString()} · ${Math.round(performance.now() - t0)} ms`);
     } catch (e) {

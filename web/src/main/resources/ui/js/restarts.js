@@ -1,34 +1,30 @@
 // Restarts and stops, from GET /api/v1/restarts (the restart analysis worked out from history):
 // the restarts page, and the table the sandbox page shows for one sandbox.
-import { getJson } from './api.js';
+import { align, getJson, queryRange } from './api.js';
+import { makeChart } from './chart.js';
+import { resolve } from './range.js';
 import { h, status } from './dom.js';
+
+// sandboxes with a sample in each step: stale series (stopped sandboxes) drop out at once
+const RUNNING = 'count(microsandbox_uptime_seconds)';
 import { bytes, duration, pct, time } from './format.js';
 
-const first = (o, ...keys) => keys.map(k => o?.[k]).find(v => v != null);
-const ms = v => (v == null ? null : typeof v === 'number' ? (v < 1e11 ? v * 1000 : v) : Date.parse(v));
-
-/** One event as the table shows it, from the API's event object. */
+/** One event of GET /api/v1/restarts as the table shows it. */
 export function normalize(e) {
   return {
-    sandbox: first(e, 'sandbox', 'sandbox_name', 'name'),
-    kind: first(e, 'kind', 'type', 'event') || (first(e, 'new_run_id') == null ? 'stop' : 'restart'),
-    at: ms(first(e, 'old_last_sample', 'last_sample', 'old_run_last_sample', 'time', 'timestamp')),
-    back: ms(first(e, 'new_first_sample', 'first_sample', 'new_run_first_sample')),
-    oldRun: first(e, 'old_run_id', 'run_id'),
-    newRun: first(e, 'new_run_id'),
-    uptime: first(e, 'uptime_seconds', 'old_uptime_seconds', 'uptime'),
-    gap: first(e, 'gap_seconds', 'gap'),
-    memLast: first(e, 'memory_last_bytes', 'last_memory_bytes', 'memory_bytes'),
-    memPeak: first(e, 'memory_peak_bytes', 'peak_memory_bytes'),
-    limit: first(e, 'memory_limit_bytes', 'limit_bytes'),
-    cpu: first(e, 'cpu_percent_last', 'last_cpu_percent', 'cpu_percent'),
-    near: first(e, 'memory_near_limit') === true,
+    sandbox: e.sandbox_name,
+    kind: e.event,
+    at: Date.parse(e.timestamp),
+    oldRun: e.old_run_id,
+    newRun: e.new_run_id,
+    uptime: e.uptime_seconds,
+    gap: e.gap_seconds,
+    memLast: e.memory_last_bytes,
+    memPeak: e.memory_peak_bytes,
+    limit: e.memory_limit_bytes,
+    cpu: e.cpu_last_percent,
+    near: e.memory_near_limit === true,
   };
-}
-
-function eventsOf(data) {
-  if (Array.isArray(data)) return data;
-  return [...(data?.restarts || data?.events || []), ...(data?.stops || data?.stopped || [])];
 }
 
 /** Fills `box` with the restart table for `params` ({since, sandbox}). */
@@ -36,12 +32,10 @@ export async function restartsTable(box, params, signal) {
   box.replaceChildren(h('p', { class: 'muted' }, 'Loading restarts…'));
   let events;
   try {
-    events = eventsOf(await getJson('/api/v1/restarts', params, signal)).map(normalize).sort((a, b) => b.at - a.at);
+    events = (await getJson('/api/v1/restarts', params, signal)).map(normalize).sort((a, b) => b.at - a.at);
   } catch (e) {
     if (e.name === 'AbortError') return null;
-    box.replaceChildren(e.status === 404 && e.type !== 'not_found_sandbox'
-      ? h('div', { class: 'notice' }, 'This server has no restart analysis (GET /api/v1/restarts answered 404). Restarts are still marked on the charts.')
-      : h('div', { class: 'notice error' }, 'Restarts: ' + e.message));
+    box.replaceChildren(h('div', { class: 'notice error' }, 'Restarts: ' + e.message));
     return null;
   }
   if (events.length === 0) {
@@ -66,15 +60,34 @@ export async function restartsTable(box, params, signal) {
   return events;
 }
 
+const SINCE = { '1h': 3600, '24h': 86400, '7d': 604800, '30d': 2592000 };
+
 export function mount(main, params) {
-  const since = params.get('since') || '24h';
+  const since = SINCE[params.get('since')] ? params.get('since') : '24h';
   const box = h('div');
-  const choices = ['1h', '24h', '7d', '30d'].map(s => h('a', { class: 'btn', href: '#/restarts?since=' + s, 'aria-current': s === since ? 'true' : null }, s));
+  const chartBox = h('section', { class: 'chart', 'aria-label': 'Running sandboxes chart' },
+    h('div', { class: 'head' }, h('h3', null, 'Running sandboxes, with restarts and stops'),
+      h('a', { href: '#/promql?' + new URLSearchParams({ expr: RUNNING, range: since }) }, 'PromQL ↗')));
+  const choices = Object.keys(SINCE).map(s => h('a', { class: 'btn', href: '#/restarts?since=' + s, 'aria-pressed': String(s === since) }, s));
   main.append(
-    h('div', { class: 'pagehead' }, h('h1', null, 'Restarts and stops'), h('span', { class: 'summary' }, `since ${since} ago`)),
-    h('div', { class: 'toolbar' }, h('span', { class: 'muted' }, 'Since'), choices),
+    h('div', { class: 'pagehead' }, h('h1', null, 'Restarts and stops'), h('span', { class: 'summary' }, `in the last ${since}`)),
+    h('div', { class: 'toolbar' }, h('span', { class: 'seg' }, choices)),
+    chartBox,
+    h('h2', null, 'Events'),
     box);
   const ctl = new AbortController();
-  restartsTable(box, { since }, ctl.signal).then(ev => ev && status(`${ev.length} events since ${since} ago`));
-  return () => ctl.abort();
+  const chart = makeChart(chartBox, { fmt: v => String(Math.round(v)), series: [{ label: 'running', color: '--c1', fill: true }] });
+  const { start, end, step, n } = resolve({ range: since });
+  Promise.all([restartsTable(box, { since }, ctl.signal), queryRange(RUNNING, start, end, step, ctl.signal)])
+    .then(([events, running]) => {
+      const times = Array.from({ length: n }, (_, i) => start + i * step);
+      const markers = (events || []).map(e => ({ t: e.at / 1000, label: e.kind === 'restart' ? `restart ${e.sandbox}` : `stop ${e.sandbox}` }));
+      chart.setData(times, align([running.result[0]], start, step, n), markers);
+      if (events) status(`${events.length} events in the last ${since}`);
+    })
+    .catch(e => e.name !== 'AbortError' && status(e.message, true));
+  return () => {
+    ctl.abort();
+    chart.destroy();
+  };
 }

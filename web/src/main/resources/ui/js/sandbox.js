@@ -1,5 +1,6 @@
 // One sandbox: its latest values, charts of CPU, memory against its limit, disk and network over a
-// chosen range with restarts marked, and its restarts. Every chart links to the PromQL behind it.
+// chosen range with the restart analysis' restarts and stops marked, and the table of them.
+// Every chart links to the PromQL behind it.
 import { align, byLabel, query, queryRange } from './api.js';
 import { makeChart } from './chart.js';
 import { h, promStr, setText, status } from './dom.js';
@@ -26,12 +27,10 @@ function chartSpecs(sel) {
   ];
 }
 
-/** Restart markers: every run start inside the range; one after an earlier run is a restart. */
-function runStarts(minCol, maxCol, start, end) {
-  const seen = new Set();
-  for (const col of [minCol, maxCol]) for (const v of col) if (v != null) seen.add(v);
-  const starts = [...seen].sort((a, b) => a - b);
-  return starts.map((t, i) => ({ t, label: i > 0 ? 'restart' : 'started' })).filter(m => m.t >= start && m.t <= end);
+/** Markers for the restart analysis' events inside [start, end] (seconds). */
+function markersOf(events, start, end) {
+  return (events || []).map(e => ({ t: e.at / 1000, label: e.kind === 'restart' ? 'restart' : 'stopped' }))
+    .filter(m => m.t >= start && m.t <= end);
 }
 
 /** Runs of missing points between a series' first and last point: the gaps a chart shows. */
@@ -78,6 +77,8 @@ export function mount(main, name, params) {
   const ctl = new AbortController();
   let timer = null;
   let gone = false;
+  let events = null; // the restart analysis' events for this sandbox (a promise), refreshed every 30 s
+  let eventsAt = 0;
 
   /** The latest figures: the last sample in the range (a stopped sandbox keeps its last ones). */
   async function latest(range) {
@@ -112,10 +113,11 @@ export function mount(main, name, params) {
     const w = Math.max(step, 5) + 's';
     const times = Array.from({ length: n }, (_, i) => start + i * step);
     try {
-      const runQ = agg => `${agg}(${agg}_over_time(microsandbox_sandbox_start_time_seconds{${sel}}[${w}]))`;
-      const [runMin, runMax] = await Promise.all(['min', 'max'].map(a => queryRange(runQ(a), start, end, step, ctl.signal)));
-      const [minCol, maxCol] = align([runMin.result[0], runMax.result[0]], start, step, n);
-      const markers = runStarts(minCol, maxCol, start, end);
+      if (Date.now() - eventsAt > 30_000) {
+        eventsAt = Date.now();
+        events = restartsTable(restartsBox, { sandbox: name, since: '30d' }, ctl.signal);
+      }
+      const markers = markersOf(await events, start, end);
       await Promise.all(charts.map(async c => {
         const exprs = c.spec.series.map(s => s.q(w));
         const answers = await Promise.all(exprs.map(e => queryRange(e, start, end, step, ctl.signal)));
@@ -135,7 +137,6 @@ export function mount(main, name, params) {
   }
 
   load();
-  restartsTable(restartsBox, { sandbox: name, since: '30d' }, ctl.signal);
   return () => {
     gone = true;
     ctl.abort();

@@ -116,8 +116,7 @@ class UiBrowserTest {
 
     /** The browser logs every non-2xx answer; these are the ones the test asks for on purpose. */
     private static boolean expected(String message) {
-        return message.contains("/api/v1/query_range?query=rate%28foo%5B5m%29") && message.contains("400")
-                || message.contains("/api/v1/restarts") && message.contains("404");
+        return message.contains("/api/v1/query_range?query=rate%28foo%5B5m%29") && message.contains("400");
     }
 
     private void fleetPage() throws Exception {
@@ -209,7 +208,13 @@ class UiBrowserTest {
     private void restartsPage() throws Exception {
         browser.findElement(By.cssSelector("nav a[data-page=restarts]")).click();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        wait.until(d -> !browser.findElements(By.cssSelector("table.restarts, .notice")).isEmpty());
+        wait.until(d -> browser.findElements(By.cssSelector("table.restarts tbody tr")).size() == 2);
+        WebElement restart = browser.findElement(By.cssSelector("table.restarts tr.restart"));
+        assertTrue(restart.getText().contains(ScriptedFleet.ALPHA) && restart.getText().contains("1 → 2"), restart.getText());
+        assertTrue(restart.getText().contains("near limit"), "alpha's memory was at 95% of its limit: " + restart.getText());
+        WebElement stop = browser.findElement(By.cssSelector("table.restarts tr.stop"));
+        assertTrue(stop.getText().contains(ScriptedFleet.BETA), stop.getText());
+        wait.until(d -> browser.findElements(By.cssSelector("section[aria-label='Running sandboxes chart'] .marker")).size() == 2);
         shot("restarts");
     }
 
