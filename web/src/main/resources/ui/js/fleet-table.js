@@ -1,6 +1,7 @@
-// The fleet table: one row per sandbox, created once and then updated in place (text only where it
-// changed), re-ordered by moving existing rows, filtered by hiding them: no full re-render, so a
-// thousand sandboxes updating every second stay smooth.
+// The fleet table: one row per sandbox, but only the rows near the viewport are in the document
+// (a spacer row stands for the others), each created once and then updated in place, text only
+// where it changed. A thousand sandboxes updating every second cost the layout of a few dozen rows:
+// a table's layout grows with all its cells, which made a full 1,024-row table stutter.
 import { h, setText } from './dom.js';
 import { bytes, duration, pct, rate } from './format.js';
 
@@ -17,28 +18,54 @@ const COLUMNS = [
   { key: 'restarts', label: 'Restarts 24h', num: true, value: r => r.restarts, text: r => (r.restarts == null ? '–' : String(r.restarts)) },
 ];
 
+const ROW_H = 34; // px: every row's height (app.css), so a row's position is its index times this
+const OVERSCAN = 8; // rows kept above and below the viewport, for smooth scrolling
+
 export class FleetTable {
   constructor(sort = { key: 'name', dir: 1 }) {
     this.sort = sort;
     this.filter = '';
     this.rows = new Map();
     this.order = [];
+    this.attached = new Set();
     this.heads = COLUMNS.map(c => {
       const th = h('th', { class: c.num ? 'num' : null, scope: 'col' },
         h('button', { type: 'button', onclick: () => this.sortBy(c.key) }, c.label));
       th.dataset.key = c.key;
       return th;
     });
-    this.body = h('tbody');
+    const spacer = () => {
+      const td = h('td', { colspan: String(COLUMNS.length) });
+      return { tr: h('tr', { class: 'spacer', 'aria-hidden': 'true' }, td), td };
+    };
+    this.top = spacer();
+    this.bottom = spacer();
+    this.body = h('tbody', null, this.top.tr, this.bottom.tr);
     this.el = h('table', { class: 'grid fleet', 'aria-label': 'Sandboxes' }, h('thead', null, h('tr', null, this.heads)), this.body);
     this.el.dataset.updates = '0';
     this.markSort();
+    this.frame = 0;
+    this.onScroll = () => {
+      if (!this.frame) this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
+    };
+    window.addEventListener('scroll', this.onScroll, { passive: true });
+    window.addEventListener('resize', this.onScroll);
+  }
+
+  destroy() {
+    window.removeEventListener('scroll', this.onScroll);
+    window.removeEventListener('resize', this.onScroll);
+    cancelAnimationFrame(this.frame);
   }
 
   sortBy(key) {
     this.sort = this.sort.key === key ? { key, dir: -this.sort.dir } : { key, dir: key === 'name' || key === 'state' ? 1 : -1 };
     this.markSort();
-    this.reorder();
+    this.arrange();
+    this.render();
   }
 
   markSort() {
@@ -49,7 +76,8 @@ export class FleetTable {
 
   setFilter(text) {
     this.filter = text.trim().toLowerCase();
-    for (const row of this.rows.values()) row.tr.hidden = !row.data.name.toLowerCase().includes(this.filter);
+    this.arrange();
+    this.render();
   }
 
   /** Applies one update: `sandboxes` is every sandbox's latest figures; rows not in it are removed. */
@@ -57,25 +85,58 @@ export class FleetTable {
     const seen = new Set();
     for (const s of sandboxes) {
       seen.add(s.name);
-      let row = this.rows.get(s.name);
-      if (!row) {
-        row = this.createRow(s);
-        this.rows.set(s.name, row);
-      }
-      row.data = s;
-      this.fill(row);
+      const row = this.rows.get(s.name);
+      if (row) row.data = s;
+      else this.rows.set(s.name, { data: s, tr: null, cells: null, stopped: null });
     }
     for (const [name, row] of this.rows) {
       if (!seen.has(name)) {
-        row.tr.remove();
+        row.tr?.remove();
+        this.attached.delete(row);
         this.rows.delete(name);
       }
     }
-    this.reorder();
+    this.arrange();
+    this.render();
     this.el.dataset.updates = String(Number(this.el.dataset.updates) + 1);
+    this.el.dataset.count = String(this.rows.size);
   }
 
-  createRow(s) {
+  /** The rows that pass the filter, in the sort column's order. */
+  arrange() {
+    const col = COLUMNS.find(c => c.key === this.sort.key);
+    const dir = this.sort.dir;
+    this.order = [...this.rows.values()].filter(r => r.data.name.toLowerCase().includes(this.filter));
+    this.order.sort((a, b) => {
+      const x = col.value(a.data), y = col.value(b.data);
+      const cmp = x == null ? (y == null ? 0 : 1) : y == null ? -1 : typeof x === 'string' ? x.localeCompare(y) * dir : (x - y) * dir;
+      return cmp || a.data.name.localeCompare(b.data.name);
+    });
+  }
+
+  /** Puts the rows near the viewport in the document, in order, filled with their latest figures. */
+  render() {
+    const n = this.order.length;
+    const viewTop = Math.max(0, -this.body.getBoundingClientRect().top);
+    const first = Math.min(n, Math.max(0, Math.floor(viewTop / ROW_H) - OVERSCAN));
+    const last = Math.min(n, Math.ceil((viewTop + window.innerHeight) / ROW_H) + OVERSCAN);
+    const want = this.order.slice(first, last);
+    const keep = new Set(want);
+    for (const row of this.attached) if (!keep.has(row)) row.tr.remove();
+    let prev = this.top.tr;
+    for (const row of want) {
+      if (!row.tr) this.createRow(row);
+      this.fill(row);
+      if (prev.nextSibling !== row.tr) this.body.insertBefore(row.tr, prev.nextSibling);
+      prev = row.tr;
+    }
+    this.attached = keep;
+    setHeight(this.top, first * ROW_H);
+    setHeight(this.bottom, (n - last) * ROW_H);
+  }
+
+  createRow(row) {
+    const s = row.data;
     const cells = {};
     const tr = h('tr');
     tr.dataset.name = s.name;
@@ -90,8 +151,8 @@ export class FleetTable {
     cells.fill = h('div', { class: 'fill' });
     cells.memText = h('span', { class: 'txt' });
     cells.mem.append(h('div', { class: 'membar' }, h('div', { class: 'bar' }, cells.fill), cells.memText));
-    tr.hidden = !s.name.toLowerCase().includes(this.filter);
-    return { tr, cells, data: s, stopped: null };
+    row.tr = tr;
+    row.cells = cells;
   }
 
   fill(row) {
@@ -112,27 +173,14 @@ export class FleetTable {
     setText(c.memText, r.limit ? `${bytes(r.mem)} / ${bytes(r.limit)} (${pct(ratio * 100)})` : bytes(r.mem));
   }
 
-  /** Orders rows by the sort column, moving only rows that are out of place. */
-  reorder() {
-    const col = COLUMNS.find(c => c.key === this.sort.key);
-    const dir = this.sort.dir;
-    const rows = [...this.rows.values()];
-    rows.sort((a, b) => {
-      const x = col.value(a.data), y = col.value(b.data);
-      const cmp = x == null ? (y == null ? 0 : 1) : y == null ? -1 : typeof x === 'string' ? x.localeCompare(y) * dir : (x - y) * dir;
-      return cmp || a.data.name.localeCompare(b.data.name);
-    });
-    let prev = null;
-    for (const row of rows) {
-      const want = prev ? prev.nextSibling : this.body.firstChild;
-      if (want !== row.tr) this.body.insertBefore(row.tr, want);
-      prev = row.tr;
-    }
-  }
-
+  /** Rows that pass the filter. */
   visibleCount() {
-    let n = 0;
-    for (const row of this.rows.values()) if (!row.tr.hidden) n++;
-    return n;
+    return this.order.length;
   }
+}
+
+function setHeight(spacer, px) {
+  const v = px + 'px';
+  if (spacer.td.style.height !== v) spacer.td.style.height = v;
+  spacer.tr.hidden = px === 0;
 }

@@ -100,7 +100,8 @@ export function mount(main) {
       // the newest sample the server has stands for "now", so a skewed browser clock does not matter
       const now = Math.max(...fleet.map(s => Date.parse(s.last_seen)), 0) || Date.now();
       const t1 = performance.now();
-      for (const name of windows.keys()) if (!fleet.some(s => s.name === name)) windows.delete(name);
+      const names = new Set(fleet.map(s => s.name));
+      for (const name of windows.keys()) if (!names.has(name)) windows.delete(name);
       last = fleet.map(s => {
         const p = s.latest || {};
         let w = windows.get(s.name);
@@ -149,5 +150,6 @@ export function mount(main) {
     ctl.abort();
     clearTimeout(timer);
     document.removeEventListener('keydown', onKey);
+    table.destroy();
   };
 }

@@ -21,8 +21,10 @@ export function resolve(state) {
     start = end - (RANGES[state.range] || 3600);
   }
   const step = stepFor(end - start);
+  // the grid is aligned to the step, so live redraws do not shift the points; it ends at or just
+  // after `end`, so the newest samples and events are always on the chart
   start = Math.floor(start / step) * step;
-  end = Math.floor(end / step) * step;
+  end = Math.ceil(end / step) * step;
   return { start, end, step, n: Math.floor((end - start) / step) + 1 };
 }
 
