@@ -3,6 +3,7 @@ package dev.sandglass.storage;
 import dev.sandglass.storage.api.BulkAppender;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,8 +110,25 @@ final class BulkWriter implements BulkAppender {
             for (List<BlockWriter.SeriesData> b : batches) {
                 encoded.add(pool.submit(() -> BlockWriter.encode(b, -1)));
             }
-            for (Future<byte[]> f : encoded) {
-                db.segments().append(f.get());
+            // Raw blocks then their rollups, in time order; flushed at whole hours so that an
+            // hour's window is rarely cut in two, and under the seal lock so that rollup excerpts
+            // cover raw blocks in order (see Db.rollUpUncovered).
+            synchronized (db.sealLock()) {
+                RollupWriter rollup = new RollupWriter();
+                long rawFrom = -1;
+                long rawIndex = -1;
+                for (int k = 0; k < encoded.size(); k++) {
+                    rawIndex = db.appendRaw(encoded.get(k).get()).index();
+                    rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                    for (BlockWriter.SeriesData sd : batches.get(k)) {
+                        rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
+                    }
+                    if (rollup.entries() > 500_000 && endsHour(batches, k)) {
+                        rollup.flush(db.rollups(), rawFrom, rawIndex);
+                        rawFrom = -1;
+                    }
+                }
+                rollup.flush(db.rollups(), rawFrom, rawIndex);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,6 +139,16 @@ final class BulkWriter implements BulkAppender {
             pool.shutdownNow();
         }
         return total;
+    }
+
+    /** Whether the batch after {@code k} starts in a later hour than batch k's samples. */
+    private static boolean endsHour(List<List<BlockWriter.SeriesData>> batches, int k) {
+        if (k + 1 >= batches.size()) {
+            return true;
+        }
+        long next = batches.get(k + 1).get(0).timestamps()[0];
+        var sd = batches.get(k).get(0);
+        return Math.floorDiv(next, 3_600_000L) != Math.floorDiv(sd.timestamps()[sd.offset()], 3_600_000L);
     }
 
     @Override

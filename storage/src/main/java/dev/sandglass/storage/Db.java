@@ -9,6 +9,9 @@ import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.index.SeriesIndex;
 import dev.sandglass.storage.jobs.RetentionJob;
+import dev.sandglass.storage.rollup.RollupRetention;
+import dev.sandglass.storage.rollup.RollupStore;
+import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.SegmentStore;
@@ -51,6 +54,11 @@ public final class Db implements Storage {
     private final SeriesIndex index;
     private final Wal wal;
     private final SegmentStore segments;
+    private final RollupStore rollups;
+    /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
+    private volatile long lastRawIndex = -1;
+    private long sealBaseRaw = -1;
+    private long sealBaseRollup = -1;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Object sealLock = new Object();
     private final FileChannel lockChannel;
@@ -67,8 +75,13 @@ public final class Db implements Storage {
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
-    private Db(DbOptions options, FileChannel lockChannel, FileLock fileLock, SeriesIndex index, Wal wal, SegmentStore segments) {
+    private Db(DbOptions options, FileChannel lockChannel, FileLock fileLock, SeriesIndex index, Wal wal, SegmentStore segments,
+            RollupStore rollups) {
         this.options = options;
+        this.rollups = rollups;
+        for (BlockHeader h : segments.directory()) {
+            lastRawIndex = Math.max(lastRawIndex, h.index());
+        }
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
         this.index = index;
@@ -89,6 +102,7 @@ public final class Db implements Storage {
         SeriesIndex index = null;
         Wal wal = null;
         SegmentStore segments = null;
+        RollupStore rollups = null;
         try {
             if (options.readOnly()) {
                 if (!Files.isDirectory(dir.resolve("index"))) {
@@ -108,12 +122,14 @@ public final class Db implements Storage {
             }
             index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
             segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
-            Db db = new Db(options, ch, fl, index, null, segments);
+            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly());
+            Db db = new Db(options, ch, fl, index, null, segments, rollups);
             if (!options.readOnly()) {
+                db.rollUpUncovered();
                 db.applyRetention(System.currentTimeMillis());
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
-            db = new Db(options, ch, fl, index, wal, segments);
+            db = new Db(options, ch, fl, index, wal, segments, rollups);
             db.replayWal();
             if (!options.readOnly()) {
                 db.startJobs();
@@ -121,6 +137,7 @@ public final class Db implements Storage {
             return db;
         } catch (IOException | RuntimeException e) {
             closeQuietly(wal);
+            closeQuietly(rollups);
             closeQuietly(segments);
             closeQuietly(index);
             try {
@@ -196,6 +213,68 @@ public final class Db implements Storage {
 
     SegmentStore segments() {
         return segments;
+    }
+
+    RollupStore rollups() {
+        return rollups;
+    }
+
+    /** Appends a raw block; every writer of raw blocks goes through here (see {@link #lastRawIndex}). */
+    BlockHeader appendRaw(byte[] block) {
+        BlockHeader h = segments.append(block);
+        lastRawIndex = Math.max(lastRawIndex, h.index());
+        return h;
+    }
+
+    /**
+     * The last raw block and rollup excerpt indexes a reader made now may use: while a seal runs,
+     * those from before it, since the head being sealed is read instead. Call under the lock.
+     */
+    long[] readableIndexes() {
+        return sealing != null ? new long[] {sealBaseRaw, sealBaseRollup} : new long[] {lastRawIndex, rollups.lastIndex()};
+    }
+
+    /** Serializes writers of raw blocks with their rollups: excerpts must cover raw blocks in order. */
+    Object sealLock() {
+        return sealLock;
+    }
+
+    /**
+     * Rolls up raw blocks no rollup excerpt covers: those written just before a crash (kill -9
+     * between a block and its rollups), or by a version without rollups.
+     */
+    void rollUpUncovered() {
+        RollupStore.Coverage covered = rollups.coverage(Long.MAX_VALUE);
+        List<BlockHeader> todo = new ArrayList<>();
+        for (BlockHeader h : segments.directory()) {
+            if (!covered.covers(h.index())) {
+                todo.add(h);
+            }
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        todo.sort((a, b) -> Long.compare(a.index(), b.index()));
+        RollupWriter w = new RollupWriter();
+        long from = -1;
+        try (SegmentStore.Reader reader = segments.reader()) {
+            for (BlockHeader h : todo) {
+                from = from < 0 ? h.index() : from;
+                dev.sandglass.storage.segment.Block b = reader.read(h);
+                int[] refs = b.refs();
+                b.prepare(refs);
+                for (int i = 0; i < refs.length; i++) {
+                    double[] v = b.values(i);
+                    w.add(refs[i], b.timestamps(i), v, 0, v.length);
+                }
+                if (w.entries() > 1_000_000) {
+                    w.flush(rollups, from, h.index());
+                    from = -1;
+                }
+            }
+        }
+        w.flush(rollups, from, todo.get(todo.size() - 1).index());
+        LOG.info("rolled up {} raw blocks that had no rollups", todo.size());
     }
 
     ReentrantReadWriteLock lock() {
@@ -330,6 +409,8 @@ public final class Db implements Storage {
                     return;
                 }
                 old = head;
+                sealBaseRaw = lastRawIndex;
+                sealBaseRollup = rollups.lastIndex();
                 sealing = old;
                 head = nextHead(old);
                 checkpoint = wal.lastIndex();
@@ -373,6 +454,9 @@ public final class Db implements Storage {
      * the head.
      */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
+        RollupWriter rollup = new RollupWriter();
+        long rawFrom = -1;
+        long rawIndex = -1;
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
         for (int i = 0; i < runs.size(); i++) {
@@ -386,13 +470,17 @@ public final class Db implements Storage {
             }
             r.copyTo(sealTs, sealVs, inBatch);
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
+            rollup.add(r.ref(), sealTs, sealVs, inBatch, r.size());
             inBatch += r.size();
             if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
-                segments.append(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                rawIndex = appendRaw(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1)).index();
+                rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
                 batch = new ArrayList<>();
                 inBatch = 0;
             }
         }
+        // After the raw blocks: a crash in between leaves blocks that the next open rolls up.
+        rollup.flush(rollups, rawFrom, rawIndex);
     }
 
     /** Drops whole segments that are too old or over the size budget. */
@@ -417,6 +505,7 @@ public final class Db implements Storage {
                     s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
             segments.dropCycle(s.cycle(), files.get(s.cycle()));
         }
+        RollupRetention.apply(rollups, nowMs - options.rollupRetentionMs(), options.retentionSizeBytes(), diskBytes());
     }
 
     /** Bytes of every file in the data dir (apparent sizes: never less than what is used). */
@@ -480,6 +569,7 @@ public final class Db implements Storage {
         }
         closed = true;
         closeQuietly(wal);
+        closeQuietly(rollups);
         closeQuietly(segments);
         closeQuietly(index);
         try {

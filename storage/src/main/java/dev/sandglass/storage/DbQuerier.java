@@ -34,6 +34,7 @@ final class DbQuerier implements Querier {
     /** The head and the head being sealed when this querier was made (see the constructor). */
     private final Head head;
     private final Head sealing;
+    private final RollupSelect rollups;
     private boolean closed;
 
     DbQuerier(Db db, long minT, long maxT) {
@@ -52,6 +53,8 @@ final class DbQuerier implements Querier {
             }
             head = db.head();
             sealing = db.sealingHead();
+            long[] readable = db.readableIndexes();
+            rollups = new RollupSelect(db, head, sealing, readable[1], readable[0]);
             // Held until close: a seal must not clear and reuse a head this querier may still read.
             head.acquire();
             if (sealing != null) {
@@ -222,6 +225,18 @@ final class DbQuerier implements Querier {
         return out;
     }
 
+
+    @Override
+    public List<dev.sandglass.storage.api.RollupSeries> selectRollups(List<Matcher> matchers, long resolutionMs, long minT, long maxT) {
+        checkOpen();
+        return rollups.select(matchers, resolutionMs, minT, maxT);
+    }
+
+    @Override
+    public long rawStartMs() {
+        checkOpen();
+        return rollups.rawStartMs();
+    }
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {

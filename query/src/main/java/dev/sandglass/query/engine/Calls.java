@@ -67,7 +67,17 @@ final class Calls {
                 scalars[i] = ev.evalSteps(args.get(i));
             }
         }
-        RangeVector rv = (RangeVector) ev.eval(unwrap(args.get(matrixArg)));
+        Expr matrix = unwrap(args.get(matrixArg));
+        if (ev.ctx.rollups() != null && matrix instanceof MatrixSelector ms) {
+            return RollupCalls.eval(ev, c, def, ms, scalars, matrixArg);
+        }
+        return over(ev, c, def, (RangeVector) ev.eval(matrix), scalars, ranking, matrixArg);
+    }
+
+    /** {@code def} over every series of {@code rv}; the rest of {@link #evalRange}. */
+    static StepMatrix over(Evaluator ev, Call c, RangeFunctions.Def def, RangeVector rv, StepMatrix[] scalars, Ranking ranking,
+            int matrixArg) {
+        List<Expr> args = c.args();
         int count = rv.size();
         // Series are independent: each is evaluated on whichever core is free, into its own slot,
         // and gathered below in input order, so the output and its errors are as if done in turn.

@@ -58,6 +58,15 @@ public final class Engine {
     }
 
     public QueryResult instant(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
+        return instantEvaluation(storage, expr, timeMs, canceled).result();
+    }
+
+    /** As {@link #instant(Queryable, String, long, BooleanSupplier)}, with the answer's warnings. */
+    public Evaluation instantEvaluation(Queryable storage, String query, long timeMs, BooleanSupplier canceled) {
+        return instantEvaluation(storage, parse(query), timeMs, canceled);
+    }
+
+    public Evaluation instantEvaluation(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
         try {
             return evalInstant(storage, expr, timeMs, canceled);
         } catch (StackOverflowError e) {
@@ -71,6 +80,15 @@ public final class Engine {
     }
 
     public QueryResult range(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
+        return rangeEvaluation(storage, expr, startMs, endMs, stepMs, canceled).result();
+    }
+
+    /** As {@link #range(Queryable, String, long, long, long, BooleanSupplier)}, with the answer's warnings. */
+    public Evaluation rangeEvaluation(Queryable storage, String query, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
+        return rangeEvaluation(storage, parse(query), startMs, endMs, stepMs, canceled);
+    }
+
+    public Evaluation rangeEvaluation(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
         try {
             return evalRange(storage, expr, startMs, endMs, stepMs, canceled);
         } catch (StackOverflowError e) {
@@ -83,33 +101,42 @@ public final class Engine {
         return new PromQLException.EvalException("query is nested too deeply to evaluate");
     }
 
-    private QueryResult evalInstant(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
+    private Evaluation evalInstant(Queryable storage, Expr expr, long timeMs, BooleanSupplier canceled) {
         long[] range = SelectRange.of(expr, timeMs, timeMs, options.lookbackMs());
         try (QueryContext ctx = new QueryContext(storage, options, timeMs, timeMs, range[0], range[1], canceled)) {
-            Evaluator ev = new Evaluator(ctx, timeMs, timeMs, 1);
-            Object v = ev.eval(expr);
-            if (v instanceof String s) {
-                return new QueryResult.StringResult(timeMs, s);
-            }
-            if (v instanceof RangeVector rv) {
-                return rangeVectorAt(ctx, rv, timeMs);
-            }
-            StepMatrix m = (StepMatrix) v;
-            if (expr.type() == ValueType.SCALAR) {
-                double value = m.series.isEmpty() ? Double.NaN : m.series.get(0).value(0);
-                return new QueryResult.ScalarResult(timeMs, value);
-            }
-            List<QueryResult.Sample> samples = new ArrayList<>(m.series.size());
-            for (StepSeries s : m.series) {
-                if (s.has(0)) {
-                    samples.add(new QueryResult.Sample(s.labels(), timeMs, s.value(0)));
-                }
-            }
-            return new QueryResult.VectorResult(samples);
+            return withWarning(evalInstant(ctx, expr, timeMs), ctx);
         }
     }
 
-    private QueryResult evalRange(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
+    private static Evaluation withWarning(QueryResult r, QueryContext ctx) {
+        String w = ctx.warning();
+        return new Evaluation(r, w == null ? List.of() : List.of(w));
+    }
+
+    private QueryResult evalInstant(QueryContext ctx, Expr expr, long timeMs) {
+        Evaluator ev = new Evaluator(ctx, timeMs, timeMs, 1);
+        Object v = ev.eval(expr);
+        if (v instanceof String s) {
+            return new QueryResult.StringResult(timeMs, s);
+        }
+        if (v instanceof RangeVector rv) {
+            return rangeVectorAt(ctx, rv, timeMs);
+        }
+        StepMatrix m = (StepMatrix) v;
+        if (expr.type() == ValueType.SCALAR) {
+            double value = m.series.isEmpty() ? Double.NaN : m.series.get(0).value(0);
+            return new QueryResult.ScalarResult(timeMs, value);
+        }
+        List<QueryResult.Sample> samples = new ArrayList<>(m.series.size());
+        for (StepSeries s : m.series) {
+            if (s.has(0)) {
+                samples.add(new QueryResult.Sample(s.labels(), timeMs, s.value(0)));
+            }
+        }
+        return new QueryResult.VectorResult(samples);
+    }
+
+    private Evaluation evalRange(Queryable storage, Expr expr, long startMs, long endMs, long stepMs, BooleanSupplier canceled) {
         if (stepMs <= 0) {
             throw new PromQLException.EvalException("zero or negative query resolution step widths are not accepted, got " + stepMs + "ms");
         }
@@ -134,7 +161,7 @@ public final class Engine {
                 out.add(new QueryResult.MatrixSeries(r.labels(), r.timestamps(), r.values(), r.size()));
             }
             out.sort(Comparator.comparing(QueryResult.MatrixSeries::labels));
-            return new QueryResult.MatrixResult(out);
+            return withWarning(new QueryResult.MatrixResult(out), ctx);
         }
     }
 

@@ -18,6 +18,8 @@ final class QueryContext implements AutoCloseable {
     private final long maxT;
     private final long deadlineNanos;
     private Querier querier;
+    /** Set when the query's range reaches past raw retention (see {@link #checkRetention}). */
+    private RollupView rollups;
     private long currentSamples;
     private long allocatedCells;
 
@@ -38,8 +40,31 @@ final class QueryContext implements AutoCloseable {
     Querier querier() {
         if (querier == null) {
             querier = storage.querier(minT, maxT);
+            checkRetention();
         }
         return querier;
+    }
+
+    /** The rollup view when the query reaches past raw retention, else null (see {@link #checkRetention}). */
+    RollupView rollups() {
+        querier();
+        return rollups;
+    }
+
+    /**
+     * Switches selection to {@link RollupView} when the query reads data older than the raw
+     * samples kept and rollups hold it; a query raw data covers is untouched.
+     */
+    private void checkRetention() {
+        long rawStart = querier.rawStartMs();
+        if (rawStart != Long.MIN_VALUE && minT < rawStart) {
+            rollups = new RollupView(querier, rawStart, minT, maxT);
+        }
+    }
+
+    /** The warning to send with the answer, or null. */
+    String warning() {
+        return rollups == null ? null : rollups.warning();
     }
 
     /** Called in every loop over steps or series, so a runaway or abandoned query stops soon. */

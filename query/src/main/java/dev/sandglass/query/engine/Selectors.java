@@ -24,7 +24,9 @@ final class Selectors {
      * value. With {@code sampleTimestamps} the value is the sample's timestamp (for timestamp()).
      */
     static StepMatrix instantVector(Evaluator ev, VectorSelector vs, boolean sampleTimestamps) {
-        List<Series> selected = ev.ctx.querier().selectLazily(vs.matchers());
+        List<Series> selected = ev.ctx.rollups() != null
+                ? ev.ctx.rollups().select(vs.matchers(), RollupView.Aggregate.MEAN, RollupView.FIVE_MINUTES_MS, null)
+                : ev.ctx.querier().selectLazily(vs.matchers());
         Long at = ev.resolveAt(vs.at());
         long lookback = ev.ctx.options.lookbackMs();
         int count = selected.size();
@@ -79,7 +81,16 @@ final class Selectors {
     /** The series of a matrix selector, read when their consumer asks (see {@link RangeVector}). */
     static RangeVector rangeVector(Evaluator ev, MatrixSelector ms) {
         VectorSelector vs = ms.vector();
-        List<Series> selected = ev.ctx.querier().selectLazily(vs.matchers());
+        List<Series> selected = ev.ctx.rollups() != null
+                ? ev.ctx.rollups().select(vs.matchers(), RollupView.Aggregate.MEAN, RollupView.resolutionFor(ms.rangeMs()), null)
+                : ev.ctx.querier().selectLazily(vs.matchers());
+        return RangeVector.stored(selected, ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
+    }
+
+    /** A matrix selector read past raw retention as {@code agg} points of the rollups (for {@code function}). */
+    static RangeVector rollupRangeVector(Evaluator ev, MatrixSelector ms, RollupView.Aggregate agg, String function) {
+        VectorSelector vs = ms.vector();
+        List<Series> selected = ev.ctx.rollups().select(vs.matchers(), agg, RollupView.resolutionFor(ms.rangeMs()), function);
         return RangeVector.stored(selected, ms.rangeMs(), vs.offsetMs(), ev.resolveAt(vs.at()));
     }
 }

@@ -22,6 +22,24 @@ public interface Querier extends AutoCloseable {
         return select(matchers);
     }
 
+    /**
+     * The rollup windows (see {@link RollupSeries}) at {@code resolutionMs} of series matching
+     * every matcher, for the windows that overlap [minT, maxT] (whole windows, not cut at the
+     * range's edges), sorted by labels. They cover everything stored, rolled up or not yet.
+     * Stores without rollups return none.
+     */
+    default List<RollupSeries> selectRollups(List<Matcher> matchers, long resolutionMs, long minT, long maxT) {
+        return List.of();
+    }
+
+    /**
+     * The earliest time from which raw samples are kept, when rollups hold anything older (raw
+     * retention dropped it); {@link Long#MIN_VALUE} when raw samples cover all there is.
+     */
+    default long rawStartMs() {
+        return Long.MIN_VALUE;
+    }
+
     /** Sorted label names of series matching the matchers (all series when none are given). */
     List<String> labelNames(List<Matcher> matchers);
 

@@ -77,8 +77,9 @@ public final class ApiHandlers {
         String q = orEmpty(r.param("query"));
         long time = r.param("time") == null ? System.currentTimeMillis() : ApiParams.parseTime("time", r.param("time"));
         long timeout = timeout(r);
-        QueryResult res = limited(() -> engine.instant(store(), q, time, timeout, r::canceled));
-        ResultJson.write(res, w);
+        var res = limited(() -> engine.instantEvaluation(store(), q, time, timeout, r::canceled));
+        r.warnings().addAll(res.warnings());
+        ResultJson.write(res.result(), w);
     }
 
     void queryRange(Request r, JsonWriter w) {
@@ -96,8 +97,14 @@ public final class ApiHandlers {
             throw new BadParameterException(null, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
         long timeout = timeout(r);
-        QueryResult res = limited(() -> engine.range(store(), q, start, end, step, timeout, r::canceled));
-        ResultJson.write(res, w);
+        var res = limited(() -> engine.rangeEvaluation(store(), q, start, end, step, timeout, r::canceled));
+        r.warnings().addAll(res.warnings());
+        ResultJson.write(res.result(), w);
+    }
+
+    /** GET /api/v1/capacity?range=30d[&end=][&sandbox=][&resolution=5m|1h]: see the README. */
+    void capacity(Request r, JsonWriter w) {
+        CapacityJson.write(limited(() -> CapacityParams.compute(store(), r)), w);
     }
 
     void series(Request r, JsonWriter w) {

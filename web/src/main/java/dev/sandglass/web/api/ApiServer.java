@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
             json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
             SandboxRoutes sandboxes = SandboxRoutes.register(router, handlers);
+            json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);
             router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("Sandglass is Healthy.\n"));
             router.route("/-/ready").handler(ctx -> {
@@ -81,7 +82,13 @@ public final class ApiServer implements AutoCloseable {
                 StringBuilder sb = new StringBuilder(256);
                 JsonWriter w = new JsonWriter(sb);
                 w.beginObject().field("status", "success").name("data");
-                endpoint.handle(new Request(ctx), w);
+                Request request = new Request(ctx);
+                endpoint.handle(request, w);
+                if (!request.warnings().isEmpty()) {
+                    w.name("warnings").beginArray();
+                    request.warnings().forEach(w::value);
+                    w.endArray();
+                }
                 w.endObject();
                 body = sb.toString();
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {

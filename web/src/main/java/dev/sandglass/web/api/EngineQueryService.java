@@ -2,6 +2,7 @@ package dev.sandglass.web.api;
 
 import dev.sandglass.query.engine.Engine;
 import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.query.engine.Evaluation;
 import dev.sandglass.query.engine.QueryResult;
 import dev.sandglass.storage.api.Queryable;
 import java.util.function.BooleanSupplier;
@@ -26,5 +27,16 @@ public final class EngineQueryService implements QueryService {
     @Override
     public QueryResult range(Queryable storage, String query, long startMs, long endMs, long stepMs, long timeoutMs, BooleanSupplier canceled) {
         return engine(timeoutMs).range(storage, query, startMs, endMs, stepMs, canceled);
+    }
+
+    @Override
+    public Evaluation instantEvaluation(Queryable storage, String query, long timeMs, long timeoutMs, BooleanSupplier canceled) {
+        return engine(timeoutMs).instantEvaluation(storage, query, timeMs, canceled);
+    }
+
+    @Override
+    public Evaluation rangeEvaluation(Queryable storage, String query, long startMs, long endMs, long stepMs, long timeoutMs,
+            BooleanSupplier canceled) {
+        return engine(timeoutMs).rangeEvaluation(storage, query, startMs, endMs, stepMs, canceled);
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Request {
     private final RoutingContext ctx;
     private final AtomicBoolean gone = new AtomicBoolean();
+    private final List<String> warnings = new ArrayList<>();
 
     Request(RoutingContext ctx) {
         this.ctx = ctx;
@@ -36,6 +37,11 @@ public final class Request {
 
     public String pathParam(String name) {
         return ctx.pathParam(name);
+    }
+
+    /** Warnings the answer carries beside its data (Prometheus's "warnings"). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** True once the client has gone away, so long queries can stop early. */

@@ -30,7 +30,9 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         long t = time == null ? System.currentTimeMillis() : ApiParams.parseTime("time", time);
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            QueryOutput.print(new Engine(EngineOptions.defaults()).instant(db, expr, t), json, System.out);
+            var ev = new Engine(EngineOptions.defaults()).instantEvaluation(db, expr, t, () -> false);
+            ev.warnings().forEach(w -> System.err.println("warning: " + w));
+            QueryOutput.print(ev.result(), json, System.out);
         }
         return 0;
     }

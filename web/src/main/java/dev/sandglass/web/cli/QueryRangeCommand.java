@@ -44,7 +44,9 @@ final class QueryRangeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--step must be positive");
         }
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            QueryOutput.print(new Engine(EngineOptions.defaults()).range(db, expr, s, e, st), json, System.out);
+            var ev = new Engine(EngineOptions.defaults()).rangeEvaluation(db, expr, s, e, st, () -> false);
+            ev.warnings().forEach(w -> System.err.println("warning: " + w));
+            QueryOutput.print(ev.result(), json, System.out);
         }
         return 0;
     }

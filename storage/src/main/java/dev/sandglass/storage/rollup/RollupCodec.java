@@ -1,0 +1,171 @@
+package dev.sandglass.storage.rollup;
+
+import dev.sandglass.storage.encoding.CorruptBlockException;
+import dev.sandglass.storage.encoding.ValueCodec;
+import dev.sandglass.storage.encoding.Varints;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The bytes of one rollup excerpt: the windows of many series at one resolution. Layout in
+ * storage/FORMAT.md ("Rollup excerpt"). Values go through {@link ValueCodec}, bit-exact.
+ */
+public final class RollupCodec {
+    static final int VERSION = 1;
+
+    private RollupCodec() {
+    }
+
+    /** What a reader keeps of an excerpt in memory; {@code refs} sorted. */
+    public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, int[] refs, int[] windows, int[] offset,
+            int[] length, int bodyStart) {
+        public int indexOf(int ref) {
+            return Arrays.binarySearch(refs, ref);
+        }
+    }
+
+    /**
+     * Encodes the series' windows (refs in any order); they cover the raw blocks with indexes in
+     * [rawFrom, rawIndex] (both -1 when none). Null when there is no window.
+     */
+    public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex) {
+        TreeMap<Integer, Windows> sorted = new TreeMap<>();
+        for (var e : series.entrySet()) {
+            if (e.getValue().size > 0) {
+                sorted.put(e.getKey(), e.getValue().inWindowOrder());
+            }
+        }
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        Varints.Out body = new Varints.Out(1 << 16);
+        int n = sorted.size();
+        int[] refs = new int[n];
+        int[] windows = new int[n];
+        int[] offset = new int[n];
+        int[] length = new int[n];
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        int maxW = 1;
+        for (Windows w : sorted.values()) {
+            maxW = Math.max(maxW, w.size);
+        }
+        long[] scratch = new long[maxW];
+        int k = 0;
+        for (var e : sorted.entrySet()) {
+            Windows w = e.getValue();
+            refs[k] = e.getKey();
+            windows[k] = w.size;
+            offset[k] = body.length();
+            body.svarint(w.start[0] / resolutionMs);
+            for (int i = 1; i < w.size; i++) {
+                body.uvarint((w.start[i] - w.start[i - 1]) / resolutionMs);
+            }
+            for (int i = 0; i < w.size; i++) {
+                body.uvarint(w.firstT[i] - w.start[i]);
+                body.uvarint(w.lastT[i] - w.firstT[i]);
+            }
+            for (double[] col : new double[][] {w.count, w.sum, w.min, w.max, w.first, w.last, w.corr}) {
+                ValueCodec.encode(col, 0, w.size, body, scratch);
+            }
+            length[k] = body.length() - offset[k];
+            minT = Math.min(minT, w.firstT[0]);
+            maxT = Math.max(maxT, w.lastT[w.size - 1]);
+            k++;
+        }
+        Varints.Out head = new Varints.Out(64 + n * 12);
+        head.byte1(VERSION);
+        head.long8(0); // header length, patched below
+        head.long8(resolutionMs);
+        head.long8(minT);
+        head.long8(maxT);
+        head.long8(rawFrom);
+        head.long8(rawIndex);
+        head.uvarint(n);
+        for (int i = 0; i < n; i++) {
+            head.uvarint(refs[i]);
+            head.uvarint(windows[i]);
+            head.uvarint(offset[i]);
+            head.uvarint(length[i]);
+        }
+        int headerLen = head.length();
+        byte[] out = new byte[headerLen + body.length()];
+        System.arraycopy(head.array(), 0, out, 0, headerLen);
+        for (int i = 0; i < 8; i++) {
+            out[1 + i] = (byte) ((long) headerLen >>> (8 * i));
+        }
+        System.arraycopy(body.array(), 0, out, headerLen, body.length());
+        return out;
+    }
+
+    /** The header length stored in an excerpt's first bytes (at least 9 available). */
+    static long headerLength(byte[] b) {
+        if (b[0] != VERSION) {
+            throw new CorruptBlockException("unknown rollup excerpt version " + b[0]);
+        }
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v |= (b[1 + i] & 0xFFL) << (8 * i);
+        }
+        return v;
+    }
+
+    /** Parses a header from the first bytes of an excerpt (at least its header length). */
+    static Header header(byte[] b) {
+        int headerLen = (int) headerLength(b);
+        Varints.In in = new Varints.In(b, 9, headerLen);
+        long res = in.long8();
+        long minT = in.long8();
+        long maxT = in.long8();
+        long rawFrom = in.long8();
+        long rawIndex = in.long8();
+        int n = (int) in.uvarint();
+        if (res <= 0 || n < 0 || n > headerLen) {
+            throw new CorruptBlockException("bad rollup header (resolution " + res + ", " + n + " series in " + headerLen + " bytes)");
+        }
+        int[] refs = new int[n];
+        int[] windows = new int[n];
+        int[] offset = new int[n];
+        int[] length = new int[n];
+        for (int i = 0; i < n; i++) {
+            refs[i] = (int) in.uvarint();
+            windows[i] = (int) in.uvarint();
+            offset[i] = (int) in.uvarint();
+            length[i] = (int) in.uvarint();
+        }
+        return new Header(res, minT, maxT, rawFrom, rawIndex, refs, windows, offset, length, headerLen);
+    }
+
+    /** Decodes series {@code i} of an excerpt (its full bytes). */
+    static Windows decode(byte[] b, Header h, int i) {
+        int n = h.windows()[i];
+        int from = h.bodyStart() + h.offset()[i];
+        int to = from + h.length()[i];
+        if (to > b.length) {
+            throw new CorruptBlockException("rollup series " + h.refs()[i] + " runs past the excerpt (" + to + " > " + b.length + ")");
+        }
+        Varints.In in = new Varints.In(b, from, to);
+        Windows w = new Windows(h.resolutionMs(), n);
+        long res = h.resolutionMs();
+        long s = in.svarint() * res;
+        w.start[0] = s;
+        for (int k = 1; k < n; k++) {
+            s += in.uvarint() * res;
+            w.start[k] = s;
+        }
+        for (int k = 0; k < n; k++) {
+            w.firstT[k] = w.start[k] + in.uvarint();
+            w.lastT[k] = w.firstT[k] + in.uvarint();
+        }
+        ValueCodec.decode(in, n, w.count, 0);
+        ValueCodec.decode(in, n, w.sum, 0);
+        ValueCodec.decode(in, n, w.min, 0);
+        ValueCodec.decode(in, n, w.max, 0);
+        ValueCodec.decode(in, n, w.first, 0);
+        ValueCodec.decode(in, n, w.last, 0);
+        ValueCodec.decode(in, n, w.corr, 0);
+        w.size = n;
+        return w;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.sandglass.storage.rollup;
+
+import dev.sandglass.storage.api.StorageException;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rollup excerpts in their own Chronicle Queue ({@code rollups/}, daily cycle files), apart from
+ * the raw segments so that raw retention never drops them; a cycle file is the unit rollup
+ * retention drops. Keeps every excerpt's header in memory (read at open, headers only) and reads
+ * bodies on demand.
+ */
+public final class RollupStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RollupStore.class);
+    public static final RollCycle DEFAULT_CYCLE = RollCycles.FAST_DAILY;
+
+    /** One excerpt as the directory holds it. */
+    public record Entry(long index, int cycle, int bytes, RollupCodec.Header header) {
+        /** The windows of {@code ref} in this excerpt (its bytes from {@link Reader#read}), or null when it has none. */
+        public Windows decode(byte[] excerpt, int ref) {
+            int i = header.indexOf(ref);
+            return i < 0 ? null : RollupCodec.decode(excerpt, header, i);
+        }
+    }
+
+    /** The index of the last excerpt, or -1. */
+    public long lastIndex() {
+        return lastIndex;
+    }
+
+    private final SingleChronicleQueue queue;
+    private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
+    private final List<Entry> directory = new CopyOnWriteArrayList<>();
+    private final boolean readOnly;
+    private ExcerptAppender appender;
+    private boolean closed;
+    private volatile long lastIndex = -1;
+
+    public RollupStore(Path dir, boolean readOnly) {
+        this(dir, readOnly, DEFAULT_CYCLE);
+    }
+
+    public RollupStore(Path dir, boolean readOnly, RollCycle cycle) {
+        this.readOnly = readOnly;
+        if (readOnly && !dir.toFile().isDirectory()) {
+            // A data dir written before rollups existed: nothing to read, nothing to create.
+            queue = null;
+            return;
+        }
+        this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
+                .rollCycle(cycle)
+                .blockSize(4L << 20)
+                .readOnly(readOnly)
+                .storeFileListener(new StoreFileListener() {
+                    @Override
+                    public void onAcquired(int c, File file) {
+                        cycleFiles.put(c, file);
+                    }
+
+                    @Override
+                    public void onReleased(int c, File file) {
+                    }
+                })
+                .build();
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    private void scan() {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    int total = (int) b.readRemaining();
+                    try {
+                        byte[] start = new byte[Math.min(total, 9)];
+                        b.read(start);
+                        if (start.length < 9) {
+                            throw new StorageException("excerpt of " + total + " bytes");
+                        }
+                        long headerLen = RollupCodec.headerLength(start);
+                        if (headerLen < 9 || headerLen > total) {
+                            throw new StorageException("header of " + headerLen + " bytes in " + total);
+                        }
+                        byte[] header = java.util.Arrays.copyOf(start, (int) headerLen);
+                        b.read(header, 9, (int) headerLen - 9);
+                        directory.add(new Entry(dc.index(), tailer.cycle(), total, RollupCodec.header(header)));
+                        lastIndex = dc.index();
+                    } catch (RuntimeException e) {
+                        // As for raw blocks: a damaged excerpt is skipped, never fatal for the rest.
+                        LOG.warn("skipping unreadable rollup excerpt at index {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Appends an excerpt (from {@link RollupCodec#encode}); it is in the directory when this returns. */
+    public synchronized Entry append(byte[] excerpt) {
+        if (readOnly || queue == null) {
+            throw new StorageException("the store is open read-only: rollups");
+        }
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(excerpt);
+            index = dc.index();
+        }
+        Entry e = new Entry(index, queue.rollCycle().toCycle(index), excerpt.length, RollupCodec.header(excerpt));
+        directory.add(e);
+        lastIndex = index;
+        return e;
+    }
+
+    public List<Entry> directory() {
+        return directory;
+    }
+
+    /** The raw block ranges excerpts up to {@code lastIndex} cover. */
+    public Coverage coverage(long lastIndex) {
+        List<long[]> ranges = new ArrayList<>();
+        for (Entry e : directory) {
+            if (e.index() <= lastIndex && e.header().rawIndex() >= 0) {
+                ranges.add(new long[] {e.header().rawFrom(), e.header().rawIndex()});
+            }
+        }
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        return new Coverage(ranges);
+    }
+
+    /** Which raw blocks have rollups: sorted [from, to] ranges of raw block indexes. */
+    public static final class Coverage {
+        private final long[] from;
+        private final long[] reach;
+
+        Coverage(List<long[]> sorted) {
+            from = new long[sorted.size()];
+            reach = new long[sorted.size()];
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < from.length; i++) {
+                from[i] = sorted.get(i)[0];
+                max = Math.max(max, sorted.get(i)[1]);
+                reach[i] = max; // the furthest any range starting at or before from[i] reaches
+            }
+        }
+
+        public boolean covers(long rawIndex) {
+            int lo = 0;
+            int hi = from.length - 1;
+            int at = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (from[mid] <= rawIndex) {
+                    at = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return at >= 0 && reach[at] >= rawIndex;
+        }
+    }
+
+    /** Reads whole excerpts; one per querier (not thread-safe). */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    public final class Reader implements AutoCloseable {
+        private ExcerptTailer tailer;
+
+        public byte[] read(Entry e) {
+            synchronized (RollupStore.this) {
+                if (closed) {
+                    throw new StorageException("rollups are closed");
+                }
+                if (tailer == null) {
+                    tailer = queue.createTailer();
+                }
+                if (!tailer.moveToIndex(e.index())) {
+                    throw new StorageException("rollup excerpt " + Long.toHexString(e.index()) + " is gone from " + queue.file());
+                }
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        throw new StorageException("rollup excerpt " + Long.toHexString(e.index()) + " cannot be read from " + queue.file());
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    byte[] bytes = new byte[(int) b.readRemaining()];
+                    b.read(bytes);
+                    return bytes;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (RollupStore.this) {
+                if (tailer != null) {
+                    if (!closed) {
+                        tailer.close();
+                    }
+                    tailer = null;
+                }
+            }
+        }
+    }
+
+    public Map<Integer, File> cycleFiles() {
+        return cycleFiles;
+    }
+
+    public int currentCycle() {
+        return queue == null ? Integer.MIN_VALUE : queue.lastCycle();
+    }
+
+    /** Forgets the excerpts of a cycle and deletes its file (not the cycle being written). */
+    public synchronized void dropCycle(int cycle, File file) {
+        directory.removeIf(e -> e.cycle() == cycle);
+        if (file != null && file.exists() && !file.delete()) {
+            LOG.warn("could not delete {}", file);
+        }
+        cycleFiles.remove(cycle);
+        queue.refreshDirectoryListing();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (appender != null) {
+            appender.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.sandglass.storage.rollup;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.RollupSeries;
+import dev.sandglass.storage.api.Values;
+import java.util.Arrays;
+
+/**
+ * Growable columns of rollup windows of one series at one resolution (see {@link RollupSeries}
+ * for what each column holds). Samples are added in time order; entries for the same window
+ * from different sources (a window that spans two seals) are merged exactly, because every
+ * figure composes: counts and sums add, extremes compare, the earlier part gives the first value
+ * and the later the last, and the counter corrections add, with the one across the seam.
+ */
+public final class Windows {
+    final long resolutionMs;
+    int size;
+    long[] start;
+    long[] firstT;
+    long[] lastT;
+    double[] count;
+    double[] sum;
+    double[] min;
+    double[] max;
+    double[] first;
+    double[] last;
+    /** Prometheus's counter correction: the sum of the value before each decrease. */
+    double[] corr;
+
+    public Windows(long resolutionMs, int capacity) {
+        this.resolutionMs = resolutionMs;
+        int c = Math.max(capacity, 4);
+        start = new long[c];
+        firstT = new long[c];
+        lastT = new long[c];
+        count = new double[c];
+        sum = new double[c];
+        min = new double[c];
+        max = new double[c];
+        first = new double[c];
+        last = new double[c];
+        corr = new double[c];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long resolutionMs() {
+        return resolutionMs;
+    }
+
+    /** The start of the window holding {@code t}. */
+    public static long windowOf(long t, long resolutionMs) {
+        return Math.floorDiv(t, resolutionMs) * resolutionMs;
+    }
+
+    /** Adds a sample later than every sample added before; staleness markers are skipped. */
+    public void add(long t, double v) {
+        if (Values.isStaleNaN(v)) {
+            return;
+        }
+        long w = windowOf(t, resolutionMs);
+        if (size == 0 || start[size - 1] != w) {
+            int i = grow();
+            start[i] = w;
+            firstT[i] = t;
+            lastT[i] = t;
+            count[i] = 1;
+            sum[i] = v;
+            min[i] = v;
+            max[i] = v;
+            first[i] = v;
+            last[i] = v;
+            corr[i] = 0;
+            return;
+        }
+        int i = size - 1;
+        if (v < last[i]) {
+            corr[i] += last[i];
+        }
+        lastT[i] = t;
+        last[i] = v;
+        count[i] += 1;
+        sum[i] += v;
+        // As Prometheus's max_over_time/min_over_time: a NaN gives way to any number.
+        if (v > max[i] || Double.isNaN(max[i])) {
+            max[i] = v;
+        }
+        if (v < min[i] || Double.isNaN(min[i])) {
+            min[i] = v;
+        }
+    }
+
+    /** Adds {@code n} samples from {@code off} of parallel arrays in time order. */
+    public void addAll(long[] t, double[] v, int off, int n) {
+        for (int k = off; k < off + n; k++) {
+            add(t[k], v[k]);
+        }
+    }
+
+    /** Appends entry {@code j} of {@code other} as it is (same resolution). */
+    public void append(Windows o, int j) {
+        int i = grow();
+        start[i] = o.start[j];
+        firstT[i] = o.firstT[j];
+        lastT[i] = o.lastT[j];
+        count[i] = o.count[j];
+        sum[i] = o.sum[j];
+        min[i] = o.min[j];
+        max[i] = o.max[j];
+        first[i] = o.first[j];
+        last[i] = o.last[j];
+        corr[i] = o.corr[j];
+    }
+
+    /** Folds entry {@code j} of {@code o}, whose samples all come after entry {@code i}'s, into entry i (same window). */
+    void mergeInto(int i, Windows o, int j) {
+        if (o.first[j] < last[i]) {
+            corr[i] += last[i];
+        }
+        corr[i] += o.corr[j];
+        lastT[i] = o.lastT[j];
+        last[i] = o.last[j];
+        count[i] += o.count[j];
+        sum[i] += o.sum[j];
+        if (o.max[j] > max[i] || Double.isNaN(max[i])) {
+            max[i] = o.max[j];
+        }
+        if (o.min[j] < min[i] || Double.isNaN(min[i])) {
+            min[i] = o.min[j];
+        }
+    }
+
+    private int grow() {
+        if (size == start.length) {
+            int c = size * 2;
+            start = Arrays.copyOf(start, c);
+            firstT = Arrays.copyOf(firstT, c);
+            lastT = Arrays.copyOf(lastT, c);
+            count = Arrays.copyOf(count, c);
+            sum = Arrays.copyOf(sum, c);
+            min = Arrays.copyOf(min, c);
+            max = Arrays.copyOf(max, c);
+            first = Arrays.copyOf(first, c);
+            last = Arrays.copyOf(last, c);
+            corr = Arrays.copyOf(corr, c);
+        }
+        return size++;
+    }
+
+    /**
+     * The parts in one series' window order: sorted by window, then by first sample, with the
+     * parts of one window merged. Parts come from separate rollup excerpts and from raw data not
+     * rolled up yet; each is in time order by itself.
+     */
+    public static Windows merge(long resolutionMs, java.util.List<Windows> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0).inWindowOrder();
+        }
+        int total = 0;
+        for (Windows p : parts) {
+            total += p.size;
+        }
+        long[] keyW = new long[total];
+        long[] keyT = new long[total];
+        int[] part = new int[total];
+        int[] idx = new int[total];
+        int k = 0;
+        for (int p = 0; p < parts.size(); p++) {
+            Windows w = parts.get(p);
+            for (int j = 0; j < w.size; j++) {
+                keyW[k] = w.start[j];
+                keyT[k] = w.firstT[j];
+                part[k] = p;
+                idx[k] = j;
+                k++;
+            }
+        }
+        Integer[] order = new Integer[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> keyW[a] != keyW[b] ? Long.compare(keyW[a], keyW[b]) : Long.compare(keyT[a], keyT[b]));
+        Windows out = new Windows(resolutionMs, total);
+        for (int o : order) {
+            Windows src = parts.get(part[o]);
+            int j = idx[o];
+            if (out.size > 0 && out.start[out.size - 1] == src.start[j]) {
+                out.mergeInto(out.size - 1, src, j);
+            } else {
+                out.append(src, j);
+            }
+        }
+        return out;
+    }
+
+    /** The windows starting in [from, to] (this, when all do). */
+    public Windows clip(long from, long to) {
+        if (size == 0 || (start[0] >= from && start[size - 1] <= to)) {
+            return this;
+        }
+        Windows out = new Windows(resolutionMs, size);
+        for (int i = 0; i < size; i++) {
+            if (start[i] >= from && start[i] <= to) {
+                out.append(this, i);
+            }
+        }
+        return out;
+    }
+
+    /** These windows sorted by start with one entry per window (this, when already so). */
+    public Windows inWindowOrder() {
+        for (int i = 1; i < size; i++) {
+            if (start[i] <= start[i - 1]) {
+                return merge(resolutionMs, java.util.List.of(this, new Windows(resolutionMs, 1)));
+            }
+        }
+        return this;
+    }
+
+    /** The columns as the read API's value, trimmed to size. */
+    public RollupSeries toSeries(Labels labels) {
+        return new RollupSeries(labels, resolutionMs, size, Arrays.copyOf(start, size), Arrays.copyOf(firstT, size),
+                Arrays.copyOf(lastT, size), Arrays.copyOf(count, size), Arrays.copyOf(sum, size), Arrays.copyOf(min, size),
+                Arrays.copyOf(max, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size), Arrays.copyOf(corr, size));
+    }
+}
