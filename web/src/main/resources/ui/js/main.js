@@ -1,4 +1,5 @@
 // The page router: the part after '#' names the page, so the server only ever serves one HTML file.
+import * as capacity from './capacity.js';
 import * as fleet from './fleet.js';
 import * as promql from './promql.js';
 import * as restarts from './restarts.js';
@@ -9,6 +10,7 @@ const ROUTES = [
   [/^\/$/, 'fleet', (el, m, q) => fleet.mount(el, q)],
   [/^\/sandbox\/([^/]+)$/, 'fleet', (el, m, q) => sandbox.mount(el, decodeURIComponent(m[1]), q)],
   [/^\/restarts$/, 'restarts', (el, m, q) => restarts.mount(el, q)],
+  [/^\/capacity$/, 'capacity', (el, m, q) => capacity.mount(el, q)],
   [/^\/promql$/, 'promql', (el, m, q) => promql.mount(el, q)],
 ];
 

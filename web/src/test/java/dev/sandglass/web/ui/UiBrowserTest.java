@@ -79,10 +79,17 @@ class UiBrowserTest {
 
     @Test
     void everyPageWorksAndLogsNoErrors() throws Exception {
-        fleetPage();
-        sandboxPage();
-        promqlPage();
-        restartsPage();
+        try {
+            fleetPage();
+            sandboxPage();
+            promqlPage();
+            restartsPage();
+            capacityPage();
+        } catch (AssertionError | RuntimeException e) {
+            shot("failure");
+            throw new AssertionError(e.getMessage() + "\npage at failure (target/ui-screenshots/failure.png):\n"
+                    + browser.findElement(By.tagName("main")).getText(), e);
+        }
         List<String> errors = new ArrayList<>();
         for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
             if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !expected(e.getMessage())) {
@@ -196,6 +203,18 @@ class UiBrowserTest {
         assertEquals(2, browser.findElements(By.cssSelector("section[aria-label='Running sandboxes chart'] .marker")).size(),
                 "the restart and the stop on the chart's time axis");
         shot("restarts");
+    }
+
+    private void capacityPage() throws Exception {
+        browser.findElement(By.cssSelector("nav a[data-page=capacity]")).click();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(d -> browser.findElements(By.cssSelector("table.capacity tbody tr")).size() == 3);
+        List<WebElement> top = browser.findElements(By.cssSelector("section[aria-label='Top sandboxes by peak memory against limit'] li"));
+        assertEquals(3, top.size());
+        assertTrue(top.get(0).getText().startsWith(ScriptedFleet.ALPHA) && top.get(0).getText().contains("95%"),
+                "alpha peaked at 95% of its limit: " + top.get(0).getText());
+        assertEquals(1, browser.findElements(By.cssSelector("section[aria-label='Running sandboxes chart'] canvas")).size());
+        shot("capacity");
     }
 
     private static Object js(String script) {
