@@ -19,6 +19,11 @@ for (let p = 0; p <= 50; p += 10) for (const m of [1, 2, 4, 8, 16, 32, 64, 128, 
 
 const charts = new Set();
 
+function lastOf(col) {
+  for (let i = (col?.length || 0) - 1; i >= 0; i--) if (col[i] != null) return col[i];
+  return null;
+}
+
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   for (const c of charts) c.rebuild();
 });
@@ -42,11 +47,16 @@ export function makeChart(container, spec) {
       scales: { x: { time: true }, y: spec.min0 === false ? {} : { range: (u, min, max) => [0, max > 0 ? max * 1.08 : 1] } },
       axes: [{ ...axis }, { ...axis, size: 88, incrs: spec.binary ? BINARY_INCRS : undefined, values: (u, vals) => vals.map(v => spec.fmt(v)) }],
       series: [
-        { value: (u, v) => (v == null ? '–' : time(v * 1000)) },
+        { value: (u, v, si, idx) => (idx == null ? 'latest' : v == null ? '–' : time(v * 1000)) },
         ...spec.series.map((s, i) => ({
           label: s.label, stroke: s.color ? css(s.color) : colour(i), width: 1.5, dash: s.dash,
           fill: s.fill ? css(s.color || '--c1') + '22' : undefined,
-          value: (u, v) => (v == null ? '–' : spec.fmt(v)), spanGaps: false, points: { show: false },
+          // away from the cursor the legend shows each series' latest value
+          value: (u, v, si, idx) => {
+            const x = idx == null ? lastOf(u.data[si]) : v;
+            return x == null ? '–' : spec.fmt(x);
+          },
+          spanGaps: false, points: { show: false },
         })),
       ],
       hooks: { draw: [drawMarkers] },
