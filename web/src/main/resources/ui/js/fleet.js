@@ -48,10 +48,11 @@ export function mount(main) {
     showSummary();
   });
   const summary = h('span', { class: 'summary' });
+  const toolbar = h('div', { class: 'toolbar' }, filter, h('span', { class: 'muted' }, 'Click a column to sort; live every second.'));
   const empty = h('div', { hidden: true });
   main.append(
     h('div', { class: 'pagehead' }, h('h1', null, 'Fleet'), summary),
-    h('div', { class: 'toolbar' }, filter, h('span', { class: 'muted' }, 'Click a column to sort; live every second.')),
+    toolbar,
     empty,
     h('div', { class: 'panel' }, table.el),
   );
@@ -130,6 +131,8 @@ export function mount(main) {
   async function showEmpty(isEmpty) {
     empty.hidden = !isEmpty;
     table.el.parentElement.hidden = isEmpty;
+    toolbar.hidden = isEmpty;
+    summary.hidden = isEmpty;
     if (!isEmpty || empty.dataset.shown) return;
     empty.dataset.shown = '1';
     const metrics = await getText('/metrics', ctl.signal);

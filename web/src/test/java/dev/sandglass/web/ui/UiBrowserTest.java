@@ -1,11 +1,17 @@
 package dev.sandglass.web.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sandglass.ingest.collect.CollectLoop;
+import dev.sandglass.ingest.collect.IngestMetrics;
+import dev.sandglass.ingest.registry.RegistryLocator;
+import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.query.engine.EngineOptions;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
+import dev.sandglass.storage.mem.MemStorage;
 import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
@@ -90,13 +96,42 @@ class UiBrowserTest {
             throw new AssertionError(e.getMessage() + "\npage at failure (target/ui-screenshots/failure.png):\n"
                     + browser.findElement(By.tagName("main")).getText(), e);
         }
+        assertEquals(List.of(), consoleErrors(), "console errors");
+    }
+
+    /** Errors the browser logged since the last call, less the ones asked for on purpose. */
+    private static List<String> consoleErrors() {
         List<String> errors = new ArrayList<>();
         for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
             if (e.getLevel().intValue() >= Level.SEVERE.intValue() && !expected(e.getMessage())) {
                 errors.add(e.getMessage());
             }
         }
-        assertEquals(List.of(), errors, "console errors");
+        return errors;
+    }
+
+    @Test
+    void anEmptyFleetSaysWhatToDo() throws Exception {
+        // The real collect loop over a home with no registry: the failure the log reports, counted.
+        MemStorage store = new MemStorage();
+        IngestMetrics metrics = new IngestMetrics();
+        RegistryLocator nowhere = new RegistryLocator(tmp.resolve("no-such-home").toString(), "--msb-home", tmp.resolve("no-shm"));
+        try (CollectLoop loop = new CollectLoop(new RegistryReader(nowhere, 10), store, 1000, "test", false, metrics)) {
+            loop.collectOnce();
+        }
+        ApiHandlers handlers = new ApiHandlers(() -> store, new EngineQueryService(EngineOptions.defaults()),
+                new ApiHandlers.Options(60_000, 4, "test", "test", "test"), List.of(metrics::writePrometheusText));
+        try (ApiServer empty = ApiServer.start("127.0.0.1", 0, handlers)) {
+            browser.get("http://127.0.0.1:" + empty.port() + "/");
+            WebElement notice = new WebDriverWait(browser, Duration.ofSeconds(20))
+                    .until(d -> browser.findElement(By.cssSelector("main .notice h2")));
+            assertEquals("No microsandbox registry found", notice.getText());
+            String hint = browser.findElement(By.cssSelector("main .notice")).getText();
+            assertTrue(hint.contains("--msb-home") && hint.contains("MSB_HOME") && hint.contains("./sandglass serve --demo"), hint);
+            assertFalse(browser.findElement(By.cssSelector("table.fleet")).isDisplayed(), "no empty table under the notice");
+            shot("fleet-empty");
+            assertEquals(List.of(), consoleErrors(), "console errors");
+        }
     }
 
     /** The browser logs every non-2xx answer; these are the ones the test asks for on purpose. */

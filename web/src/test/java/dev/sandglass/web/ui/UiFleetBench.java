@@ -63,6 +63,12 @@ public final class UiFleetBench {
             }
             Thread.sleep(200);
         }
+        @SuppressWarnings("unchecked")
+        List<Number> load = (List<Number>) js.executeScript("const e = performance.getEntriesByType('navigation')"
+                + ".concat(performance.getEntriesByType('resource'));"
+                + "const first = e.find(x => x.name.includes('/api/v1/sandboxes'));"
+                + "return [e.filter(x => !x.name.includes('/api/') && !x.name.endsWith('/metrics')).reduce((a, x) => a + x.transferSize, 0),"
+                + " first ? first.transferSize : 0];");
         js.executeScript("window.benchLongTasks = [];"
                 + "new PerformanceObserver(l => window.benchLongTasks.push(...l.getEntries().map(e => e.duration)))"
                 + ".observe({ type: 'longtask' });");
@@ -86,6 +92,8 @@ public final class UiFleetBench {
         List<Number> longTasks = (List<Number>) js.executeScript("return window.benchLongTasks;");
         System.out.printf("fleet page, %d sandboxes collected every second, %d s in headless Chromium (%d updates):%n",
                 sandboxes, seconds, apply.size());
+        System.out.printf("  first load: page and assets %,d bytes + first fleet answer %,d bytes, transferred%n",
+                load.get(0).longValue(), load.get(1).longValue());
         System.out.printf("  answer applied to the table:       p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms%n",
                 pct(apply, 50), pct(apply, 99), Collections.max(apply));
         System.out.printf("  whole update (request + apply):    p50 %6.0f ms  p99 %6.0f ms  max %6.0f ms%n",
