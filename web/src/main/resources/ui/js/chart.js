@@ -67,7 +67,7 @@ export function makeChart(container, spec) {
     for (const m of u.over.querySelectorAll('.marker')) m.remove();
     const [x0, x1] = [u.scales.x.min, u.scales.x.max];
     let lastLabelAt = -Infinity;
-    for (const m of markers) {
+    for (const m of [...markers].sort((a, b) => a.t - b.t)) {
       if (m.t < x0 || m.t > x1) continue;
       const label = `${m.label} ${time(m.t * 1000)}`;
       const x = u.valToPos(m.t, 'x');

@@ -4,7 +4,7 @@
 import { getJson, getText } from './api.js';
 import { h, setText, status } from './dom.js';
 import { FleetTable } from './fleet-table.js';
-import { bytes, pct } from './format.js';
+import { bytes } from './format.js';
 
 const RATE_WINDOW_MS = 10_000; // rates over the last 10 s of answers: live, yet not one-second noise
 const COUNTERS = { dr: 'disk_read_bytes', dw: 'disk_write_bytes', rx: 'net_rx_bytes', tx: 'net_tx_bytes' };
@@ -79,7 +79,7 @@ export function mount(main) {
     const limit = running.reduce((a, s) => a + (s.limit || 0), 0);
     const cpu = running.reduce((a, s) => a + (s.cpu || 0), 0);
     const shown = table.visibleCount();
-    setText(summary, `${running.length} running · ${last.length - running.length} stopped · CPU ${pct(cpu)} · memory ${bytes(mem)} of ${bytes(limit)}`
+    setText(summary, `${running.length} running · ${last.length - running.length} stopped · ${(cpu / 100).toFixed(1)} CPUs busy · memory ${bytes(mem)} of ${bytes(limit)}`
       + (shown !== last.length ? ` · ${shown} shown` : ''));
   }
 
