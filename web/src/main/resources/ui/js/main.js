@@ -27,6 +27,9 @@ function route() {
   unmount = null;
   main.replaceChildren();
   status('');
+  // a new page starts at its top, with focus in it (a page may move focus on, e.g. to its input)
+  window.scrollTo(0, 0);
+  main.focus({ preventScroll: true });
   for (const [re, page, mount] of ROUTES) {
     const m = path.match(re);
     if (!m) continue;
