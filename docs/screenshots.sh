@@ -5,8 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/bench/test-main.sh" web dev.sandglass.web.ui.UiScreenshots "$1" "$2" "$here/target/ui-screenshots/readme"
-# 256-colour PNGs, 1100 px wide: small enough to commit
-for f in "$here"/target/ui-screenshots/readme/*.png; do
-  convert "$f" -resize 1100x -colors 256 "PNG8:$here/docs/ui-$(basename "$f")"
+# quantised to 256 colours by pngquant (apt-get install pngquant): small enough to commit
+for f in "$here"/target/ui-screenshots/readme/*-light.png "$here"/target/ui-screenshots/readme/{fleet,sandbox}-dark.png; do
+  pngquant --force --quality 65-90 --speed 1 --output "$here/docs/ui-$(basename "$f")" "$f"
 done
 ls -la "$here"/docs/ui-*.png
