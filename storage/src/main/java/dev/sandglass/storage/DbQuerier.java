@@ -145,6 +145,45 @@ final class DbQuerier implements Querier {
             checkOpen();
             return DbQuerier.this.samples(ref, loaded, reuse);
         }
+
+        @Override
+        public boolean last(Samples out) {
+            checkOpen();
+            return DbQuerier.this.last(ref, loaded, out) || Series.super.last(out);
+        }
+    }
+
+    /**
+     * The last sample of {@code ref} from the heads alone, when that is the answer: the head's
+     * newest sample in range is newer than every block holding the series and than the sealing
+     * head's. False (out cleared) when the caller must read the range.
+     */
+    private boolean last(int ref, Block[] loaded, Samples out) {
+        out.clear();
+        long newestBlock = Long.MIN_VALUE;
+        for (int k = 0; k < loaded.length; k++) {
+            if (loaded[k] != null && loaded[k].indexOf(ref) >= 0) {
+                newestBlock = Math.max(newestBlock, blocks.get(k).maxT());
+            }
+        }
+        db.lock().readLock().lock();
+        try {
+            if (!head.copyLast(ref, minT, maxT, out)) {
+                return false;
+            }
+            long t = out.timestamp(0);
+            if (sealing != null && sealing.copyLast(ref, t, maxT, out) && out.timestamp(1) >= t) {
+                out.clear();
+                return false;
+            }
+            if (t < newestBlock) {
+                out.clear();
+                return false;
+            }
+            return true;
+        } finally {
+            db.lock().readLock().unlock();
+        }
     }
 
     private Block block(BlockHeader h) {

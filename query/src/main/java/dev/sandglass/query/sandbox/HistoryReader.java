@@ -17,6 +17,7 @@ import java.util.Set;
  */
 public final class HistoryReader {
     private static final SandboxField[] FIELDS = SandboxField.all();
+    private static final SandboxField[] COUNTERS = java.util.Arrays.stream(FIELDS).filter(SandboxField::counter).toArray(SandboxField[]::new);
 
     private final Queryable store;
     private final long maxPoints;
@@ -156,10 +157,7 @@ public final class HistoryReader {
 
         Counters(long[] ts, int n, double[][] values, String[] runs) {
             this.ts = ts;
-            for (SandboxField f : FIELDS) {
-                if (!f.counter()) {
-                    continue;
-                }
+            for (SandboxField f : COUNTERS) {
                 double[] v = values[f.ordinal()];
                 double[] adj = new double[n];
                 int[] last = new int[n];
@@ -185,10 +183,7 @@ public final class HistoryReader {
             if (j < 0) {
                 return r;
             }
-            for (SandboxField f : FIELDS) {
-                if (!f.counter()) {
-                    continue;
-                }
+            for (SandboxField f : COUNTERS) {
                 int[] last = lastValid[f.ordinal()];
                 int a = last[i];
                 int b = last[j];

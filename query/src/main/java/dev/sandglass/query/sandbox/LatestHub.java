@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
  * @param <T> what an event is rendered to (e.g. the text of a server-sent event)
  */
 public final class LatestHub<T> implements AutoCloseable {
+    /** How long a stop must last before the stream ends (see {@link #update}). */
+    public static final long STOP_GRACE_MS = 3000;
+
     public enum Kind { POINT, RESTART, STOP }
 
     /** {@code status} is null in a stop event when the sandbox is no longer seen at all. */
@@ -47,6 +50,7 @@ public final class LatestHub<T> implements AutoCloseable {
     private final class Topic {
         final List<Subscriber<T>> subscribers = new CopyOnWriteArrayList<>();
         String lastRun;
+        boolean confirming;
     }
 
     private final class Group {
@@ -147,30 +151,65 @@ public final class LatestHub<T> implements AutoCloseable {
             return;
         }
         for (String name : names) {
-            SandboxStatus st = now.get(name);
-            if (st == null || !st.running()) {
-                Topic removed = g.topics.remove(name);
-                if (removed != null) {
-                    T stop = render.apply(new Event(Kind.STOP, name, st, null));
-                    for (Subscriber<T> s : removed.subscribers) {
-                        s.event(stop);
-                        s.end();
-                    }
+            update(g, name, now.get(name), false);
+        }
+    }
+
+    /**
+     * Applies what a read found about one sandbox. A stop seen for the first time within
+     * {@link #STOP_GRACE_MS} of the last sample is confirmed by a second read after that grace:
+     * between a restart and the new run's first sample the collector marks the series stale too,
+     * and a restart must not end the stream.
+     */
+    private void update(Group g, String name, SandboxStatus st, boolean confirmed) {
+        Topic t = g.topics.get(name);
+        if (t == null) {
+            return;
+        }
+        if (st == null || !st.running()) {
+            if (!confirmed && st != null && clock.getAsLong() - st.lastSeenMs() < STOP_GRACE_MS) {
+                if (!t.confirming) {
+                    t.confirming = true;
+                    exec.schedule(() -> confirmStop(g, name), STOP_GRACE_MS, TimeUnit.MILLISECONDS);
                 }
-                continue;
+                return;
             }
-            Topic t = g.topics.get(name);
-            if (t == null) {
-                continue;
+            Topic removed = g.topics.remove(name);
+            if (removed != null) {
+                T stop = render.apply(new Event(Kind.STOP, name, st, null));
+                for (Subscriber<T> s : removed.subscribers) {
+                    s.event(stop);
+                    s.end();
+                }
             }
-            String run = st.latest().runId();
-            if (t.lastRun != null && run != null && !run.equals(t.lastRun)) {
-                deliver(t, render.apply(new Event(Kind.RESTART, name, st, t.lastRun)));
+            return;
+        }
+        t.confirming = false;
+        String run = st.latest().runId();
+        if (t.lastRun != null && run != null && !run.equals(t.lastRun)) {
+            deliver(t, render.apply(new Event(Kind.RESTART, name, st, t.lastRun)));
+        }
+        if (run != null) {
+            t.lastRun = run;
+        }
+        deliver(t, render.apply(new Event(Kind.POINT, name, st, null)));
+    }
+
+    private void confirmStop(Group g, String name) {
+        Topic t = g.topics.get(name);
+        if (t == null || !t.confirming) {
+            return;
+        }
+        try {
+            reads.incrementAndGet();
+            SandboxStatus st = views.latest(Set.of(name), clock.getAsLong(), SandboxViews.STOPPED_AFTER_MS + g.intervalMs).get(name);
+            if (st == null || !st.running()) {
+                update(g, name, st, true);
+            } else {
+                t.confirming = false;
             }
-            if (run != null) {
-                t.lastRun = run;
-            }
-            deliver(t, render.apply(new Event(Kind.POINT, name, st, null)));
+        } catch (RuntimeException e) {
+            t.confirming = false;
         }
     }
 

@@ -73,7 +73,7 @@ public final class SandboxViews {
         Map<String, SandboxStatus> out = new TreeMap<>();
         // Names whose series have samples in the store but not yet found in a window.
         Set<String> missing = null;
-        boolean first = true;
+        Samples last = new Samples(2);
         while (true) {
             try (Querier q = store.querier(from, nowMs)) {
                 List<Series> presence = q.selectLazily(matchers(SandboxField.PRESENCE.metric(), names));
@@ -83,7 +83,7 @@ public final class SandboxViews {
                     if (out.containsKey(name) || (names != null && !names.contains(name)) || (missing != null && !missing.contains(name))) {
                         continue;
                     }
-                    Seen found = Seen.of(s.labels(), s.samples());
+                    Seen found = Seen.of(s, last);
                     if (found == null) {
                         notFound.add(name);
                         continue;
@@ -105,7 +105,7 @@ public final class SandboxViews {
                     ready.put(n, seen.remove(n));
                 }
                 if (!ready.isEmpty()) {
-                    readPoints(q, ready, names != null && names.size() == 1 ? names : null, nowMs, out, first);
+                    readPoints(q, ready, names != null && names.size() == 1 ? names : null, nowMs, out, last);
                 }
                 seen.clear();
                 missing = notFound;
@@ -113,7 +113,6 @@ public final class SandboxViews {
             if (missing.isEmpty() || from <= oldest) {
                 break;
             }
-            first = false;
             long span = nowMs - from;
             from = span > (nowMs - oldest) / 4 ? oldest : nowMs - span * 4;
         }
@@ -121,37 +120,45 @@ public final class SandboxViews {
     }
 
     /** Reads every field at each sandbox's last-seen time and adds the statuses to {@code out}. */
-    private void readPoints(Querier q, Map<String, Seen> ready, Set<String> filter, long nowMs, Map<String, SandboxStatus> out, boolean recent) {
-        Map<String, double[]> values = new HashMap<>();
-        Map<String, String> runIds = new HashMap<>();
-        for (String n : ready.keySet()) {
-            values.put(n, SandboxPoint.absent());
+    private void readPoints(Querier q, Map<String, Seen> ready, Set<String> filter, long nowMs, Map<String, SandboxStatus> out, Samples last) {
+        for (Seen seen : ready.values()) {
+            seen.values = SandboxPoint.absent();
         }
         for (SandboxField f : SandboxField.all()) {
             for (Series s : q.selectLazily(matchers(f.metric(), filter))) {
                 Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
                 if (at != null) {
-                    double v = valueAt(s.samples(), at.lastRealMs);
+                    double v = valueAt(s, at.lastRealMs, last);
                     if (!Double.isNaN(v)) {
-                        values.get(s.labels().get(SandboxField.NAME_LABEL))[f.ordinal()] = f.fromStored(v);
+                        at.values[f.ordinal()] = f.fromStored(v);
                     }
                 }
             }
         }
         for (Series s : q.selectLazily(matchers(SandboxField.RUN_INFO, filter))) {
-            String name = s.labels().get(SandboxField.NAME_LABEL);
-            Seen at = ready.get(name);
-            if (at != null && !Double.isNaN(valueAt(s.samples(), at.lastRealMs))) {
-                runIds.put(name, s.labels().get("run_id"));
+            Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
+            if (at != null && !Double.isNaN(valueAt(s, at.lastRealMs, last))) {
+                at.runId = s.labels().get("run_id");
             }
         }
         for (Map.Entry<String, Seen> e : ready.entrySet()) {
             Seen s = e.getValue();
             String name = e.getKey();
             boolean running = !s.endedStale && s.lastRealMs >= nowMs - STOPPED_AFTER_MS;
-            SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, runIds.get(name), values.get(name), null);
+            SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, s.runId, s.values, null);
             out.put(name, new SandboxStatus(name, running, s.lastRealMs, p));
         }
+    }
+
+    /** The series' non-stale value at exactly {@code t}, or NaN; reads only its last sample when that is at or before t. */
+    static double valueAt(Series s, long t, Samples last) {
+        if (!s.last(last) || last.timestamp(0) < t) {
+            return Double.NaN;
+        }
+        if (last.timestamp(0) == t) {
+            return Values.isStaleNaN(last.value(0)) ? Double.NaN : last.value(0);
+        }
+        return valueAt(s.samples(), t);
     }
 
     /** The non-stale value at exactly {@code t}, or NaN. */
@@ -178,6 +185,9 @@ public final class SandboxViews {
         final long lastRealMs;
         final boolean endedStale;
         final String sandboxId;
+        /** Filled when the point is read. */
+        double[] values;
+        String runId;
 
         Seen(long lastMs, long lastRealMs, boolean endedStale, String sandboxId) {
             this.lastMs = lastMs;
@@ -186,8 +196,16 @@ public final class SandboxViews {
             this.sandboxId = sandboxId;
         }
 
-        /** Null when the series has no sample in the window. */
-        static Seen of(Labels labels, Samples s) {
+        /** Null when the series has no sample in the window; reads the whole window only when it ends with a staleness marker. */
+        static Seen of(Series series, Samples last) {
+            if (!series.last(last)) {
+                return null;
+            }
+            String id = series.labels().get("sandbox_id");
+            if (!Values.isStaleNaN(last.value(0))) {
+                return new Seen(last.timestamp(0), last.timestamp(0), false, id);
+            }
+            Samples s = series.samples();
             int n = s.size();
             if (n == 0) {
                 return null;
@@ -199,7 +217,7 @@ public final class SandboxViews {
                     break;
                 }
             }
-            return new Seen(s.timestamp(n - 1), lastReal, Values.isStaleNaN(s.value(n - 1)), labels.get("sandbox_id"));
+            return new Seen(s.timestamp(n - 1), lastReal, Values.isStaleNaN(s.value(n - 1)), id);
         }
 
         /** Of two series of one sandbox (runs labelled apart, or a new catalog id): the later one decides. */

@@ -19,6 +19,21 @@ public interface Series {
         return samples();
     }
 
+    /**
+     * The last sample in [minT, maxT] of the querier (a staleness marker counts), written into
+     * {@code out} (cleared first); false when there is none. A store can answer this without
+     * reading the whole range: the latest-point views ask it of thousands of series at once.
+     */
+    default boolean last(Samples out) {
+        Samples s = samples();
+        out.clear();
+        if (s.size() == 0) {
+            return false;
+        }
+        out.add(s.timestamp(s.size() - 1), s.value(s.size() - 1));
+        return true;
+    }
+
     /** A series whose samples are already loaded. */
     static Series of(Labels labels, Samples samples) {
         return new Series() {

@@ -208,6 +208,27 @@ public final class Head {
         }
     }
 
+    /** Adds the last filed sample of {@code ref} within [from, to] to {@code out}; false when none. */
+    public boolean copyLast(int ref, long from, long to, Samples out) {
+        if (ref >= n.length || n[ref] == 0) {
+            return false;
+        }
+        long[] d = data[ref];
+        // Usually the newest sample is in range: walk back from the end a few steps before searching.
+        int i = n[ref] - 1;
+        for (int k = 0; k < 4 && i >= 0 && d[2 * i] > to; k++) {
+            i--;
+        }
+        if (i >= 0 && d[2 * i] > to) {
+            i = lowerBound(d, i, to + 1) - 1;
+        }
+        if (i < 0 || d[2 * i] < from) {
+            return false;
+        }
+        out.add(d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
+        return true;
+    }
+
     /** One series as held: ref and its first {@code size} samples, time and value bits interleaved. */
     public record Run(int ref, long[] data, int size) {
         /** Splits the run into columns at {@code off} of {@code ts} and {@code vs}. */

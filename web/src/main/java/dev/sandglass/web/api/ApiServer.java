@@ -33,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
     /** Starts listening; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
+        SandboxRoutes sandboxes = null;
         try {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create().setBodyLimit(16L << 20).setHandleFileUploads(false));
@@ -44,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
             json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
-            SandboxRoutes sandboxes = SandboxRoutes.register(router, handlers);
+            sandboxes = SandboxRoutes.register(router, handlers);
             json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);
             router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("Sandglass is Healthy.\n"));
@@ -65,6 +66,9 @@ public final class ApiServer implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new ApiServer(vertx, server, sandboxes);
         } catch (Exception e) {
+            if (sandboxes != null) {
+                sandboxes.close();
+            }
             vertx.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
@@ -110,6 +114,11 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    /** The fan-out hub behind the sandbox streams (for tests and figures). */
+    public dev.sandglass.query.sandbox.LatestHub<String> sandboxHub() {
+        return sandboxes.hub();
     }
 
     public int port() {

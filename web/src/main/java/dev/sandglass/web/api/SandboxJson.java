@@ -188,11 +188,26 @@ public final class SandboxJson {
     static void id(String v, StringBuilder sb) {
         if (v == null) {
             sb.append("null");
-        } else if (v.matches("-?[1-9][0-9]{0,8}|0")) {
+        } else if (isInt(v)) {
             sb.append(v);
         } else {
             JsonWriter.string(sb, v);
         }
+    }
+
+    /** Whether v is a plain int (as microsandbox's i32 ids are): no sign but minus, no leading zero. */
+    private static boolean isInt(String v) {
+        int start = v.startsWith("-") ? 1 : 0;
+        int len = v.length() - start;
+        if (len < 1 || len > 9 || (len > 1 && v.charAt(start) == '0')) {
+            return false;
+        }
+        for (int i = start; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !(start == 1 && len == 1 && v.charAt(1) == '0');
     }
 
     public static String time(long ms) {
@@ -205,7 +220,7 @@ public final class SandboxJson {
     static void time(long ms, StringBuilder sb) {
         long day = Math.floorDiv(ms, 86_400_000L);
         long inDay = Math.floorMod(ms, 86_400_000L);
-        sb.append('"').append(LocalDate.ofEpochDay(day)).append('T');
+        sb.append('"').append(date(day)).append('T');
         two((int) (inDay / 3_600_000), sb);
         sb.append(':');
         two((int) (inDay / 60_000 % 60), sb);
@@ -214,6 +229,18 @@ public final class SandboxJson {
         int frac = (int) (inDay % 1000);
         sb.append('.').append((char) ('0' + frac / 100)).append((char) ('0' + frac / 10 % 10)).append((char) ('0' + frac % 10));
         sb.append("Z\"");
+    }
+
+    /** The last day formatted, per thread: a history's points share a few days. */
+    private static final ThreadLocal<Object[]> LAST_DAY = ThreadLocal.withInitial(() -> new Object[] {Long.MIN_VALUE, ""});
+
+    private static String date(long day) {
+        Object[] last = LAST_DAY.get();
+        if ((long) last[0] != day) {
+            last[0] = day;
+            last[1] = LocalDate.ofEpochDay(day).toString();
+        }
+        return (String) last[1];
     }
 
     private static void two(int v, StringBuilder sb) {

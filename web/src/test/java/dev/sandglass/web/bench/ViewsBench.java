@@ -1,0 +1,303 @@
+package dev.sandglass.web.bench;
+
+import dev.sandglass.ingest.collect.CollectLoop;
+import dev.sandglass.ingest.collect.IngestMetrics;
+import dev.sandglass.ingest.demo.DemoFleet;
+import dev.sandglass.ingest.registry.Layout;
+import dev.sandglass.ingest.registry.RegistryLocator;
+import dev.sandglass.ingest.registry.RegistryReader;
+import dev.sandglass.ingest.registry.RegistryWriter;
+import dev.sandglass.query.engine.Engine;
+import dev.sandglass.query.engine.EngineOptions;
+import dev.sandglass.query.sandbox.HistoryReader;
+import dev.sandglass.query.sandbox.SandboxHistory;
+import dev.sandglass.query.sandbox.SandboxViews;
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.ApiHandlers;
+import dev.sandglass.web.api.ApiServer;
+import dev.sandglass.web.api.EngineQueryService;
+import dev.sandglass.web.api.JsonWriter;
+import dev.sandglass.web.api.SandboxJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The sandbox views' figures (bench/views.sh): fleet-wide latest over 1024 sandboxes collected
+ * every second, one sandbox's 24 h history at 1 s, and the CPU that 1,000 SSE subscribers add to a
+ * server collecting 1024 sandboxes every second. Each prints a baseline measured in the same run.
+ */
+public final class ViewsBench {
+    static final int FLEET = 1024;
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        switch (args[0]) {
+            case "fleet" -> fleet(args.length > 1 ? Integer.parseInt(args[1]) : 15);
+            case "history" -> history(args.length > 1 ? Integer.parseInt(args[1]) : 24);
+            case "sse" -> sse(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "clients" -> clients(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("mode: fleet | history | sse");
+        }
+    }
+
+    /** Collects {@code sandboxes} slots once a second of script time for {@code seconds}, ending now; returns the last sample time. */
+    static long fill(Path tmp, Db db, int sandboxes, int seconds) throws IOException {
+        RegistryLocator loc = new RegistryLocator(tmp.resolve("home").toString(), "bench", tmp);
+        long end = System.currentTimeMillis() / 1000 * 1000 - 1000;
+        try (RegistryWriter w = RegistryWriter.create(loc.path(), Math.max(sandboxes, 4))) {
+            for (int i = 0; i < sandboxes; i++) {
+                w.activate(i, i + 1, 1, 1000 + i, end - seconds * 1000L - 60_000, String.format("sbx-%04d", i));
+            }
+            CollectLoop loop = new CollectLoop(new RegistryReader(loc, 1000), db, 1000, "bench", false, new IngestMetrics());
+            RegistryWriter.Sample s = new RegistryWriter.Sample();
+            s.flags = 0x7f;
+            s.memoryLimit = 1L << 31;
+            for (int r = 0; r < seconds; r++) {
+                s.sampledAt = end - (seconds - 1 - r) * 1000L;
+                for (int i = 0; i < sandboxes; i++) {
+                    s.cpuPercent = (r + i) % 100;
+                    s.memoryBytes = (1L << 28) + (r % 600) * 4096L + i;
+                    s.vcpuTimeNs = r * 500_000_000L;
+                    s.diskRead = r * 4096L;
+                    s.diskWrite = r * 8192L + i;
+                    s.netRx = r * 1000L;
+                    s.netTx = r * 300L;
+                    w.writeSample(i, s);
+                }
+                loop.collectOnce();
+                loop.prepareNext();
+                if (r % 600 == 599) {
+                    db.seal(); // as the seal job does every 10 minutes
+                }
+            }
+        }
+        return end;
+    }
+
+    static void fleet(int minutes) throws Exception {
+        Path tmp = Files.createTempDirectory("sandglass-views-bench");
+        try (Db db = Db.open(DbOptions.defaults(tmp.resolve("data")))) {
+            long t = System.nanoTime();
+            long end = fill(tmp, db, FLEET, minutes * 60);
+            System.out.printf("filled: %d sandboxes x %d collections at 1 s through the collector in %.1f s%n", FLEET, minutes * 60, (System.nanoTime() - t) / 1e9);
+            long now = end + 500;
+            SandboxViews views = new SandboxViews(db);
+            Engine engine = new Engine(EngineOptions.defaults());
+            int[] n = new int[1];
+            long[] latest = time(400, () -> n[0] = views.fleet(now, 15 * 60_000L).size());
+            print("fleet-wide latest (14 fields + run id, all 1024)", latest);
+            long[] json = time(400, () -> {
+                StringBuilder sb = new StringBuilder(1 << 20);
+                JsonWriter w = new JsonWriter(sb).beginArray();
+                views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, w));
+                return w.endArray().buffer().length();
+            });
+            print("  the same, with its JSON", json);
+            long[] promql = time(400, () -> engine.instant(db, "microsandbox_memory_usage_bytes", now).hashCode());
+            print("baseline: PromQL instant query of one metric", promql);
+            System.out.println("sandboxes in the answer: " + n[0]);
+            System.out.printf("ratio p99 fleet latest / p99 one-metric PromQL: %.2f%n",
+                    (double) latest[(int) (latest.length * 0.99)] / promql[(int) (promql.length * 0.99)]);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    static void history(int hours) throws Exception {
+        Path tmp = Files.createTempDirectory("sandglass-views-bench");
+        try (Db db = Db.open(DbOptions.defaults(tmp.resolve("data")))) {
+            long t = System.nanoTime();
+            long end = fill(tmp, db, 1, hours * 3600);
+            db.seal();
+            System.out.printf("filled: 1 sandbox x %,d collections at 1 s through the collector in %.1f s%n", hours * 3600, (System.nanoTime() - t) / 1e9);
+            HistoryReader reader = new HistoryReader(db, Long.MAX_VALUE);
+            Engine engine = new Engine(EngineOptions.defaults());
+            int[] n = new int[1];
+            long[] read = time(20, () -> n[0] = reader.read("sbx-0000", null, end, 0).points().size());
+            print("history, raw, all fields + rates", read);
+            long[] json = time(20, () -> {
+                SandboxHistory h = reader.read("sbx-0000", null, end, 0);
+                StringBuilder sb = new StringBuilder(64 << 20);
+                SandboxJson.history(h, new JsonWriter(sb));
+                return sb.length();
+            });
+            print("  the same, with its JSON", json);
+            long start = end - hours * 3_600_000L + 1000;
+            long[] promql = time(20, () -> engine.range(db, "microsandbox_memory_usage_bytes{sandbox_name=\"sbx-0000\"}", start, end, 1000).hashCode());
+            print("baseline: PromQL range query, one metric, step 1s", promql);
+            System.out.println("points in the answer: " + n[0]);
+            System.out.printf("ratio p50 history / p50 one-metric PromQL range: %.2f%n", (double) read[read.length / 2] / promql[promql.length / 2]);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Server side: a 1024-sandbox demo fleet collected every second; CPU without and with the clients. */
+    static void sse(int subscribers, int seconds) throws Exception {
+        Path tmp = Files.createTempDirectory("sandglass-views-bench");
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        try (Db db = Db.open(DbOptions.defaults(tmp.resolve("data"))); DemoFleet fleet = new DemoFleet(tmp.resolve("home"), FLEET, 1)) {
+            fleet.start();
+            CollectLoop loop = new CollectLoop(new RegistryReader(fleet.locator(), 5000), db, 1000, "bench", false, new IngestMetrics());
+            loop.start();
+            ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
+                    new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
+            try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
+                Thread.sleep(5000); // warm up the collector
+                LongSupplier cpu = os::getProcessCpuTime;
+                double base = cpuShare(cpu, seconds);
+                System.out.printf("baseline: collector of %d sandboxes at 1 s + fleet writer + idle server: %.2f%% of one core%n", FLEET, 100 * base);
+                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ViewsBench.class.getName(),
+                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 15))
+                        .redirectErrorStream(true).start();
+                BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream()));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("connected")) {
+                    System.out.println("client: " + line);
+                }
+                System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
+                Thread.sleep(3000);
+                long reads0 = server.sandboxHub().reads();
+                double with = cpuShare(cpu, seconds);
+                long reads = server.sandboxHub().reads() - reads0;
+                System.out.printf("with %d subscribers at 1 s: %.2f%% of one core; store reads by the hub: %d in %d s%n",
+                        subscribers, 100 * with, reads, seconds);
+                System.out.printf("SSE cost beyond the collector: %.2f%% of one core%n", 100 * (with - base));
+                while ((line = out.readLine()) != null) {
+                    System.out.println("client: " + line);
+                }
+                clients.waitFor();
+            }
+            loop.close();
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static double cpuShare(LongSupplier cpuNanos, int seconds) throws InterruptedException {
+        long c0 = cpuNanos.getAsLong();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        return (double) (cpuNanos.getAsLong() - c0) / (System.nanoTime() - t0);
+    }
+
+    /** Client side (its own process, so its CPU is not counted): one stream per sandbox, counting events. */
+    static void clients(int port, int n, int seconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sandboxes?since=1m")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("\\{\"name\":\"([^\"]+)\",\"state\":\"running\"").matcher(list);
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        AtomicLong events = new AtomicLong();
+        AtomicLong ended = new AtomicLong();
+        AtomicLong started = new AtomicLong();
+        for (int i = 0; i < n; i++) {
+            String name = names.get(i % names.size());
+            http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sandboxes/" + name + "/stream?interval=1s")).build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            s.request(Long.MAX_VALUE);
+                        }
+
+                        private boolean first = true;
+
+                        @Override
+                        public void onNext(String line) {
+                            if (line.startsWith("event:")) {
+                                events.incrementAndGet();
+                                if (first) {
+                                    first = false;
+                                    started.incrementAndGet();
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            ended.incrementAndGet();
+                        }
+                    }));
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (started.get() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        System.out.println("connected " + started.get() + " of " + n + " streams over " + Math.min(n, names.size()) + " sandboxes");
+        long e0 = events.get();
+        Thread.sleep(seconds * 1000L);
+        System.out.printf("events in the last %d s: %,d (%.0f/s)%n", seconds, events.get() - e0, (events.get() - e0) / (double) seconds);
+        System.out.printf("events received: %,d (%.0f/s); streams ended by a stop or error: %d%n", events.get(), events.get() / (double) seconds, ended.get());
+        System.exit(0);
+    }
+
+    interface Work {
+        long run() throws Exception;
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    /** Process CPU per call of the last {@link #time} (all threads: the store reads in parallel). */
+    private static double cpuPerCallNs;
+
+    static long[] time(int rounds, Work w) throws Exception {
+        long sink = 0;
+        for (int i = 0; i < Math.max(5, rounds / 5); i++) {
+            sink += w.run(); // warm-up
+        }
+        long[] ns = new long[rounds];
+        long cpu0 = OS.getProcessCpuTime();
+        for (int i = 0; i < rounds; i++) {
+            long t = System.nanoTime();
+            sink += w.run();
+            ns[i] = System.nanoTime() - t;
+        }
+        cpuPerCallNs = (OS.getProcessCpuTime() - cpu0) / (double) rounds;
+        if (sink == 42) {
+            System.out.print("");
+        }
+        Arrays.sort(ns);
+        return ns;
+    }
+
+    static void print(String what, long[] ns) {
+        System.out.printf("%-50s wall p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms | CPU %7.2f ms/call (%d runs)%n", what, ns[ns.length / 2] / 1e6,
+                ns[(int) (ns.length * 0.99)] / 1e6, ns[ns.length - 1] / 1e6, cpuPerCallNs / 1e6, ns.length);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
