@@ -104,11 +104,14 @@ final class BulkWriter implements BulkAppender {
                 batches.add(batch);
             }
         }
+        // Blocks wholly older than raw retention are not kept raw (retention would drop them at
+        // once): only their rollups are written, which keep --rollup-retention.
+        long rawCutoff = db.retentionCutoffMs(System.currentTimeMillis());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         try {
             List<Future<byte[]>> encoded = new ArrayList<>();
             for (List<BlockWriter.SeriesData> b : batches) {
-                encoded.add(pool.submit(() -> BlockWriter.encode(b, -1)));
+                encoded.add(rollupOnly(b, rawCutoff) ? null : pool.submit(() -> BlockWriter.encode(b, -1)));
             }
             // Raw blocks then their rollups, in time order; flushed at whole hours so that an
             // hour's window is rarely cut in two, and under the seal lock so that rollup excerpts
@@ -118,14 +121,17 @@ final class BulkWriter implements BulkAppender {
                 long rawFrom = -1;
                 long rawIndex = -1;
                 for (int k = 0; k < encoded.size(); k++) {
-                    rawIndex = db.appendRaw(encoded.get(k).get()).index();
-                    rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                    if (encoded.get(k) != null) {
+                        rawIndex = db.appendRaw(encoded.get(k).get()).index();
+                        rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                    }
                     for (BlockWriter.SeriesData sd : batches.get(k)) {
                         rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
                     }
                     if (rollup.entries() > 500_000 && endsHour(batches, k)) {
                         rollup.flush(db.rollups(), rawFrom, rawIndex);
                         rawFrom = -1;
+                        rawIndex = -1;
                     }
                 }
                 rollup.flush(db.rollups(), rawFrom, rawIndex);
@@ -139,6 +145,13 @@ final class BulkWriter implements BulkAppender {
             pool.shutdownNow();
         }
         return total;
+    }
+
+    /** Whether every sample of the batch (one 30-minute block's series) is older than {@code cutoffMs}. */
+    private static boolean rollupOnly(List<BlockWriter.SeriesData> batch, long cutoffMs) {
+        var sd = batch.get(0);
+        long blockEnd = Math.floorDiv(sd.timestamps()[sd.offset()], BLOCK_MS) * BLOCK_MS + BLOCK_MS - 1;
+        return blockEnd < cutoffMs;
     }
 
     /** Whether the batch after {@code k} starts in a later hour than batch k's samples. */

@@ -9,6 +9,7 @@ import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.index.SeriesIndex;
 import dev.sandglass.storage.jobs.RetentionJob;
+import dev.sandglass.storage.rollup.RollupCompactor;
 import dev.sandglass.storage.rollup.RollupRetention;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
@@ -96,6 +97,11 @@ public final class Db implements Storage {
 
     /** As {@link #open(DbOptions)} with another segment cycle: tests use short ones to get many segments. */
     static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle) {
+        return open(options, segmentCycle, RollupStore.DEFAULT_CYCLE);
+    }
+
+    /** As {@link #open(DbOptions)} with other cycles for segments and rollups (tests). */
+    static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle, net.openhft.chronicle.queue.RollCycle rollupCycle) {
         Path dir = options.dir();
         FileChannel ch = null;
         FileLock fl = null;
@@ -122,11 +128,12 @@ public final class Db implements Storage {
             }
             index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
             segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
-            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly());
+            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly(), rollupCycle);
             Db db = new Db(options, ch, fl, index, null, segments, rollups);
             if (!options.readOnly()) {
                 db.rollUpUncovered();
                 db.applyRetention(System.currentTimeMillis());
+                db.compactRollups();
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
             db = new Db(options, ch, fl, index, wal, segments, rollups);
@@ -189,6 +196,9 @@ public final class Db implements Storage {
         jobs.scheduleWithFixedDelay(() -> runJob("seal", this::seal), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS, TimeUnit.MILLISECONDS);
         jobs.scheduleWithFixedDelay(() -> runJob("retention", () -> applyRetention(System.currentTimeMillis())),
                 RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        // Days end while the server runs: their seals' small rollup excerpts are merged an hour later.
+        jobs.scheduleWithFixedDelay(() -> runJob("rollup compaction", this::compactRollups), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     private static void runJob(String name, Runnable job) {
@@ -481,6 +491,14 @@ public final class Db implements Storage {
         }
         // After the raw blocks: a crash in between leaves blocks that the next open rolls up.
         rollup.flush(rollups, rawFrom, rawIndex);
+    }
+
+    /**
+     * Merges the rollup excerpts of every UTC day that ended over an hour ago into one per
+     * resolution (the storage job does this every 10 minutes; also at open).
+     */
+    public void compactRollups() {
+        RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
     }
 
     /** Drops whole segments that are too old or over the size budget. */

@@ -51,10 +51,7 @@ final class RollupSelect {
         List<RollupStore.Entry> entries = new ArrayList<>();
         RollupStore.Coverage covered = db.rollups().coverage(lastRollupIndex);
         try (RollupStore.Reader reader = db.rollups().reader()) {
-            for (RollupStore.Entry e : db.rollups().directory()) {
-                if (e.index() > lastRollupIndex) {
-                    continue;
-                }
+            for (RollupStore.Entry e : db.rollups().live(lastRollupIndex)) {
                 var h = e.header();
                 if (h.resolutionMs() != resolutionMs || h.maxT() < from || h.minT() > to || !holdsAny(h, refs)) {
                     continue;

@@ -103,6 +103,19 @@ class CrashTest {
                         }
                         nextT = Math.max(nextT, firstT + sm.size());
                     }
+                    // Rollups, whose windows span the child's seals and kills, equal the raw samples'.
+                    for (long res : dev.sandglass.storage.rollup.RollupWriter.RESOLUTIONS_MS) {
+                        for (var r : q.selectRollups(List.of(Matcher.eq("__name__", "crash")), res, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                            Samples sm = null;
+                            for (Series s : all) {
+                                if (s.labels().equals(r.labels())) {
+                                    sm = s.samples();
+                                }
+                            }
+                            dev.sandglass.storage.rollup.BruteForce.assertSame(dev.sandglass.storage.rollup.BruteForce.windows(sm, res), r,
+                                    "round " + round + " " + r.labels());
+                        }
+                    }
                 }
             }
         }

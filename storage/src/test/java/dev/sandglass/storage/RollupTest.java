@@ -151,7 +151,8 @@ class RollupTest {
         Random rnd = new Random(7);
         Map<String, Samples> imported = new HashMap<>();
         DbOptions opts = DbOptions.defaults(dir).withRetention(10 * DAY, 0);
-        try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY)) {
+        // Imported while raw retention is 100 days, so everything is kept raw at first.
+        try (Db db = Db.open(opts.withRetention(100 * DAY, 0), TestRollCycles.TEST_SECONDLY)) {
             // Two imports a second apart, so their blocks are in different (secondly) segments:
             // days 0 to 15 of the 25, then the rest. Retention (10 days) then drops the first.
             for (int part = 0; part < 2; part++) {
@@ -178,7 +179,9 @@ class RollupTest {
             try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
                 assertEquals(Long.MIN_VALUE, q.rawStartMs(), "raw covers everything");
             }
-            db.applyRetention(now);
+        }
+        // Then retention is 10 days: the first import's segments go, their rollups stay.
+        try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY)) {
             Map<String, Samples> left = raw(db);
             assertTrue(left.get("m_0").size() < imported.get("m_0").size() / 2, "raw retention dropped the old data");
             assertRollupsMatch(db, imported, "after raw retention");
@@ -189,6 +192,65 @@ class RollupTest {
         }
         try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY)) {
             assertRollupsMatch(db, imported, "after raw retention and a reopen");
+        }
+    }
+
+    @Test
+    void compactionMergesADaysSealsIntoOneExcerptPerResolutionAndChangesNoWindow() {
+        Random rnd = new Random(11);
+        long t0 = (System.currentTimeMillis() / DAY - 3) * DAY;
+        Samples data = new Samples();
+        double v = 0;
+        for (int i = 0; i < 45_000; i++) { // 2.6 days at 5 s, with resets and staleness markers
+            v = rnd.nextInt(3000) == 0 ? 0 : v + rnd.nextInt(100);
+            data.add(t0 + i * 5_000L + rnd.nextInt(1000), rnd.nextInt(5000) == 0 ? Values.STALE_NAN : v);
+        }
+        DbOptions opts = DbOptions.defaults(dir).withRetention(100 * DAY, 0);
+        try (Db db = Db.open(opts)) {
+            Appender a = db.appender();
+            long ref = a.seriesRef(Labels.of("__name__", "m_0"));
+            for (int i = 0; i < data.size(); i++) {
+                a.append(ref, data.timestamp(i), data.value(i));
+                if (i % 120 == 119) {
+                    a.commit();
+                    db.seal(); // every 10 minutes of data, as a live server seals
+                }
+            }
+            a.commit();
+            db.seal();
+            int before = db.rollups().live(Long.MAX_VALUE).size();
+            Map<String, Samples> raw = raw(db);
+            assertRollupsMatch(db, raw, "before compaction");
+            db.compactRollups();
+            List<dev.sandglass.storage.rollup.RollupStore.Entry> after = db.rollups().live(Long.MAX_VALUE);
+            long days = after.stream().map(e -> Math.floorDiv(e.header().minT(), DAY)).distinct().count();
+            // Per resolution: one per finished day, the excerpts of seals across midnight, and today's.
+            long today = db.rollups().live(Long.MAX_VALUE).stream().filter(e -> e.header().minT() >= System.currentTimeMillis() / DAY * DAY).count();
+            assertTrue(before > 700 && after.size() <= 2 * (days + days) + today, before + " excerpts, then " + after.size() + " over " + days + " days");
+            assertRollupsMatch(db, raw, "after compaction");
+            db.compactRollups();
+            assertEquals(after.size(), db.rollups().live(Long.MAX_VALUE).size(), "a second run has nothing to do");
+        }
+        try (Db db = Db.open(opts)) {
+            assertRollupsMatch(db, raw(db), "after compaction and a reopen");
+        }
+    }
+
+    @Test
+    void importOfDataPastRawRetentionKeepsOnlyItsRollups() {
+        long t0 = System.currentTimeMillis() - 40 * DAY;
+        Samples s = new Samples();
+        for (long t = t0 + 555; t < t0 + 20 * DAY; t += 60_000) {
+            s.add(t, Math.sin(t / 1e7) * 100);
+        }
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(30 * DAY, 0))) {
+            try (BulkAppender b = db.bulkAppender()) {
+                b.appendAll(b.seriesRef(Labels.of("__name__", "m_0")), s.timestamps().clone(), s.values().clone(), s.size());
+                b.finish();
+            }
+            Samples raw = raw(db).get("m_0");
+            assertTrue(raw.timestamp(0) >= t0 + 10 * DAY - 31 * 60_000L, "no raw block wholly past retention: " + raw.timestamp(0));
+            assertRollupsMatch(db, Map.of("m_0", s), "rollups of everything imported");
         }
     }
 

@@ -24,7 +24,7 @@ public record ImportSummary(String formatDescription, long series, long samples,
         }
         if (tooOldSamples > 0) {
             sb.append("too old:  ").append(tooOldSamples).append(" samples older than the retention window (before ")
-                    .append(Instant.ofEpochMilli(retentionCutoffMs)).append(") were not imported; use --retention to keep them\n");
+                    .append(Instant.ofEpochMilli(retentionCutoffMs)).append(") were not imported; use --retention (raw) or --rollup-retention (rollups) to keep them\n");
         }
         sb.append("rejected: ").append(rejectedLines).append(" lines\n");
         for (Rejection r : firstRejections) {

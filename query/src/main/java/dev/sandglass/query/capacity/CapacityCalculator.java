@@ -39,7 +39,7 @@ public final class CapacityCalculator {
     }
 
     /**
-     * The report over (end - range, end] at {@code resolutionMs} (5 minutes or 1 hour), for every
+     * The report over [end - range, end) at {@code resolutionMs} (5 minutes or 1 hour), for every
      * sandbox or only {@code sandbox} (null for all). The range starts at the first whole window.
      */
     public static CapacityReport compute(Queryable store, long endMs, long rangeMs, long resolutionMs, String sandbox) {
@@ -50,7 +50,8 @@ public final class CapacityCalculator {
             throw new IllegalArgumentException("range must be positive, got " + rangeMs + "ms");
         }
         long first = Math.floorDiv(endMs - rangeMs + resolutionMs - 1, resolutionMs) * resolutionMs;
-        int windows = (int) Math.max(0, Math.floorDiv(endMs - first, resolutionMs) + 1);
+        // Windows starting in [first, end): the last may be partial (end inside it).
+        int windows = (int) Math.max(0, Math.floorDiv(endMs - first + resolutionMs - 1, resolutionMs));
         List<Matcher> matchers = new ArrayList<>();
         matchers.add(new Matcher(Matcher.Type.RE, "__name__", String.join("|", CPU, MEMORY, LIMIT, DISK_READ, DISK_WRITE, NET_RX, NET_TX, START, UPTIME)));
         matchers.add(sandbox == null ? new Matcher(Matcher.Type.RE, SANDBOX, ".+") : Matcher.eq(SANDBOX, sandbox));

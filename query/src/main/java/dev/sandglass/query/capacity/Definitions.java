@@ -15,7 +15,7 @@ final class Definitions {
     static Map<String, String> of(long res) {
         String w = res == CapacityCalculator.HOUR_MS ? "1-hour" : "5-minute";
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("range", "from the first whole " + w + " window (UTC-aligned) at or after end - range, to end");
+        d.put("range", "from the first whole " + w + " window (UTC-aligned) at or after end - range, up to end (excluded)");
         d.put("cpu", "microsandbox_cpu_utilization_ratio, in CPUs (1 = one CPU busy)");
         d.put("sandbox.cpu.peak", "highest sample in the range");
         d.put("sandbox.cpu.p95", "p95 of " + w + " means (linear between nearest ranks, as quantile_over_time)");

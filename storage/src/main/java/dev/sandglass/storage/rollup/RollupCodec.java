@@ -18,7 +18,7 @@ public final class RollupCodec {
     }
 
     /** What a reader keeps of an excerpt in memory; {@code refs} sorted. */
-    public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, int[] refs, int[] windows, int[] offset,
+    public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, long[] supersedes, int[] refs, int[] windows, int[] offset,
             int[] length, int bodyStart) {
         public int indexOf(int ref) {
             return Arrays.binarySearch(refs, ref);
@@ -30,6 +30,11 @@ public final class RollupCodec {
      * [rawFrom, rawIndex] (both -1 when none). Null when there is no window.
      */
     public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex) {
+        return encode(resolutionMs, series, rawFrom, rawIndex, new long[0]);
+    }
+
+    /** As above, for a compacted excerpt that replaces the excerpts at {@code supersedes} (their windows merged). */
+    public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex, long[] supersedes) {
         TreeMap<Integer, Windows> sorted = new TreeMap<>();
         for (var e : series.entrySet()) {
             if (e.getValue().size > 0) {
@@ -82,6 +87,10 @@ public final class RollupCodec {
         head.long8(maxT);
         head.long8(rawFrom);
         head.long8(rawIndex);
+        head.uvarint(supersedes.length);
+        for (long x : supersedes) {
+            head.long8(x);
+        }
         head.uvarint(n);
         for (int i = 0; i < n; i++) {
             head.uvarint(refs[i]);
@@ -120,6 +129,14 @@ public final class RollupCodec {
         long maxT = in.long8();
         long rawFrom = in.long8();
         long rawIndex = in.long8();
+        int replaced = (int) in.uvarint();
+        if (replaced < 0 || replaced > headerLen / 8) {
+            throw new CorruptBlockException("bad rollup header (" + replaced + " superseded excerpts in " + headerLen + " bytes)");
+        }
+        long[] supersedes = new long[replaced];
+        for (int i = 0; i < replaced; i++) {
+            supersedes[i] = in.long8();
+        }
         int n = (int) in.uvarint();
         if (res <= 0 || n < 0 || n > headerLen) {
             throw new CorruptBlockException("bad rollup header (resolution " + res + ", " + n + " series in " + headerLen + " bytes)");
@@ -134,7 +151,7 @@ public final class RollupCodec {
             offset[i] = (int) in.uvarint();
             length[i] = (int) in.uvarint();
         }
-        return new Header(res, minT, maxT, rawFrom, rawIndex, refs, windows, offset, length, headerLen);
+        return new Header(res, minT, maxT, rawFrom, rawIndex, supersedes, refs, windows, offset, length, headerLen);
     }
 
     /** Decodes series {@code i} of an excerpt (its full bytes). */

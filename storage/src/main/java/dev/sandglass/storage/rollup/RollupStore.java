@@ -141,7 +141,28 @@ public final class RollupStore implements AutoCloseable {
         return directory;
     }
 
-    /** The raw block ranges excerpts up to {@code lastIndex} cover. */
+    /**
+     * The excerpts up to {@code lastIndex} whose windows a reader uses: all but those a compacted
+     * excerpt (also up to lastIndex) replaces.
+     */
+    public List<Entry> live(long lastIndex) {
+        java.util.Set<Long> replaced = new java.util.HashSet<>();
+        List<Entry> upTo = new ArrayList<>();
+        for (Entry e : directory) {
+            if (e.index() <= lastIndex) {
+                upTo.add(e);
+                for (long x : e.header().supersedes()) {
+                    replaced.add(x);
+                }
+            }
+        }
+        if (!replaced.isEmpty()) {
+            upTo.removeIf(e -> replaced.contains(e.index()));
+        }
+        return upTo;
+    }
+
+    /** The raw block ranges excerpts up to {@code lastIndex} cover (replaced ones too: their windows live on). */
     public Coverage coverage(long lastIndex) {
         List<long[]> ranges = new ArrayList<>();
         for (Entry e : directory) {

@@ -33,6 +33,10 @@ public final class ApiParams {
     /** A duration as float seconds or a Prometheus duration string; ms. */
     public static long parseDuration(String name, String s) {
         try {
+            // Java reads "1d" and "5f" as numbers (type suffixes): those are durations here.
+            if (s.trim().matches(".*[dDfF]")) {
+                throw new NumberFormatException(s);
+            }
             double d = Double.parseDouble(s.trim());
             double ms = d * 1000;
             if (Double.isNaN(ms) || Math.abs(ms) >= 9.2e18) {

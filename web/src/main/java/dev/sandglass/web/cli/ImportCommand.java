@@ -24,8 +24,12 @@ final class ImportCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--retention", defaultValue = "15d", converter = Converters.DurationMs.class,
-            description = "keep samples newer than this (default: ${DEFAULT-VALUE}); older ones are reported, not stored")
+            description = "keep raw samples newer than this (default: ${DEFAULT-VALUE}); older ones are kept as rollups only")
     long retentionMs;
+
+    @Option(names = "--rollup-retention", defaultValue = "400d", converter = Converters.DurationMs.class,
+            description = "keep rollups newer than this (default: ${DEFAULT-VALUE}); older samples are reported, not stored")
+    long rollupRetentionMs;
 
     @Option(names = "--format", defaultValue = "auto", description = "auto, openmetrics or prometheus (default: ${DEFAULT-VALUE})")
     String format;
@@ -41,8 +45,9 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --format \"" + format + "\": use auto, openmetrics or prometheus");
         }
-        try (Db db = Db.open(DbOptions.defaults(dataDir).withRetention(retentionMs, 0))) {
-            ImportOptions base = ImportOptions.defaults(db.retentionCutoffMs(System.currentTimeMillis()));
+        try (Db db = Db.open(DbOptions.defaults(dataDir).withRetention(retentionMs, 0).withRollupRetention(rollupRetentionMs))) {
+            // Samples past raw retention but within rollup retention are imported as rollups only.
+            ImportOptions base = ImportOptions.defaults(System.currentTimeMillis() - Math.max(retentionMs, rollupRetentionMs));
             TextImporter importer = new TextImporter(db, new ImportOptions(f, base.retentionCutoffMs(), base.threads()));
             ImportSummary s = importer.importFile(file, TerminalProgress.forStderr());
             System.out.print(s.format());

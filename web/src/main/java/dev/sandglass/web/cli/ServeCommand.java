@@ -41,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "drop data older than this (default: ${DEFAULT-VALUE})")
     long retentionMs;
 
+    @Option(names = "--rollup-retention", defaultValue = "400d", converter = Converters.DurationMs.class,
+            description = "drop 5-minute and 1-hour rollups older than this (default: ${DEFAULT-VALUE})")
+    long rollupRetentionMs;
+
     @Option(names = "--retention-size", converter = Converters.SizeBytes.class,
             description = "keep everything in the data dir under this size, e.g. 512MB or 10GiB (default: no limit)")
     long retentionSize;
@@ -72,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
         Signals signals = new Signals();
-        DbOptions dbOptions = DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize);
+        DbOptions dbOptions = DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize).withRollupRetention(rollupRetentionMs);
         DemoFleet fleet = null;
         try (Db db = Db.open(dbOptions)) {
             RegistryLocator locator;

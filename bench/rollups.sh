@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Rollups and the capacity report: generates a fleet's history at 1 s straight through the storage
+# API twice (raw kept for the whole history; raw kept one day, the rest as rollups only), prints the
+# time to generate and seal it, bytes on disk for raw and for rollups, the capacity report's time
+# against the same figures from raw samples by PromQL (same store, same run) with the largest
+# difference per figure, and max_over_time(memory[1d]) at step 1h from raw and from rollups.
+# Usage: bench/rollups.sh [--days D] [--sandboxes N] [--dir DIR]   (issue size: --days 30 --sandboxes 100)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+days=3; sandboxes=20; dir=""
+while (($#)); do
+  case "$1" in
+    --days) days="$2"; shift 2;;
+    --sandboxes) sandboxes="$2"; shift 2;;
+    --dir) dir="$2"; shift 2;;
+    *) echo "usage: bench/rollups.sh [--days D] [--sandboxes N] [--dir DIR]" >&2; exit 2;;
+  esac
+done
+[ -n "$dir" ] || dir="$(mktemp -d /tmp/sandglass-rollups-bench.XXXXXX)"
+mvn -B -q -o -DskipTests -pl web -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+flags=$(sed -n 's:.*<chronicle.argLine>\(.*\)</chronicle.argLine>.*:\1:p' pom.xml)
+cp="web/target/test-classes:web/target/classes:query/target/classes:storage/target/classes:ingest/target/classes:$(cat web/target/bench.cp)"
+end=$(( $(date +%s) / 3600 * 3600 ))
+rm -rf "$dir/raw" "$dir/rolled"
+echo "== $sandboxes sandboxes x $days days at 1 s, ending $(date -u -d @"$end" +%FT%TZ), in $dir"
+java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/raw" "$days" "$sandboxes" 400 "$end"
+java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/rolled" "$days" "$sandboxes" 1 "$end" >/dev/null
+for d in raw rolled; do
+  for part in segments rollups; do
+    printf '%-7s %-9s %12s bytes allocated, %12s apparent\n' "$d" "$part" \
+      "$(du -s --block-size=1 "$dir/$d/$part" | cut -f1)" "$(du -s -b "$dir/$d/$part" | cut -f1)"
+  done
+done
+java $flags -cp "$cp" dev.sandglass.web.bench.RollupBench "$dir/raw" "$dir/rolled" "$days" "$end" 2>/dev/null
+echo "data left in $dir (delete it when done)"

@@ -1,0 +1,116 @@
+package dev.sandglass.web.bench;
+
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.Labels;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Writes a fleet's history at 1 s straight through the storage API (bulk appender, two hours at a
+ * time, each sealed with its rollups): per sandbox CPU, memory and its limit, disk and network
+ * counters, uptime and start time, with restarts (counters from zero, a new start time).
+ * Usage: FleetHistory DIR DAYS SANDBOXES RAW_RETENTION_DAYS END_UNIX_S [CHUNK_MINUTES]
+ * (CHUNK_MINUTES 10 writes as a live server's seals do: one excerpt per resolution every 10 minutes).
+ */
+public final class FleetHistory {
+    static final String[] COUNTERS = {"microsandbox_disk_bytes_read", "microsandbox_disk_bytes_written",
+            "microsandbox_network_bytes_received", "microsandbox_network_bytes_sent"};
+
+    public static void main(String[] args) {
+        System.setProperty("chronicle.analytics.disable", "true");
+        Path dir = Path.of(args[0]);
+        double days = Double.parseDouble(args[1]);
+        int sandboxes = Integer.parseInt(args[2]);
+        long retentionMs = (long) (Double.parseDouble(args[3]) * 86_400_000L);
+        long end = Long.parseLong(args[4]) * 1000;
+        long start = end - (long) (days * 86_400_000L);
+        long chunkMs = (args.length > 5 ? Long.parseLong(args[5]) : 120) * 60_000L;
+        long t0 = System.nanoTime();
+        long samples = 0;
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(retentionMs, 0))) {
+            Sandbox[] fleet = new Sandbox[sandboxes];
+            for (int i = 0; i < sandboxes; i++) {
+                fleet[i] = new Sandbox(i, start);
+            }
+            for (long from = start; from < end; from += chunkMs) {
+                long to = Math.min(end, from + chunkMs);
+                try (BulkAppender b = db.bulkAppender()) {
+                    for (Sandbox s : fleet) {
+                        samples += s.write(b, from, to);
+                    }
+                    b.finish();
+                }
+            }
+            // What the server's storage job does for days that are over (10-minute chunks leave 288 excerpts a day).
+            db.compactRollups();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("generated and sealed %,d samples (%d sandboxes x %.1f days at 1 s) in %.1f s (%,.0f samples/s)%n",
+                samples, sandboxes, days, secs, samples / secs);
+    }
+
+    /** One sandbox's state, carried from chunk to chunk. */
+    static final class Sandbox {
+        final String name;
+        final Random rnd;
+        final double limit;
+        final double vcpus;
+        double cpu;
+        double mem;
+        final double[] counters = new double[COUNTERS.length];
+        double startTime;
+        double uptime;
+
+        Sandbox(int i, long start) {
+            name = String.format("sbx-%03d", i);
+            rnd = new Random(i * 7919L + 1);
+            limit = (256L << 20) * (1 + rnd.nextInt(8));
+            vcpus = 1 + rnd.nextInt(4);
+            mem = limit * 0.3;
+            startTime = start / 1000.0;
+        }
+
+        private Labels labels(String metric) {
+            return Labels.of("__name__", metric, "sandbox_name", name, "job", "microsandbox");
+        }
+
+        long write(BulkAppender b, long from, long to) {
+            int n = (int) ((to - from) / 1000);
+            long[] t = new long[n];
+            double[][] v = new double[5 + COUNTERS.length][n];
+            for (int k = 0; k < n; k++) {
+                t[k] = from + k * 1000L + rnd.nextInt(5);
+                if (rnd.nextInt(400_000) == 0) {
+                    // A restart: counters and uptime from zero, a new start time.
+                    java.util.Arrays.fill(counters, 0);
+                    uptime = 0;
+                    startTime = t[k] / 1000.0;
+                    mem = limit * 0.2;
+                }
+                cpu = Math.max(0, Math.min(vcpus, cpu + (rnd.nextDouble() - 0.5) * 0.05 * vcpus));
+                mem = Math.max(limit * 0.05, Math.min(limit * 0.98, mem + (rnd.nextDouble() - 0.5) * limit * 0.004));
+                uptime += 1;
+                for (int c = 0; c < counters.length; c++) {
+                    counters[c] += rnd.nextInt(1 << (10 + c));
+                }
+                v[0][k] = Math.round(cpu * 10_000) / 10_000.0;
+                v[1][k] = Math.floor(mem / 4096) * 4096;
+                v[2][k] = limit;
+                v[3][k] = uptime;
+                v[4][k] = startTime;
+                for (int c = 0; c < counters.length; c++) {
+                    v[5 + c][k] = counters[c];
+                }
+            }
+            String[] names = {"microsandbox_cpu_utilization_ratio", "microsandbox_memory_usage_bytes",
+                    "microsandbox_memory_limit_bytes", "microsandbox_uptime_seconds", "microsandbox_sandbox_start_time_seconds"};
+            for (int s = 0; s < v.length; s++) {
+                String metric = s < names.length ? names[s] : COUNTERS[s - names.length];
+                b.appendAll(b.seriesRef(labels(metric)), s == 0 ? t : t.clone(), v[s], n);
+            }
+            return (long) n * v.length;
+        }
+    }
+}
