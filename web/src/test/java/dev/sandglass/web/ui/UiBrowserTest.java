@@ -134,12 +134,42 @@ class UiBrowserTest {
         }
     }
 
+    @Test
+    void ratesRestartWithTheRunAndMissingPointsStayMissing() {
+        browser.get(base + "#/promql");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> r = (java.util.Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                Promise.all([import('/ui/js/fleet.js'), import('/ui/js/api.js')]).then(([fleet, api]) => {
+                  const w = new fleet.RateWindow();
+                  const p = (t, run, rx) => ({ timestamp: new Date(t).toISOString(), run_id: run, net_rx_bytes: rx,
+                    net_tx_bytes: null, disk_read_bytes: 0, disk_write_bytes: 0 });
+                  w.add(p(0, 1, 0)); w.add(p(1000, 1, 1000)); w.add(p(2000, 1, 3000));
+                  const before = w.rate('rx');
+                  w.add(p(3000, 2, 10));
+                  const atRestart = w.rate('rx');
+                  w.add(p(4000, 2, 510));
+                  const after = w.rate('rx');
+                  const unreported = w.rate('tx');
+                  const col = api.align([{ values: [[100, '1'], [130, '4'], [999, '9']] }], 100, 10, 4)[0];
+                  done({ before, atRestart, after, unreported, col });
+                }).catch(e => done({ error: String(e) }));
+                """);
+        assertEquals(null, r.get("error"));
+        assertEquals(1500L, ((Number) r.get("before")).longValue(), "3000 bytes over 2 s");
+        assertEquals(null, r.get("atRestart"), "a new run's first point has no rate yet, never a negative one");
+        assertEquals(500L, ((Number) r.get("after")).longValue(), "the new run's counter from its own start");
+        assertEquals(null, r.get("unreported"), "a field the sandbox did not report has no rate, not 0");
+        assertEquals(java.util.Arrays.asList(1L, null, null, 4L), r.get("col"), "steps without a point are gaps; points off the grid are dropped");
+    }
+
     /** The browser logs every non-2xx answer; these are the ones the test asks for on purpose. */
     private static boolean expected(String message) {
         return message.contains("/api/v1/query_range?query=rate%28foo%5B5m%29") && message.contains("400");
     }
 
     private void fleetPage() throws Exception {
+        browser.executeCdpCommand("Network.clearBrowserCache", java.util.Map.of()); // a first load, whatever ran before
         browser.get(base);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.until(d -> rows().size() == 3);
