@@ -4,17 +4,20 @@
 # time to generate and seal it, bytes on disk for raw and for rollups, the capacity report's time
 # against the same figures from raw samples by PromQL (same store, same run) with the largest
 # difference per figure, and max_over_time(memory[1d]) at step 1h from raw and from rollups.
-# Usage: bench/rollups.sh [--days D] [--sandboxes N] [--dir DIR]   (issue size: --days 30 --sandboxes 100)
+# Usage: bench/rollups.sh [--days D] [--sandboxes N] [--chunk-minutes M] [--dir DIR]   (issue size: --days 30 --sandboxes 100)
+# --chunk-minutes 10 writes the history as a live server seals it (two rollup excerpts every 10 minutes,
+# compacted per finished day); the default 120 writes as an import does.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-days=3; sandboxes=20; dir=""
+days=3; sandboxes=20; chunk=120; dir=""
 while (($#)); do
   case "$1" in
     --days) days="$2"; shift 2;;
     --sandboxes) sandboxes="$2"; shift 2;;
+    --chunk-minutes) chunk="$2"; shift 2;;
     --dir) dir="$2"; shift 2;;
-    *) echo "usage: bench/rollups.sh [--days D] [--sandboxes N] [--dir DIR]" >&2; exit 2;;
+    *) echo "usage: bench/rollups.sh [--days D] [--sandboxes N] [--chunk-minutes M] [--dir DIR]" >&2; exit 2;;
   esac
 done
 [ -n "$dir" ] || dir="$(mktemp -d /tmp/sandglass-rollups-bench.XXXXXX)"
@@ -24,8 +27,8 @@ cp="web/target/test-classes:web/target/classes:query/target/classes:storage/targ
 end=$(( $(date +%s) / 3600 * 3600 ))
 rm -rf "$dir/raw" "$dir/rolled"
 echo "== $sandboxes sandboxes x $days days at 1 s, ending $(date -u -d @"$end" +%FT%TZ), in $dir"
-java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/raw" "$days" "$sandboxes" 400 "$end"
-java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/rolled" "$days" "$sandboxes" 1 "$end" >/dev/null
+java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/raw" "$days" "$sandboxes" 400 "$end" "$chunk"
+java $flags -XX:+UseParallelGC -cp "$cp" dev.sandglass.web.bench.FleetHistory "$dir/rolled" "$days" "$sandboxes" 1 "$end" "$chunk" >/dev/null
 for d in raw rolled; do
   for part in segments rollups; do
     printf '%-7s %-9s %12s bytes allocated, %12s apparent\n' "$d" "$part" \

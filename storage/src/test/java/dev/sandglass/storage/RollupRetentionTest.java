@@ -82,6 +82,69 @@ class RollupRetentionTest {
     }
 
     @Test
+    void cycleFilesWhoseExcerptsWereAllCompactedAreDeleted() throws Exception {
+        long t0 = (System.currentTimeMillis() / DAY - 3) * DAY;
+        DbOptions opts = DbOptions.defaults(dir).withRetention(100 * DAY, 0);
+        List<RollupSeries> before;
+        try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
+            var a = db.appender();
+            long ref = a.seriesRef(Labels.of("__name__", "m"));
+            // Two days as a live server seals them (every 10 minutes of data), in two secondly cycle files.
+            for (int part = 0; part < 2; part++) {
+                for (long t = t0 + part * DAY + 3; t < t0 + (part + 1) * DAY; t += 60_000) {
+                    a.append(ref, t, (t / 60_000) % 1000);
+                    if ((t - 3) % 600_000 == 0) {
+                        a.commit();
+                        db.seal();
+                    }
+                }
+                a.commit();
+                db.seal();
+                Thread.sleep(1100);
+            }
+            before = rollups(db);
+            long files = rollupFiles();
+            db.compactRollups();
+            Thread.sleep(1100); // the merged excerpts' cycle is no longer the current one either way
+            db.applyRetention(System.currentTimeMillis());
+            assertTrue(rollupFiles() < files, "files of replaced excerpts deleted: " + files + " then " + rollupFiles());
+            assertSameWindows(before, rollups(db));
+            assertTrue(db.segments().directory().stream().allMatch(h -> db.rollups().coverage(Long.MAX_VALUE).covers(h.index())),
+                    "every raw block still covered");
+        }
+        try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
+            assertSameWindows(before, rollups(db));
+        }
+    }
+
+    private long rollupFiles() throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("rollups"))) {
+            return files.filter(p -> p.toString().endsWith(".cq4")).count();
+        }
+    }
+
+    private static List<RollupSeries> rollups(Db db) {
+        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            return q.selectRollups(List.of(Matcher.eq("__name__", "m")), 300_000L, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+    }
+
+    private static void assertSameWindows(List<RollupSeries> want, List<RollupSeries> got) {
+        assertEquals(1, got.size());
+        RollupSeries a = want.get(0);
+        RollupSeries b = got.get(0);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.windowStart()[i], b.windowStart()[i]);
+            assertEquals(a.count()[i], b.count()[i]);
+            assertEquals(a.sum()[i], b.sum()[i]);
+            assertEquals(a.max()[i], b.max()[i]);
+            assertEquals(a.last()[i], b.last()[i]);
+            assertEquals(a.increase(i), b.increase(i));
+        }
+    }
+
+    @Test
     void theSizeBudgetDropsRawFirstAndTheOldestRollupsLast() throws Exception {
         long t0 = (System.currentTimeMillis() / DAY - 20) * DAY;
         DbOptions keepAll = DbOptions.defaults(dir).withRetention(100 * DAY, 0);

@@ -19,20 +19,46 @@ public final class RollupCompactor {
     private RollupCompactor() {
     }
 
+    /** Where an excerpt stands in write order: its index, or for a merged one that of the first it replaced. */
+    private static long origin(RollupStore.Entry e) {
+        long o = e.index();
+        for (long x : e.header().supersedes()) {
+            o = Math.min(o, x);
+        }
+        return o;
+    }
+
     /** Compacts every finished day (ending at or before {@code before}); returns how many excerpts it wrote. */
     public static int compact(RollupStore store, long before) {
-        Map<String, List<RollupStore.Entry>> groups = new TreeMap<>();
+        // Runs of excerpts of one resolution, adjacent in write order, all within one finished day.
+        // A series' parts are in write order (each seal takes all its samples then in the head), so
+        // merging only adjacent excerpts never folds a part over another excerpt's part between them.
+        Map<Long, List<RollupStore.Entry>> byRes = new TreeMap<>();
         for (RollupStore.Entry e : store.live(Long.MAX_VALUE)) {
-            var h = e.header();
-            long day = Math.floorDiv(h.minT(), DAY_MS);
-            // Excerpts reaching over a day boundary (imports) are left as they are: they are few and large.
-            if (Math.floorDiv(h.maxT(), DAY_MS) != day || (day + 1) * DAY_MS > before) {
-                continue;
+            byRes.computeIfAbsent(e.header().resolutionMs(), k -> new ArrayList<>()).add(e);
+        }
+        List<List<RollupStore.Entry>> runs = new ArrayList<>();
+        for (List<RollupStore.Entry> entries : byRes.values()) {
+            entries.sort((a, b) -> Long.compare(origin(a), origin(b)));
+            List<RollupStore.Entry> run = new ArrayList<>();
+            long runDay = Long.MIN_VALUE;
+            for (RollupStore.Entry e : entries) {
+                var h = e.header();
+                long day = Math.floorDiv(h.minT(), DAY_MS);
+                boolean fits = Math.floorDiv(h.maxT(), DAY_MS) == day && (day + 1) * DAY_MS <= before;
+                if (!fits || day != runDay) {
+                    runs.add(run);
+                    run = new ArrayList<>();
+                    runDay = fits ? day : Long.MIN_VALUE;
+                }
+                if (fits) {
+                    run.add(e);
+                }
             }
-            groups.computeIfAbsent(h.resolutionMs() + "/" + day, k -> new ArrayList<>()).add(e);
+            runs.add(run);
         }
         int written = 0;
-        for (List<RollupStore.Entry> group : groups.values()) {
+        for (List<RollupStore.Entry> group : runs) {
             if (group.size() < 2) {
                 continue;
             }
@@ -53,7 +79,19 @@ public final class RollupCompactor {
             for (var p : parts.entrySet()) {
                 merged.put(p.getKey(), Windows.merge(res, p.getValue()));
             }
-            byte[] excerpt = RollupCodec.encode(res, merged, -1, -1, replaced);
+            // The run's coverage of raw blocks goes with it, so a cycle file whose excerpts are all
+            // replaced can be deleted (RollupRetention). The run's ranges are adjacent: seals and
+            // imports append raw blocks and their rollups under one lock, and an open repairs any
+            // block left uncovered before it compacts.
+            long rawFrom = Long.MAX_VALUE;
+            long rawTo = -1;
+            for (RollupStore.Entry e : group) {
+                if (e.header().rawIndex() >= 0) {
+                    rawFrom = Math.min(rawFrom, e.header().rawFrom());
+                    rawTo = Math.max(rawTo, e.header().rawIndex());
+                }
+            }
+            byte[] excerpt = RollupCodec.encode(res, merged, rawTo < 0 ? -1 : rawFrom, rawTo, replaced);
             if (excerpt != null) {
                 store.append(excerpt);
                 written++;

@@ -41,5 +41,26 @@ public final class RollupRetention {
                     c.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(c.maxT()));
             store.dropCycle(c.cycle(), files.get(c.cycle()));
         }
+        dropReplaced(store);
+    }
+
+    /** Deletes cycle files (not the current one) whose every excerpt compaction has replaced. */
+    static void dropReplaced(RollupStore store) {
+        java.util.Set<Long> live = new java.util.HashSet<>();
+        for (RollupStore.Entry e : store.live(Long.MAX_VALUE)) {
+            live.add(e.index());
+        }
+        Map<Integer, Boolean> allReplaced = new HashMap<>();
+        for (RollupStore.Entry e : store.directory()) {
+            allReplaced.merge(e.cycle(), !live.contains(e.index()), Boolean::logicalAnd);
+        }
+        int current = store.currentCycle();
+        Map<Integer, File> files = store.cycleFiles();
+        for (var c : allReplaced.entrySet()) {
+            if (c.getValue() && c.getKey() != current) {
+                LOG.info("rollups: deleting {}, every excerpt in it compacted into a later one", files.get(c.getKey()));
+                store.dropCycle(c.getKey(), files.get(c.getKey()));
+            }
+        }
     }
 }
