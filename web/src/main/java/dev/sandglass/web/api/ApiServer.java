@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
             });
             router.route("/metrics").blockingHandler(ctx -> ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(handlers.metricsText()), false);
+            dev.sandglass.web.ui.UiRoutes.register(router);
             router.route("/api/*").handler(ctx -> reply(ctx, 404, new ApiError(404, "not_found", "unknown API endpoint " + ctx.request().path()).json()));
             router.route().last().handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("404 page not found\n"));
