@@ -2,6 +2,7 @@ package dev.sandglass.storage;
 
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Storage;
@@ -12,6 +13,7 @@ import dev.sandglass.storage.jobs.RetentionJob;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.SegmentStore;
+import dev.sandglass.storage.util.DiskSpace;
 import dev.sandglass.storage.wal.Wal;
 import java.io.File;
 import java.io.IOException;
@@ -29,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class Db implements Storage {
     private double[] sealVs = new double[0];
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
+    private final StorageHealth health = new StorageHealth();
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
@@ -96,6 +98,10 @@ public final class Db implements Storage {
                 }
             } else {
                 Files.createDirectories(dir);
+                if (!Files.isDirectory(dir.resolve("index"))) {
+                    // A new store writes its files' first pages at once: on a full disk that is a SIGBUS.
+                    new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE).ensure(4L << 20);
+                }
                 ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
                     fl = ch.tryLock();
@@ -110,7 +116,14 @@ public final class Db implements Storage {
             segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
             Db db = new Db(options, ch, fl, index, null, segments);
             if (!options.readOnly()) {
-                db.applyRetention(System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                RetentionRecord.check(options, segments.directory(), now);
+                db.applyRetention(now);
+                try {
+                    RetentionRecord.write(dir, options.retentionMs());
+                } catch (StorageException e) {
+                    LOG.warn("{}", e.getMessage()); // a full disk: serve what is stored anyway
+                }
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
             db = new Db(options, ch, fl, index, wal, segments);
@@ -133,11 +146,26 @@ public final class Db implements Storage {
             } catch (IOException ignored) {
                 // already failing
             }
+            if (e instanceof DiskFullException df) {
+                throw new StorageException("cannot create a store in " + dir + ": its file system is full (" + df.usableBytes()
+                        + " bytes usable, " + df.neededBytes() + " needed)", df);
+            }
             if (e instanceof StorageException se) {
                 throw se;
             }
+            if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException fse
+                    && fse.getReason() != null && fse.getReason().contains("Read-only")) {
+                throw new StorageException("cannot write the data dir " + dir + ": " + describe((IOException) e)
+                        + " (give a data dir this user may write, or use the offline query commands, which only read)", e);
+            }
             throw new StorageException("open store in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String describe(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : "permission denied";
+        String file = e instanceof java.nio.file.FileSystemException fse ? fse.getFile() : e.getMessage();
+        return reason.toLowerCase(java.util.Locale.ROOT) + ": " + file;
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -174,12 +202,20 @@ public final class Db implements Storage {
                 RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs a job; nothing it throws cancels the schedule (a full disk is logged once, by health). */
     private static void runJob(String name, Runnable job) {
         try {
             job.run();
-        } catch (RuntimeException e) {
+        } catch (DiskFullException e) {
+            // logged by health when writes start failing; the job runs again next time
+        } catch (RuntimeException | Error e) {
             LOG.error("{} job failed: {}", name, e.getMessage(), e);
         }
+    }
+
+    /** Whether writes succeed, and write failures by reason (sandglass_storage_*). */
+    public StorageHealth health() {
+        return health;
     }
 
     public DbOptions options() {
@@ -267,7 +303,16 @@ public final class Db implements Storage {
             checkOpen();
             lock.writeLock().lock();
             try {
-                wal.append(refs, ts, vs, n);
+                try {
+                    wal.append(refs, ts, vs, n);
+                } catch (DiskFullException e) {
+                    health.diskFull(e, "WAL commit of " + n + " samples");
+                    throw e;
+                } catch (RuntimeException e) {
+                    health.failed("wal");
+                    throw e;
+                }
+                health.wrote();
                 // Filed into the series by prepareNext() or before the next read (see foldPending).
                 head.addPending(refs, ts, vs, n);
             } finally {
@@ -338,16 +383,46 @@ public final class Db implements Storage {
             }
             try {
                 writeBlocks(old.runs(), checkpoint);
-            } finally {
-                lock.writeLock().lock();
-                try {
-                    sealing = null;
-                    spare = old;
-                } finally {
-                    lock.writeLock().unlock();
+            } catch (RuntimeException | Error e) {
+                // Nothing of old was appended (writeBlocks checks space for all its blocks first) or
+                // the WAL still holds it: put its samples back in front of the head, to seal later.
+                restore(old);
+                if (e instanceof DiskFullException df) {
+                    health.diskFull(df, "seal");
+                } else {
+                    health.failed("seal");
                 }
+                throw e;
+            }
+            lock.writeLock().lock();
+            try {
+                sealing = null;
+                spare = old;
+            } finally {
+                lock.writeLock().unlock();
             }
             wal.dropBefore(checkpoint);
+        }
+    }
+
+    /** After a failed seal: one head holding the unsealed samples, then those committed since. */
+    private void restore(Head old) {
+        lock.writeLock().lock();
+        try {
+            head.fold();
+            Head merged = new Head(old.longestRun() + head.longestRun());
+            for (Head h : new Head[] {old, head}) {
+                for (Head.Run r : h.runs()) {
+                    long[] d = r.data();
+                    for (int i = 0; i < r.size(); i++) {
+                        merged.add(r.ref(), d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
+                    }
+                }
+            }
+            head = merged;
+            sealing = null;
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -373,6 +448,7 @@ public final class Db implements Storage {
      * the head.
      */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
+        List<byte[]> blocks = new ArrayList<>();
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
         for (int i = 0; i < runs.size(); i++) {
@@ -388,10 +464,20 @@ public final class Db implements Storage {
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
             inBatch += r.size();
             if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
-                segments.append(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                blocks.add(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 batch = new ArrayList<>();
                 inBatch = 0;
             }
+        }
+        // All or nothing as far as space goes: a seal cut short by a full disk would leave blocks
+        // that the retried seal writes again.
+        long bytes = 0;
+        for (byte[] b : blocks) {
+            bytes += b.length;
+        }
+        segments.ensureSpace(bytes);
+        for (byte[] b : blocks) {
+            segments.append(b);
         }
     }
 
@@ -406,12 +492,17 @@ public final class Db implements Storage {
         int current = segments.currentCycle();
         List<RetentionJob.Segment> segs = new ArrayList<>();
         long segBytes = 0;
+        List<Path> paths = new ArrayList<>();
+        files.values().forEach(f -> paths.add(f.toPath()));
+        boolean bySize = options.retentionSizeBytes() > 0;
+        // du runs only for a size budget; age retention needs no sizes but the log line's.
+        Map<Path, Long> allocated = bySize ? AllocatedBytes.of(paths) : Map.of();
         for (var e : files.entrySet()) {
-            long bytes = e.getValue().length();
+            long bytes = bySize ? allocated.getOrDefault(e.getValue().toPath(), 0L) : e.getValue().length();
             segBytes += bytes;
             segs.add(new RetentionJob.Segment(e.getKey(), bytes, maxT.getOrDefault(e.getKey(), Long.MIN_VALUE), e.getKey() == current));
         }
-        long other = Math.max(0, diskBytes() - segBytes);
+        long other = bySize ? Math.max(0, diskBytes() - segBytes) : 0;
         for (RetentionJob.Segment s : RetentionJob.toDrop(segs, other, cutoff, options.retentionSizeBytes())) {
             LOG.info("retention: dropping segment {} ({} bytes, newest sample {})", files.get(s.cycle()), s.bytes(),
                     s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
@@ -419,13 +510,12 @@ public final class Db implements Storage {
         }
     }
 
-    /** Bytes of every file in the data dir (apparent sizes: never less than what is used). */
+    /**
+     * Bytes the data dir takes on disk: allocated blocks (st_blocks * 512), not apparent sizes,
+     * which count the holes of preallocated, sparse Chronicle files.
+     */
     public long diskBytes() {
-        try (Stream<Path> all = Files.walk(options.dir())) {
-            return all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
+        return AllocatedBytes.of(options.dir());
     }
 
     public int seriesCount() {

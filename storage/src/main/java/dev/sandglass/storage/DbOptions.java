@@ -4,20 +4,33 @@ import java.nio.file.Path;
 
 /**
  * How to open a store: its directory, retention by age (ms) and by size (bytes of everything in
- * the directory; 0 means no size limit), and whether to open it read-only (offline queries).
+ * the directory; 0 means no size limit), whether to open it read-only (offline queries), and
+ * whether the retention was given by the user or is a default: a default retention shorter than
+ * the one the data dir was kept with is refused rather than applied (see RetentionRecord).
  */
-public record DbOptions(Path dir, long retentionMs, long retentionSizeBytes, boolean readOnly) {
+public record DbOptions(Path dir, long retentionMs, long retentionSizeBytes, boolean readOnly, boolean retentionGiven) {
     public static final long DEFAULT_RETENTION_MS = 15L * 24 * 3600 * 1000;
 
-    public static DbOptions defaults(Path dir) {
-        return new DbOptions(dir, DEFAULT_RETENTION_MS, 0, false);
+    public DbOptions(Path dir, long retentionMs, long retentionSizeBytes, boolean readOnly) {
+        this(dir, retentionMs, retentionSizeBytes, readOnly, true);
     }
 
+    /** The default retention, not given by anyone: never shortens what the data dir keeps. */
+    public static DbOptions defaults(Path dir) {
+        return new DbOptions(dir, DEFAULT_RETENTION_MS, 0, false, false);
+    }
+
+    /** A retention the caller chose: applied even when it deletes data kept so far. */
     public DbOptions withRetention(long ms, long sizeBytes) {
-        return new DbOptions(dir, ms, sizeBytes, readOnly);
+        return new DbOptions(dir, ms, sizeBytes, readOnly, true);
+    }
+
+    /** A retention that is only a default (a flag left out): refused where it would shorten the recorded one. */
+    public DbOptions withDefaultRetention(long ms, long sizeBytes) {
+        return new DbOptions(dir, ms, sizeBytes, readOnly, false);
     }
 
     public DbOptions asReadOnly() {
-        return new DbOptions(dir, retentionMs, retentionSizeBytes, true);
+        return new DbOptions(dir, retentionMs, retentionSizeBytes, true, retentionGiven);
     }
 }

@@ -3,6 +3,7 @@ package dev.sandglass.storage.index;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ public final class SeriesIndex implements AutoCloseable {
 
     private final Path dir;
     private final boolean readOnly;
+    private final DiskSpace space;
     private ChronicleMap<CharSequence, Long> map;
     private long capacity;
     private int generation;
@@ -45,8 +47,11 @@ public final class SeriesIndex implements AutoCloseable {
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
         this.readOnly = readOnly;
+        this.space = new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE);
         try {
-            Files.createDirectories(dir);
+            if (!readOnly) {
+                Files.createDirectories(dir);
+            }
             Path latest = null;
             int latestGen = -1;
             long latestCap = initialCapacity;
@@ -62,9 +67,13 @@ public final class SeriesIndex implements AutoCloseable {
             }
             generation = Math.max(latestGen, 0);
             capacity = latestCap;
-            map = openMap(latest != null ? latest : file(generation, capacity), capacity);
-            load();
-            removeOtherGenerations();
+            if (readOnly) {
+                loadCopy(latest);
+            } else {
+                map = openMap(latest != null ? latest : file(generation, capacity), capacity);
+                load();
+                removeOtherGenerations();
+            }
         } catch (IOException e) {
             throw new StorageException("open series index in " + dir + ": " + e.getMessage(), e);
         }
@@ -80,6 +89,29 @@ public final class SeriesIndex implements AutoCloseable {
                 .averageKeySize(120)
                 .entries(capacity)
                 .createPersistedTo(file.toFile());
+    }
+
+    /**
+     * Read-only: Chronicle Map opens its file for writing, which fails on a data dir the user may
+     * only read (and would write to one it may). Everything is held in memory once loaded, so a
+     * private copy is opened, loaded and deleted; the original is only ever read.
+     */
+    private void loadCopy(Path latest) throws IOException {
+        if (latest == null) {
+            return;
+        }
+        Path copy = Files.createTempFile("sandglass-index-", ".cm");
+        try {
+            Files.copy(latest, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            map = openMap(copy, capacity);
+            load();
+        } finally {
+            if (map != null) {
+                map.close();
+                map = null;
+            }
+            Files.deleteIfExists(copy);
+        }
     }
 
     private void load() {
@@ -141,6 +173,7 @@ public final class SeriesIndex implements AutoCloseable {
         if (readOnly) {
             throw new StorageException("the store is open read-only: cannot add series " + labels);
         }
+        space.ensure(64 << 10);
         if (map.longSize() + 1 > capacity * 3 / 4) {
             grow();
         }
@@ -156,6 +189,8 @@ public final class SeriesIndex implements AutoCloseable {
         int newGen = generation + 1;
         Path next = file(newGen, newCap);
         try {
+            // The new map is filled before the old one goes: room for both.
+            space.ensure(2 * Files.size(file(generation, capacity)));
             Files.deleteIfExists(next);
             ChronicleMap<CharSequence, Long> bigger = openMap(next, newCap);
             map.forEach(bigger::put);

@@ -1,6 +1,7 @@
 package dev.sandglass.storage.segment;
 
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class SegmentStore implements AutoCloseable {
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
     private final boolean readOnly;
+    /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
+    private final DiskSpace space;
     private ExcerptAppender appender;
     private volatile boolean closed;
     /**
@@ -53,6 +56,7 @@ public final class SegmentStore implements AutoCloseable {
 
     public SegmentStore(Path dir, boolean readOnly, RollCycle cycle) {
         this.readOnly = readOnly;
+        this.space = new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE);
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(cycle)
                 .blockSize(16L << 20)
@@ -112,6 +116,7 @@ public final class SegmentStore implements AutoCloseable {
         if (readOnly) {
             throw new StorageException("the store is open read-only: " + queue.file());
         }
+        space.ensure(block.length);
         if (appender == null) {
             appender = queue.createAppender();
         }
@@ -231,6 +236,11 @@ public final class SegmentStore implements AutoCloseable {
 
     public File dir() {
         return queue.file();
+    }
+
+    /** Free space check for writes of {@code bytes} in total (a seal checks all its blocks at once). */
+    public void ensureSpace(long bytes) {
+        space.ensure(bytes);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sandglass.storage.wal;
 
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.encoding.Varints;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,6 +40,8 @@ public final class Wal implements AutoCloseable {
     }
 
     private final SingleChronicleQueue queue;
+    /** Checked before every write to the mapping; null when read-only. */
+    private final DiskSpace space;
     private final Varints.Out buf = new Varints.Out(1 << 16);
     private ExcerptAppender appender;
     private boolean closed;
@@ -46,6 +49,11 @@ public final class Wal implements AutoCloseable {
     private long largestExcerpt;
 
     public Wal(Path dir, boolean readOnly) {
+        this(dir, readOnly, readOnly ? null : new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE));
+    }
+
+    public Wal(Path dir, boolean readOnly, DiskSpace space) {
+        this.space = space;
         queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(RollCycles.FIVE_MINUTELY)
                 // The file system allocates pages on first touch; prefault() pays that between
@@ -62,6 +70,10 @@ public final class Wal implements AutoCloseable {
 
     /** Writes one batch (as one excerpt, or several for a very large batch); returns the last index. */
     public synchronized long append(int[] refs, long[] ts, double[] vs, int n) {
+        if (space != null) {
+            // Worst case per sample (5-byte ref, 10-byte delta, 8 value bytes), and index arrays.
+            space.ensure(23L * n + (64 << 10));
+        }
         long index = -1;
         for (int from = 0; from < n || from == 0; from += MAX_EXCERPT_SAMPLES) {
             index = appendExcerpt(refs, ts, vs, from, Math.min(n, from + MAX_EXCERPT_SAMPLES));
@@ -117,6 +129,9 @@ public final class Wal implements AutoCloseable {
         }
         long pos = bytes.writePosition();
         long to = pos + Math.min(MAX_PREFAULT, 2 * largestExcerpt + PAGE);
+        if (space != null && space.usable() < space.reserve() + (to - pos)) {
+            return; // touching a hole now could SIGBUS; the next append refuses cleanly instead
+        }
         for (long page = pos & -PAGE; page < to && store.inside(page, 8); page += PAGE) {
             store.compareAndSwapLong(page, 0, 0);
         }

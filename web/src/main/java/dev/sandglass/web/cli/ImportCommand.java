@@ -20,6 +20,9 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the text file to import")
     Path file;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
@@ -41,7 +44,10 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --format \"" + format + "\": use auto, openmetrics or prometheus");
         }
-        try (Db db = Db.open(DbOptions.defaults(dataDir).withRetention(retentionMs, 0))) {
+        DbOptions options = RetentionFlag.given(spec)
+                ? DbOptions.defaults(dataDir).withRetention(retentionMs, 0)
+                : DbOptions.defaults(dataDir).withDefaultRetention(retentionMs, 0);
+        try (Db db = Db.open(options)) {
             ImportOptions base = ImportOptions.defaults(db.retentionCutoffMs(System.currentTimeMillis()));
             TextImporter importer = new TextImporter(db, new ImportOptions(f, base.retentionCutoffMs(), base.threads()));
             ImportSummary s = importer.importFile(file, TerminalProgress.forStderr());
