@@ -2,6 +2,7 @@ package dev.sandglass.storage.index;
 
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.SeriesLimits;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
@@ -172,6 +173,10 @@ public final class SeriesIndex implements AutoCloseable {
         }
         if (readOnly) {
             throw new StorageException("the store is open read-only: cannot add series " + labels);
+        }
+        String tooLarge = SeriesLimits.check(labels);
+        if (tooLarge != null) {
+            throw new StorageException("cannot add series: " + tooLarge);
         }
         space.ensure(64 << 10);
         if (map.longSize() + 1 > capacity * 3 / 4) {

@@ -34,9 +34,12 @@ final class ImportCommand implements Callable<Integer> {
     String format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("cannot read " + file + ": no such file or not readable");
+        }
+        if (Files.size(file) == 0) {
+            throw new IllegalArgumentException("nothing to import: " + file + " is empty");
         }
         ImportOptions.Format f;
         try {
@@ -53,6 +56,9 @@ final class ImportCommand implements Callable<Integer> {
             ImportSummary s = importer.importFile(file, TerminalProgress.forStderr());
             System.out.print(s.format());
             System.out.println("data dir: " + dataDir.toAbsolutePath());
+            if (s.whyNothing() != null) {
+                throw new IllegalArgumentException("nothing imported from " + file + ": " + s.whyNothing());
+            }
         }
         return 0;
     }
