@@ -4,6 +4,7 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.SeriesLimits;
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.segment.Damage;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class SeriesIndex implements AutoCloseable {
     private final boolean readOnly;
     private final DiskSpace space;
     private ChronicleMap<CharSequence, Long> map;
+    private SeriesLog log;
     private long capacity;
     private int generation;
     private final List<Labels> byRef = new ArrayList<>();
@@ -68,15 +70,105 @@ public final class SeriesIndex implements AutoCloseable {
             }
             generation = Math.max(latestGen, 0);
             capacity = latestCap;
+            Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
+            Map<Long, String> fromLog = new TreeMap<>();
+            log = SeriesLog.open(dir, readOnly, damage, fromLog);
+            Map<Long, String> fromMap = new TreeMap<>();
             if (readOnly) {
-                loadCopy(latest);
+                loadCopy(latest, fromMap);
             } else {
-                map = openMap(latest != null ? latest : file(generation, capacity), capacity);
-                load();
+                openOrRebuild(latest, latestGen, damage, fromMap);
+            }
+            reconcile(fromLog, fromMap);
+            if (!readOnly) {
                 removeOtherGenerations();
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            if (e instanceof StorageException se) {
+                throw se;
+            }
             throw new StorageException("open series index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the newest map; one Chronicle cannot open or read (torn, scribbled header, cut short) is
+     * moved aside into damaged/ and a new generation is started, to be filled from the log.
+     */
+    private void openOrRebuild(Path latest, int latestGen, Damage damage, Map<Long, String> into) throws IOException {
+        Path f = latest != null ? latest : file(generation, capacity);
+        try {
+            map = openMap(f, capacity);
+            map.forEach((k, v) -> into.put(v, k.toString()));
+        } catch (IOException | RuntimeException e) {
+            if (map != null) {
+                try {
+                    map.close();
+                } catch (RuntimeException ignored) {
+                    // already damaged
+                }
+                map = null;
+            }
+            into.clear();
+            Files.createDirectories(damage.dir());
+            Path aside = damage.dir().resolve(f.getFileName() + "." + System.currentTimeMillis() + ".damaged");
+            Files.move(f, aside);
+            LOG.error("series index {} is damaged ({}): moved aside to {}; rebuilding it from {}", f, e.getMessage(), aside,
+                    dir.resolve(SeriesLog.FILE));
+            generation = latestGen + 1;
+            map = openMap(file(generation, capacity), capacity);
+        }
+    }
+
+    /**
+     * One series per ref from the log and the map: the log's (checksummed) text where both have
+     * one; then each is completed from the other (a store from before the log gets one here).
+     */
+    private void reconcile(Map<Long, String> fromLog, Map<Long, String> fromMap) {
+        TreeMap<Long, String> all = new TreeMap<>(fromMap);
+        for (var e : fromLog.entrySet()) {
+            String m = fromMap.get(e.getKey());
+            if (m != null && !m.equals(e.getValue())) {
+                LOG.error("series index: the map's entry for ref {} differs from the log's; the log's is kept", e.getKey());
+                if (!readOnly) {
+                    map.remove(m);
+                }
+            }
+            all.put(e.getKey(), e.getValue());
+        }
+        for (var e : all.entrySet()) {
+            int ref = e.getKey().intValue();
+            Labels l;
+            try {
+                l = LabelText.parse(e.getValue());
+            } catch (RuntimeException ex) {
+                LOG.error("series index: ref {} has unreadable labels ({}); its samples cannot be named and are left out", ref, ex.getMessage());
+                continue;
+            }
+            while (byRef.size() < ref) {
+                byRef.add(null); // a gap: a series lost to damage in both map and log
+            }
+            addInMemory(ref, l);
+            if (!readOnly) {
+                if (!fromLog.containsKey(e.getKey())) {
+                    log.append(ref, e.getValue());
+                }
+                if (!e.getValue().equals(fromMap.get(e.getKey()))) {
+                    if (map.longSize() + 1 > capacity * 3 / 4) {
+                        grow();
+                    }
+                    map.put(e.getValue(), (long) ref);
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // already failing
         }
     }
 
@@ -97,7 +189,7 @@ public final class SeriesIndex implements AutoCloseable {
      * only read (and would write to one it may). Everything is held in memory once loaded, so a
      * private copy is opened, loaded and deleted; the original is only ever read.
      */
-    private void loadCopy(Path latest) throws IOException {
+    private void loadCopy(Path latest, Map<Long, String> into) throws IOException {
         if (latest == null) {
             return;
         }
@@ -105,26 +197,15 @@ public final class SeriesIndex implements AutoCloseable {
         try {
             Files.copy(latest, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             map = openMap(copy, capacity);
-            load();
+            map.forEach((k, v) -> into.put(v, k.toString()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("series index {} cannot be read ({}); the series come from {} alone", latest, e.getMessage(), dir.resolve(SeriesLog.FILE));
         } finally {
             if (map != null) {
                 map.close();
                 map = null;
             }
             Files.deleteIfExists(copy);
-        }
-    }
-
-    private void load() {
-        TreeMap<Long, String> ordered = new TreeMap<>();
-        map.forEach((k, v) -> ordered.put(v, k.toString()));
-        for (var e : ordered.entrySet()) {
-            Labels l = LabelText.parse(e.getValue());
-            int ref = e.getKey().intValue();
-            while (byRef.size() < ref) {
-                byRef.add(null); // a gap: never happens unless the file was edited
-            }
-            addInMemory(ref, l);
         }
     }
 
@@ -183,7 +264,9 @@ public final class SeriesIndex implements AutoCloseable {
             grow();
         }
         int ref = byRef.size();
-        map.put(LabelText.format(labels), (long) ref);
+        String text = LabelText.format(labels);
+        log.append(ref, text); // first: a map cut short by a kill is rebuilt from the log
+        map.put(text, (long) ref);
         addInMemory(ref, labels);
         return ref;
     }
@@ -307,6 +390,14 @@ public final class SeriesIndex implements AutoCloseable {
         if (map != null) {
             map.close();
             map = null;
+        }
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                LOG.warn("closing {}: {}", dir.resolve(SeriesLog.FILE), e.getMessage());
+            }
+            log = null;
         }
     }
 }
