@@ -65,13 +65,18 @@ public final class CrashLoop {
         return cmd;
     }
 
-    private record Server(Process process, int port, CompletableFuture<Void> drained) {
+    record Server(Process process, int port, CompletableFuture<Void> drained) {
     }
 
     private Server start() throws Exception {
+        return start(launcher, List.of("serve", "--demo=4", "--data-dir", dir.toString(), "--listen", "127.0.0.1:0", "--no-warmup",
+                "--collect-interval", "100ms", "--retention", "100y", "--retention-size", "10GiB"), null);
+    }
+
+    /** Starts a sandglass command that listens; returns once it says on which port. Its output goes to {@code log} if given. */
+    static Server start(List<String> launcher, List<String> args, StringBuffer log) throws Exception {
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of("serve", "--demo=4", "--data-dir", dir.toString(), "--listen", "127.0.0.1:0", "--no-warmup",
-                "--collect-interval", "100ms", "--retention", "100y", "--retention-size", "10GiB"));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder said = new StringBuilder();
@@ -80,6 +85,9 @@ public final class CrashLoop {
         int port = -1;
         while (port < 0 && (line = r.readLine()) != null) {
             said.append(line).append('\n');
+            if (log != null) {
+                log.append(line).append('\n');
+            }
             Matcher m = SERVING.matcher(line);
             if (m.find()) {
                 port = Integer.parseInt(m.group(1));
@@ -95,8 +103,11 @@ public final class CrashLoop {
         // Keep reading its output so it never blocks on a full pipe.
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> {
             try {
-                while (r.readLine() != null) {
-                    // discarded
+                String l;
+                while ((l = r.readLine()) != null) {
+                    if (log != null) {
+                        log.append(l).append('\n');
+                    }
                 }
             } catch (IOException ignored) {
                 // killed
