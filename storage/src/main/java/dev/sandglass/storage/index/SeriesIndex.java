@@ -11,12 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -24,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref), with the
- * label sets and an inverted index (name -> value -> refs) in memory, rebuilt at open. Sandbox
+ * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref) and in a
+ * checksummed log the map is rebuilt from when damaged (SeriesLog), with the label sets and an
+ * inverted index (Postings) in memory, rebuilt at open. Sandbox
  * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
  * new generation with twice the capacity is written, entries are copied, and the old file goes.
  * Thread-safe.
@@ -44,8 +43,7 @@ public final class SeriesIndex implements AutoCloseable {
     private int generation;
     private final List<Labels> byRef = new ArrayList<>();
     private final Map<Labels, Integer> refs = new HashMap<>();
-    private final Map<String, TreeMap<String, int[]>> postings = new HashMap<>();
-    private final Map<String, TreeMap<String, Integer>> postingSizes = new HashMap<>();
+    private final Postings postings = new Postings();
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
@@ -230,20 +228,7 @@ public final class SeriesIndex implements AutoCloseable {
             byRef.set(ref, l);
         }
         refs.put(l, ref);
-        for (int i = 0; i < l.size(); i++) {
-            TreeMap<String, int[]> values = postings.computeIfAbsent(l.name(i), k -> new TreeMap<>());
-            TreeMap<String, Integer> sizes = postingSizes.computeIfAbsent(l.name(i), k -> new TreeMap<>());
-            int[] list = values.get(l.value(i));
-            int size = sizes.getOrDefault(l.value(i), 0);
-            if (list == null) {
-                list = new int[4];
-            } else if (size == list.length) {
-                list = Arrays.copyOf(list, size * 2);
-            }
-            list[size] = ref;
-            values.put(l.value(i), list);
-            sizes.put(l.value(i), size + 1);
-        }
+        postings.add(ref, l);
     }
 
     /** The ref of a label set, adding it (durably, before returning) when new. */
@@ -309,76 +294,7 @@ public final class SeriesIndex implements AutoCloseable {
 
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
     public synchronized int[] select(List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
-            return new int[0];
-        }
-        // Start from the smallest postings list of an equality matcher on a non-empty value.
-        int[] candidates = null;
-        for (Matcher m : matchers) {
-            if (m.type() == Matcher.Type.EQ && !m.value().isEmpty()) {
-                int[] p = postingsOf(m.name(), m.value());
-                if (candidates == null || p.length < candidates.length) {
-                    candidates = p;
-                }
-            }
-        }
-        if (candidates == null) {
-            // Union of postings of values the first non-empty-matching matcher accepts, else everything.
-            candidates = allRefs();
-            for (Matcher m : matchers) {
-                if (!m.matchesEmpty()) {
-                    TreeSet<Integer> set = new TreeSet<>();
-                    TreeMap<String, int[]> values = postings.get(m.name());
-                    if (values != null) {
-                        for (String v : values.keySet()) {
-                            if (m.matches(v)) {
-                                for (int r : postingsOf(m.name(), v)) {
-                                    set.add(r);
-                                }
-                            }
-                        }
-                    }
-                    candidates = set.stream().mapToInt(Integer::intValue).toArray();
-                    break;
-                }
-            }
-        }
-        int[] out = new int[candidates.length];
-        int n = 0;
-        for (int ref : candidates) {
-            Labels l = byRef.get(ref);
-            if (l != null && matchesAll(l, matchers)) {
-                out[n++] = ref;
-            }
-        }
-        int[] res = Arrays.copyOf(out, n);
-        Arrays.sort(res);
-        return res;
-    }
-
-    private int[] postingsOf(String name, String value) {
-        TreeMap<String, int[]> values = postings.get(name);
-        if (values == null || !values.containsKey(value)) {
-            return new int[0];
-        }
-        return Arrays.copyOf(values.get(value), postingSizes.get(name).get(value));
-    }
-
-    private int[] allRefs() {
-        int[] all = new int[byRef.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return all;
-    }
-
-    static boolean matchesAll(Labels l, List<Matcher> matchers) {
-        for (Matcher m : matchers) {
-            if (!m.matches(l.get(m.name()))) {
-                return false;
-            }
-        }
-        return true;
+        return postings.select(matchers, byRef);
     }
 
     public File file() {

@@ -26,7 +26,9 @@ final class ImportKills {
     static final int F1_SERIES = 50;
     static final int F1_SAMPLES = 2_000;
     static final int F2_SERIES = 200;
-    static final int F2_SAMPLES = 2_500;
+    static final int F2_SAMPLES = 3_000;
+    /** The second file spans 50 hours at one sample a minute: 100 half-hour blocks, a long append phase to be killed in. */
+    static final long F2_STEP_MS = 60_000;
 
     record Result(int kills, long acknowledged, long lost, long wrong, String partials) {
         String line() {
@@ -38,12 +40,16 @@ final class ImportKills {
     private final Path dir;
     private final List<String> launcher;
     private final Random rnd;
-    private final long base = (System.currentTimeMillis() / 1000 - 7200) * 1000;
+    private final long base = (System.currentTimeMillis() / 1000 - 60 * 3600) * 1000;
 
     ImportKills(Path dir, List<String> launcher, long seed) {
         this.dir = dir;
         this.launcher = launcher;
         this.rnd = new Random(seed);
+    }
+
+    private static long step(String name) {
+        return name.equals("f2") ? F2_STEP_MS : 1000;
     }
 
     private static double value(int k, int i) {
@@ -56,7 +62,7 @@ final class ImportKills {
             w.write("# TYPE " + name + " gauge\n");
             for (int k = 0; k < series; k++) {
                 for (int i = 0; i < samples; i++) {
-                    long t = base + i * 1000L;
+                    long t = base + i * step(name);
                     w.write(name + "{k=\"" + k + "\"} " + value(k, i) + " " + (t / 1000) + "\n");
                 }
             }
@@ -84,8 +90,8 @@ final class ImportKills {
                 Samples sm = s.samples();
                 seen[k] = sm.size();
                 for (int j = 0; j < sm.size(); j++) {
-                    long i = (sm.timestamp(j) - base) / 1000;
-                    if ((sm.timestamp(j) - base) % 1000 != 0 || i < 0 || i >= samples || sm.value(j) != value(k, (int) i)) {
+                    long i = (sm.timestamp(j) - base) / step(name);
+                    if ((sm.timestamp(j) - base) % step(name) != 0 || i < 0 || i >= samples || sm.value(j) != value(k, (int) i)) {
                         wrong++;
                     }
                 }
