@@ -280,7 +280,12 @@ public final class Db implements Storage {
 
         @Override
         public long seriesRef(Labels labels) {
-            return index.ref(labels);
+            try {
+                return index.ref(labels);
+            } catch (DiskFullException e) {
+                health.diskFull(e, "new series");
+                throw e;
+            }
         }
 
         @Override
