@@ -111,24 +111,26 @@ final class ImportKills {
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("the first import did not finish");
         }
-        long t0 = System.nanoTime();
-        p = importing(f2);
-        p.waitFor(120, TimeUnit.SECONDS);
-        long fullMs = (System.nanoTime() - t0) / 1_000_000; // timing only: this directory is thrown away
         long lost = 0;
         long wrong = 0;
         long acknowledged = 0;
         StringBuilder partials = new StringBuilder();
-        Path keep = dir.resolve("data");
-        deleteTree(keep);
-        p = importing(f1);
-        p.waitFor(120, TimeUnit.SECONDS);
+        Path segments = dir.resolve("data").resolve("segments");
         for (int i = 0; i < kills; i++) {
+            long before = allocated(segments);
             p = importing(f2);
-            // Late in the import more often: the parse is harmless to kill, the blocks' appends are not.
-            Thread.sleep(fullMs / 3 + rnd.nextInt((int) Math.max(1, fullMs * 2 / 3)));
+            // Killed once its first blocks are on disk: the parse is harmless to kill, the blocks'
+            // appends (100 of them, one by one) are not.
+            while (p.isAlive() && allocated(segments) <= before) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(rnd.nextInt(50));
+            boolean finished = !p.isAlive();
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
+            if (finished) {
+                partials.append(i == 0 ? "" : " ").append("(finished before the kill)");
+            }
             long[] c1 = check("f1", F1_SERIES, F1_SAMPLES);
             long[] c2 = check("f2", F2_SERIES, F2_SAMPLES);
             acknowledged += (long) F1_SERIES * F1_SAMPLES;
@@ -148,14 +150,15 @@ final class ImportKills {
         return new Result(kills, acknowledged, lost, wrong, "f2 samples each left: " + partials);
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var all = Files.walk(p)) {
-            for (Path x : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
+    /** Allocated bytes under a directory (du): blocks appended to a preallocated file change it, its length does not. */
+    private static long allocated(Path p) throws IOException, InterruptedException {
+        Process du = new ProcessBuilder("du", "-B1", "-s", p.toString()).redirectErrorStream(true).start();
+        String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        du.waitFor(10, TimeUnit.SECONDS);
+        try {
+            return Long.parseLong(out.split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }
