@@ -54,6 +54,12 @@ class ReadOnlyDataDirTest {
             CliRun r = CliRun.of("query-range", "g", "--start", "1000", "--end", "1060", "--step", "60s", "--data-dir", ro.toString());
             assertEquals(0, r.code(), "query-range on a read-only data dir: " + r.err());
             assertTrue(r.out().contains("1970-01-01T00:16:40Z  7"), r.out());
+
+            // Writing it is refused with one line, not a stack trace.
+            CliRun serve = CliRun.of("serve", "--data-dir", ro.toString(), "--listen", "127.0.0.1:0", "--no-warmup");
+            assertEquals(1, serve.code(), serve.out() + serve.err());
+            assertTrue(serve.err().startsWith("sandglass serve: cannot write the data dir " + ro), serve.err());
+            assertEquals(1, serve.err().trim().split("\n").length, "one line: " + serve.err());
         } finally {
             if (mounted) {
                 sh("umount", "-l", ro.toString());
