@@ -198,6 +198,16 @@ public final class CrashLoop {
         ImportKills.Result imp = new ImportKills(dir.resolve("import"), launcher(jar), seed).run(Math.max(1, kills / 2));
         System.out.println(imp.line());
         System.out.printf("took %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        System.exit(r.lost() + r.wrong() + imp.lost() + imp.wrong() == 0 && r.failures().isEmpty() ? 0 : 1);
+        boolean ok = r.lost() + r.wrong() + imp.lost() + imp.wrong() == 0 && r.failures().isEmpty();
+        if (ok) {
+            try (var all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } else {
+            System.out.println("data dir kept for inspection: " + dir);
+        }
+        System.exit(ok ? 0 : 1);
     }
 }
