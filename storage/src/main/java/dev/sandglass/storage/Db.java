@@ -2,6 +2,7 @@ package dev.sandglass.storage;
 
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.BulkAppender;
+import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Storage;
@@ -16,6 +17,7 @@ import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.SegmentStore;
+import dev.sandglass.storage.util.DiskSpace;
 import dev.sandglass.storage.wal.Wal;
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Db implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Db.class);
-    static final long SEAL_INTERVAL_MS = 10 * 60_000L;
-    static final long RETENTION_INTERVAL_MS = 60_000L;
+    /** Overridable for the crash-loop harness, which needs seals and retention often enough to kill them. */
+    static final long SEAL_INTERVAL_MS = Long.getLong("sandglass.seal.interval.ms", 10 * 60_000L);
+    static final long RETENTION_INTERVAL_MS = Long.getLong("sandglass.retention.interval.ms", 60_000L);
     /** Samples per sealed block, about: bounds a block's decode and the seal's column buffers. */
     static final int BLOCK_SAMPLES = 2_000_000;
 
@@ -73,6 +75,7 @@ public final class Db implements Storage {
     private double[] sealVs = new double[0];
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
+    private final StorageHealth health = new StorageHealth();
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
@@ -116,6 +119,10 @@ public final class Db implements Storage {
                 }
             } else {
                 Files.createDirectories(dir);
+                if (!Files.isDirectory(dir.resolve("index"))) {
+                    // A new store writes its files' first pages at once: on a full disk that is a SIGBUS.
+                    new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE).ensure(4L << 20);
+                }
                 ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
                     fl = ch.tryLock();
@@ -131,9 +138,16 @@ public final class Db implements Storage {
             rollups = new RollupStore(dir.resolve("rollups"), options.readOnly(), rollupCycle);
             Db db = new Db(options, ch, fl, index, null, segments, rollups);
             if (!options.readOnly()) {
+                long now = System.currentTimeMillis();
+                RetentionRecord.check(options, segments.directory(), now);
                 db.rollUpUncovered();
-                db.applyRetention(System.currentTimeMillis());
+                db.applyRetention(now);
                 db.compactRollups();
+                try {
+                    RetentionRecord.write(dir, options.retentionMs());
+                } catch (StorageException e) {
+                    LOG.warn("{}", e.getMessage()); // a full disk: serve what is stored anyway
+                }
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
             db = new Db(options, ch, fl, index, wal, segments, rollups);
@@ -157,11 +171,26 @@ public final class Db implements Storage {
             } catch (IOException ignored) {
                 // already failing
             }
+            if (e instanceof DiskFullException df) {
+                throw new StorageException("cannot create a store in " + dir + ": its file system is full (" + df.usableBytes()
+                        + " bytes usable, " + df.neededBytes() + " needed)", df);
+            }
             if (e instanceof StorageException se) {
                 throw se;
             }
+            if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException fse
+                    && fse.getReason() != null && fse.getReason().contains("Read-only")) {
+                throw new StorageException("cannot write the data dir " + dir + ": " + describe((IOException) e)
+                        + " (give a data dir this user may write, or use the offline query commands, which only read)", e);
+            }
             throw new StorageException("open store in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String describe(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : "permission denied";
+        String file = e instanceof java.nio.file.FileSystemException fse ? fse.getFile() : e.getMessage();
+        return reason.toLowerCase(java.util.Locale.ROOT) + ": " + file;
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -201,12 +230,20 @@ public final class Db implements Storage {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Runs a job; nothing it throws cancels the schedule (a full disk is logged once, by health). */
     private static void runJob(String name, Runnable job) {
         try {
             job.run();
-        } catch (RuntimeException e) {
+        } catch (DiskFullException e) {
+            // logged by health when writes start failing; the job runs again next time
+        } catch (RuntimeException | Error e) {
             LOG.error("{} job failed: {}", name, e.getMessage(), e);
         }
+    }
+
+    /** Whether writes succeed, and write failures by reason (sandglass_storage_*). */
+    public StorageHealth health() {
+        return health;
     }
 
     public DbOptions options() {
@@ -299,7 +336,12 @@ public final class Db implements Storage {
 
         @Override
         public long seriesRef(Labels labels) {
-            return index.ref(labels);
+            try {
+                return index.ref(labels);
+            } catch (DiskFullException e) {
+                health.diskFull(e, "new series");
+                throw e;
+            }
         }
 
         @Override
@@ -323,7 +365,16 @@ public final class Db implements Storage {
             checkOpen();
             lock.writeLock().lock();
             try {
-                wal.append(refs, ts, vs, n);
+                try {
+                    wal.append(refs, ts, vs, n);
+                } catch (DiskFullException e) {
+                    health.diskFull(e, "WAL commit of " + n + " samples");
+                    throw e;
+                } catch (RuntimeException e) {
+                    health.failed("wal");
+                    throw e;
+                }
+                health.wrote();
                 // Filed into the series by prepareNext() or before the next read (see foldPending).
                 head.addPending(refs, ts, vs, n);
             } finally {
@@ -396,16 +447,46 @@ public final class Db implements Storage {
             }
             try {
                 writeBlocks(old.runs(), checkpoint);
-            } finally {
-                lock.writeLock().lock();
-                try {
-                    sealing = null;
-                    spare = old;
-                } finally {
-                    lock.writeLock().unlock();
+            } catch (RuntimeException | Error e) {
+                // Nothing of old was appended (writeBlocks checks space for all its blocks first) or
+                // the WAL still holds it: put its samples back in front of the head, to seal later.
+                restore(old);
+                if (e instanceof DiskFullException df) {
+                    health.diskFull(df, "seal");
+                } else {
+                    health.failed("seal");
                 }
+                throw e;
+            }
+            lock.writeLock().lock();
+            try {
+                sealing = null;
+                spare = old;
+            } finally {
+                lock.writeLock().unlock();
             }
             wal.dropBefore(checkpoint);
+        }
+    }
+
+    /** After a failed seal: one head holding the unsealed samples, then those committed since. */
+    private void restore(Head old) {
+        lock.writeLock().lock();
+        try {
+            head.fold();
+            Head merged = new Head(old.longestRun() + head.longestRun());
+            for (Head h : new Head[] {old, head}) {
+                for (Head.Run r : h.runs()) {
+                    long[] d = r.data();
+                    for (int i = 0; i < r.size(); i++) {
+                        merged.add(r.ref(), d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
+                    }
+                }
+            }
+            head = merged;
+            sealing = null;
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -432,8 +513,7 @@ public final class Db implements Storage {
      */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
         RollupWriter rollup = new RollupWriter();
-        long rawFrom = -1;
-        long rawIndex = -1;
+        List<byte[]> blocks = new ArrayList<>();
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
         for (int i = 0; i < runs.size(); i++) {
@@ -450,14 +530,32 @@ public final class Db implements Storage {
             rollup.add(r.ref(), sealTs, sealVs, inBatch, r.size());
             inBatch += r.size();
             if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
-                rawIndex = appendRaw(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1)).index();
-                rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                blocks.add(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 batch = new ArrayList<>();
                 inBatch = 0;
             }
         }
-        // After the raw blocks: a crash in between leaves blocks that the next open rolls up.
-        rollup.flush(rollups, rawFrom, rawIndex);
+        // All or nothing as far as space goes: a seal cut short by a full disk would leave blocks
+        // that the retried seal writes again. Rollups take a fraction of the raw bytes; a quarter
+        // more is room to spare for them.
+        long bytes = 0;
+        for (byte[] b : blocks) {
+            bytes += b.length;
+        }
+        segments.ensureSpace(bytes + bytes / 4);
+        long rawFrom = -1;
+        long rawIndex = -1;
+        for (byte[] b : blocks) {
+            rawIndex = appendRaw(b).index();
+            rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+        }
+        // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
+        // so does a failure here, which must not fail the seal (its raw blocks are written).
+        try {
+            rollup.flush(rollups, rawFrom, rawIndex);
+        } catch (RuntimeException e) {
+            LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
+        }
     }
 
     /**
@@ -479,12 +577,17 @@ public final class Db implements Storage {
         int current = segments.currentCycle();
         List<RetentionJob.Segment> segs = new ArrayList<>();
         long segBytes = 0;
+        List<Path> paths = new ArrayList<>();
+        files.values().forEach(f -> paths.add(f.toPath()));
+        boolean bySize = options.retentionSizeBytes() > 0;
+        // du runs only for a size budget; age retention needs no sizes but the log line's.
+        Map<Path, Long> allocated = bySize ? AllocatedBytes.of(paths) : Map.of();
         for (var e : files.entrySet()) {
-            long bytes = e.getValue().length();
+            long bytes = bySize ? allocated.getOrDefault(e.getValue().toPath(), 0L) : e.getValue().length();
             segBytes += bytes;
             segs.add(new RetentionJob.Segment(e.getKey(), bytes, maxT.getOrDefault(e.getKey(), Long.MIN_VALUE), e.getKey() == current));
         }
-        long other = Math.max(0, diskBytes() - segBytes);
+        long other = bySize ? Math.max(0, diskBytes() - segBytes) : 0;
         for (RetentionJob.Segment s : RetentionJob.toDrop(segs, other, cutoff, options.retentionSizeBytes())) {
             LOG.info("retention: dropping segment {} ({} bytes, newest sample {})", files.get(s.cycle()), s.bytes(),
                     s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
@@ -493,13 +596,12 @@ public final class Db implements Storage {
         RollupRetention.apply(rollups, nowMs - options.rollupRetentionMs(), options.retentionSizeBytes(), diskBytes());
     }
 
-    /** Bytes of every file in the data dir (apparent sizes: never less than what is used). */
+    /**
+     * Bytes the data dir takes on disk: allocated blocks (st_blocks * 512), not apparent sizes,
+     * which count the holes of preallocated, sparse Chronicle files.
+     */
     public long diskBytes() {
-        try (Stream<Path> all = Files.walk(options.dir())) {
-            return all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
+        return AllocatedBytes.of(options.dir());
     }
 
     public int seriesCount() {

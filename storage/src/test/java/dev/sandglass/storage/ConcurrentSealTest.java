@@ -55,8 +55,10 @@ class ConcurrentSealTest {
             });
             writer.start();
             long checks = 0;
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            while (System.nanoTime() < deadline) {
+            // A count of checks and seals, not a time: on a loaded machine 2 s held 12 checks.
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (checks < 40 || committed.get() < 200 || db.blockCount() <= 3) {
+                assertTrue(System.nanoTime() < deadline, "stuck: " + checks + " checks, " + committed.get() + " commits");
                 long before = committed.get();
                 try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
                     // Twice, with seals in between: heads this querier holds must not be recycled
@@ -78,7 +80,6 @@ class ConcurrentSealTest {
             stop.set(true);
             writer.join();
             assertEquals(null, failure.get());
-            assertTrue(checks > 20 && committed.get() > 100, checks + " checks over " + committed.get() + " commits");
             assertTrue(db.blockCount() > 3, "seals happened: " + db.blockCount());
         }
     }

@@ -95,7 +95,7 @@ class RetentionTest {
         fullSize = bytesUnder(dir);
         long largestSegment;
         try (Stream<Path> files = Files.list(dir.resolve("segments"))) {
-            largestSegment = files.filter(p -> p.toString().endsWith(".cq4")).mapToLong(p -> p.toFile().length()).max().orElse(0);
+            largestSegment = files.filter(p -> p.toString().endsWith(".cq4")).mapToLong(AllocatedBytes::of).max().orElse(0);
         }
         long budget = fullSize - 2 * largestSegment;
         long walBefore = bytesUnder(dir.resolve("wal"));
@@ -119,9 +119,55 @@ class RetentionTest {
         }
     }
 
-    private static long bytesUnder(Path p) throws java.io.IOException {
+    /** Allocated bytes, as size retention counts them. */
+    private static long bytesUnder(Path p) {
+        return AllocatedBytes.of(p);
+    }
+
+    private static long apparentBytesUnder(Path p) throws java.io.IOException {
         try (Stream<Path> files = Files.walk(p)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void sizeBudgetCountsAllocatedBytesNotTheHolesOfPreallocatedFiles() throws Exception {
+        long now = System.currentTimeMillis();
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(365L * 86_400_000L, 0), TestRollCycles.TEST_SECONDLY)) {
+            writeSegments(db, new long[] {now - 7_200_000L, now - 3_600_000L, now - 60_000L});
+        }
+        long allocated = bytesUnder(dir);
+        long apparent = apparentBytesUnder(dir);
+        assertTrue(apparent > 4 * allocated, "Chronicle files are sparse: apparent " + apparent + ", allocated " + allocated);
+        long budget = 2 * allocated + (4L << 20); // ample for what is used, far under the apparent size
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(365L * 86_400_000L, budget), TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(300, all(db).size(), "nothing dropped: " + allocated + " bytes used of a budget of " + budget
+                    + " (apparent size " + apparent + ")");
+            assertTrue(db.diskBytes() < budget, "diskBytes counts allocated bytes: " + db.diskBytes());
+        }
+    }
+
+    @Test
+    void aDefaultRetentionNeverShortensTheRecordedOne() throws Exception {
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(3650 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            writeSegments(db, new long[] {now - 100 * day, now - 60_000});
+        }
+        // As `serve` without --retention would open it: the 15d default must not delete the old block.
+        DbOptions byDefault = DbOptions.defaults(dir).withDefaultRetention(15 * day, 0);
+        dev.sandglass.storage.api.StorageException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.sandglass.storage.api.StorageException.class, () -> Db.open(byDefault, TestRollCycles.TEST_SECONDLY));
+        assertTrue(e.getMessage().contains("would delete 1 blocks holding samples from"), e.getMessage());
+        assertTrue(e.getMessage().contains("--retention 15d to delete that data, or --retention 10y to keep it"), e.getMessage());
+        try (Db db = Db.open(DbOptions.defaults(dir).withDefaultRetention(3650 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(200, all(db).size(), "the refusal deleted nothing; a default as long as the record is fine");
+        }
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(15 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(100, all(db).size(), "given explicitly, the shorter retention applies");
+        }
+        try (Db db = Db.open(byDefault, TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(100, all(db).size(), "and is recorded: the same default is fine now");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sandglass.ingest.bulk;
 
 import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.SeriesLimits;
 import dev.sandglass.storage.api.Samples;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -174,6 +175,12 @@ final class ChunkParser {
                     labels = SeriesText.parse(b, s, seriesEnd);
                 } catch (IllegalArgumentException ex) {
                     reject(ex.getMessage());
+                    return;
+                }
+                String tooLarge = SeriesLimits.check(labels);
+                if (tooLarge != null) {
+                    // Not remembered: each line of the series is rejected on its own, with its number.
+                    reject(tooLarge);
                     return;
                 }
                 known = series.size();

@@ -6,7 +6,22 @@ import java.util.List;
 /** What an import did: counts, time range, and every line or sample it did not store, with why. */
 public record ImportSummary(String formatDescription, long series, long samples, long minTimeMs, long maxTimeMs,
                             long rejectedLines, List<Rejection> firstRejections, long tooOldSamples,
-                            long retentionCutoffMs, long durationNanos) {
+                            long retentionCutoffMs, long durationNanos, long duplicateSamples) {
+
+
+    /** Why nothing was stored, when nothing was (else null). */
+    public String whyNothing() {
+        if (samples > 0) {
+            return null;
+        }
+        if (rejectedLines > 0 && tooOldSamples == 0) {
+            return "every sample line was rejected";
+        }
+        if (tooOldSamples > 0) {
+            return "no sample newer than the retention window" + (rejectedLines > 0 ? ", and " + rejectedLines + " lines rejected" : "");
+        }
+        return "it holds no sample lines";
+    }
 
     /** The summary a person reads after `sandglass import`. */
     public String format() {
@@ -21,6 +36,10 @@ public record ImportSummary(String formatDescription, long series, long samples,
         sb.append('\n');
         if (samples > 0) {
             sb.append("range:    ").append(Instant.ofEpochMilli(minTimeMs)).append(" .. ").append(Instant.ofEpochMilli(maxTimeMs)).append('\n');
+        }
+        if (duplicateSamples > 0) {
+            sb.append("duplicate: ").append(duplicateSamples).append(" samples had the timestamp of another sample of their series;"
+                    + " the last one in the file was kept\n");
         }
         if (tooOldSamples > 0) {
             sb.append("too old:  ").append(tooOldSamples).append(" samples older than the retention window (before ")

@@ -185,6 +185,7 @@ public final class TextImporter {
         boolean afterEof = false;
         Map<Labels, Long> refs = new HashMap<>();
         long samples = 0;
+        long stored;
         long minT = Long.MAX_VALUE;
         long maxT = Long.MIN_VALUE;
         try (BulkAppender bulk = storage.bulkAppender()) {
@@ -223,9 +224,10 @@ public final class TextImporter {
                 lineOffset += p.lines;
                 afterEof = p.eofLine != 0;
             }
-            bulk.finish();
+            // The store keeps one sample per series and timestamp (the last): count what it kept.
+            stored = bulk.finish();
         }
-        return new ImportSummary(description, refs.size(), samples, samples == 0 ? 0 : minT, samples == 0 ? 0 : maxT,
-                rejected, List.copyOf(rejections), tooOld, options.retentionCutoffMs(), System.nanoTime() - t0);
+        return new ImportSummary(description, refs.size(), stored, stored == 0 ? 0 : minT, stored == 0 ? 0 : maxT,
+                rejected, List.copyOf(rejections), tooOld, options.retentionCutoffMs(), System.nanoTime() - t0, samples - stored);
     }
 }

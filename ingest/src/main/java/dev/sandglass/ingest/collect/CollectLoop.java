@@ -4,6 +4,7 @@ import dev.sandglass.ingest.registry.RegistryException;
 import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.ingest.registry.SlotSnapshot;
 import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Storage;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +55,16 @@ public final class CollectLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        metrics.started(System.currentTimeMillis(), intervalMs);
+        // A repeating task that throws is cancelled for good: nothing may escape this one.
         scheduler.scheduleAtFixedRate(() -> {
-            collectOnce();
-            prepareNext();
+            try {
+                collectOnce();
+                prepareNext();
+            } catch (Throwable t) {
+                metrics.failed("error", 0);
+                LOG.error("collect loop: {}", t.toString());
+            }
         }, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
@@ -70,8 +78,8 @@ public final class CollectLoop implements AutoCloseable {
         try {
             appender.prepareNext();
             lastPrepareError = null;
-        } catch (RuntimeException e) {
-            String msg = "preparing the next commit failed: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            String msg = "preparing the next commit failed: " + e;
             if (!msg.equals(lastPrepareError)) {
                 LOG.warn(msg);
                 lastPrepareError = msg;
@@ -89,23 +97,34 @@ public final class CollectLoop implements AutoCloseable {
         try {
             reader.read(slots);
             int added = collector.collect(slots, appender, now);
-            metrics.collected(added, System.nanoTime() - t0, collector.sandboxes(), now);
-            metrics.appendTo(appender, instance, now);
+            // Stored with the batch as if it succeeded; counted only once the commit has.
+            metrics.appendTo(appender, instance, now, added, collector.sandboxes());
             appender.commit();
+            metrics.collected(added, System.nanoTime() - t0, collector.sandboxes(), now);
+            metrics.progressed(now);
             if (lastError != null) {
                 LOG.info("collecting again from {}", reader.locator().path());
                 lastError = null;
             }
         } catch (RegistryException e) {
             appender.rollback();
+            // Nothing to collect is not a stall of ours: the source is reported, the store is fine.
+            metrics.progressed(now);
             metrics.failed(e.kind().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
             if (!e.getMessage().equals(lastError)) {
                 LOG.warn("{}; retrying every {} ms", e.getMessage(), intervalMs);
                 lastError = e.getMessage();
             }
-        } catch (RuntimeException e) {
+        } catch (DiskFullException e) {
+            // The store logs the pause once, and the resume; the batch is retried next interval.
             appender.rollback();
-            metrics.failed("store", System.nanoTime() - t0);
+            metrics.failed("disk_full", System.nanoTime() - t0);
+            lastError = e.getMessage();
+        } catch (RuntimeException | Error e) {
+            // An Error too (a mapping fault is an InternalError, a full heap an OutOfMemoryError):
+            // counted and retried next interval, never the end of collection.
+            appender.rollback();
+            metrics.failed(e instanceof Error ? "error" : "store", System.nanoTime() - t0);
             String msg = "collection failed: " + e;
             if (!msg.equals(lastError)) {
                 LOG.error(msg, e);

@@ -19,6 +19,11 @@ public final class IngestMetrics {
     private volatile long lastDurationNanos;
     private final AtomicLong durationNanosSum = new AtomicLong();
     private volatile int sandboxes;
+    /** When the loop started (0: not running) and its interval: readiness expects collections. */
+    private volatile long startedMs;
+    private volatile long intervalMs;
+    /** The last collection that stored its batch, or found nothing to collect (a registry-side failure). */
+    private volatile long lastProgressMs;
     private long[] refs;
 
     void collected(int samplesAdded, long durationNanos, int sandboxesSeen, long nowMs) {
@@ -28,6 +33,33 @@ public final class IngestMetrics {
         durationNanosSum.addAndGet(durationNanos);
         lastSuccessMs = nowMs;
         sandboxes = sandboxesSeen;
+    }
+
+    void started(long nowMs, long interval) {
+        startedMs = nowMs;
+        intervalMs = interval;
+    }
+
+    void progressed(long nowMs) {
+        lastProgressMs = nowMs;
+    }
+
+    /** Collections the loop may miss before readiness fails: a few, and at least 10 s. */
+    static final int STALL_INTERVALS = 5;
+    static final long STALL_MIN_MS = 10_000;
+
+    /**
+     * Whether collection has stalled: the loop runs, yet for several intervals no collection stored
+     * its batch (a full disk, a failing store, an Error) nor was told by the registry that there
+     * was nothing to store. /-/ready answers 503 then.
+     */
+    public boolean stalled(long nowMs) {
+        long started = startedMs;
+        if (started == 0) {
+            return false;
+        }
+        long since = Math.max(started, lastProgressMs);
+        return nowMs - since > Math.max(STALL_MIN_MS, STALL_INTERVALS * intervalMs);
     }
 
     void failed(String reason, long durationNanos) {
@@ -82,8 +114,8 @@ public final class IngestMetrics {
         out.append("sandglass_ingest_sandboxes ").append(sandboxes).append('\n');
     }
 
-    /** Stores the current values as samples at {@code tMs} (job="sandglass"). */
-    void appendTo(Appender app, String instance, long tMs) {
+    /** Stores the values as they will be once this collection commits, as samples at {@code tMs} (job="sandglass"). */
+    void appendTo(Appender app, String instance, long tMs, int samplesAdded, int sandboxesSeen) {
         String[] names = {"sandglass_ingest_collections_total", "sandglass_ingest_samples_total", "sandglass_ingest_failures_total",
             "sandglass_ingest_last_success_timestamp_seconds", "sandglass_ingest_collection_duration_seconds", "sandglass_ingest_sandboxes"};
         if (refs == null) {
@@ -92,7 +124,7 @@ public final class IngestMetrics {
                 refs[i] = app.seriesRef(Labels.of(Labels.METRIC_NAME, names[i], "job", "sandglass", "instance", instance));
             }
         }
-        double[] v = {collections.get(), samples.get(), failures(), lastSuccessMs / 1000.0, lastDurationNanos / 1e9, sandboxes};
+        double[] v = {collections.get() + 1, samples.get() + samplesAdded, failures(), tMs / 1000.0, lastDurationNanos / 1e9, sandboxesSeen};
         for (int i = 0; i < v.length; i++) {
             app.append(refs[i], tMs, v[i]);
         }

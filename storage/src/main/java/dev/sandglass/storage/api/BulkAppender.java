@@ -20,7 +20,7 @@ public interface BulkAppender extends AutoCloseable {
         }
     }
 
-    /** Seals everything appended; returns how many samples were written. */
+    /** Seals everything appended; returns how many samples were written: one per series and timestamp (the last appended). */
     long finish();
 
     /** Abandons whatever was not finished. */

@@ -2,18 +2,19 @@ package dev.sandglass.storage.index;
 
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.SeriesLimits;
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.segment.Damage;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref), with the
- * label sets and an inverted index (name -> value -> refs) in memory, rebuilt at open. Sandbox
+ * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref) and in a
+ * checksummed log the map is rebuilt from when damaged (SeriesLog), with the label sets and an
+ * inverted index (Postings) in memory, rebuilt at open. Sandbox
  * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
  * new generation with twice the capacity is written, entries are copied, and the old file goes.
  * Thread-safe.
@@ -34,19 +36,23 @@ public final class SeriesIndex implements AutoCloseable {
 
     private final Path dir;
     private final boolean readOnly;
+    private final DiskSpace space;
     private ChronicleMap<CharSequence, Long> map;
+    private SeriesLog log;
     private long capacity;
     private int generation;
     private final List<Labels> byRef = new ArrayList<>();
     private final Map<Labels, Integer> refs = new HashMap<>();
-    private final Map<String, TreeMap<String, int[]>> postings = new HashMap<>();
-    private final Map<String, TreeMap<String, Integer>> postingSizes = new HashMap<>();
+    private final Postings postings = new Postings();
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
         this.readOnly = readOnly;
+        this.space = new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE);
         try {
-            Files.createDirectories(dir);
+            if (!readOnly) {
+                Files.createDirectories(dir);
+            }
             Path latest = null;
             int latestGen = -1;
             long latestCap = initialCapacity;
@@ -62,11 +68,105 @@ public final class SeriesIndex implements AutoCloseable {
             }
             generation = Math.max(latestGen, 0);
             capacity = latestCap;
-            map = openMap(latest != null ? latest : file(generation, capacity), capacity);
-            load();
-            removeOtherGenerations();
-        } catch (IOException e) {
+            Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
+            Map<Long, String> fromLog = new TreeMap<>();
+            log = SeriesLog.open(dir, readOnly, damage, fromLog);
+            Map<Long, String> fromMap = new TreeMap<>();
+            if (readOnly) {
+                loadCopy(latest, fromMap);
+            } else {
+                openOrRebuild(latest, latestGen, damage, fromMap);
+            }
+            reconcile(fromLog, fromMap);
+            if (!readOnly) {
+                removeOtherGenerations();
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            if (e instanceof StorageException se) {
+                throw se;
+            }
             throw new StorageException("open series index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the newest map; one Chronicle cannot open or read (torn, scribbled header, cut short) is
+     * moved aside into damaged/ and a new generation is started, to be filled from the log.
+     */
+    private void openOrRebuild(Path latest, int latestGen, Damage damage, Map<Long, String> into) throws IOException {
+        Path f = latest != null ? latest : file(generation, capacity);
+        try {
+            map = openMap(f, capacity);
+            map.forEach((k, v) -> into.put(v, k.toString()));
+        } catch (IOException | RuntimeException e) {
+            if (map != null) {
+                try {
+                    map.close();
+                } catch (RuntimeException ignored) {
+                    // already damaged
+                }
+                map = null;
+            }
+            into.clear();
+            Files.createDirectories(damage.dir());
+            Path aside = damage.dir().resolve(f.getFileName() + "." + System.currentTimeMillis() + ".damaged");
+            Files.move(f, aside);
+            LOG.error("series index {} is damaged ({}): moved aside to {}; rebuilding it from {}", f, e.getMessage(), aside,
+                    dir.resolve(SeriesLog.FILE));
+            generation = latestGen + 1;
+            map = openMap(file(generation, capacity), capacity);
+        }
+    }
+
+    /**
+     * One series per ref from the log and the map: the log's (checksummed) text where both have
+     * one; then each is completed from the other (a store from before the log gets one here).
+     */
+    private void reconcile(Map<Long, String> fromLog, Map<Long, String> fromMap) {
+        TreeMap<Long, String> all = new TreeMap<>(fromMap);
+        for (var e : fromLog.entrySet()) {
+            String m = fromMap.get(e.getKey());
+            if (m != null && !m.equals(e.getValue())) {
+                LOG.error("series index: the map's entry for ref {} differs from the log's; the log's is kept", e.getKey());
+                if (!readOnly) {
+                    map.remove(m);
+                }
+            }
+            all.put(e.getKey(), e.getValue());
+        }
+        for (var e : all.entrySet()) {
+            int ref = e.getKey().intValue();
+            Labels l;
+            try {
+                l = LabelText.parse(e.getValue());
+            } catch (RuntimeException ex) {
+                LOG.error("series index: ref {} has unreadable labels ({}); its samples cannot be named and are left out", ref, ex.getMessage());
+                continue;
+            }
+            while (byRef.size() < ref) {
+                byRef.add(null); // a gap: a series lost to damage in both map and log
+            }
+            addInMemory(ref, l);
+            if (!readOnly) {
+                if (!fromLog.containsKey(e.getKey())) {
+                    log.append(ref, e.getValue());
+                }
+                if (!e.getValue().equals(fromMap.get(e.getKey()))) {
+                    if (map.longSize() + 1 > capacity * 3 / 4) {
+                        grow();
+                    }
+                    map.put(e.getValue(), (long) ref);
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // already failing
         }
     }
 
@@ -82,16 +182,28 @@ public final class SeriesIndex implements AutoCloseable {
                 .createPersistedTo(file.toFile());
     }
 
-    private void load() {
-        TreeMap<Long, String> ordered = new TreeMap<>();
-        map.forEach((k, v) -> ordered.put(v, k.toString()));
-        for (var e : ordered.entrySet()) {
-            Labels l = LabelText.parse(e.getValue());
-            int ref = e.getKey().intValue();
-            while (byRef.size() < ref) {
-                byRef.add(null); // a gap: never happens unless the file was edited
+    /**
+     * Read-only: Chronicle Map opens its file for writing, which fails on a data dir the user may
+     * only read (and would write to one it may). Everything is held in memory once loaded, so a
+     * private copy is opened, loaded and deleted; the original is only ever read.
+     */
+    private void loadCopy(Path latest, Map<Long, String> into) throws IOException {
+        if (latest == null) {
+            return;
+        }
+        Path copy = Files.createTempFile("sandglass-index-", ".cm");
+        try {
+            Files.copy(latest, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            map = openMap(copy, capacity);
+            map.forEach((k, v) -> into.put(v, k.toString()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("series index {} cannot be read ({}); the series come from {} alone", latest, e.getMessage(), dir.resolve(SeriesLog.FILE));
+        } finally {
+            if (map != null) {
+                map.close();
+                map = null;
             }
-            addInMemory(ref, l);
+            Files.deleteIfExists(copy);
         }
     }
 
@@ -116,20 +228,7 @@ public final class SeriesIndex implements AutoCloseable {
             byRef.set(ref, l);
         }
         refs.put(l, ref);
-        for (int i = 0; i < l.size(); i++) {
-            TreeMap<String, int[]> values = postings.computeIfAbsent(l.name(i), k -> new TreeMap<>());
-            TreeMap<String, Integer> sizes = postingSizes.computeIfAbsent(l.name(i), k -> new TreeMap<>());
-            int[] list = values.get(l.value(i));
-            int size = sizes.getOrDefault(l.value(i), 0);
-            if (list == null) {
-                list = new int[4];
-            } else if (size == list.length) {
-                list = Arrays.copyOf(list, size * 2);
-            }
-            list[size] = ref;
-            values.put(l.value(i), list);
-            sizes.put(l.value(i), size + 1);
-        }
+        postings.add(ref, l);
     }
 
     /** The ref of a label set, adding it (durably, before returning) when new. */
@@ -141,11 +240,18 @@ public final class SeriesIndex implements AutoCloseable {
         if (readOnly) {
             throw new StorageException("the store is open read-only: cannot add series " + labels);
         }
+        String tooLarge = SeriesLimits.check(labels);
+        if (tooLarge != null) {
+            throw new StorageException("cannot add series: " + tooLarge);
+        }
+        space.ensure(64 << 10);
         if (map.longSize() + 1 > capacity * 3 / 4) {
             grow();
         }
         int ref = byRef.size();
-        map.put(LabelText.format(labels), (long) ref);
+        String text = LabelText.format(labels);
+        log.append(ref, text); // first: a map cut short by a kill is rebuilt from the log
+        map.put(text, (long) ref);
         addInMemory(ref, labels);
         return ref;
     }
@@ -156,6 +262,8 @@ public final class SeriesIndex implements AutoCloseable {
         int newGen = generation + 1;
         Path next = file(newGen, newCap);
         try {
+            // The new map is filled before the old one goes: room for both.
+            space.ensure(2 * Files.size(file(generation, capacity)));
             Files.deleteIfExists(next);
             ChronicleMap<CharSequence, Long> bigger = openMap(next, newCap);
             map.forEach(bigger::put);
@@ -186,76 +294,7 @@ public final class SeriesIndex implements AutoCloseable {
 
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
     public synchronized int[] select(List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
-            return new int[0];
-        }
-        // Start from the smallest postings list of an equality matcher on a non-empty value.
-        int[] candidates = null;
-        for (Matcher m : matchers) {
-            if (m.type() == Matcher.Type.EQ && !m.value().isEmpty()) {
-                int[] p = postingsOf(m.name(), m.value());
-                if (candidates == null || p.length < candidates.length) {
-                    candidates = p;
-                }
-            }
-        }
-        if (candidates == null) {
-            // Union of postings of values the first non-empty-matching matcher accepts, else everything.
-            candidates = allRefs();
-            for (Matcher m : matchers) {
-                if (!m.matchesEmpty()) {
-                    TreeSet<Integer> set = new TreeSet<>();
-                    TreeMap<String, int[]> values = postings.get(m.name());
-                    if (values != null) {
-                        for (String v : values.keySet()) {
-                            if (m.matches(v)) {
-                                for (int r : postingsOf(m.name(), v)) {
-                                    set.add(r);
-                                }
-                            }
-                        }
-                    }
-                    candidates = set.stream().mapToInt(Integer::intValue).toArray();
-                    break;
-                }
-            }
-        }
-        int[] out = new int[candidates.length];
-        int n = 0;
-        for (int ref : candidates) {
-            Labels l = byRef.get(ref);
-            if (l != null && matchesAll(l, matchers)) {
-                out[n++] = ref;
-            }
-        }
-        int[] res = Arrays.copyOf(out, n);
-        Arrays.sort(res);
-        return res;
-    }
-
-    private int[] postingsOf(String name, String value) {
-        TreeMap<String, int[]> values = postings.get(name);
-        if (values == null || !values.containsKey(value)) {
-            return new int[0];
-        }
-        return Arrays.copyOf(values.get(value), postingSizes.get(name).get(value));
-    }
-
-    private int[] allRefs() {
-        int[] all = new int[byRef.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return all;
-    }
-
-    static boolean matchesAll(Labels l, List<Matcher> matchers) {
-        for (Matcher m : matchers) {
-            if (!m.matches(l.get(m.name()))) {
-                return false;
-            }
-        }
-        return true;
+        return postings.select(matchers, byRef);
     }
 
     public File file() {
@@ -267,6 +306,14 @@ public final class SeriesIndex implements AutoCloseable {
         if (map != null) {
             map.close();
             map = null;
+        }
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                LOG.warn("closing {}: {}", dir.resolve(SeriesLog.FILE), e.getMessage());
+            }
+            log = null;
         }
     }
 }

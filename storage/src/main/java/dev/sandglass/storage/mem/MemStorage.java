@@ -69,9 +69,13 @@ public final class MemStorage implements Storage {
 
         @Override
         public long finish() {
-            long n = pending.size();
+            // One sample per series and timestamp is kept, as the real store keeps.
+            java.util.Set<List<Long>> distinct = new java.util.HashSet<>();
+            for (long[] p : pending) {
+                distinct.add(List.of(p[0], p[1]));
+            }
             commit();
-            return n;
+            return distinct.size();
         }
 
         @Override

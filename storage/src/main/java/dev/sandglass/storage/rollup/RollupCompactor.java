@@ -42,17 +42,22 @@ public final class RollupCompactor {
             entries.sort((a, b) -> Long.compare(origin(a), origin(b)));
             List<RollupStore.Entry> run = new ArrayList<>();
             long runDay = Long.MIN_VALUE;
+            long runBytes = 0;
             for (RollupStore.Entry e : entries) {
                 var h = e.header();
                 long day = Math.floorDiv(h.minT(), DAY_MS);
                 boolean fits = Math.floorDiv(h.maxT(), DAY_MS) == day && (day + 1) * DAY_MS <= before;
-                if (!fits || day != runDay) {
+                // A merged excerpt is never larger than its parts together: cap those so that it
+                // stays well inside what the queue takes (many series make a big day).
+                if (!fits || day != runDay || runBytes + e.bytes() > RollupStore.MAX_EXCERPT_BYTES / 2) {
                     runs.add(run);
                     run = new ArrayList<>();
+                    runBytes = 0;
                     runDay = fits ? day : Long.MIN_VALUE;
                 }
                 if (fits) {
                     run.add(e);
+                    runBytes += e.bytes();
                 }
             }
             runs.add(run);

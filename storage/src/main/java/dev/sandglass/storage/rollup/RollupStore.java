@@ -1,6 +1,7 @@
 package dev.sandglass.storage.rollup;
 
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class RollupStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RollupStore.class);
     public static final RollCycle DEFAULT_CYCLE = RollCycles.FAST_DAILY;
+    /** Chronicle's mapped block; one excerpt may take at most a quarter of it. */
+    private static final long BLOCK_SIZE = 16L << 20;
+    /** The largest excerpt the queue takes (Chronicle refuses a document over a quarter block). */
+    public static final int MAX_EXCERPT_BYTES = (int) (BLOCK_SIZE / 4) - 4096;
 
     /** One excerpt as the directory holds it. */
     public record Entry(long index, int cycle, int bytes, RollupCodec.Header header) {
@@ -51,6 +56,7 @@ public final class RollupStore implements AutoCloseable {
     private ExcerptAppender appender;
     private boolean closed;
     private volatile long lastIndex = -1;
+    private DiskSpace space;
 
     public RollupStore(Path dir, boolean readOnly) {
         this(dir, readOnly, DEFAULT_CYCLE);
@@ -65,7 +71,7 @@ public final class RollupStore implements AutoCloseable {
         }
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(cycle)
-                .blockSize(4L << 20)
+                .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
                 .storeFileListener(new StoreFileListener() {
                     @Override
@@ -123,6 +129,13 @@ public final class RollupStore implements AutoCloseable {
         if (readOnly || queue == null) {
             throw new StorageException("the store is open read-only: rollups");
         }
+        if (excerpt.length > MAX_EXCERPT_BYTES) {
+            throw new StorageException("a rollup excerpt of " + excerpt.length + " bytes is over the queue's limit of " + MAX_EXCERPT_BYTES);
+        }
+        if (space == null) {
+            space = new DiskSpace(queue.file().toPath(), DiskSpace.DEFAULT_RESERVE);
+        }
+        space.ensure(excerpt.length);
         if (appender == null) {
             appender = queue.createAppender();
         }

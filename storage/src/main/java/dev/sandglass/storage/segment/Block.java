@@ -41,7 +41,7 @@ public final class Block {
         this.bytes = bytes;
         Varints.In in = new Varints.In(bytes, 0, bytes.length);
         int version = in.byte1();
-        if (version != BlockWriter.VERSION) {
+        if (!BlockWriter.knownVersion(version)) {
             throw new CorruptBlockException("unknown block version " + version);
         }
         in.long8(); // header length: used by the directory scan only

@@ -1,6 +1,7 @@
 package dev.sandglass.storage.segment;
 
 import com.github.luben.zstd.Zstd;
+import dev.sandglass.storage.encoding.Checksum;
 import dev.sandglass.storage.encoding.TimestampCodec;
 import dev.sandglass.storage.encoding.ValueCodec;
 import dev.sandglass.storage.encoding.Varints;
@@ -18,7 +19,13 @@ import java.util.Map;
  * column section goes through zstd when that saves at least a tenth. Layout: storage/FORMAT.md.
  */
 public final class BlockWriter {
-    static final int VERSION = 1;
+    /** 2: version 1 followed by a CRC32C of the whole block; version 1 blocks are still read. */
+    static final int VERSION = 2;
+    static final int VERSION_WITHOUT_CHECKSUM = 1;
+
+    static boolean knownVersion(int v) {
+        return v == VERSION || v == VERSION_WITHOUT_CHECKSUM;
+    }
     static final int ZSTD_LEVEL = 5;
 
     /**
@@ -120,7 +127,10 @@ public final class BlockWriter {
         for (Varints.Out f : frames.values()) {
             section(f, out);
         }
-        return Arrays.copyOf(out.array(), out.length());
+        int len = out.length();
+        byte[] block = Arrays.copyOf(out.array(), len + 4);
+        Checksum.putInt(block, len, Checksum.crc32c(block, 0, len));
+        return block;
     }
 
     /** Hash of {@code n} timestamps from {@code off}, without copying them out. */

@@ -1,6 +1,9 @@
 package dev.sandglass.storage.segment;
 
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.encoding.Checksum;
+import dev.sandglass.storage.encoding.CorruptBlockException;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +34,12 @@ public final class SegmentStore implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
+    /** Blocks whose checksum was checked by this process. */
+    private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
+    private final Damage damage;
     private final boolean readOnly;
+    /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
+    private final DiskSpace space;
     private ExcerptAppender appender;
     private volatile boolean closed;
     /**
@@ -53,6 +61,8 @@ public final class SegmentStore implements AutoCloseable {
 
     public SegmentStore(Path dir, boolean readOnly, RollCycle cycle) {
         this.readOnly = readOnly;
+        this.space = new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE);
+        this.damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(cycle)
                 .blockSize(16L << 20)
@@ -70,6 +80,7 @@ public final class SegmentStore implements AutoCloseable {
                 .build();
         try {
             scan();
+            verifyNewest();
         } catch (RuntimeException e) {
             queue.close();
             throw e;
@@ -77,18 +88,25 @@ public final class SegmentStore implements AutoCloseable {
     }
 
     private void scan() {
+        java.util.Set<Long> setAside = damage.setAsideBlocks();
         try (ExcerptTailer tailer = queue.createTailer()) {
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
+                        if (skipToNextCycle(tailer)) {
+                            continue;
+                        }
                         break;
+                    }
+                    if (setAside.contains(dc.index())) {
+                        continue;
                     }
                     Bytes<?> b = dc.wire().bytes();
                     int total = (int) b.readRemaining();
                     try {
                         int version = b.readByte();
                         long headerLen = b.readLong();
-                        if (version != BlockWriter.VERSION || headerLen < 9 || headerLen > total) {
+                        if (!BlockWriter.knownVersion(version) || headerLen < 9 || headerLen > total) {
                             throw new StorageException("bad block header (version " + version + ", header " + headerLen + " of " + total + " bytes)");
                         }
                         byte[] header = new byte[(int) headerLen];
@@ -102,9 +120,63 @@ public final class SegmentStore implements AutoCloseable {
                         // A damaged block is skipped, never fatal for the rest of the store.
                         LOG.warn("skipping unreadable block at index {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
                     }
+                } catch (RuntimeException e) {
+                    // Chronicle cannot read on in this cycle file (a torn or scribbled excerpt header).
+                    if (!skipToNextCycle(tailer)) {
+                        LOG.warn("segments in {}: stopped reading at index {}: {}", queue.file(), Long.toHexString(tailer.index()), e.toString());
+                        break;
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * A kill while a block was appended can only tear the newest segment file: its blocks are
+     * checked at open (the rest on first read), so start-up names a torn block and sets it aside.
+     */
+    private void verifyNewest() {
+        int newest = Integer.MIN_VALUE;
+        for (BlockHeader h : directory) {
+            newest = Math.max(newest, h.cycle());
+        }
+        try (Reader r = new Reader()) {
+            for (BlockHeader h : directory) {
+                if (h.cycle() == newest) {
+                    try {
+                        r.read(h);
+                    } catch (StorageException e) {
+                        // logged and set aside by verify
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * When the tailer stopped before the last cycle file, the file it stopped in is damaged (an
+     * intact one ends with an end-of-file marker that moves the tailer on): keep what was read of
+     * it, copy it aside and go on with the next file. False when there is no next file.
+     */
+    private boolean skipToNextCycle(ExcerptTailer tailer) {
+        int cycle = tailer.cycle();
+        if (cycle >= queue.lastCycle()) {
+            return false;
+        }
+        int next;
+        try {
+            next = queue.nextCycle(cycle, net.openhft.chronicle.queue.TailerDirection.FORWARD);
+        } catch (java.text.ParseException | RuntimeException e) {
+            return false;
+        }
+        if (next <= cycle) {
+            return false;
+        }
+        File f = cycleFiles.get(cycle);
+        LOG.error("segment file {} is damaged after block index {}: blocks before it are kept, a copy of the file is set aside in {},"
+                + " reading goes on with the next file", f, Long.toHexString(tailer.index()), damage.dir());
+        damage.copyAside(f);
+        return tailer.moveToCycle(next);
     }
 
     /** Appends a block; returns its header (already in the directory). */
@@ -112,6 +184,7 @@ public final class SegmentStore implements AutoCloseable {
         if (readOnly) {
             throw new StorageException("the store is open read-only: " + queue.file());
         }
+        space.ensure(block.length);
         if (appender == null) {
             appender = queue.createAppender();
         }
@@ -188,8 +261,10 @@ public final class SegmentStore implements AutoCloseable {
                     throw new StorageException("block " + Long.toHexString(h.index()) + " cannot be read from " + queue.file());
                 }
                 Bytes<?> b = dc.wire().bytes();
+                long at = b.readPosition();
                 byte[] bytes = new byte[(int) b.readRemaining()];
                 b.read(bytes);
+                verify(h, bytes, at);
                 return new Block(bytes);
             }
         }
@@ -201,6 +276,32 @@ public final class SegmentStore implements AutoCloseable {
                 tailer = null;
             }
         }
+    }
+
+    /**
+     * Checks a block's checksum the first time this process reads it (blocks never change once
+     * written, so once is enough and the query path pays it once). A mismatch sets the block
+     * aside, so no answer includes it from now on, and fails the read naming file and offset.
+     */
+    private void verify(BlockHeader h, byte[] bytes, long at) {
+        if (bytes.length == 0 || bytes[0] != BlockWriter.VERSION || verified.contains(h.index())) {
+            return;
+        }
+        if (!Checksum.trailerMatches(bytes, bytes.length)) {
+            File f = cycleFiles.get(h.cycle());
+            String where = "block " + Long.toHexString(h.index()) + " at byte " + at + " of " + f;
+            directory.remove(h);
+            damage.setAside(h.index(), where + ": checksum mismatch");
+            damage.copyAside(f);
+            throw new CorruptBlockException(where + " is corrupt (checksum mismatch): it is set aside (" + damage.dir()
+                    + ") and left out of answers from now on");
+        }
+        verified.add(h.index());
+    }
+
+    /** Blocks set aside as damaged since this store was created (listed in damaged/blocks.txt). */
+    public int damagedBlocks() {
+        return damage.setAsideBlocks().size();
     }
 
     /** Cycle files of this queue, by cycle, with their sizes; the cycle being written is last. */
@@ -231,6 +332,11 @@ public final class SegmentStore implements AutoCloseable {
 
     public File dir() {
         return queue.file();
+    }
+
+    /** Free space check for writes of {@code bytes} in total (a seal checks all its blocks at once). */
+    public void ensureSpace(long bytes) {
+        space.ensure(bytes);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.sandglass.storage.wal;
 
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.encoding.Checksum;
 import dev.sandglass.storage.encoding.Varints;
+import dev.sandglass.storage.segment.Damage;
+import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,6 +42,10 @@ public final class Wal implements AutoCloseable {
     }
 
     private final SingleChronicleQueue queue;
+    private final Damage damage;
+    private long damagedExcerpts;
+    /** Checked before every write to the mapping; null when read-only. */
+    private final DiskSpace space;
     private final Varints.Out buf = new Varints.Out(1 << 16);
     private ExcerptAppender appender;
     private boolean closed;
@@ -46,6 +53,12 @@ public final class Wal implements AutoCloseable {
     private long largestExcerpt;
 
     public Wal(Path dir, boolean readOnly) {
+        this(dir, readOnly, readOnly ? null : new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE));
+    }
+
+    public Wal(Path dir, boolean readOnly, DiskSpace space) {
+        this.space = space;
+        this.damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
         queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(RollCycles.FIVE_MINUTELY)
                 // The file system allocates pages on first touch; prefault() pays that between
@@ -57,11 +70,19 @@ public final class Wal implements AutoCloseable {
                 .build();
     }
 
+    /** First byte of an excerpt with a checksum; bytes 1-4 are the CRC32C of the payload from {@link #HEADER} on. */
+    static final int CHECKSUMMED = 0;
+    static final int HEADER = 9;
+
     /** Samples per excerpt at most: keeps every excerpt well inside one queue block. */
     static final int MAX_EXCERPT_SAMPLES = 16_384;
 
     /** Writes one batch (as one excerpt, or several for a very large batch); returns the last index. */
     public synchronized long append(int[] refs, long[] ts, double[] vs, int n) {
+        if (space != null) {
+            // Worst case per sample (5-byte ref, 10-byte delta, 8 value bytes), and index arrays.
+            space.ensure(23L * n + (64 << 10));
+        }
         long index = -1;
         for (int from = 0; from < n || from == 0; from += MAX_EXCERPT_SAMPLES) {
             index = appendExcerpt(refs, ts, vs, from, Math.min(n, from + MAX_EXCERPT_SAMPLES));
@@ -78,6 +99,10 @@ public final class Wal implements AutoCloseable {
         }
         buf.reset();
         long base = to > from ? ts[from] : 0;
+        // A 0 byte (no excerpt of the first format starts with one: its count is never 0), then
+        // the CRC32C of the payload, patched in below.
+        buf.byte1(CHECKSUMMED);
+        buf.long8(0);
         buf.uvarint(to - from);
         buf.svarint(base);
         for (int i = from; i < to; i++) {
@@ -85,6 +110,7 @@ public final class Wal implements AutoCloseable {
             buf.svarint(ts[i] - base);
             buf.long8(Double.doubleToRawLongBits(vs[i]));
         }
+        Checksum.putInt(buf.array(), 1, Checksum.crc32c(buf.array(), HEADER, buf.length() - HEADER));
         largestExcerpt = Math.max(largestExcerpt, buf.length());
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(buf.array(), 0, buf.length());
@@ -117,6 +143,9 @@ public final class Wal implements AutoCloseable {
         }
         long pos = bytes.writePosition();
         long to = pos + Math.min(MAX_PREFAULT, 2 * largestExcerpt + PAGE);
+        if (space != null && space.usable() < space.reserve() + (to - pos)) {
+            return; // touching a hole now could SIGBUS; the next append refuses cleanly instead
+        }
         for (long page = pos & -PAGE; page < to && store.inside(page, 8); page += PAGE) {
             store.compareAndSwapLong(page, 0, 0);
         }
@@ -148,10 +177,19 @@ public final class Wal implements AutoCloseable {
                         continue;
                     }
                     Bytes<?> b = dc.wire().bytes();
+                    long at = b.readPosition();
                     byte[] raw = new byte[(int) b.readRemaining()];
                     b.read(raw);
+                    int from = 0;
+                    if (raw.length > 0 && raw[0] == CHECKSUMMED) {
+                        if (raw.length < HEADER || Checksum.getInt(raw, 1) != Checksum.crc32c(raw, HEADER, raw.length - HEADER)) {
+                            damaged(dc.index(), at, tailer.cycle(), "checksum mismatch");
+                            continue;
+                        }
+                        from = HEADER;
+                    }
                     try {
-                        Varints.In in = new Varints.In(raw, 0, raw.length);
+                        Varints.In in = new Varints.In(raw, from, raw.length);
                         int n = (int) in.uvarint();
                         long base = in.svarint();
                         for (int i = 0; i < n; i++) {
@@ -162,12 +200,31 @@ public final class Wal implements AutoCloseable {
                         }
                         count++;
                     } catch (RuntimeException e) {
-                        LOG.warn("skipping unreadable WAL excerpt {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
+                        damaged(dc.index(), at, tailer.cycle(), e.getMessage());
                     }
                 }
             }
         }
         return count;
+    }
+
+    /**
+     * A WAL excerpt that fails its checksum or does not decode: none of its samples is replayed
+     * (a torn write is never acknowledged), the file is copied aside once, and replay goes on.
+     */
+    private void damaged(long index, long at, int cycle, String why) {
+        File f = new File(queue.file(), fileName(queue.rollCycle(), cycle));
+        LOG.error("WAL {}: excerpt {} at byte {} is damaged ({}); skipped, the excerpts around it are replayed{}", f,
+                Long.toHexString(index), at, why, damage == null ? "" : "; a copy of the file is in " + damage.dir());
+        if (damage != null) {
+            damage.copyAside(f);
+        }
+        damagedExcerpts++;
+    }
+
+    /** Excerpts the last replay skipped as damaged. */
+    public long damagedExcerpts() {
+        return damagedExcerpts;
     }
 
     /** Deletes cycle files older than the one holding {@code index}: everything in them is sealed. */

@@ -1,5 +1,11 @@
 package dev.sandglass.storage.index;
 
+import dev.sandglass.storage.api.StorageException;
+
+import dev.sandglass.storage.api.SeriesLimits;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +39,7 @@ class SeriesIndexTest {
             assertEquals(7, idx.ref(churn(7)), "an existing series keeps its ref");
         }
         try (SeriesIndex idx = new SeriesIndex(dir, 256, false); Stream<Path> files = Files.list(dir)) {
-            assertEquals(1, files.count(), "old generations are removed");
+            assertEquals(1, files.filter(p -> p.toString().endsWith(".cm")).count(), "old generations are removed");
             assertEquals(n, idx.size());
             for (int i = 0; i < n; i += 97) {
                 assertEquals(churn(i), idx.labels(i));
@@ -44,6 +50,38 @@ class SeriesIndexTest {
             int[] re = idx.select(List.of(new Matcher(Matcher.Type.RE, "run_id", "1|2"), Matcher.eq("sandbox_name", "sbx-0")));
             assertEquals(2, re.length);
             assertEquals(n, idx.ref(churn(n)), "new series after reopen continue the refs");
+        }
+    }
+
+    @Test
+    void theLargestSeriesTheLimitsAllowIsStoredAndALargerOneIsAClearError() {
+        // Non-ASCII on purpose: three UTF-8 bytes per character in the map.
+        String[] nv = new String[2 * 2];
+        nv[0] = "__name__";
+        nv[1] = "\u20ac".repeat(SeriesLimits.MAX_VALUE_CHARS - 8);
+        nv[2] = "n".repeat(SeriesLimits.MAX_NAME_CHARS);
+        nv[3] = "\u20ac".repeat(SeriesLimits.MAX_TOTAL_CHARS - 8 - (SeriesLimits.MAX_VALUE_CHARS - 8) - SeriesLimits.MAX_NAME_CHARS);
+        Labels largest = Labels.of(nv);
+        assertEquals(null, SeriesLimits.check(largest));
+        try (SeriesIndex idx = new SeriesIndex(dir, 4096, false)) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(i, idx.ref(Labels.of("__name__", "x" + i, "big", "\u20ac".repeat(SeriesLimits.MAX_VALUE_CHARS))));
+            }
+            assertEquals(20, idx.ref(largest));
+            Labels huge = Labels.of("__name__", "x", "v", "a".repeat(1 << 20));
+            StorageException e = assertThrows(StorageException.class, () -> idx.ref(huge));
+            assertTrue(e.getMessage().contains("value of label v has 1048576 characters, more than the limit of 4096"), e.getMessage());
+            String[] many = new String[2 * 20_000];
+            for (int i = 0; i < 20_000; i++) {
+                many[2 * i] = "l" + i;
+                many[2 * i + 1] = "v";
+            }
+            e = assertThrows(StorageException.class, () -> idx.ref(Labels.of(many)));
+            assertTrue(e.getMessage().contains("20000 labels, more than the limit of 64"), e.getMessage());
+            assertEquals(20, idx.ref(largest), "the index still works");
+        }
+        try (SeriesIndex idx = new SeriesIndex(dir, 4096, false)) {
+            assertEquals(largest, idx.labels(20));
         }
     }
 }

@@ -61,8 +61,15 @@ public final class ApiHandlers {
         return options.maxConcurrency();
     }
 
+    /** Whether /-/ready says 200 once the store is open (serve: false while collection is stalled). */
+    private volatile java.util.function.BooleanSupplier readiness = () -> true;
+
+    public void readiness(java.util.function.BooleanSupplier ready) {
+        this.readiness = ready;
+    }
+
     boolean ready() {
-        return storage.get() != null;
+        return storage.get() != null && readiness.getAsBoolean();
     }
 
     Queryable store() {

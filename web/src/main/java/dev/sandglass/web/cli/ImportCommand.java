@@ -20,6 +20,9 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the text file to import")
     Path file;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
@@ -35,9 +38,12 @@ final class ImportCommand implements Callable<Integer> {
     String format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("cannot read " + file + ": no such file or not readable");
+        }
+        if (Files.size(file) == 0) {
+            throw new IllegalArgumentException("nothing to import: " + file + " is empty");
         }
         ImportOptions.Format f;
         try {
@@ -45,13 +51,20 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --format \"" + format + "\": use auto, openmetrics or prometheus");
         }
-        try (Db db = Db.open(DbOptions.defaults(dataDir).withRetention(retentionMs, 0).withRollupRetention(rollupRetentionMs))) {
+        DbOptions options = (RetentionFlag.given(spec)
+                ? DbOptions.defaults(dataDir).withRetention(retentionMs, 0)
+                : DbOptions.defaults(dataDir).withDefaultRetention(retentionMs, 0)).withRollupRetention(rollupRetentionMs);
+        try (Db db = Db.open(options)) {
             // Samples past raw retention but within rollup retention are imported as rollups only.
-            ImportOptions base = ImportOptions.defaults(System.currentTimeMillis() - Math.max(retentionMs, rollupRetentionMs));
+            long now = System.currentTimeMillis();
+            ImportOptions base = ImportOptions.defaults(Math.min(db.retentionCutoffMs(now), now - rollupRetentionMs));
             TextImporter importer = new TextImporter(db, new ImportOptions(f, base.retentionCutoffMs(), base.threads()));
             ImportSummary s = importer.importFile(file, TerminalProgress.forStderr());
             System.out.print(s.format());
             System.out.println("data dir: " + dataDir.toAbsolutePath());
+            if (s.whyNothing() != null) {
+                throw new IllegalArgumentException("nothing imported from " + file + ": " + s.whyNothing());
+            }
         }
         return 0;
     }

@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Collect the microsandbox registry into the store and serve the Prometheus-compatible API.")
 final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
@@ -76,7 +79,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
         Signals signals = new Signals();
-        DbOptions dbOptions = DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize).withRollupRetention(rollupRetentionMs);
+        DbOptions dbOptions = (RetentionFlag.given(spec)
+                ? DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize)
+                : DbOptions.defaults(dataDir).withDefaultRetention(retentionMs, retentionSize)).withRollupRetention(rollupRetentionMs);
         DemoFleet fleet = null;
         try (Db db = Db.open(dbOptions)) {
             RegistryLocator locator;
@@ -96,11 +101,12 @@ final class ServeCommand implements Callable<Integer> {
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
-                    .append(db.blockCount()).append('\n');
+                    .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString());
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
                     List.of(metrics::writePrometheusText, storeStats));
+            handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
             loop.start();
             try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers)) {
                 System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
