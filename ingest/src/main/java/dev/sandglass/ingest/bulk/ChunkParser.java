@@ -160,7 +160,7 @@ final class ChunkParser {
             id = prevId;
             seriesEnd = s + prevLen;
         } else {
-            seriesEnd = seriesEnd(b, s, e);
+            seriesEnd = SeriesText.end(b, s, e);
             if (seriesEnd < 0) {
                 reject("unterminated label set: expected '}'");
                 return;
@@ -232,33 +232,6 @@ final class ChunkParser {
         if ((++samples & 0xffff) == 0) {
             samplesDone.set(samples);
         }
-    }
-
-    /** End of the series part: after the closing brace, or at the first blank without braces; -1 when unterminated. */
-    private static int seriesEnd(byte[] b, int s, int e) {
-        int i = s;
-        while (i < e && b[i] != '{' && b[i] != ' ' && b[i] != '\t') {
-            i++;
-        }
-        if (i == e || b[i] != '{') {
-            return i;
-        }
-        boolean inQuote = false;
-        for (i++; i < e; i++) {
-            byte c = b[i];
-            if (inQuote) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inQuote = false;
-                }
-            } else if (c == '"') {
-                inQuote = true;
-            } else if (c == '}') {
-                return i + 1;
-            }
-        }
-        return -1;
     }
 
     private static int skipSpaces(byte[] b, int p, int e) {
