@@ -86,6 +86,10 @@ public final class Wal implements AutoCloseable {
             buf.long8(Double.doubleToRawLongBits(vs[i]));
         }
         largestExcerpt = Math.max(largestExcerpt, buf.length());
+        // Appends are serialised by this object's monitor, but several sources (registry, scrape
+        // targets, VMMs, agents) commit from their own threads: let Chronicle's one-thread check
+        // follow the thread that holds the monitor now.
+        appender.singleThreadedCheckReset();
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(buf.array(), 0, buf.length());
             return dc.index();
@@ -106,6 +110,7 @@ public final class Wal implements AutoCloseable {
         if (closed || appender == null) {
             return;
         }
+        appender.singleThreadedCheckReset();
         Wire wire = appender.wire();
         if (wire == null) {
             return;
