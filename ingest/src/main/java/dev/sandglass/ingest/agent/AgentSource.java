@@ -96,7 +96,7 @@ public final class AgentSource {
             try {
                 s = AgentSnapshot.parse(fetch());
             } catch (IllegalArgumentException e) {
-                throw new AgentException("parse", uri + ": " + e.getMessage() + "; the URL must serve the agent's JSON metrics snapshot");
+                throw new AgentException("parse", e.getMessage() + "; the URL must serve the agent's JSON metrics snapshot");
             }
             write(s, t, written);
             health.succeeded(t);
@@ -165,18 +165,18 @@ public final class AgentSource {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(Math.min(10_000, intervalMs)))
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new AgentException("http_status", uri + ": agent returned HTTP status " + r.statusCode() + "; check the URL's path");
+                throw new AgentException("http_status", "agent returned HTTP status " + r.statusCode() + "; check the URL's path");
             }
             return r.body();
         } catch (HttpTimeoutException e) {
-            throw new AgentException("timeout", uri + ": no answer in time; is the agent overloaded?");
+            throw new AgentException("timeout", "no answer in time; is the agent overloaded?");
         } catch (ConnectException e) {
-            throw new AgentException("connect", uri + ": cannot connect; is the sandbox and its agent running?");
+            throw new AgentException("connect", "cannot connect; is the sandbox and its agent running?");
         } catch (IOException e) {
-            throw new AgentException("io", uri + ": " + e);
+            throw new AgentException("io", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AgentException("interrupted", uri + ": interrupted");
+            throw new AgentException("interrupted", "interrupted");
         }
     }
 

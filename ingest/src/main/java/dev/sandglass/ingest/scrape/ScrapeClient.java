@@ -44,20 +44,20 @@ public final class ScrapeClient {
         try {
             r = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw new ScrapeException("timeout", t.display() + ": no answer within " + seconds(t.timeoutMs())
+            throw new ScrapeException("timeout", "no answer within " + seconds(t.timeoutMs())
                     + "s; check the target or raise scrape_timeout");
         } catch (ConnectException e) {
-            throw new ScrapeException("connect", t.display() + ": cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage())
+            throw new ScrapeException("connect", "cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage())
                     + "); is the exporter running and listening on " + t.address() + "?");
         } catch (IOException e) {
-            throw new ScrapeException("io", t.display() + ": " + e);
+            throw new ScrapeException("io", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ScrapeException("interrupted", t.display() + ": interrupted");
+            throw new ScrapeException("interrupted", "interrupted");
         }
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
-                throw new ScrapeException("http_status", t.display() + ": server returned HTTP status " + r.statusCode()
+                throw new ScrapeException("http_status", "server returned HTTP status " + r.statusCode()
                         + (r.statusCode() == 401 || r.statusCode() == 403 ? "; check basic_auth / authorization"
                         : r.statusCode() == 404 ? "; check metrics_path" : ""));
             }
@@ -67,7 +67,7 @@ public final class ScrapeClient {
             byte[] body = out.toByteArray();
             return new Response(body, body.length, r.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
-            throw new ScrapeException("io", t.display() + ": reading the body failed: " + e);
+            throw new ScrapeException("io", "reading the body failed: " + e);
         }
     }
 

@@ -158,7 +158,7 @@ public final class ScrapeLoop {
                 }
             });
         } catch (ScrapeException e) {
-            throw new ScrapeException(e.reason(), target.display() + " " + e.getMessage()
+            throw new ScrapeException(e.reason(), e.getMessage()
                     + "; the endpoint must serve Prometheus text (0.0.4) or OpenMetrics");
         }
         counts[0] = total;
@@ -210,9 +210,10 @@ public final class ScrapeLoop {
     }
 
     /**
-     * The target is gone (Sandglass stops or the target was removed): every series of the last
-     * scrape and the report series end with a staleness marker, so instant queries stop showing
-     * them at once instead of five minutes later.
+     * The target was removed: every series of the last scrape and the report series end with a
+     * staleness marker, so instant queries stop showing them at once instead of five minutes
+     * later. Not called when Sandglass itself stops: like Prometheus, a restart continues the
+     * series.
      */
     public synchronized void stop() {
         if (stopped) {

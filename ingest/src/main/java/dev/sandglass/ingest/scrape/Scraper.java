@@ -54,7 +54,10 @@ public final class Scraper implements AutoCloseable {
         return next > interval ? next - interval : next;
     }
 
-    /** Stops scraping; every target's series get their staleness markers. Idempotent. */
+    /**
+     * Stops scraping, after the scrapes in flight. Like Prometheus at shutdown, no staleness markers
+     * are written: the series go on when Sandglass starts again. Idempotent.
+     */
     @Override
     public void close() {
         ScheduledExecutorService p;
@@ -69,9 +72,6 @@ public final class Scraper implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        for (ScrapeLoop l : loops) {
-            l.stop();
         }
     }
 }

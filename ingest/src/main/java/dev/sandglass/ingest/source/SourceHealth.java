@@ -112,7 +112,8 @@ public final class SourceHealth {
         String sel = "{source=\"" + kind + "\",target=\"" + escape(name) + "\"";
         switch (metric) {
             case UP -> out.append(UP).append(sel).append("} ").append(up ? 1 : 0).append('\n');
-            case LAST_SUCCESS -> out.append(LAST_SUCCESS).append(sel).append("} ").append(lastSuccessMs / 1000.0).append('\n');
+            case LAST_SUCCESS -> out.append(LAST_SUCCESS).append(sel).append("} ")
+                    .append(java.math.BigDecimal.valueOf(lastSuccessMs, 3).stripTrailingZeros().toPlainString()).append('\n');
             case ATTEMPTS -> out.append(ATTEMPTS).append(sel).append("} ").append(attempts).append('\n');
             default -> {
                 for (var e : failures.entrySet()) {

@@ -101,10 +101,10 @@ final class ServeCommand implements Callable<Integer> {
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
                     List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText));
-            loop.start();
             try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
                  ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers,
                          router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
+                loop.start(); // after the source flags were checked: a bad one stops start-up before anything runs
                 System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
