@@ -32,7 +32,7 @@ public final class VmmSource implements AutoCloseable {
     private static final Pattern VM_ID = Pattern.compile("(?:--id|-name)\\s+(?:guest=)?([^\\s,]+)");
     static final String[] METRICS = {"vmm_cpu_seconds_total", "vmm_memory_rss_bytes", "vmm_memory_vms_bytes",
         "vmm_network_receive_bytes_total", "vmm_network_transmit_bytes_total", "vmm_allocated_vcpus", "vmm_allocated_memory_bytes",
-        "vmm_memory_utilization_ratio", "vmm_start_time_seconds"};
+        "vmm_memory_utilization_ratio", "vmm_start_time_seconds", "vmm_uptime_seconds"};
     public static final String INFO = "vmm_instance_info";
 
     private record Found(ProcFs.Stat stat, VmmSpec spec) {
@@ -221,7 +221,7 @@ public final class VmmSource implements AutoCloseable {
             // The VM's view: what the host sends into the TAP the VM receives, and the reverse.
             net == null ? null : (double) net.txBytes(), net == null ? null : (double) net.rxBytes(),
             spec == null || spec.vcpus() == null ? null : (double) spec.vcpus(), mem == null ? null : (double) mem,
-            mem == null ? null : statm[1] / (double) mem, fs.startTimeSeconds(st)};
+            mem == null ? null : statm[1] / (double) mem, fs.startTimeSeconds(st), Math.max(0, now / 1000.0 - fs.startTimeSeconds(st))};
         for (int k = 0; k < METRICS.length; k++) {
             if (v[k] == null) {
                 continue;

@@ -72,6 +72,8 @@ class VmmSourceTest {
             assertEquals(last(rss) / (256.0 * (1 << 20)), last(select(db, "vmm_memory_utilization_ratio").get(0)), 1e-12);
             double start = last(select(db, "vmm_start_time_seconds").get(0));
             assertTrue(Math.abs(start - System.currentTimeMillis() / 1000.0) < 30, "start " + start);
+            Series up = select(db, "vmm_uptime_seconds").get(0);
+            assertEquals(up.samples().timestamp(1) / 1000.0 - start, last(up), 1e-6);
             assertTrue(select(db, "vmm_network_receive_bytes_total").isEmpty(), "no tap given: no network series");
             List<Series> info = select(db, "vmm_instance_info");
             assertEquals(1, info.size());
