@@ -1,6 +1,8 @@
 package dev.sandglass.web.api;
 
 import dev.sandglass.query.engine.PromQLException;
+import dev.sandglass.query.sandbox.TooManyPointsException;
+import dev.sandglass.query.sandbox.UnknownSandboxException;
 import dev.sandglass.storage.api.StorageException;
 
 /** The one place that maps failures to Prometheus's errorType and HTTP status. */
@@ -8,6 +10,12 @@ public record ApiError(int status, String type, String message) {
     public static ApiError of(Throwable e) {
         if (e instanceof BadParameterException) {
             return new ApiError(400, "bad_data", e.getMessage());
+        }
+        if (e instanceof UnknownSandboxException) {
+            return new ApiError(404, "not_found", e.getMessage());
+        }
+        if (e instanceof TooManyPointsException) {
+            return new ApiError(400, "bad_data", "invalid parameter \"step\": " + e.getMessage());
         }
         if (e instanceof PromQLException.ParseException) {
             return new ApiError(400, "bad_data", e.getMessage());

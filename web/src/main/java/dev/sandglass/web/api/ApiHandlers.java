@@ -46,6 +46,7 @@ public final class ApiHandlers {
     private final List<MetricsSource> metricsSources;
     private final Semaphore slots;
     private final Map<String, LongAdder[]> requestStats = new ConcurrentHashMap<>();
+    final AgentStats agent = new AgentStats();
 
     /** {@code storage} returns null until the store is open (then /-/ready says 503). */
     public ApiHandlers(Supplier<Queryable> storage, QueryService engine, Options options, List<MetricsSource> metricsSources) {
@@ -64,7 +65,7 @@ public final class ApiHandlers {
         return storage.get() != null;
     }
 
-    private Queryable store() {
+    Queryable store() {
         Queryable q = storage.get();
         if (q == null) {
             throw new PromQLException.CanceledException("the store is not open yet");
@@ -217,6 +218,7 @@ public final class ApiHandlers {
                     .append(PromFormat.value(e.getValue()[1].sum() / 1e9)).append('\n');
             sb.append("sandglass_http_request_duration_seconds_count").append(lbl).append(' ').append(e.getValue()[0].sum()).append('\n');
         }
+        agent.writePrometheusText(sb);
         ProcessMetrics.write(sb);
         return sb.toString();
     }
@@ -225,6 +227,11 @@ public final class ApiHandlers {
         LongAdder[] a = requestStats.computeIfAbsent(handler + " " + status, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
         a[0].increment();
         a[1].add(nanos);
+        agent.record(handler, status, nanos);
+    }
+
+    void agentStatus(Request r, JsonWriter w) {
+        agent.writeJson(w);
     }
 
     private long timeout(Request r) {

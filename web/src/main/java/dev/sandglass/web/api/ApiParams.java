@@ -48,4 +48,25 @@ public final class ApiParams {
             throw new BadParameterException(name, "cannot parse \"" + s + "\" to a valid duration");
         }
     }
+
+    /**
+     * A start given as a duration back from {@code nowMs} ("15m", "2h", "1d") or as a time (unix
+     * seconds or RFC 3339); unix ms.
+     */
+    public static long parseSince(String name, String s, long nowMs) {
+        String v = s.trim();
+        if (!v.isEmpty() && Character.isLetter(v.charAt(v.length() - 1)) && !v.contains(":")) {
+            long d;
+            try {
+                d = Durations.parseMillis(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadParameterException(name, "cannot parse \"" + s + "\" to a duration (e.g. 15m, 2h, 1d) or a time");
+            }
+            if (d <= 0) {
+                throw new BadParameterException(name, "must be a positive duration, got \"" + s + "\"");
+            }
+            return nowMs - d;
+        }
+        return parseTime(name, v);
+    }
 }

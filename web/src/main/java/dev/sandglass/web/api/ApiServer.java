@@ -22,10 +22,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    private final SandboxRoutes sandboxes;
 
-    private ApiServer(Vertx vertx, HttpServer server) {
+    private ApiServer(Vertx vertx, HttpServer server, SandboxRoutes sandboxes) {
         this.vertx = vertx;
         this.server = server;
+        this.sandboxes = sandboxes;
     }
 
     /** Starts listening; returns once the port is bound. */
@@ -47,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
             moreRoutes.accept(router);
+            json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
+            SandboxRoutes sandboxes = SandboxRoutes.register(router, handlers);
             router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("Sandglass is Healthy.\n"));
             router.route("/-/ready").handler(ctx -> {
@@ -63,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
                     .requestHandler(router)
                     .listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new ApiServer(vertx, server);
+            return new ApiServer(vertx, server, sandboxes);
         } catch (Exception e) {
             vertx.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -72,11 +76,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** A JSON endpoint: GET and form POST, run on a worker thread, errors mapped in one place. */
-    private static void json(Router router, String path, String name, ApiHandlers handlers, ApiHandlers.Endpoint endpoint) {
+    static void json(Router router, String path, String name, ApiHandlers handlers, ApiHandlers.Endpoint endpoint) {
         router.route(path).method(HttpMethod.GET).method(HttpMethod.POST).blockingHandler(ctx -> {
             long t0 = System.nanoTime();
             int status = 200;
             String body;
+            handlers.agent.started();
             try {
                 StringBuilder sb = new StringBuilder(256);
                 JsonWriter w = new JsonWriter(sb);
@@ -92,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
                 status = err.status();
                 body = err.json();
             }
+            handlers.agent.finished();
             handlers.recordRequest(name, status, System.nanoTime() - t0);
             reply(ctx, status, body);
         }, false);
@@ -104,12 +110,18 @@ public final class ApiServer implements AutoCloseable {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
+    /** The fan-out hub behind the sandbox streams (for tests and figures). */
+    public dev.sandglass.query.sandbox.LatestHub<String> sandboxHub() {
+        return sandboxes.hub();
+    }
+
     public int port() {
         return server.actualPort();
     }
 
     @Override
     public void close() {
+        sandboxes.close();
         try {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -1,0 +1,120 @@
+package dev.sandglass.query.sandbox;
+
+import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.Queryable;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.api.Values;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Restarts and stops from history alone: the collector records every run as a run info series
+ * (run_id, pid) with a sample at each of the run's samples and a staleness marker when the run
+ * ends. Consecutive runs of a sandbox make a restart; a last run that ended (marker, or not seen
+ * for {@link SandboxViews#STOPPED_AFTER_MS}) makes a stop. Works after the sandbox is gone, for
+ * as long as retention keeps its data, and offline on a data dir.
+ */
+public final class RestartAnalysis {
+    /** How far before {@code since} a run's end is looked for: a restart in range whose gap was longer is missed. */
+    static final long LOOK_BEFORE_MS = 3_600_000L;
+
+    private final Queryable store;
+
+    public RestartAnalysis(Queryable store) {
+        this.store = store;
+    }
+
+    /** A run as its info series shows it. */
+    private record Run(String runId, String sandboxId, long firstMs, long lastMs, boolean ended) {
+    }
+
+    /** Restarts and stops of {@code sandbox} (every sandbox when null) that happened in [sinceMs, untilMs], by time. */
+    public List<RunEnd> between(long sinceMs, long untilMs, String sandbox, long nowMs) {
+        Map<String, List<Run>> runs = new TreeMap<>();
+        try (Querier q = store.querier(sinceMs - LOOK_BEFORE_MS, untilMs)) {
+            for (Series s : q.select(SandboxViews.matchers(SandboxField.RUN_INFO, sandbox == null ? null : Set.of(sandbox)))) {
+                Run r = run(s);
+                if (r != null) {
+                    runs.computeIfAbsent(s.labels().get(SandboxField.NAME_LABEL), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        List<RunEnd> out = new ArrayList<>();
+        for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+            List<Run> rs = e.getValue();
+            rs.sort(Comparator.comparingLong(Run::firstMs));
+            for (int i = 0; i < rs.size(); i++) {
+                Run old = rs.get(i);
+                Run next = i + 1 < rs.size() ? rs.get(i + 1) : null;
+                long when;
+                if (next != null) {
+                    when = next.firstMs;
+                } else if (old.ended || old.lastMs < nowMs - SandboxViews.STOPPED_AFTER_MS) {
+                    when = old.lastMs;
+                } else {
+                    continue; // still running
+                }
+                if (when < sinceMs || when > untilMs) {
+                    continue;
+                }
+                out.add(end(e.getKey(), old, next));
+            }
+        }
+        out.sort(Comparator.comparingLong(RunEnd::timeMs).thenComparing(RunEnd::sandbox));
+        return out;
+    }
+
+    private static Run run(Series s) {
+        Samples x = s.samples();
+        long first = Long.MIN_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < x.size(); i++) {
+            if (!Values.isStaleNaN(x.value(i))) {
+                if (first == Long.MIN_VALUE) {
+                    first = x.timestamp(i);
+                }
+                last = x.timestamp(i);
+            }
+        }
+        if (first == Long.MIN_VALUE) {
+            return null;
+        }
+        boolean ended = Values.isStaleNaN(x.value(x.size() - 1));
+        return new Run(s.labels().get("run_id"), s.labels().get("sandbox_id"), first, last, ended);
+    }
+
+    /** The old run's final-minute figures: uptime, last and peak memory, its limit, last CPU. */
+    private RunEnd end(String sandbox, Run old, Run next) {
+        double uptime = Double.NaN;
+        double memLast = Double.NaN;
+        double memPeak = Double.NaN;
+        double limit = Double.NaN;
+        double cpu = Double.NaN;
+        try (Querier q = store.querier(old.lastMs - RunEnd.FINAL_WINDOW_MS, old.lastMs)) {
+            Set<String> only = Set.of(sandbox);
+            uptime = SandboxViews.valueAt(merged(q, SandboxField.UPTIME_SECONDS, only), old.lastMs);
+            Samples mem = merged(q, SandboxField.MEMORY_BYTES, only);
+            memLast = SandboxViews.valueAt(mem, old.lastMs);
+            for (int i = 0; i < mem.size(); i++) {
+                if (!Values.isStaleNaN(mem.value(i)) && !(mem.value(i) <= memPeak)) {
+                    memPeak = mem.value(i);
+                }
+            }
+            limit = SandboxViews.valueAt(merged(q, SandboxField.MEMORY_LIMIT_BYTES, only), old.lastMs);
+            cpu = SandboxField.CPU_PERCENT.fromStored(SandboxViews.valueAt(merged(q, SandboxField.CPU_PERCENT, only), old.lastMs));
+        }
+        return new RunEnd(next == null ? RunEnd.Kind.STOP : RunEnd.Kind.RESTART, sandbox, old.sandboxId, old.runId,
+                next == null ? null : next.runId, old.lastMs, next == null ? null : next.firstMs, uptime, memLast, memPeak, limit, cpu);
+    }
+
+    /** The field's samples in the querier's range over all its series for the sandbox (runs may be labelled apart). */
+    private static Samples merged(Querier q, SandboxField f, Set<String> only) {
+        Timeline t = Timeline.of(q.select(SandboxViews.matchers(f.metric(), only)));
+        return new Samples(t.ts, t.vs, t.size);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.sandbox.HistoryReader;
+import dev.sandglass.query.sandbox.LatestHub;
+import dev.sandglass.query.sandbox.RestartAnalysis;
+import dev.sandglass.query.sandbox.RunEnd;
+import dev.sandglass.query.sandbox.SandboxStatus;
+import dev.sandglass.query.sandbox.SandboxViews;
+import dev.sandglass.storage.api.Queryable;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * The sandbox views over HTTP, under /api/v1/sandboxes: thin handlers that parse parameters, ask
+ * the views in query.sandbox, and write JSON (or server-sent events). Registered before the API's
+ * catch-all 404.
+ */
+final class SandboxRoutes implements AutoCloseable {
+    static final long MAX_POINTS = 11_000;
+    static final long MIN_INTERVAL_MS = 100;
+    static final long MAX_INTERVAL_MS = 3_600_000;
+    static final long DEFAULT_RESTARTS_SINCE_MS = 24 * 3_600_000L;
+
+    private final ApiHandlers handlers;
+    private final Queryable store;
+    private final LatestHub<String> hub;
+
+    private SandboxRoutes(ApiHandlers handlers) {
+        this.handlers = handlers;
+        // The store may open after the server starts: each read asks for it then.
+        this.store = (minT, maxT) -> handlers.store().querier(minT, maxT);
+        this.hub = new LatestHub<>(new SandboxViews(store), SandboxJson::sse, System::currentTimeMillis);
+    }
+
+    static SandboxRoutes register(Router router, ApiHandlers handlers) {
+        SandboxRoutes r = new SandboxRoutes(handlers);
+        ApiServer.json(router, "/api/v1/sandboxes", "sandboxes", handlers, r::list);
+        ApiServer.json(router, "/api/v1/restarts", "restarts", handlers, r::restarts);
+        ApiServer.json(router, "/api/v1/sandboxes/:name/metrics", "sandbox_metrics", handlers, r::history);
+        router.route("/api/v1/sandboxes/:name/prometheus").method(HttpMethod.GET).blockingHandler(r::prometheus, false);
+        router.route("/api/v1/sandboxes/:name/stream").method(HttpMethod.GET).blockingHandler(r::stream, false);
+        ApiServer.json(router, "/api/v1/sandboxes/:name", "sandbox", handlers, r::one);
+        return r;
+    }
+
+    LatestHub<String> hub() {
+        return hub;
+    }
+
+    private void list(Request r, JsonWriter w) {
+        long now = System.currentTimeMillis();
+        long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
+        List<SandboxStatus> all = new SandboxViews(store).fleet(now, Math.max(0, now - since));
+        w.beginArray();
+        for (SandboxStatus s : all) {
+            SandboxJson.status(s, w);
+        }
+        w.endArray();
+    }
+
+    private void one(Request r, JsonWriter w) {
+        SandboxJson.status(new SandboxViews(store).sandbox(r.pathParam("name"), System.currentTimeMillis()), w);
+    }
+
+    private void history(Request r, JsonWriter w) {
+        Long start = r.param("start") == null ? null : ApiParams.parseTime("start", r.param("start"));
+        long end = r.param("end") == null ? System.currentTimeMillis() : ApiParams.parseTime("end", r.param("end"));
+        if (start != null && end < start) {
+            throw new BadParameterException("end", "end timestamp must not be before start time");
+        }
+        long step = r.param("step") == null ? 0 : positiveDuration(r, "step");
+        SandboxJson.history(new HistoryReader(store, MAX_POINTS).read(r.pathParam("name"), start, end, step), w);
+    }
+
+    private void restarts(Request r, JsonWriter w) {
+        long now = System.currentTimeMillis();
+        long until = r.param("until") == null ? now : ApiParams.parseTime("until", r.param("until"));
+        long since = r.param("since") == null ? now - DEFAULT_RESTARTS_SINCE_MS : ApiParams.parseSince("since", r.param("since"), now);
+        String sandbox = r.param("sandbox") == null || r.param("sandbox").isEmpty() ? null : r.param("sandbox");
+        w.beginArray();
+        for (RunEnd e : new RestartAnalysis(store).between(since, until, sandbox, now)) {
+            SandboxJson.runEnd(e, w);
+        }
+        w.endArray();
+    }
+
+    private void prometheus(RoutingContext ctx) {
+        long t0 = System.nanoTime();
+        try {
+            String text = SandboxText.latest(store, ctx.pathParam("name"), System.currentTimeMillis());
+            handlers.recordRequest("sandbox_prometheus", 200, System.nanoTime() - t0);
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+        } catch (RuntimeException e) {
+            ApiError err = ApiError.of(e);
+            handlers.recordRequest("sandbox_prometheus", err.status(), System.nanoTime() - t0);
+            ctx.response().setStatusCode(err.status()).putHeader("Content-Type", "application/json").end(err.json());
+        }
+    }
+
+    /**
+     * Server-sent events: the latest point now, then one per interval from the hub (shared by every
+     * subscriber of this sandbox and interval), a restart event on a new run, a stop event at the end.
+     */
+    private void stream(RoutingContext ctx) {
+        long t0 = System.nanoTime();
+        HttpServerResponse res = ctx.response();
+        SandboxStatus now;
+        long interval;
+        try {
+            String p = ctx.request().getParam("interval");
+            interval = p == null ? 1000 : ApiParams.parseDuration("interval", p);
+            if (interval < MIN_INTERVAL_MS || interval > MAX_INTERVAL_MS) {
+                throw new BadParameterException("interval", "must be from 100ms to 1h, got \"" + p + "\"");
+            }
+            now = new SandboxViews(store).sandbox(ctx.pathParam("name"), System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            ApiError err = ApiError.of(e);
+            handlers.recordRequest("sandbox_stream", err.status(), System.nanoTime() - t0);
+            res.setStatusCode(err.status()).putHeader("Content-Type", "application/json").end(err.json());
+            return;
+        }
+        res.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
+                .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        String name = now.name();
+        res.write(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.POINT, name, now, null)));
+        handlers.recordRequest("sandbox_stream", 200, System.nanoTime() - t0);
+        if (!now.running()) {
+            res.end(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.STOP, name, now, null)));
+            return;
+        }
+        LatestHub.Subscription sub = hub.subscribe(name, interval, now.latest().runId(), new LatestHub.Subscriber<>() {
+            @Override
+            public void event(String text) {
+                if (!res.closed() && !res.ended()) {
+                    res.write(text);
+                }
+            }
+
+            @Override
+            public void end() {
+                if (!res.closed() && !res.ended()) {
+                    res.end();
+                }
+            }
+        });
+        res.closeHandler(v -> sub.cancel());
+        if (res.closed()) {
+            sub.cancel();
+        }
+    }
+
+    private static long positiveDuration(Request r, String name) {
+        long ms = ApiParams.parseDuration(name, r.param(name));
+        if (ms <= 0) {
+            throw new BadParameterException(name, "must be a positive duration, got \"" + r.param(name) + "\"");
+        }
+        return ms;
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.sandglass.web.cli;
+
+import dev.sandglass.storage.Db;
+import dev.sandglass.storage.DbOptions;
+import dev.sandglass.web.api.SandboxText;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+        description = "Print one running sandbox's latest values in the Prometheus text format (like kata-runtime metrics), from a data dir.")
+final class MetricsCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SANDBOX", description = "sandbox name")
+    String sandbox;
+
+    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+            System.out.print(SandboxText.latest(db, sandbox, System.currentTimeMillis()));
+        }
+        return 0;
+    }
+}
