@@ -65,6 +65,14 @@ class InstanceStatsApiTest {
                         "no allocated memory: the ratio is null");
                 assertTrue(b.getValue("allocated_memory_bytes") == null);
 
+                // The sandbox views show the instance next to microsandbox sandboxes, from the same store.
+                HttpResponse<String> fleet = get(server.port(), "/api/v1/sandboxes");
+                assertEquals(200, fleet.statusCode(), fleet.body());
+                assertTrue(fleet.body().contains("\"vm-a\"") && fleet.body().contains("\"vm-b\""), fleet.body());
+                HttpResponse<String> one = get(server.port(), "/api/v1/sandboxes/vm-a");
+                assertEquals(200, one.statusCode(), one.body());
+                assertTrue(one.body().contains("\"memory_bytes\":" + rss), one.body());
+
                 HttpResponse<String> missing = get(server.port(), "/api/v1/instances/nope/stats");
                 assertEquals(404, missing.statusCode());
                 assertTrue(missing.body().contains("no VMM instance named \\\"nope\\\""), missing.body());
