@@ -118,6 +118,11 @@ public final class AgentSource {
             appender.rollback();
             health.failed("store", "storing the snapshot failed: " + e.getMessage() + "; check the data dir's disk");
         }
+        try {
+            appender.prepareNext(); // outside the poll: file the batch, pre-fault the log
+        } catch (RuntimeException ignored) {
+            // the batch is durable either way; a querier files it itself
+        }
     }
 
     private void write(AgentSnapshot s, long t, Set<Long> written) {

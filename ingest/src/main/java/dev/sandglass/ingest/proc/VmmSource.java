@@ -118,6 +118,11 @@ public final class VmmSource implements AutoCloseable {
                 discoverHealth.failed("read", e.getMessage());
             }
         }
+        try {
+            appender.prepareNext(); // outside the collection: file the batch, pre-fault the log
+        } catch (RuntimeException ignored) {
+            // the batch is durable either way; a querier files it itself
+        }
     }
 
     private Map<String, Found> find() {

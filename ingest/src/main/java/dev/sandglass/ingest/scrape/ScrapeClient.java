@@ -1,6 +1,5 @@
 package dev.sandglass.ingest.scrape;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -17,10 +16,11 @@ import java.util.zip.GZIPInputStream;
  * upgrade header). Failures become {@link ScrapeException}s whose message says what to check.
  */
 public final class ScrapeClient {
-    /** A fetched body and its Content-Type. */
+    /** A fetched body (the first {@code length} bytes, valid until this thread fetches again) and its Content-Type. */
     public record Response(byte[] body, int length, String contentType) {
     }
 
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[64 << 10]);
     private final HttpClient http;
     private final String userAgent;
 
@@ -62,10 +62,18 @@ public final class ScrapeClient {
                         : r.statusCode() == 404 ? "; check metrics_path" : ""));
             }
             boolean gzip = r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-            (gzip ? new GZIPInputStream(in) : in).transferTo(out);
-            byte[] body = out.toByteArray();
-            return new Response(body, body.length, r.headers().firstValue("Content-Type").orElse(""));
+            // Read into this thread's buffer: the scrape parses it before the thread fetches again.
+            InputStream src = gzip ? new GZIPInputStream(in) : in;
+            byte[] buf = BUFFER.get();
+            int n = 0;
+            for (int k; (k = src.read(buf, n, buf.length - n)) >= 0; ) {
+                n += k;
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    BUFFER.set(buf);
+                }
+            }
+            return new Response(buf, n, r.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new ScrapeException("io", "reading the body failed: " + e);
         }

@@ -125,6 +125,16 @@ public final class ScrapeLoop {
             health.failed("store", "storing the scrape failed: " + e.getMessage() + "; check the data dir's disk");
         }
         iter++;
+        prepareNext();
+    }
+
+    /** After the commit, outside the scrape: lets the store file the batch and pre-fault its log (loses nothing if it fails). */
+    private void prepareNext() {
+        try {
+            appender.prepareNext();
+        } catch (RuntimeException e) {
+            // The batch is durable; a querier files it itself. Nothing to report per scrape.
+        }
     }
 
     private void append(ScrapeClient.Response r, long t, int[] counts) {
