@@ -39,20 +39,26 @@ sport=$(free_port)
 java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
   -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$sport" --scrape-config "$cfg" > "$dir/sg.log" 2>&1 & spid=$!; pids+=($spid)
-wait_port "$pport"; wait_port "$sport"
+# The same server with nothing to scrape, as the baseline of what serve costs by itself.
+iport=$(free_port)
+java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+  -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/idle" --msb-home "$dir/no-msb" \
+  --listen "127.0.0.1:$iport" > "$dir/idle.log" 2>&1 & ipid=$!; pids+=($ipid)
+wait_port "$pport"; wait_port "$sport"; wait_port "$iport"
 echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then $minutes min measured"
 sleep 60
 tick=$(getconf CLK_TCK)
-p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid")
+p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); i0=$(cpu_ticks "$ipid")
 sleep $((minutes * 60))
-p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid")
-prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid")
+p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); i1=$(cpu_ticks "$ipid")
+prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); irss=$(rss_kb "$ipid")
 ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 samples() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=sum(scrape_samples_scraped)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport")"
-awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v t="$tick" -v m="$minutes" -v pr="$prss" -v sr="$srss" 'BEGIN {
-  printf "%-12s %18s %14s\n", "", "CPU s / minute", "RSS MiB (end)"
-  printf "%-12s %18.2f %14.1f\n", "Prometheus", p / t / m, pr / 1024
-  printf "%-12s %18.2f %14.1f\n", "Sandglass", s / t / m, sr / 1024
+awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v i="$((i1 - i0))" -v t="$tick" -v m="$minutes" -v pr="$prss" -v sr="$srss" -v ir="$irss" 'BEGIN {
+  printf "%-30s %18s %14s\n", "", "CPU s / minute", "RSS MiB (end)"
+  printf "%-30s %18.2f %14.1f\n", "Prometheus", p / t / m, pr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass", s / t / m, sr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass serving, no targets", i / t / m, ir / 1024
   printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f\n", (s / t) / (p / t), sr / pr
 }'

@@ -1,7 +1,7 @@
 package dev.sandglass.ingest.agent;
 
+import dev.sandglass.ingest.source.Schedulers;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +18,7 @@ public final class AgentPoller implements AutoCloseable {
         if (pool != null || agents.isEmpty()) {
             return;
         }
-        pool = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandglass-agents");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Schedulers.daemon("sandglass-agents", 1);
         for (AgentSource a : agents) {
             pool.scheduleAtFixedRate(a::pollOnce, 0, a.intervalMs(), TimeUnit.MILLISECONDS);
         }
@@ -35,13 +31,6 @@ public final class AgentPoller implements AutoCloseable {
             p = pool;
             pool = null;
         }
-        if (p != null) {
-            p.shutdown();
-            try {
-                p.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Schedulers.stop(p);
     }
 }

@@ -188,12 +188,12 @@ final class ChunkParser {
             prevLen = len;
             prevId = id;
         }
-        int p = skipSpaces(b, seriesEnd, e);
+        int p = SeriesText.skipBlanks(b, seriesEnd, e);
         if (p == seriesEnd && p < e) {
             reject("expected a space after the series");
             return;
         }
-        int valueEnd = token(b, p, e);
+        int valueEnd = SeriesText.token(b, p, e);
         if (valueEnd == p) {
             reject("missing value");
             return;
@@ -205,8 +205,8 @@ final class ChunkParser {
             reject("invalid value \"" + new String(b, p, valueEnd - p, StandardCharsets.UTF_8) + "\"");
             return;
         }
-        p = skipSpaces(b, valueEnd, e);
-        int tsEnd = token(b, p, e);
+        p = SeriesText.skipBlanks(b, valueEnd, e);
+        int tsEnd = SeriesText.token(b, p, e);
         if (tsEnd == p) {
             reject("missing timestamp: history can only be imported with timestamps");
             return;
@@ -219,7 +219,7 @@ final class ChunkParser {
                     ? " (OpenMetrics timestamps are seconds)" : " (Prometheus text timestamps are integer milliseconds)"));
             return;
         }
-        p = skipSpaces(b, tsEnd, e);
+        p = SeriesText.skipBlanks(b, tsEnd, e);
         if (p < e && b[p] != '#') {
             reject("unexpected text after the timestamp");
             return;
@@ -232,20 +232,6 @@ final class ChunkParser {
         if ((++samples & 0xffff) == 0) {
             samplesDone.set(samples);
         }
-    }
-
-    private static int skipSpaces(byte[] b, int p, int e) {
-        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-            p++;
-        }
-        return p;
-    }
-
-    private static int token(byte[] b, int p, int e) {
-        while (p < e && b[p] != ' ' && b[p] != '\t') {
-            p++;
-        }
-        return p;
     }
 
     /** Integer milliseconds. */

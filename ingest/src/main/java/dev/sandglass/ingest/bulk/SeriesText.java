@@ -129,6 +129,22 @@ public final class SeriesText {
         return -1;
     }
 
+    /** First position at or after {@code p} that is not a blank (space or tab), or {@code e}. */
+    public static int skipBlanks(byte[] b, int p, int e) {
+        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
+        }
+        return p;
+    }
+
+    /** End of the token (run of non-blanks) starting at {@code p}. */
+    public static int token(byte[] b, int p, int e) {
+        while (p < e && b[p] != ' ' && b[p] != '\t') {
+            p++;
+        }
+        return p;
+    }
+
     public static boolean validMetricName(String n) {
         if (n.isEmpty()) {
             return false;

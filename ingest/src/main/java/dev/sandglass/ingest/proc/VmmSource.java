@@ -1,5 +1,6 @@
 package dev.sandglass.ingest.proc;
 
+import dev.sandglass.ingest.source.Schedulers;
 import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.ingest.source.SourceHealthSet;
 import dev.sandglass.storage.api.Appender;
@@ -12,7 +13,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -78,11 +78,7 @@ public final class VmmSource implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandglass-vmm");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Schedulers.daemon("sandglass-vmm", 1);
         scheduler.scheduleAtFixedRate(this::collectOnce, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
@@ -269,13 +265,6 @@ public final class VmmSource implements AutoCloseable {
             s = scheduler;
             scheduler = null;
         }
-        if (s != null) {
-            s.shutdown();
-            try {
-                s.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Schedulers.stop(s);
     }
 }

@@ -75,22 +75,22 @@ final class ExpositionParser {
         if (seriesEnd < 0) {
             throw error(line, "unterminated label set: expected '}'");
         }
-        int p = skip(b, seriesEnd, e);
+        int p = SeriesText.skipBlanks(b, seriesEnd, e);
         if (p == seriesEnd || p == e) {
             throw error(line, "expected a value after the series");
         }
-        int valueEnd = token(b, p, e);
+        int valueEnd = SeriesText.token(b, p, e);
         double v;
         try {
             v = FloatParser.parse(b, p, valueEnd);
         } catch (NumberFormatException ex) {
             throw error(line, "invalid value \"" + new String(b, p, valueEnd - p, StandardCharsets.UTF_8) + "\"");
         }
-        p = skip(b, valueEnd, e);
+        p = SeriesText.skipBlanks(b, valueEnd, e);
         boolean hasTs = false;
         long ts = 0;
         if (p < e && b[p] != '#') {
-            int tsEnd = token(b, p, e);
+            int tsEnd = SeriesText.token(b, p, e);
             String t = new String(b, p, tsEnd - p, StandardCharsets.ISO_8859_1);
             try {
                 if (openMetrics) {
@@ -107,7 +107,7 @@ final class ExpositionParser {
                         : " (Prometheus text timestamps are integer milliseconds)"));
             }
             hasTs = true;
-            p = skip(b, tsEnd, e);
+            p = SeriesText.skipBlanks(b, tsEnd, e);
         }
         if (p < e && !(openMetrics && b[p] == '#')) {
             throw error(line, "unexpected text after the " + (hasTs ? "timestamp" : "value"));
@@ -117,19 +117,5 @@ final class ExpositionParser {
 
     private static ScrapeException error(int line, String what) {
         return new ScrapeException("parse", "line " + line + ": " + what);
-    }
-
-    private static int skip(byte[] b, int p, int e) {
-        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-            p++;
-        }
-        return p;
-    }
-
-    private static int token(byte[] b, int p, int e) {
-        while (p < e && b[p] != ' ' && b[p] != '\t') {
-            p++;
-        }
-        return p;
     }
 }

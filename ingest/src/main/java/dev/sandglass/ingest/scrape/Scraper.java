@@ -1,10 +1,10 @@
 package dev.sandglass.ingest.scrape;
 
+import dev.sandglass.ingest.source.Schedulers;
 import dev.sandglass.ingest.source.SourceHealthSet;
 import dev.sandglass.storage.api.Storage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -33,11 +33,7 @@ public final class Scraper implements AutoCloseable {
         if (pool != null || loops.isEmpty()) {
             return;
         }
-        pool = Executors.newScheduledThreadPool(Math.min(8, loops.size()), r -> {
-            Thread th = new Thread(r, "sandglass-scrape");
-            th.setDaemon(true);
-            return th;
-        });
+        pool = Schedulers.daemon("sandglass-scrape", Math.min(8, loops.size()));
         long now = System.currentTimeMillis();
         for (ScrapeLoop l : loops) {
             long interval = l.target().intervalMs();
@@ -65,13 +61,6 @@ public final class Scraper implements AutoCloseable {
             p = pool;
             pool = null;
         }
-        if (p != null) {
-            p.shutdown();
-            try {
-                p.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Schedulers.stop(p);
     }
 }
