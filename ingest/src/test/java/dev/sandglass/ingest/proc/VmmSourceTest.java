@@ -46,7 +46,7 @@ class VmmSourceTest {
 
     /** Burns a little CPU, then sleeps; its unique argument lets a cmdline regex find it and nothing else. */
     static Process vmmLike(String tag) throws Exception {
-        return new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 600." + tag).start();
+        return new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; exec sleep 600." + tag).start();
     }
 
     @Test
