@@ -40,30 +40,41 @@ public final class ScrapeClient {
         if (auth != null) {
             rb.header("Authorization", auth);
         }
-        HttpResponse<InputStream> r;
+        // The timeout bounds the whole exchange, body included, as Prometheus's scrape_timeout does
+        // (the request's own timeout stops at the response headers).
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r;
         try {
-            r = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new ScrapeException("timeout", "no answer within " + seconds(t.timeoutMs())
-                    + "s; check the target or raise scrape_timeout");
-        } catch (ConnectException e) {
-            throw new ScrapeException("connect", "cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage())
-                    + "); is the exporter running and listening on " + t.address() + "?");
-        } catch (IOException e) {
-            throw new ScrapeException("io", e.toString());
+            r = f.get(t.timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw timeout(t);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof HttpTimeoutException) {
+                throw timeout(t);
+            }
+            if (c instanceof ConnectException) {
+                throw new ScrapeException("connect", "cannot connect (" + (c.getMessage() == null ? "connection refused" : c.getMessage())
+                        + "); is the exporter running and listening on " + t.address() + "?");
+            }
+            throw new ScrapeException("io", String.valueOf(c));
         } catch (InterruptedException e) {
+            f.cancel(true);
             Thread.currentThread().interrupt();
             throw new ScrapeException("interrupted", "interrupted");
         }
-        try (InputStream in = r.body()) {
-            if (r.statusCode() != 200) {
-                throw new ScrapeException("http_status", "server returned HTTP status " + r.statusCode()
-                        + (r.statusCode() == 401 || r.statusCode() == 403 ? "; check basic_auth / authorization"
-                        : r.statusCode() == 404 ? "; check metrics_path" : ""));
-            }
-            boolean gzip = r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
-            // Read into this thread's buffer: the scrape parses it before the thread fetches again.
-            InputStream src = gzip ? new GZIPInputStream(in) : in;
+        if (r.statusCode() != 200) {
+            throw new ScrapeException("http_status", "server returned HTTP status " + r.statusCode()
+                    + (r.statusCode() == 401 || r.statusCode() == 403 ? "; check basic_auth / authorization"
+                    : r.statusCode() == 404 ? "; check metrics_path" : ""));
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (!r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false)) {
+            return new Response(r.body(), r.body().length, type);
+        }
+        // Inflate into this thread's buffer: the scrape parses it before the thread fetches again.
+        try (InputStream src = new GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
             byte[] buf = BUFFER.get();
             int n = 0;
             for (int k; (k = src.read(buf, n, buf.length - n)) >= 0; ) {
@@ -73,10 +84,15 @@ public final class ScrapeClient {
                     BUFFER.set(buf);
                 }
             }
-            return new Response(buf, n, r.headers().firstValue("Content-Type").orElse(""));
+            return new Response(buf, n, type);
         } catch (IOException e) {
-            throw new ScrapeException("io", "reading the body failed: " + e);
+            throw new ScrapeException("io", "the gzip body is broken: " + e.getMessage());
         }
+    }
+
+    private static ScrapeException timeout(ScrapeTarget t) {
+        return new ScrapeException("timeout", "no complete answer within " + seconds(t.timeoutMs())
+                + "s; check the target or raise scrape_timeout");
     }
 
     /** Seconds as Prometheus formats them in the timeout header (strconv 'f', -1). */

@@ -171,6 +171,52 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void theTimeoutBoundsTheBodyTooAndGzipIsInflated() throws Exception {
+        com.sun.net.httpserver.HttpServer srv = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        srv.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        srv.createContext("/slow", ex -> {
+            ex.getResponseHeaders().set("Content-Type", TEXT);
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write("a 1\n".getBytes());
+            ex.getResponseBody().flush();
+            try {
+                Thread.sleep(4000); // headers and part of the body, then nothing for longer than the timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        srv.createContext("/gz", ex -> {
+            java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+                g.write("zipped 7\n".getBytes());
+            }
+            ex.getResponseHeaders().set("Content-Type", TEXT);
+            ex.getResponseHeaders().set("Content-Encoding", "gzip");
+            ex.sendResponseHeaders(200, z.size());
+            ex.getResponseBody().write(z.toByteArray());
+            ex.close();
+        });
+        srv.start();
+        try {
+            String base = "http://127.0.0.1:" + srv.getAddress().getPort();
+            ScrapeLoop slow = loop(base + "/slow,interval=1s");
+            long t0 = System.nanoTime();
+            slow.scrapeOnce();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1, slow.health().failures("timeout"), String.valueOf(slow.health().lastError()));
+            assertTrue(ms < 3500, "gave up after " + ms + " ms, the timeout is 1 s");
+            ScrapeLoop gz = loop(base + "/gz,job=gz");
+            gz.scrapeOnce();
+            assertTrue(gz.health().up(), String.valueOf(gz.health().lastError()));
+            assertEquals(7.0, last(one("zipped")));
+        } finally {
+            srv.stop(0);
+        }
+    }
+
+    @Test
     void aConnectionRefusedSaysWhatToCheck() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
