@@ -27,6 +27,11 @@ public final class ScrapeLoop {
     public static final String ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
             + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     static final long TIMESTAMP_TOLERANCE_MS = 2;
+    /**
+     * An explicit timestamp this much older than the scrape is dropped, as Prometheus 2.42's head
+     * drops samples older than its newest time minus half a block (1 h): "out of bounds".
+     */
+    static final long OUT_OF_BOUNDS_MS = 3_600_000L;
     private static final String[] REPORT = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
         "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
@@ -143,6 +148,10 @@ public final class ScrapeLoop {
         int total;
         try {
             total = ExpositionParser.parse(r.body(), r.length(), om, (b, s, e, v, hasTs, ts) -> {
+                boolean explicit = hasTs && target.honorTimestamps();
+                if (explicit && ts < t - OUT_OF_BOUNDS_MS) {
+                    return; // Prometheus's head refuses it as out of bounds, before making the series
+                }
                 String key = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
                 Entry en = cache.get(key);
                 if (en == null) {
@@ -154,7 +163,7 @@ public final class ScrapeLoop {
                     }
                     en = new Entry();
                     en.ref = appender.seriesRef(targetLabels(scraped));
-                    en.tracked = !(hasTs && target.honorTimestamps());
+                    en.tracked = !explicit;
                     cache.put(key, en);
                     added[0]++;
                 }
@@ -162,7 +171,7 @@ public final class ScrapeLoop {
                     return; // the same series twice in one scrape: Prometheus keeps the first
                 }
                 en.lastIter = iter;
-                appender.append(en.ref, hasTs && target.honorTimestamps() ? ts : t, v);
+                appender.append(en.ref, explicit ? ts : t, v);
                 if (en.tracked) {
                     tracked.add(en);
                 }

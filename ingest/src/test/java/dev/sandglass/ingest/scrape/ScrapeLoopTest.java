@@ -132,15 +132,21 @@ class ScrapeLoopTest {
 
     @Test
     void openMetricsTimestampsAreSecondsAndExplicitTimestampsAreKeptWithoutStaleness() {
+        long sec = System.currentTimeMillis() / 1000 - 10;
         ep.serve("application/openmetrics-text; version=1.0.0; charset=utf-8",
-                "# TYPE c counter\nc_total 4 1700000000.5 # {trace_id=\"x\"} 1 1700000000.1\ng 2\n# EOF\n");
+                "# TYPE c counter\nc_total 4 " + sec + ".5 # {trace_id=\"x\"} 1 1700000000.1\ng 2\n"
+                + "too_old 1 " + (sec - 7200) + "\n# EOF\n");
         ScrapeLoop l = loop(ep.url("/metrics"));
         l.scrapeOnce();
         ep.serve("application/openmetrics-text; version=1.0.0; charset=utf-8", "# EOF\n");
         l.scrapeOnce();
         Samples c = one("c_total").samples();
         assertEquals(1, c.size(), "an explicitly timestamped series gets no staleness marker");
-        assertEquals(1_700_000_000_500L, c.timestamp(0));
+        assertEquals(sec * 1000 + 500, c.timestamp(0));
+        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            assertTrue(q.select(List.of(Matcher.eq("__name__", "too_old"))).isEmpty(), "out of bounds, as in Prometheus: not even a series");
+        }
+        assertEquals(3.0, one("scrape_samples_scraped").samples().value(0), "still counted as scraped");
         Samples g = one("g").samples();
         assertEquals(2, g.size());
         assertTrue(Values.isStaleNaN(g.value(1)));
