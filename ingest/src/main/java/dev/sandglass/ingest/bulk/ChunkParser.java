@@ -161,7 +161,7 @@ final class ChunkParser {
             id = prevId;
             seriesEnd = s + prevLen;
         } else {
-            seriesEnd = seriesEnd(b, s, e);
+            seriesEnd = SeriesText.end(b, s, e);
             if (seriesEnd < 0) {
                 reject("unterminated label set: expected '}'");
                 return;
@@ -195,12 +195,12 @@ final class ChunkParser {
             prevLen = len;
             prevId = id;
         }
-        int p = skipSpaces(b, seriesEnd, e);
+        int p = SeriesText.skipBlanks(b, seriesEnd, e);
         if (p == seriesEnd && p < e) {
             reject("expected a space after the series");
             return;
         }
-        int valueEnd = token(b, p, e);
+        int valueEnd = SeriesText.token(b, p, e);
         if (valueEnd == p) {
             reject("missing value");
             return;
@@ -212,8 +212,8 @@ final class ChunkParser {
             reject("invalid value \"" + new String(b, p, valueEnd - p, StandardCharsets.UTF_8) + "\"");
             return;
         }
-        p = skipSpaces(b, valueEnd, e);
-        int tsEnd = token(b, p, e);
+        p = SeriesText.skipBlanks(b, valueEnd, e);
+        int tsEnd = SeriesText.token(b, p, e);
         if (tsEnd == p) {
             reject("missing timestamp: history can only be imported with timestamps");
             return;
@@ -226,7 +226,7 @@ final class ChunkParser {
                     ? " (OpenMetrics timestamps are seconds)" : " (Prometheus text timestamps are integer milliseconds)"));
             return;
         }
-        p = skipSpaces(b, tsEnd, e);
+        p = SeriesText.skipBlanks(b, tsEnd, e);
         if (p < e && b[p] != '#') {
             reject("unexpected text after the timestamp");
             return;
@@ -239,47 +239,6 @@ final class ChunkParser {
         if ((++samples & 0xffff) == 0) {
             samplesDone.set(samples);
         }
-    }
-
-    /** End of the series part: after the closing brace, or at the first blank without braces; -1 when unterminated. */
-    private static int seriesEnd(byte[] b, int s, int e) {
-        int i = s;
-        while (i < e && b[i] != '{' && b[i] != ' ' && b[i] != '\t') {
-            i++;
-        }
-        if (i == e || b[i] != '{') {
-            return i;
-        }
-        boolean inQuote = false;
-        for (i++; i < e; i++) {
-            byte c = b[i];
-            if (inQuote) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inQuote = false;
-                }
-            } else if (c == '"') {
-                inQuote = true;
-            } else if (c == '}') {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    private static int skipSpaces(byte[] b, int p, int e) {
-        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-            p++;
-        }
-        return p;
-    }
-
-    private static int token(byte[] b, int p, int e) {
-        while (p < e && b[p] != ' ' && b[p] != '\t') {
-            p++;
-        }
-        return p;
     }
 
     /** Integer milliseconds. */

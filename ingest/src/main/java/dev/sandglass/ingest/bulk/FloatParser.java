@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * 10^22 give a mantissa and a power that are both exact doubles, so one multiplication or
  * division rounds correctly (Clinger's fast path). Anything else takes the slow, exact path.
  */
-final class FloatParser {
+public final class FloatParser {
     private static final double[] POW10 = new double[23];
 
     static {
@@ -23,7 +23,7 @@ final class FloatParser {
     }
 
     /** @throws NumberFormatException with the offending text */
-    static double parse(byte[] b, int start, int end) {
+    public static double parse(byte[] b, int start, int end) {
         int i = start;
         if (i >= end) {
             throw new NumberFormatException("empty value");

@@ -7,12 +7,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Parses the series part of an exposition line, {@code name{label="value",...}}, with validation. */
-final class SeriesText {
+public final class SeriesText {
     private SeriesText() {
     }
 
     /** @throws IllegalArgumentException saying what is wrong, for the rejection report */
-    static Labels parse(byte[] b, int s, int e) {
+    public static Labels parse(byte[] b, int s, int e) {
         int i = s;
         while (i < e && b[i] != '{') {
             i++;
@@ -102,7 +102,50 @@ final class SeriesText {
         return l;
     }
 
-    static boolean validMetricName(String n) {
+    /** End of the series part: after the closing brace, or at the first blank without braces; -1 when unterminated. */
+    public static int end(byte[] b, int s, int e) {
+        int i = s;
+        while (i < e && b[i] != '{' && b[i] != ' ' && b[i] != '\t') {
+            i++;
+        }
+        if (i == e || b[i] != '{') {
+            return i;
+        }
+        boolean inQuote = false;
+        for (i++; i < e; i++) {
+            byte c = b[i];
+            if (inQuote) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inQuote = false;
+                }
+            } else if (c == '"') {
+                inQuote = true;
+            } else if (c == '}') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** First position at or after {@code p} that is not a blank (space or tab), or {@code e}. */
+    public static int skipBlanks(byte[] b, int p, int e) {
+        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
+        }
+        return p;
+    }
+
+    /** End of the token (run of non-blanks) starting at {@code p}. */
+    public static int token(byte[] b, int p, int e) {
+        while (p < e && b[p] != ' ' && b[p] != '\t') {
+            p++;
+        }
+        return p;
+    }
+
+    public static boolean validMetricName(String n) {
         if (n.isEmpty()) {
             return false;
         }
@@ -116,7 +159,7 @@ final class SeriesText {
         return true;
     }
 
-    static boolean validLabelName(String n) {
+    public static boolean validLabelName(String n) {
         if (n.isEmpty()) {
             return false;
         }

@@ -112,6 +112,10 @@ public final class Wal implements AutoCloseable {
         }
         Checksum.putInt(buf.array(), 1, Checksum.crc32c(buf.array(), HEADER, buf.length() - HEADER));
         largestExcerpt = Math.max(largestExcerpt, buf.length());
+        // Appends are serialised by this object's monitor, but several sources (registry, scrape
+        // targets, VMMs, agents) commit from their own threads: let Chronicle's one-thread check
+        // follow the thread that holds the monitor now.
+        appender.singleThreadedCheckReset();
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(buf.array(), 0, buf.length());
             return dc.index();
@@ -132,6 +136,7 @@ public final class Wal implements AutoCloseable {
         if (closed || appender == null) {
             return;
         }
+        appender.singleThreadedCheckReset();
         Wire wire = appender.wire();
         if (wire == null) {
             return;

@@ -32,6 +32,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers) {
+        return start(host, port, handlers, router -> { });
+    }
+
+    /** Starts listening with more routes, registered by their own classes (kept out of this file). */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, java.util.function.Consumer<Router> moreRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         SandboxRoutes sandboxes = null;
         try {
@@ -44,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/label/:name/values", "label_values", handlers, handlers::labelValues);
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
+            moreRoutes.accept(router);
             json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
             sandboxes = SandboxRoutes.register(router, handlers);
             json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);

@@ -2,12 +2,15 @@ package dev.sandglass.web.api;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
 
-/** Number formats of Prometheus's API: sample values as Go's FormatFloat(v, 'f', -1), timestamps as float seconds. */
+/**
+ * Number formats of Prometheus's API: sample values as its marshalValue writes them (Go's
+ * AppendFloat(v, 'f', -1), or 'e' below 1e-6 and from 1e21 on), timestamps as float seconds.
+ */
 public final class PromFormat {
     private PromFormat() {
     }
 
-    /** Shortest decimal that reads back as {@code v}, without an exponent; "NaN", "+Inf", "-Inf". */
+    /** Shortest decimal that reads back as {@code v} (an exponent only outside [1e-6, 1e21)); "NaN", "+Inf", "-Inf". */
     public static String value(double v) {
         StringBuilder out = new StringBuilder(24);
         value(v, out);
@@ -24,23 +27,55 @@ public final class PromFormat {
             out.append(v > 0 ? "+Inf" : "-Inf");
         } else if (v == 0) {
             out.append("-0");
-        } else if (Math.abs(v) < Double.MIN_NORMAL) {
-            out.append(subnormal(v));
+        } else if (Math.abs(v) < 1e-6 || Math.abs(v) >= 1e21) {
+            exponent(v, out);
         } else {
             out.append(plain(NumberOutput.toString(v, true)));
         }
+    }
+
+    /** Go's 'e' form with the shortest digits: 1e+21, 1.5e-07, 5e-324 (at least two exponent digits). */
+    private static void exponent(double v, StringBuilder out) {
+        String digits;
+        int exp;
+        if (Math.abs(v) < Double.MIN_NORMAL) {
+            java.math.BigDecimal d = subnormal(v).stripTrailingZeros();
+            digits = d.unscaledValue().abs().toString();
+            exp = digits.length() - 1 - d.scale();
+        } else {
+            String s = NumberOutput.toString(Math.abs(v), true); // always d.dddE±n in this range
+            int e = s.indexOf('E');
+            digits = s.substring(0, 1) + s.substring(2, e);
+            exp = Integer.parseInt(s.substring(e + 1));
+        }
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (v < 0) {
+            out.append('-');
+        }
+        out.append(digits.charAt(0));
+        if (end > 1) {
+            out.append('.').append(digits, 1, end);
+        }
+        out.append('e').append(exp < 0 ? '-' : '+');
+        if (Math.abs(exp) < 10) {
+            out.append('0');
+        }
+        out.append(Math.abs(exp));
     }
 
     /**
      * Java's notation has at least two digits (4.9E-324) where Go prints the one shortest digit
      * (5e-324); that differs only for subnormals, so they take the slow exact search.
      */
-    private static String subnormal(double v) {
+    private static java.math.BigDecimal subnormal(double v) {
         java.math.BigDecimal exact = new java.math.BigDecimal(v);
         for (int digits = 1; ; digits++) {
             java.math.BigDecimal d = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
             if (d.doubleValue() == v) {
-                return d.stripTrailingZeros().toPlainString();
+                return d;
             }
         }
     }

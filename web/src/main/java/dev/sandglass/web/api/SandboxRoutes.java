@@ -32,7 +32,8 @@ final class SandboxRoutes implements AutoCloseable {
     private SandboxRoutes(ApiHandlers handlers) {
         this.handlers = handlers;
         // The store may open after the server starts: each read asks for it then.
-        this.store = (minT, maxT) -> handlers.store().querier(minT, maxT);
+        // VMM instances of the /proc source are shown next to the sandboxes (a read layer, no copy).
+        this.store = dev.sandglass.query.sandbox.VmmInstances.over((minT, maxT) -> handlers.store().querier(minT, maxT));
         this.hub = new LatestHub<>(new SandboxViews(store), SandboxJson::sse, System::currentTimeMillis);
     }
 

@@ -21,7 +21,7 @@ final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            System.out.print(SandboxText.latest(db, sandbox, System.currentTimeMillis()));
+            System.out.print(SandboxText.latest(dev.sandglass.query.sandbox.VmmInstances.over(db), sandbox, System.currentTimeMillis()));
         }
         return 0;
     }

@@ -41,7 +41,7 @@ final class RestartsCommand implements Callable<Integer> {
         long from = ApiParams.parseSince("since", since, now);
         List<RunEnd> events;
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            events = new RestartAnalysis(db).between(from, to, sandbox, now);
+            events = new RestartAnalysis(dev.sandglass.query.sandbox.VmmInstances.over(db)).between(from, to, sandbox, now);
         }
         if (json) {
             StringBuilder sb = new StringBuilder();

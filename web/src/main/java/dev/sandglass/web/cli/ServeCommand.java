@@ -75,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
                     + " so the first real queries run compiled code (--no-warmup skips it)")
     boolean warmup;
 
+    @picocli.CommandLine.Mixin
+    SourceFlags sources = new SourceFlags();
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
@@ -97,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                 locator = RegistryLocator.resolve(msbHome, RegistryLocator.DEFAULT_SHM);
             }
             IngestMetrics metrics = new IngestMetrics();
+            dev.sandglass.ingest.source.SourceHealthSet health = new dev.sandglass.ingest.source.SourceHealthSet();
             CollectLoop loop = new CollectLoop(new RegistryReader(locator, 5000), db, intervalMs, hostName(), runLabels, metrics);
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
@@ -105,10 +109,12 @@ final class ServeCommand implements Callable<Integer> {
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
-                    List.of(metrics::writePrometheusText, storeStats));
+                    List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText));
             handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
-            loop.start();
-            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers)) {
+            try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
+                 ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers,
+                         router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
+                loop.start(); // after the source flags were checked: a bad one stops start-up before anything runs
                 System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
@@ -117,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                     System.out.println("             curl -g 'http://" + hp.display() + ":" + server.port()
                             + "/api/v1/query?query=sum+by+(sandbox_name)(rate(microsandbox_network_bytes_received[1m]))'");
                 }
+                running.targets().forEach(t -> System.out.println("  scrape:    " + t.display() + " every " + t.intervalMs() + " ms, job " + t.job()));
                 System.out.println("  Ctrl-C stops cleanly");
                 if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Scrape benchmark: N targets of M series every 15 s (default 100 x 1000), scraped by Sandglass
+# and by Prometheus 2.42 from the same configuration file in the same run. Prints, per process,
+# CPU seconds per minute of scraping (utime + stime from /proc, after a warm-up minute) and the
+# resident memory at the end. Everything on loopback; both stores in a temporary directory.
+#
+# Usage: bench/scrape.sh [MINUTES] [TARGETS] [SERIES]     (defaults 3 100 1000)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+minutes="${1:-3}"; targets="${2:-100}"; series="${3:-1000}"
+dir="$(mktemp -d /tmp/sandglass-scrape-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; exit 1; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+"$here/sandglass" --version > /dev/null  # builds the jar now, outside the measurement
+tport=$(free_port)
+python3 "$here/bench/scrape_targets.py" --port "$tport" --targets "$targets" --series "$series" & pids+=($!)
+wait_port "$tport"
+
+cfg="$dir/prometheus.yml"
+{
+  echo "global: {scrape_interval: 15s, scrape_timeout: 10s}"
+  echo "scrape_configs:"
+  for i in $(seq 0 $((targets - 1))); do
+    echo "  - job_name: t$i"
+    echo "    params: {target: ['$i']}"
+    echo "    static_configs: [{targets: ['127.0.0.1:$tport']}]"
+  done
+} > "$cfg"
+
+pport=$(free_port)
+prometheus --config.file="$cfg" --storage.tsdb.path="$dir/prom" --web.listen-address="127.0.0.1:$pport" > "$dir/prom.log" 2>&1 & ppid=$!; pids+=($ppid)
+sport=$(free_port)
+java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+  -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
+  --listen "127.0.0.1:$sport" --scrape-config "$cfg" > "$dir/sg.log" 2>&1 & spid=$!; pids+=($spid)
+# The same server with nothing to scrape, as the baseline of what serve costs by itself.
+iport=$(free_port)
+java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+  -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/idle" --msb-home "$dir/no-msb" \
+  --listen "127.0.0.1:$iport" > "$dir/idle.log" 2>&1 & ipid=$!; pids+=($ipid)
+wait_port "$pport"; wait_port "$sport"; wait_port "$iport"
+echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then $minutes min measured"
+sleep 60
+tick=$(getconf CLK_TCK)
+p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); i0=$(cpu_ticks "$ipid")
+sleep $((minutes * 60))
+p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); i1=$(cpu_ticks "$ipid")
+prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); irss=$(rss_kb "$ipid")
+ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
+samples() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=sum(scrape_samples_scraped)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
+echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport")"
+awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v i="$((i1 - i0))" -v t="$tick" -v m="$minutes" -v pr="$prss" -v sr="$srss" -v ir="$irss" 'BEGIN {
+  printf "%-30s %18s %14s\n", "", "CPU s / minute", "RSS MiB (end)"
+  printf "%-30s %18.2f %14.1f\n", "Prometheus", p / t / m, pr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass", s / t / m, sr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass serving, no targets", i / t / m, ir / 1024
+  printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f\n", (s / t) / (p / t), sr / pr
+}'

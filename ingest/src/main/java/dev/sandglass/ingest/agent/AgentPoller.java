@@ -1,0 +1,36 @@
+package dev.sandglass.ingest.agent;
+
+import dev.sandglass.ingest.source.Schedulers;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Polls every agent at its own interval on one shared thread (agents answer in milliseconds). */
+public final class AgentPoller implements AutoCloseable {
+    private final List<AgentSource> agents;
+    private ScheduledExecutorService pool;
+
+    public AgentPoller(List<AgentSource> agents) {
+        this.agents = List.copyOf(agents);
+    }
+
+    public synchronized void start() {
+        if (pool != null || agents.isEmpty()) {
+            return;
+        }
+        pool = Schedulers.daemon("sandglass-agents", 1);
+        for (AgentSource a : agents) {
+            pool.scheduleAtFixedRate(a::pollOnce, 0, a.intervalMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        ScheduledExecutorService p;
+        synchronized (this) {
+            p = pool;
+            pool = null;
+        }
+        Schedulers.stop(p);
+    }
+}
