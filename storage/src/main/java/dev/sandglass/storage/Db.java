@@ -593,7 +593,10 @@ public final class Db implements Storage {
                     s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
             segments.dropCycle(s.cycle(), files.get(s.cycle()));
         }
-        RollupRetention.apply(rollups, nowMs - options.rollupRetentionMs(), options.retentionSizeBytes(), diskBytes());
+        Map<Path, Long> rollupAllocated = bySize
+                ? AllocatedBytes.of(rollups.cycleFiles().values().stream().map(File::toPath).toList()) : Map.of();
+        RollupRetention.apply(rollups, nowMs - options.rollupRetentionMs(), options.retentionSizeBytes(), bySize ? diskBytes() : 0,
+                f -> bySize ? rollupAllocated.getOrDefault(f.toPath(), 0L) : f.length());
     }
 
     /**

@@ -56,10 +56,9 @@ class RollupRetentionTest {
         }
     }
 
-    private static long bytesUnder(Path p) throws java.io.IOException {
-        try (Stream<Path> files = Files.walk(p)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
+    /** Allocated bytes, as the size budget counts them (apparent sizes include preallocated holes). */
+    private static long bytesUnder(Path p) {
+        return AllocatedBytes.of(p);
     }
 
     @Test

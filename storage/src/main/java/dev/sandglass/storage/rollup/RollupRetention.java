@@ -21,8 +21,11 @@ public final class RollupRetention {
     private RollupRetention() {
     }
 
-    /** Drops what retention decides; {@code totalBytes} is the data dir's size after raw retention ran. */
-    public static void apply(RollupStore store, long cutoffMs, long budgetBytes, long totalBytes) {
+    /**
+     * Drops what retention decides; {@code totalBytes} is the data dir's size after raw retention
+     * ran, {@code sizeOf} a cycle file's size counted the same way (allocated bytes for a budget).
+     */
+    public static void apply(RollupStore store, long cutoffMs, long budgetBytes, long totalBytes, java.util.function.ToLongFunction<File> sizeOf) {
         Map<Integer, File> files = store.cycleFiles();
         int current = store.currentCycle();
         Map<Integer, Long> maxT = new HashMap<>();
@@ -32,7 +35,7 @@ public final class RollupRetention {
         List<RetentionJob.Segment> cycles = new ArrayList<>();
         long rollupBytes = 0;
         for (var f : files.entrySet()) {
-            long bytes = f.getValue().length();
+            long bytes = sizeOf.applyAsLong(f.getValue());
             rollupBytes += bytes;
             cycles.add(new RetentionJob.Segment(f.getKey(), bytes, maxT.getOrDefault(f.getKey(), Long.MIN_VALUE), f.getKey() == current));
         }
