@@ -8,6 +8,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import dev.sandglass.web.http.HttpErrors;
+import dev.sandglass.web.http.HttpLimits;
+import dev.sandglass.web.http.ReadDeadlines;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +32,20 @@ public final class ApiServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /** Starts listening with the default limits; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers) {
+        return start(host, port, handlers, HttpLimits.defaults());
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, HttpLimits limits) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         try {
+            HttpErrors errors = new HttpErrors(limits);
+            ReadDeadlines deadlines = new ReadDeadlines(vertx, limits.readTimeoutMs());
             Router router = Router.router(vertx);
-            router.route().handler(BodyHandler.create().setBodyLimit(16L << 20).setHandleFileUploads(false));
+            router.route().handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()).setHandleFileUploads(false))
+                    .handler(deadlines::requestRead).failureHandler(errors::failure);
             json(router, "/api/v1/query", "query", handlers, handlers::query);
             json(router, "/api/v1/query_range", "query_range", handlers, handlers::queryRange);
             json(router, "/api/v1/series", "series", handlers, handlers::series);
@@ -41,19 +53,24 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/label/:name/values", "label_values", handlers, handlers::labelValues);
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
-            router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("Sandglass is Healthy.\n"));
-            router.route("/-/ready").handler(ctx -> {
+            router.route("/-/healthy").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
+                    .putHeader("Content-Type", "text/plain; charset=utf-8").end("Sandglass is Healthy.\n"));
+            router.route("/-/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
                 boolean ready = handlers.ready();
                 ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "text/plain; charset=utf-8")
                         .end(ready ? "Sandglass is Ready.\n" : "Service Unavailable\n");
             });
-            router.route("/metrics").blockingHandler(ctx -> ctx.response()
+            router.route("/metrics").method(HttpMethod.GET).blockingHandler(ctx -> ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(handlers.metricsText()), false);
+            HttpErrors.allowOnly(router, "/-/healthy", Set.of(HttpMethod.GET, HttpMethod.HEAD));
+            HttpErrors.allowOnly(router, "/-/ready", Set.of(HttpMethod.GET, HttpMethod.HEAD));
+            HttpErrors.allowOnly(router, "/metrics", Set.of(HttpMethod.GET));
             router.route("/api/*").handler(ctx -> reply(ctx, 404, new ApiError(404, "not_found", "unknown API endpoint " + ctx.request().path()).json()));
             router.route().last().handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("404 page not found\n"));
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            HttpServer server = vertx.createHttpServer(limits.apply(new HttpServerOptions().setCompressionSupported(true)))
+                    .invalidRequestHandler(errors::invalidRequest)
+                    .connectionHandler(deadlines::opened)
                     .requestHandler(router)
                     .listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -89,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
             handlers.recordRequest(name, status, System.nanoTime() - t0);
             reply(ctx, status, body);
         }, false);
+        HttpErrors.allowOnly(router, path, Set.of(HttpMethod.GET, HttpMethod.POST));
     }
 
     private static void reply(RoutingContext ctx, int status, String body) {

@@ -34,17 +34,9 @@ final class QueryRangeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long s = ApiParams.parseTime("start", start);
-        long e = ApiParams.parseTime("end", end);
-        long st = ApiParams.parseDuration("step", step);
-        if (e < s) {
-            throw new IllegalArgumentException("--end must not be before --start");
-        }
-        if (st <= 0) {
-            throw new IllegalArgumentException("--step must be positive");
-        }
+        ApiParams.Range r = ApiParams.range(start, end, step);
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            QueryOutput.print(new Engine(EngineOptions.defaults()).range(db, expr, s, e, st), json, System.out);
+            QueryOutput.print(new Engine(EngineOptions.defaults()).range(db, expr, r.startMs(), r.endMs(), r.stepMs()), json, System.out);
         }
         return 0;
     }

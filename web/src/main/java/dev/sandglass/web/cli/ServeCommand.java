@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--msb-home", description = "microsandbox home whose registry to read (default: $MSB_HOME, else ~/.microsandbox)")
     String msbHome;
 
-    @Option(names = "--collect-interval", defaultValue = "1s", converter = Converters.DurationMs.class,
+    @Option(names = "--collect-interval", defaultValue = "1s", converter = FlagValues.CollectInterval.class,
             description = "how often to collect the registry (default: ${DEFAULT-VALUE})")
     long intervalMs;
 
@@ -41,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "drop data older than this (default: ${DEFAULT-VALUE})")
     long retentionMs;
 
-    @Option(names = "--retention-size", converter = Converters.SizeBytes.class,
+    @Option(names = "--retention-size", converter = FlagValues.PositiveSize.class,
             description = "keep everything in the data dir under this size, e.g. 512MB or 10GiB (default: no limit)")
     long retentionSize;
 
@@ -56,11 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "longest a query may run (default: ${DEFAULT-VALUE})")
     long queryTimeoutMs;
 
-    @Option(names = "--query.max-samples", defaultValue = "50000000",
+    @Option(names = "--query.max-samples", defaultValue = "50000000", converter = FlagValues.Positive.class,
             description = "most samples a query may hold in memory (default: ${DEFAULT-VALUE})")
     long maxSamples;
 
-    @Option(names = "--query.max-concurrency", defaultValue = "4", description = "queries run at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--query.max-concurrency", defaultValue = "4", converter = FlagValues.PositiveInt.class, description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
