@@ -63,6 +63,10 @@ public final class ApiHandlers {
         return storage.get() != null;
     }
 
+    Queryable storageOrNull() {
+        return storage.get();
+    }
+
     private Queryable store() {
         Queryable q = storage.get();
         if (q == null) {

@@ -53,6 +53,11 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/label/:name/values", "label_values", handlers, handlers::labelValues);
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
+            StatusHandlers status = new StatusHandlers(handlers::storageOrNull);
+            json(router, "/api/v1/rules", "rules", handlers, status::rules);
+            json(router, "/api/v1/alerts", "alerts", handlers, status::alerts);
+            json(router, "/api/v1/query_exemplars", "query_exemplars", handlers, status::exemplars);
+            json(router, "/api/v1/status/tsdb", "tsdb", handlers, status::tsdb);
             router.route("/-/healthy").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
                     .putHeader("Content-Type", "text/plain; charset=utf-8").end("Sandglass is Healthy.\n"));
             router.route("/-/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
