@@ -8,9 +8,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import dev.sandglass.web.http.BasicAuth;
 import dev.sandglass.web.http.HttpErrors;
 import dev.sandglass.web.http.HttpLimits;
 import dev.sandglass.web.http.ReadDeadlines;
+import dev.sandglass.web.http.ReadOnly;
+import dev.sandglass.web.http.ServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    /** The API paths a form POST may read (query and metadata), allowed under --web.read-only. */
+    static final Set<String> READ_POSTS = Set.of("/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
+            "/api/v1/query_exemplars");
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -37,13 +45,25 @@ public final class ApiServer implements AutoCloseable {
         return start(host, port, handlers, HttpLimits.defaults());
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /** Starts listening with the given limits; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers, HttpLimits limits) {
+        return start(host, port, handlers, ServerOptions.defaults().withLimits(limits));
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, ServerOptions options) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         try {
+            HttpLimits limits = options.limits();
             HttpErrors errors = new HttpErrors(limits);
             ReadDeadlines deadlines = new ReadDeadlines(vertx, limits.readTimeoutMs());
             Router router = Router.router(vertx);
+            if (options.web() != null && !options.web().users().isEmpty()) {
+                router.route().handler(new BasicAuth(vertx, options.web().users())::handle);
+            }
+            if (options.readOnly()) {
+                router.route().handler(new ReadOnly(READ_POSTS)::handle);
+            }
             router.route().handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()).setHandleFileUploads(false))
                     .handler(deadlines::requestRead).failureHandler(errors::failure);
             json(router, "/api/v1/query", "query", handlers, handlers::query);
@@ -73,7 +93,12 @@ public final class ApiServer implements AutoCloseable {
             router.route("/api/*").handler(ctx -> reply(ctx, 404, new ApiError(404, "not_found", "unknown API endpoint " + ctx.request().path()).json()));
             router.route().last().handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("404 page not found\n"));
-            HttpServer server = vertx.createHttpServer(limits.apply(new HttpServerOptions().setCompressionSupported(true)))
+            HttpServerOptions httpOptions = limits.apply(new HttpServerOptions().setCompressionSupported(true));
+            if (options.web() != null && options.web().tls()) {
+                httpOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(options.web().certFile().toString()).setKeyPath(options.web().keyFile().toString()));
+            }
+            HttpServer server = vertx.createHttpServer(httpOptions)
                     .invalidRequestHandler(errors::invalidRequest)
                     .connectionHandler(deadlines::opened)
                     .requestHandler(router)

@@ -14,6 +14,7 @@ import dev.sandglass.web.api.EngineQueryService;
 import dev.sandglass.web.api.EngineWarmup;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
+import dev.sandglass.web.http.ServerOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,9 +69,21 @@ final class ServeCommand implements Callable<Integer> {
                     + " so the first real queries run compiled code (--no-warmup skips it)")
     boolean warmup;
 
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "TLS and basic auth, in the file format of Prometheus's --web.config.file (exporter-toolkit)")
+    Path webConfigFile;
+
+    @Option(names = "--web.read-only", description = "serve reads only: other requests (writes, admin) get 403")
+    boolean readOnly;
+
+    @Option(names = "--web.read-timeout", defaultValue = "1m", converter = Converters.DurationMs.class,
+            description = "longest a client may take to send a whole request; idle connections close after it too (default: ${DEFAULT-VALUE})")
+    long readTimeoutMs;
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
+        ServerOptions serverOptions = Access.serverOptions(hp.host(), webConfigFile, readOnly, readTimeoutMs, System.err);
         Signals signals = new Signals();
         DbOptions dbOptions = DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize);
         DemoFleet fleet = null;
@@ -98,8 +111,9 @@ final class ServeCommand implements Callable<Integer> {
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
                     List.of(metrics::writePrometheusText, storeStats));
             loop.start();
-            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers)) {
-                System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
+            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions)) {
+                String scheme = serverOptions.web() != null && serverOptions.web().tls() ? "https" : "http";
+                System.out.println("sandglass " + Main.VERSION + " serving " + scheme + "://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
                 if (fleet != null) {
@@ -108,7 +122,10 @@ final class ServeCommand implements Callable<Integer> {
                             + "/api/v1/query?query=sum+by+(sandbox_name)(rate(microsandbox_network_bytes_received[1m]))'");
                 }
                 System.out.println("  Ctrl-C stops cleanly");
-                if (warmup) {
+                if (warmup && serverOptions.web() != null) {
+                    // The HTTP part of the warm-up would need our own credentials: the engine part only.
+                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping, null);
+                } else if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
                     new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping,
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
