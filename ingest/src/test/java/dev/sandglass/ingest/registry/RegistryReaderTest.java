@@ -101,30 +101,12 @@ class RegistryReaderTest {
                 assertTrue(e.getMessage().contains("Sandglass runs as uid " + RegistryReader.ourUid()), e.getMessage());
                 return;
             }
-            // Root (as in CI) reads any file through CAP_DAC_OVERRIDE: read in a child that has
-            // lost it (and CAP_DAC_READ_SEARCH) from its bounding set, still uid 0, so it can
-            // load the classes under /root but gets EACCES on the registry as anyone would.
-            String out = probeWithoutDacCapabilities();
+            // Root (as in CI) reads any file through CAP_DAC_OVERRIDE: read in a child without it.
+            String out = ReadProbe.run(locator().home(), shm);
             assertTrue(out.startsWith("ACCESS_DENIED "), out);
             assertTrue(out.contains(locator().path().toString()), out);
             assertTrue(out.contains("Sandglass runs as uid 0"), out);
         }
-    }
-
-    private String probeWithoutDacCapabilities() throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReadProbe.class.getName(), locator().home(), shm.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe did not finish");
-        assertEquals(0, p.exitValue(), "setpriv (util-linux) and the probe must run: " + out);
-        return out.lines().reduce((a, b) -> b).orElse("");
     }
 
     @Test
