@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One command line run in process: exit code and what it printed. */
+/** Runs a command line in process and captures its exit code, stdout and stderr (tests share System.out, hence synchronized). */
 record CliRun(int code, String out, String err) {
     static synchronized CliRun of(String... args) {
         PrintStream oldOut = System.out;
