@@ -18,10 +18,10 @@ CHEAP = [
     "rate(microsandbox_network_bytes_received{sandbox_name=\"sbx-%04d\"}[1m])",
     "count(microsandbox_uptime_seconds)",
 ]
-EXPENSIVE = [  # every sandbox, every sample of the last 10 minutes, at a 1 s step: max-samples or the timeout
+EXPENSIVE = [  # every sandbox, every sample of the last 5-10 minutes, at a 1 s step: max-samples or the timeout
     ("range", "quantile_over_time(0.99, microsandbox_cpu_utilization_ratio[10m])"),
     ("range", "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[5m]))"),
-    ("instant", "count_over_time({__name__=~\"microsandbox_.+\"}[1h])"),
+    ("instant", "{__name__=~\"microsandbox_.+\"}[10m]"),
 ]
 
 def metric(name):
