@@ -97,7 +97,7 @@ class AccessTest {
         Files.copy(Path.of(cert.privateKeyPath()), tmp.resolve("server.key"));
         String hash = BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray());
         Path f = config("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  alice: " + hash + "\n");
-        try (ApiServer s = server(new ServerOptions(HttpLimits.defaults(), WebConfig.load(f), false))) {
+        try (ApiServer s = server(new ServerOptions(HttpLimits.defaults().withReadTimeoutMs(2_000), WebConfig.load(f), false))) {
             HttpClient c = trustingClient();
             String base = "https://localhost:" + s.port(); // the certificate names localhost
             HttpResponse<String> none = send(c, base + "/api/v1/query?query=up&time=1", null, null);
@@ -112,7 +112,7 @@ class AccessTest {
             HttpResponse<String> post = send(c, base + "/api/v1/query", "alice:s3cret", "time=1&query=" + "a".repeat(20_000));
             assertEquals(200, post.statusCode(), post.body());
             assertTrue(post.body().contains("\"20000\""), post.body());
-            // Plain HTTP to the TLS port is not served.
+            // Plain HTTP to the TLS port is not served (the connection is closed after the read timeout at the latest).
             assertThrows(java.io.IOException.class, () -> HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/-/healthy")).build(), HttpResponse.BodyHandlers.ofString()));
         }
