@@ -3,7 +3,6 @@ package dev.sandglass.query.engine;
 import dev.sandglass.query.ast.AggregateExpr;
 import dev.sandglass.query.ast.AggregateOp;
 import dev.sandglass.query.functions.Quantiles;
-import dev.sandglass.query.functions.ValueOrder;
 import dev.sandglass.storage.api.Labels;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -188,42 +187,15 @@ final class Aggregations {
         }
     }
 
-    /**
-     * The k highest (topk) or lowest (bottomk) members, best first, with their own labels; NaN
-     * ranks below every number either way, as Prometheus's heaps order it. Equal values keep
-     * their input order (a stable sort's). A small k keeps a sorted list of the best so far,
-     * which most members pass over with one comparison; a large one sorts all.
-     */
+    /** The members topk or bottomk keeps, in Prometheus's order: {@link HeapRanking}. */
     private static void ranked(StepVector vec, Group g, long k, boolean top, StepVector out) {
-        int n = (int) Math.min(k, g.size);
-        if (n > 32) {
-            Integer[] order = new Integer[g.size];
-            for (int j = 0; j < g.size; j++) {
-                order[j] = g.members[j];
-            }
-            Arrays.sort(order, (x, y) -> ValueOrder.compare(vec.value(x), vec.value(y), top));
-            for (int j = 0; j < n; j++) {
-                out.add(vec.labels(order[j]), vec.value(order[j]), vec.source(order[j]));
-            }
-            return;
-        }
-        int[] best = new int[n];
-        int size = 0;
+        double[] vals = new double[g.size];
         for (int j = 0; j < g.size; j++) {
-            int m = g.members[j];
-            double v = vec.value(m);
-            if (size == n && ValueOrder.compare(v, vec.value(best[n - 1]), top) >= 0) {
-                continue; // not better than the last kept, which came earlier
-            }
-            int pos = size == n ? n - 1 : size++;
-            while (pos > 0 && ValueOrder.compare(v, vec.value(best[pos - 1]), top) < 0) {
-                best[pos] = best[pos - 1];
-                pos--;
-            }
-            best[pos] = m;
+            vals[j] = vec.value(g.members[j]);
         }
-        for (int j = 0; j < size; j++) {
-            out.add(vec.labels(best[j]), vec.value(best[j]), vec.source(best[j]));
+        for (int j : HeapRanking.select(vals, g.size, k, top)) {
+            int m = g.members[j];
+            out.add(vec.labels(m), vec.value(m), vec.source(m));
         }
     }
 

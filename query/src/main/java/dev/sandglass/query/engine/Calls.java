@@ -83,7 +83,8 @@ final class Calls {
         // and gathered below in input order, so the output and its errors are as if done in turn.
         ev.ctx.allocateCells((long) count * ev.steps);
         StepSeries[] results;
-        if (ranking != null && def.bounds() != null) {
+        // Instant queries are not pruned: topk's output order there depends on every member's value.
+        if (ranking != null && def.bounds() != null && ev.steps > 1) {
             results = RankedRange.slide(ev, def, rv, ranking, args.size());
         } else {
             // Each thread reads its series into its window's reused buffer and slides over it at once.

@@ -14,8 +14,13 @@ import java.util.Map;
  * cheap interval {@code [lo, hi]} ({@link RangeFunctions.Bounds}). For topk, a window whose
  * {@code hi} is below the k-th highest {@code lo} of its group at that step has k others
  * certainly above it, so it cannot rank: it gets {@code hi} instead of its exact value, which
- * still ranks below those k. The rest are computed exactly, so topk's output (values, ties and
- * order) is what it would be with every value exact. bottomk is the mirror image.
+ * still ranks below those k. The rest are computed exactly. Which of several values tied at the
+ * cut-off Prometheus keeps depends on its heap's shape, and so on the order of every member,
+ * pruned ones included ({@link HeapRanking}): where a group's exact values tie across the cut at
+ * a step, the pruned windows of that group and step are computed exactly too, so the set kept
+ * is what it would be with every value exact. Range results are sorted by labels afterwards;
+ * instant queries, whose order also depends on the heap, are not pruned at all (see Calls).
+ * bottomk is the mirror image.
  */
 final class RankedRange {
     private RankedRange() {
@@ -44,12 +49,31 @@ final class RankedRange {
             def.bounds().apply(rs.values(), ws.from, ws.to, n, ws.lo, ws.hi, w);
             windows[i] = ws;
         });
-        boolean[][] exact = mustBeExact(ev, ranking, labels, windows);
+        int[] group = new int[count];
+        int groups = groups(ranking, labels, group);
+        boolean[][] exact = mustBeExact(ev, ranking, group, groups, windows);
         StepSeries[] results = new StepSeries[count];
-        Parallel.forEach(count, () -> Calls.newWindow(rv, args), (w, i) -> {
+        compute(ev, def, rv, ranking, args, windows, labels, exact, null, results);
+        boolean[][] ties = tiesAtTheCut(ev, ranking, group, groups, windows, exact, results);
+        if (ties != null) {
+            compute(ev, def, rv, ranking, args, windows, labels, ties, results, results);
+        }
+        return results;
+    }
+
+    /**
+     * Sets each series' windows: exactly where {@code exact} says so, else to the bound. With
+     * {@code previous}, only the windows marked are computed, into the series already there.
+     */
+    private static void compute(Evaluator ev, RangeFunctions.Def def, RangeVector rv, Ranking ranking, int args, Windows[] windows,
+            Labels[] labels, boolean[][] exact, StepSeries[] previous, StepSeries[] results) {
+        Parallel.forEach(windows.length, () -> Calls.newWindow(rv, args), (w, i) -> {
             ev.ctx.checkDeadline("expression evaluation");
             Windows ws = windows[i];
-            StepSeries ss = new StepSeries(labels[i], ev.steps);
+            if (previous != null && exact[i] == null) {
+                return;
+            }
+            StepSeries ss = previous != null ? previous[i] : new StepSeries(labels[i], ev.steps);
             w.batch(ws.size());
             int m = 0;
             for (int k = 0; k < ws.size(); k++) {
@@ -58,7 +82,7 @@ final class RankedRange {
                     w.batchTo[m] = ws.to[k];
                     w.batchStep[m] = ws.step[k];
                     m++;
-                } else {
+                } else if (previous == null) {
                     ss.set(ws.step[k], ranking.top() ? ws.hi[k] : ws.lo[k]);
                 }
             }
@@ -70,22 +94,91 @@ final class RankedRange {
             }
             results[i] = ss;
         });
-        return results;
+    }
+
+    private static int groups(Ranking ranking, Labels[] labels, int[] group) {
+        Map<Labels, Integer> groupIds = new HashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            Labels g = Aggregations.groupLabels(labels[i], ranking.grouping(), ranking.without());
+            group[i] = groupIds.computeIfAbsent(g, x -> groupIds.size());
+        }
+        return groupIds.size();
+    }
+
+    /**
+     * Per series, the pruned windows to compute after all, or null for none: those of every
+     * group and step where the exact values tie across the cut (the k-th best equals the
+     * k+1-th), or where one is NaN (NaN compares as worse than everything, itself included).
+     */
+    private static boolean[][] tiesAtTheCut(Evaluator ev, Ranking ranking, int[] group, int groups, Windows[] windows,
+            boolean[][] exact, StepSeries[] results) {
+        int count = windows.length;
+        double[][] vals = new double[groups][];
+        int[] capacity = new int[groups];
+        for (int g : group) {
+            capacity[g]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            vals[g] = new double[capacity[g]];
+        }
+        int[] members = new int[groups];
+        boolean[] pruned = new boolean[groups];
+        boolean[] redo = new boolean[groups];
+        int[] cursor = new int[count];
+        boolean[][] more = null;
+        for (int step = 0; step < ev.steps; step++) {
+            Arrays.fill(members, 0);
+            Arrays.fill(pruned, false);
+            for (int i = 0; i < count; i++) {
+                Windows ws = windows[i];
+                int c = cursor[i];
+                if (c < ws.size() && ws.step[c] == step) {
+                    if (exact[i][c]) {
+                        double v = results[i].value(step);
+                        vals[group[i]][members[group[i]]++] = ranking.top() ? v : -v;
+                    } else {
+                        pruned[group[i]] = true;
+                    }
+                }
+            }
+            long k = ranking.k(step);
+            boolean any = false;
+            for (int g = 0; g < groups; g++) {
+                redo[g] = false;
+                if (pruned[g] && k > 0 && members[g] > k) {
+                    double[] v = vals[g];
+                    Arrays.sort(v, 0, members[g]); // NaN sorts last in Java
+                    int n = members[g];
+                    redo[g] = Double.isNaN(v[n - 1]) || v[n - (int) k] == v[n - (int) k - 1];
+                    any |= redo[g];
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                Windows ws = windows[i];
+                int c = cursor[i];
+                if (c < ws.size() && ws.step[c] == step) {
+                    if (any && redo[group[i]] && !exact[i][c]) {
+                        if (more == null) {
+                            more = new boolean[count][];
+                        }
+                        if (more[i] == null) {
+                            more[i] = new boolean[ws.size()];
+                        }
+                        more[i][c] = true;
+                    }
+                    cursor[i]++;
+                }
+            }
+        }
+        return more;
     }
 
     /**
      * Per series and window, whether its value can rank. Bottomk is handled as topk of the
      * negated intervals: {@code lo} becomes {@code -hi} and {@code hi} becomes {@code -lo}.
      */
-    private static boolean[][] mustBeExact(Evaluator ev, Ranking ranking, Labels[] labels, Windows[] windows) {
+    private static boolean[][] mustBeExact(Evaluator ev, Ranking ranking, int[] group, int groups, Windows[] windows) {
         int count = windows.length;
-        Map<Labels, Integer> groupIds = new HashMap<>();
-        int[] group = new int[count];
-        for (int i = 0; i < count; i++) {
-            Labels g = Aggregations.groupLabels(labels[i], ranking.grouping(), ranking.without());
-            group[i] = groupIds.computeIfAbsent(g, x -> groupIds.size());
-        }
-        int groups = groupIds.size();
         int[] capacity = new int[groups];
         for (int g : group) {
             capacity[g]++;

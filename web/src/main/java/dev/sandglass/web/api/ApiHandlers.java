@@ -37,7 +37,6 @@ public final class ApiHandlers {
     public record Options(long queryTimeoutMs, int maxConcurrency, String version, String revision, String buildDate) {
     }
 
-    private static final long MAX_POINTS = 11_000;
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final Supplier<Queryable> storage;
@@ -72,6 +71,10 @@ public final class ApiHandlers {
         return storage.get() != null && readiness.getAsBoolean();
     }
 
+    Queryable storageOrNull() {
+        return storage.get();
+    }
+
     Queryable store() {
         Queryable q = storage.get();
         if (q == null) {
@@ -82,36 +85,25 @@ public final class ApiHandlers {
 
     void query(Request r, JsonWriter w) {
         String q = orEmpty(r.param("query"));
-        long time = r.param("time") == null ? System.currentTimeMillis() : ApiParams.parseTime("time", r.param("time"));
+        long time = r.param("time") == null ? System.currentTimeMillis() : ApiParams.parseEvalTime("time", r.param("time"));
         long timeout = timeout(r);
-        var res = limited(() -> engine.instantEvaluation(store(), q, time, timeout, r::canceled));
+        var res = limited(timeout, left -> engine.instantEvaluation(store(), q, time, left, r::canceled));
         r.warnings().addAll(res.warnings());
         ResultJson.write(res.result(), w);
     }
 
     void queryRange(Request r, JsonWriter w) {
         String q = orEmpty(r.param("query"));
-        long start = ApiParams.parseTime("start", orEmpty(r.param("start")));
-        long end = ApiParams.parseTime("end", orEmpty(r.param("end")));
-        if (end < start) {
-            throw new BadParameterException("end", "end timestamp must not be before start time");
-        }
-        long step = ApiParams.parseDuration("step", orEmpty(r.param("step")));
-        if (step <= 0) {
-            throw new BadParameterException("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
-        }
-        if ((end - start) / step > MAX_POINTS) {
-            throw new BadParameterException(null, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
-        }
+        ApiParams.Range range = ApiParams.range(orEmpty(r.param("start")), orEmpty(r.param("end")), orEmpty(r.param("step")));
         long timeout = timeout(r);
-        var res = limited(() -> engine.rangeEvaluation(store(), q, start, end, step, timeout, r::canceled));
+        var res = limited(timeout, left -> engine.rangeEvaluation(store(), q, range.startMs(), range.endMs(), range.stepMs(), left, r::canceled));
         r.warnings().addAll(res.warnings());
         ResultJson.write(res.result(), w);
     }
 
     /** GET /api/v1/capacity?range=30d[&end=][&sandbox=][&resolution=5m|1h]: see the README. */
     void capacity(Request r, JsonWriter w) {
-        CapacityJson.write(limited(() -> CapacityParams.compute(store(), r)), w);
+        CapacityJson.write(limited(timeout(r), left -> CapacityParams.compute(store(), r)), w);
     }
 
     void series(Request r, JsonWriter w) {
@@ -248,25 +240,37 @@ public final class ApiHandlers {
         agent.writeJson(w);
     }
 
+    /** The request's timeout in ms, at most the server's; Prometheus times out at once on zero or less. */
     private long timeout(Request r) {
         long t = options.queryTimeoutMs();
         if (r.param("timeout") != null) {
-            t = Math.min(t, ApiParams.parseDuration("timeout", r.param("timeout")));
+            long ns = ApiParams.parseDurationNanos("timeout", r.param("timeout"));
+            if (ns <= 0) {
+                throw new PromQLException.TimeoutException("query timed out in query queue");
+            }
+            t = Math.min(t, Math.max(1, ns / 1_000_000));
         }
         return t;
     }
 
-    private <T> T limited(Supplier<T> work) {
+    /** Runs {@code work} in a query slot; waiting for the slot counts against the timeout, the rest goes to the work. */
+    private <T> T limited(long timeoutMs, java.util.function.LongFunction<T> work) {
+        long t0 = System.nanoTime();
         try {
-            if (!slots.tryAcquire(options.queryTimeoutMs(), TimeUnit.MILLISECONDS)) {
-                throw new PromQLException.TimeoutException("query timed out waiting for a free query slot (" + options.maxConcurrency() + " run at once)");
+            if (!slots.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+                throw new PromQLException.TimeoutException("query timed out in query queue (waited " + timeoutMs
+                        + "ms for one of " + options.maxConcurrency() + " query slots)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PromQLException.CanceledException("query canceled while waiting for a free query slot");
         }
         try {
-            return work.get();
+            long left = timeoutMs - (System.nanoTime() - t0) / 1_000_000;
+            if (left <= 0) {
+                throw new PromQLException.TimeoutException("query timed out in query queue");
+            }
+            return work.apply(left);
         } finally {
             slots.release();
         }

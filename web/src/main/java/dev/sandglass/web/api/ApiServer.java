@@ -8,6 +8,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import dev.sandglass.web.http.BasicAuth;
+import dev.sandglass.web.http.HttpErrors;
+import dev.sandglass.web.http.HttpLimits;
+import dev.sandglass.web.http.ReadDeadlines;
+import dev.sandglass.web.http.ReadOnly;
+import dev.sandglass.web.http.ServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
+    /** The API paths a form POST may read (query and metadata), allowed under --web.read-only. */
+    static final Set<String> READ_POSTS = Set.of("/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
+            "/api/v1/query_exemplars");
+
     private final Vertx vertx;
     private final HttpServer server;
     private final SandboxRoutes sandboxes;
@@ -30,18 +42,44 @@ public final class ApiServer implements AutoCloseable {
         this.sandboxes = sandboxes;
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /** Starts listening with the default limits; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers) {
-        return start(host, port, handlers, router -> { });
+        return start(host, port, handlers, HttpLimits.defaults());
     }
 
     /** Starts listening with more routes, registered by their own classes (kept out of this file). */
     public static ApiServer start(String host, int port, ApiHandlers handlers, java.util.function.Consumer<Router> moreRoutes) {
+        return start(host, port, handlers, ServerOptions.defaults(), moreRoutes);
+    }
+
+    /** Starts listening with the given limits; returns once the port is bound. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, HttpLimits limits) {
+        return start(host, port, handlers, ServerOptions.defaults().withLimits(limits));
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, ServerOptions options) {
+        return start(host, port, handlers, options, router -> { });
+    }
+
+    /** Starts listening with more routes; returns once the port is bound. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, ServerOptions options,
+            java.util.function.Consumer<Router> moreRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         SandboxRoutes sandboxes = null;
         try {
+            HttpLimits limits = options.limits();
+            HttpErrors errors = new HttpErrors(limits);
+            ReadDeadlines deadlines = new ReadDeadlines(vertx, limits.readTimeoutMs());
             Router router = Router.router(vertx);
-            router.route().handler(BodyHandler.create().setBodyLimit(16L << 20).setHandleFileUploads(false));
+            if (options.web() != null && !options.web().users().isEmpty()) {
+                router.route().handler(new BasicAuth(vertx, options.web().users())::handle);
+            }
+            if (options.readOnly()) {
+                router.route().handler(new ReadOnly(READ_POSTS)::handle);
+            }
+            router.route().handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()).setHandleFileUploads(false))
+                    .handler(deadlines::requestRead).failureHandler(errors::failure);
             json(router, "/api/v1/query", "query", handlers, handlers::query);
             json(router, "/api/v1/query_range", "query_range", handlers, handlers::queryRange);
             json(router, "/api/v1/series", "series", handlers, handlers::series);
@@ -53,20 +91,35 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
             sandboxes = SandboxRoutes.register(router, handlers);
             json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);
-            router.route("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("Sandglass is Healthy.\n"));
-            router.route("/-/ready").handler(ctx -> {
+            StatusHandlers status = new StatusHandlers(handlers::storageOrNull);
+            json(router, "/api/v1/rules", "rules", handlers, status::rules);
+            json(router, "/api/v1/alerts", "alerts", handlers, status::alerts);
+            json(router, "/api/v1/query_exemplars", "query_exemplars", handlers, status::exemplars);
+            json(router, "/api/v1/status/tsdb", "tsdb", handlers, status::tsdb);
+            router.route("/-/healthy").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
+                    .putHeader("Content-Type", "text/plain; charset=utf-8").end("Sandglass is Healthy.\n"));
+            router.route("/-/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
                 boolean ready = handlers.ready();
                 ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "text/plain; charset=utf-8")
                         .end(ready ? "Sandglass is Ready.\n" : "Service Unavailable\n");
             });
-            router.route("/metrics").blockingHandler(ctx -> ctx.response()
+            router.route("/metrics").method(HttpMethod.GET).blockingHandler(ctx -> ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(handlers.metricsText()), false);
+            HttpErrors.allowOnly(router, "/-/healthy", Set.of(HttpMethod.GET, HttpMethod.HEAD));
+            HttpErrors.allowOnly(router, "/-/ready", Set.of(HttpMethod.GET, HttpMethod.HEAD));
+            HttpErrors.allowOnly(router, "/metrics", Set.of(HttpMethod.GET));
             dev.sandglass.web.ui.UiRoutes.register(router);
             router.route("/api/*").handler(ctx -> reply(ctx, 404, new ApiError(404, "not_found", "unknown API endpoint " + ctx.request().path()).json()));
             router.route().last().handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("404 page not found\n"));
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            HttpServerOptions httpOptions = limits.apply(new HttpServerOptions().setCompressionSupported(true));
+            if (options.web() != null && options.web().tls()) {
+                httpOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(options.web().certFile().toString()).setKeyPath(options.web().keyFile().toString()));
+            }
+            HttpServer server = vertx.createHttpServer(httpOptions)
+                    .invalidRequestHandler(errors::invalidRequest)
+                    .connectionHandler(deadlines::opened)
                     .requestHandler(router)
                     .listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -113,6 +166,7 @@ public final class ApiServer implements AutoCloseable {
             handlers.recordRequest(name, status, System.nanoTime() - t0);
             reply(ctx, status, body);
         }, false);
+        HttpErrors.allowOnly(router, path, Set.of(HttpMethod.GET, HttpMethod.POST));
     }
 
     private static void reply(RoutingContext ctx, int status, String body) {

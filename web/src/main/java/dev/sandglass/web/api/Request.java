@@ -13,7 +13,7 @@ public final class Request {
 
     Request(RoutingContext ctx) {
         this.ctx = ctx;
-        ctx.request().connection().closeHandler(v -> gone.set(true));
+        ctx.response().closeHandler(v -> gone.set(true));
     }
 
     /** For tests and offline use: parameters without an HTTP request. */

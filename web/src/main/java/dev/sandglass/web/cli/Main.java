@@ -31,7 +31,26 @@ public final class Main implements Runnable {
             cmd.getErr().println("sandglass " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
+        cl.setParameterExceptionHandler(Main::badCommandLine);
         return cl.execute(args);
+    }
+
+    /**
+     * A flag or argument that cannot be used: one line and exit 1, as the README promises. An
+     * unknown flag or subcommand is a usage error: picocli's message with the usage, exit 2.
+     */
+    private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            cmd.getErr().println(e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr())) {
+                cmd.usage(cmd.getErr());
+            }
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        String name = cmd.getCommandName().equals("sandglass") ? "sandglass" : "sandglass " + cmd.getCommandName();
+        cmd.getErr().println(name + ": " + e.getMessage().replace('\n', ' ').trim());
+        return 1;
     }
 
     @Override

@@ -28,7 +28,7 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long t = time == null ? System.currentTimeMillis() : ApiParams.parseTime("time", time);
+        long t = time == null ? System.currentTimeMillis() : ApiParams.parseEvalTime("time", time);
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
             var ev = new Engine(EngineOptions.defaults()).instantEvaluation(db, expr, t, () -> false);
             ev.warnings().forEach(w -> System.err.println("warning: " + w));

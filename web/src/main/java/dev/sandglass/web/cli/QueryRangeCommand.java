@@ -34,17 +34,9 @@ final class QueryRangeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long s = ApiParams.parseTime("start", start);
-        long e = ApiParams.parseTime("end", end);
-        long st = ApiParams.parseDuration("step", step);
-        if (e < s) {
-            throw new IllegalArgumentException("--end must not be before --start");
-        }
-        if (st <= 0) {
-            throw new IllegalArgumentException("--step must be positive");
-        }
+        ApiParams.Range r = ApiParams.range(start, end, step);
         try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
-            var ev = new Engine(EngineOptions.defaults()).rangeEvaluation(db, expr, s, e, st, () -> false);
+            var ev = new Engine(EngineOptions.defaults()).rangeEvaluation(db, expr, r.startMs(), r.endMs(), r.stepMs(), () -> false);
             ev.warnings().forEach(w -> System.err.println("warning: " + w));
             QueryOutput.print(ev.result(), json, System.out);
         }

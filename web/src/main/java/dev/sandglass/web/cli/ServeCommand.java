@@ -14,6 +14,7 @@ import dev.sandglass.web.api.EngineQueryService;
 import dev.sandglass.web.api.EngineWarmup;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
+import dev.sandglass.web.http.ServerOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--msb-home", description = "microsandbox home whose registry to read (default: $MSB_HOME, else ~/.microsandbox)")
     String msbHome;
 
-    @Option(names = "--collect-interval", defaultValue = "1s", converter = Converters.DurationMs.class,
+    @Option(names = "--collect-interval", defaultValue = "1s", converter = FlagValues.CollectInterval.class,
             description = "how often to collect the registry (default: ${DEFAULT-VALUE})")
     long intervalMs;
 
@@ -48,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "drop 5-minute and 1-hour rollups older than this (default: ${DEFAULT-VALUE})")
     long rollupRetentionMs;
 
-    @Option(names = "--retention-size", converter = Converters.SizeBytes.class,
+    @Option(names = "--retention-size", converter = FlagValues.PositiveSize.class,
             description = "keep everything in the data dir under this size, e.g. 512MB or 10GiB (default: no limit)")
     long retentionSize;
 
@@ -63,11 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "longest a query may run (default: ${DEFAULT-VALUE})")
     long queryTimeoutMs;
 
-    @Option(names = "--query.max-samples", defaultValue = "50000000",
+    @Option(names = "--query.max-samples", defaultValue = "50000000", converter = FlagValues.Positive.class,
             description = "most samples a query may hold in memory (default: ${DEFAULT-VALUE})")
     long maxSamples;
 
-    @Option(names = "--query.max-concurrency", defaultValue = "4", description = "queries run at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--query.max-concurrency", defaultValue = "4", converter = FlagValues.PositiveInt.class, description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -78,9 +79,21 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SourceFlags sources = new SourceFlags();
 
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "TLS and basic auth, in the file format of Prometheus's --web.config.file (exporter-toolkit)")
+    Path webConfigFile;
+
+    @Option(names = "--web.read-only", description = "serve reads only: other requests (writes, admin) get 403")
+    boolean readOnly;
+
+    @Option(names = "--web.read-timeout", defaultValue = "1m", converter = Converters.DurationMs.class,
+            description = "longest a client may take to send a whole request; idle connections close after it too (default: ${DEFAULT-VALUE})")
+    long readTimeoutMs;
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
+        ServerOptions serverOptions = Access.serverOptions(hp.host(), webConfigFile, readOnly, readTimeoutMs, System.err);
         Signals signals = new Signals();
         DbOptions dbOptions = (RetentionFlag.given(spec)
                 ? DbOptions.defaults(dataDir).withRetention(retentionMs, retentionSize)
@@ -112,10 +125,11 @@ final class ServeCommand implements Callable<Integer> {
                     List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText));
             handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
             try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
-                 ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers,
+                 ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions,
                          router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
                 loop.start(); // after the source flags were checked: a bad one stops start-up before anything runs
-                System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
+                String scheme = serverOptions.web() != null && serverOptions.web().tls() ? "https" : "http";
+                System.out.println("sandglass " + Main.VERSION + " serving " + scheme + "://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
                 if (fleet != null) {
@@ -125,7 +139,10 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 running.targets().forEach(t -> System.out.println("  scrape:    " + t.display() + " every " + t.intervalMs() + " ms, job " + t.job()));
                 System.out.println("  Ctrl-C stops cleanly");
-                if (warmup) {
+                if (warmup && serverOptions.web() != null) {
+                    // The HTTP part of the warm-up would need our own credentials: the engine part only.
+                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping, null);
+                } else if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
                     new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping,
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
