@@ -30,9 +30,15 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers) {
+        return start(host, port, handlers, java.util.List.of());
+    }
+
+    /** As {@link #start(String, int, ApiHandlers)}, with further route groups (write, remote read, federation). */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, java.util.List<RouteModule> modules) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         try {
             Router router = Router.router(vertx);
+            modules.forEach(m -> m.register(router));
             router.route().handler(BodyHandler.create().setBodyLimit(16L << 20).setHandleFileUploads(false));
             json(router, "/api/v1/query", "query", handlers, handlers::query);
             json(router, "/api/v1/query_range", "query_range", handlers, handlers::queryRange);

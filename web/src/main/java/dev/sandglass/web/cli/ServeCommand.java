@@ -14,6 +14,10 @@ import dev.sandglass.web.api.EngineQueryService;
 import dev.sandglass.web.api.EngineWarmup;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
+import dev.sandglass.web.api.RouteModule;
+import dev.sandglass.web.remote.ProtocolRoutes;
+import dev.sandglass.web.remote.WriteMetrics;
+import dev.sandglass.web.remote.WriteOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +72,17 @@ final class ServeCommand implements Callable<Integer> {
                     + " so the first real queries run compiled code (--no-warmup skips it)")
     boolean warmup;
 
+    @Option(names = "--otlp.max-body", defaultValue = "16MiB", converter = Converters.SizeBytes.class,
+            description = "largest OTLP request body, as sent and once gunzipped (default: ${DEFAULT-VALUE})")
+    long otlpMaxBody;
+
+    @Option(names = "--remote-write.max-body", defaultValue = "32MiB", converter = Converters.SizeBytes.class,
+            description = "largest remote-write body, as sent and once snappy-decoded (default: ${DEFAULT-VALUE})")
+    long remoteWriteMaxBody;
+
+    @Option(names = "--web.disable-write", description = "turn off every write endpoint (OTLP, remote write): they answer 404")
+    boolean disableWrite;
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
@@ -88,6 +103,8 @@ final class ServeCommand implements Callable<Integer> {
                 locator = RegistryLocator.resolve(msbHome, RegistryLocator.DEFAULT_SHM);
             }
             IngestMetrics metrics = new IngestMetrics();
+            WriteMetrics writeMetrics = new WriteMetrics();
+            WriteOptions writeOptions = new WriteOptions(otlpMaxBody, remoteWriteMaxBody, disableWrite);
             CollectLoop loop = new CollectLoop(new RegistryReader(locator, 5000), db, intervalMs, hostName(), runLabels, metrics);
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
@@ -96,9 +113,10 @@ final class ServeCommand implements Callable<Integer> {
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
-                    List.of(metrics::writePrometheusText, storeStats));
+                    List.of(metrics::writePrometheusText, storeStats, writeMetrics));
             loop.start();
-            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers)) {
+            List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, maxSamples);
+            try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, routes)) {
                 System.out.println("sandglass " + Main.VERSION + " serving http://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
