@@ -136,7 +136,7 @@ public final class OtlpTranslator {
     private void checkCumulative(Metric m, AggregationTemporality t, int points) {
         if (t != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
             reject(points, "metric \"" + m.getName() + "\": " + (t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
-                    ? "delta temporality is not supported; set the exporter's temporality preference to cumulative"
+                    ? "delta temporality is not supported; export cumulative temporality instead"
                     : "aggregation temporality is unspecified; only cumulative is supported"));
             throw new Rejected();
         }
