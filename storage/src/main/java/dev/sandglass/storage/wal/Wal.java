@@ -75,6 +75,10 @@ public final class Wal implements AutoCloseable {
     private long appendExcerpt(int[] refs, long[] ts, double[] vs, int from, int to) {
         if (appender == null) {
             appender = queue.createAppender();
+            // Chronicle confines an appender to the thread that first used it; ours is used under
+            // this monitor only (append and prefault are synchronized), by whichever thread
+            // commits: the collect loop, and the OTLP and remote-write handlers' worker threads.
+            appender.singleThreadedCheckDisabled(true);
         }
         buf.reset();
         long base = to > from ? ts[from] : 0;
