@@ -202,6 +202,20 @@ public final class Wal implements AutoCloseable {
                 .format(Instant.ofEpochMilli((long) cycle * rc.lengthInMillis())) + SingleChronicleQueue.SUFFIX;
     }
 
+    /**
+     * A watcher reading the excerpts after {@code position} (a WAL index; -1 for the whole log;
+     * {@link Long#MAX_VALUE} for only what is appended from now on).
+     */
+    public WalWatcher watcher(long position) {
+        return new WalWatcher(queue, position == Long.MAX_VALUE ? queue.lastIndex() : position);
+    }
+
+    /** Start of the five-minute cycle holding {@code index}, unix ms. */
+    public long cycleStartMs(long index) {
+        RollCycle rc = queue.rollCycle();
+        return (long) rc.toCycle(index) * rc.lengthInMillis();
+    }
+
     public File dir() {
         return queue.file();
     }
