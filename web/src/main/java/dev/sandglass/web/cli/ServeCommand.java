@@ -16,6 +16,7 @@ import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
 import dev.sandglass.web.api.RouteModule;
 import dev.sandglass.web.remote.ProtocolRoutes;
+import dev.sandglass.web.remote.RemoteWriteSenders;
 import dev.sandglass.web.remote.WriteMetrics;
 import dev.sandglass.web.remote.WriteOptions;
 import java.net.InetAddress;
@@ -83,6 +84,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--web.disable-write", description = "turn off every write endpoint (OTLP, remote write): they answer 404")
     boolean disableWrite;
 
+    @Option(names = "--remote-write", paramLabel = "URL",
+            description = "forward every ingested sample to this Prometheus remote-write receiver (repeatable)")
+    List<String> remoteWrite = new java.util.ArrayList<>();
+
+    @Option(names = "--remote-write.basic-auth-user", paramLabel = "USER", description = "basic auth user for --remote-write")
+    String rwUser;
+
+    @Option(names = "--remote-write.basic-auth-password-file", paramLabel = "FILE", description = "file holding the basic auth password")
+    Path rwPasswordFile;
+
+    @Option(names = "--remote-write.bearer-token-file", paramLabel = "FILE",
+            description = "file holding a bearer token for --remote-write (read at every request)")
+    Path rwTokenFile;
+
+    @Option(names = "--remote-write.header", paramLabel = "NAME=VALUE", description = "extra header on remote-write requests (repeatable)")
+    java.util.Map<String, String> rwHeaders = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(listen);
@@ -110,10 +128,12 @@ final class ServeCommand implements Callable<Integer> {
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
                     .append(db.blockCount()).append('\n');
+            RemoteWriteSenders senders = RemoteWriteSenders.start(db, remoteWrite, rwUser, rwPasswordFile, rwTokenFile, rwHeaders,
+                    dataDir.resolve("remote-write"), hostName());
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
-                    List.of(metrics::writePrometheusText, storeStats, writeMetrics));
+                    List.of(metrics::writePrometheusText, storeStats, writeMetrics, out -> senders.writePrometheusText(out)));
             loop.start();
             List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, maxSamples);
             try (ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, routes)) {
@@ -138,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
                 loop.stop();
             } finally {
                 loop.close();
+                senders.close();
             }
         } finally {
             if (fleet != null) {

@@ -17,6 +17,10 @@ public final class SenderMetrics implements MetricsSource {
         this.url = url;
     }
 
+    public String url() {
+        return url;
+    }
+
     public long sent() {
         return sent.sum();
     }
