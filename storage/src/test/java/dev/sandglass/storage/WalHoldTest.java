@@ -51,7 +51,7 @@ class WalHoldTest {
                 assertEquals(2000, b.ts[0]);
                 assertEquals(3000, b.ts[1]);
                 assertEquals(third, b.lastIndex);
-                b.size = 0;
+                b.clear();
                 assertEquals(false, w.next(b, 1000), "nothing new");
                 commit(db, 4000);
                 assertEquals(true, w.next(b, 1000), "a commit made after the end was reached");

@@ -38,6 +38,15 @@ public final class RemoteProto {
         void series(String[] labelPairs, int labelCount, long[] ts, double[] vs, int n);
     }
 
+    /**
+     * Decides per series whether its labels need decoding: given the raw bytes of the series'
+     * leading label fields ({@code body[from, to)}), returns true to have them decoded.
+     */
+    @FunctionalInterface
+    public interface LabelFilter {
+        boolean wantLabels(byte[] body, int from, int to);
+    }
+
     /** A body that is not the message it should be. */
     public static final class DecodeException extends RuntimeException {
         public DecodeException(String message) {
@@ -47,6 +56,15 @@ public final class RemoteProto {
 
     /** Decodes a (decompressed) WriteRequest, series by series. */
     public static void decodeWrite(byte[] body, SeriesSink sink) {
+        decodeWrite(body, null, sink);
+    }
+
+    /**
+     * As {@link #decodeWrite(byte[], SeriesSink)}; when {@code filter} says a series' labels are
+     * not needed (the caller knows the series by its bytes), the sink gets labelCount -1 and no
+     * strings are decoded. The span is the series' label fields up to its first other field.
+     */
+    public static void decodeWrite(byte[] body, LabelFilter filter, SeriesSink sink) {
         try {
             CodedInputStream in = CodedInputStream.newInstance(body);
             in.setRecursionLimit(8);
@@ -59,13 +77,26 @@ public final class RemoteProto {
                     in.skipField(tag);
                     continue;
                 }
-                int limit = in.pushLimit(in.readRawVarint32());
+                int len = in.readRawVarint32();
+                int seriesStart = in.getTotalBytesRead();
+                int limit = in.pushLimit(len);
                 int nl = 0;
                 int n = 0;
+                boolean skipLabels = false;
+                if (filter != null) {
+                    int labelsEnd = labelsEnd(body, seriesStart, seriesStart + len);
+                    skipLabels = !filter.wantLabels(body, seriesStart, labelsEnd);
+                    if (skipLabels) {
+                        in.skipRawBytes(labelsEnd - seriesStart);
+                        nl = -1;
+                    }
+                }
                 int t2;
                 while ((t2 = in.readTag()) != 0) {
                     int field = WireFormat.getTagFieldNumber(t2);
-                    if (field == 1 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    if (field == 1 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED && skipLabels) {
+                        throw new DecodeException("labels after samples in a series: cannot use the series cache");
+                    } else if (field == 1 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                         if (2 * nl + 2 > labels.length) {
                             labels = Arrays.copyOf(labels, labels.length * 2);
                         }
@@ -108,6 +139,31 @@ public final class RemoteProto {
             }
             throw new DecodeException("cannot decode remote write protobuf of " + body.length + " bytes: " + e.getMessage());
         }
+    }
+
+    /** End of the run of label fields (tag 0x0a) starting at {@code pos}, within {@code end}. */
+    private static int labelsEnd(byte[] b, int pos, int end) {
+        while (pos < end && b[pos] == 0x0a) {
+            int p = pos + 1;
+            int len = 0;
+            int shift = 0;
+            while (true) {
+                if (p >= end || shift > 28) {
+                    throw new DecodeException("truncated label length at byte " + p);
+                }
+                byte x = b[p++];
+                len |= (x & 0x7f) << shift;
+                if (x >= 0) {
+                    break;
+                }
+                shift += 7;
+            }
+            if (len < 0 || p + len > end) {
+                throw new DecodeException("label of " + len + " bytes past the end of its series at byte " + p);
+            }
+            pos = p + len;
+        }
+        return pos;
     }
 
     private static String[] label(CodedInputStream in) throws IOException {

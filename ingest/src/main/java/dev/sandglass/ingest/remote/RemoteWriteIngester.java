@@ -2,8 +2,6 @@ package dev.sandglass.ingest.remote;
 
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Labels;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Appends a remote-write request's samples. As in Prometheus, a series with invalid labels and a
@@ -26,12 +24,26 @@ public final class RemoteWriteIngester {
      * @throws RemoteProto.DecodeException for a body that is not a WriteRequest (nothing is appended)
      */
     public static Result ingest(byte[] body, Appender appender, long minValidT) {
+        return ingest(body, appender, minValidT, null);
+    }
+
+    /** As {@link #ingest(byte[], Appender, long)}, knowing series seen before by their bytes in {@code cache}. */
+    public static Result ingest(byte[] body, Appender appender, long minValidT, SeriesRefCache cache) {
         long[] counts = new long[2];
         String[] first = new String[1];
-        // Refs by label array content: a batch names each series once, but senders shard by
-        // series, so the same series comes back in the next request; the index lookup is cheap.
-        Map<Labels, Long> refs = new HashMap<>();
-        RemoteProto.decodeWrite(body, (pairs, nl, ts, vs, n) -> {
+        long[] known = {-1};
+        int[] span = new int[2];
+        RemoteProto.LabelFilter filter = cache == null ? null : (b, from, to) -> {
+            known[0] = cache.get(b, from, to);
+            span[0] = from;
+            span[1] = to;
+            return known[0] < 0;
+        };
+        RemoteProto.decodeWrite(body, filter, (pairs, nl, ts, vs, n) -> {
+            if (nl < 0) {
+                appendSamples(appender, known[0], ts, vs, n, minValidT, counts, first, null);
+                return;
+            }
             String invalid = invalid(pairs, nl);
             if (invalid != null) {
                 counts[1] += n;
@@ -42,21 +54,29 @@ public final class RemoteWriteIngester {
             }
             String[] kv = java.util.Arrays.copyOf(pairs, 2 * nl);
             Labels labels = Labels.of(kv);
-            long ref = refs.computeIfAbsent(labels, appender::seriesRef);
-            for (int i = 0; i < n; i++) {
-                if (ts[i] < minValidT) {
-                    counts[1]++;
-                    if (first[0] == null) {
-                        first[0] = "out of bounds: sample at " + ts[i] + " is older than the retention window (before "
-                                + minValidT + ") for series " + labels;
-                    }
-                    continue;
-                }
-                appender.append(ref, ts[i], vs[i]);
-                counts[0]++;
+            long ref = appender.seriesRef(labels);
+            if (cache != null) {
+                cache.put(body, span[0], span[1], ref);
             }
+            appendSamples(appender, ref, ts, vs, n, minValidT, counts, first, labels);
         });
         return new Result(counts[0], counts[1], first[0]);
+    }
+
+    private static void appendSamples(Appender appender, long ref, long[] ts, double[] vs, int n, long minValidT, long[] counts,
+            String[] first, Labels labels) {
+        for (int i = 0; i < n; i++) {
+            if (ts[i] < minValidT) {
+                counts[1]++;
+                if (first[0] == null) {
+                    first[0] = "out of bounds: sample at " + ts[i] + " is older than the retention window (before "
+                            + minValidT + ")" + (labels == null ? "" : " for series " + labels);
+                }
+                continue;
+            }
+            appender.append(ref, ts[i], vs[i]);
+            counts[0]++;
+        }
     }
 
     /** Why a label set cannot be stored, or null. */

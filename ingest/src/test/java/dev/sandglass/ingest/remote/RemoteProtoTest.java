@@ -94,6 +94,46 @@ class RemoteProtoTest {
     }
 
     @Test
+    void theSeriesCacheGivesTheSameStoreAsDecodingEveryLabel() {
+        List<RemoteProto.SeriesSamples> first = List.of(
+                series(Labels.of("__name__", "a", "job", "j"), new long[] {1000}, new double[] {1}),
+                series(Labels.of("__name__", "b", "job", "j"), new long[] {1000}, new double[] {2}),
+                series(Labels.of("job", "nameless"), new long[] {1000}, new double[] {3}));
+        List<RemoteProto.SeriesSamples> second = List.of(
+                series(Labels.of("__name__", "b", "job", "j"), new long[] {2000}, new double[] {20}),
+                series(Labels.of("__name__", "a", "job", "j"), new long[] {2000, 3000}, new double[] {10, 11}),
+                series(Labels.of("job", "nameless"), new long[] {2000}, new double[] {30}));
+        MemStorage plain = new MemStorage();
+        MemStorage cached = new MemStorage();
+        SeriesRefCache cache = new SeriesRefCache(100);
+        for (List<RemoteProto.SeriesSamples> req : List.of(first, second)) {
+            byte[] body = RemoteProto.encodeWrite(req);
+            Appender a = plain.appender();
+            RemoteWriteIngester.Result r1 = RemoteWriteIngester.ingest(body, a, 0);
+            a.commit();
+            Appender b = cached.appender();
+            RemoteWriteIngester.Result r2 = RemoteWriteIngester.ingest(body, b, 0, cache);
+            b.commit();
+            assertEquals(r1, r2);
+        }
+        assertEquals(2, cache.size(), "valid series only");
+        try (Querier q1 = plain.querier(0, 10_000); Querier q2 = cached.querier(0, 10_000)) {
+            List<Matcher> all = List.of(new Matcher(Matcher.Type.RE, "__name__", ".+"));
+            assertEquals(q1.select(all).toString().length() > 0, true);
+            for (int i = 0; i < 2; i++) {
+                Series s1 = q1.select(all).get(i);
+                Series s2 = q2.select(all).get(i);
+                assertEquals(s1.labels(), s2.labels());
+                assertArrayEquals(java.util.Arrays.copyOf(s1.samples().timestamps(), s1.samples().size()),
+                        java.util.Arrays.copyOf(s2.samples().timestamps(), s2.samples().size()));
+                assertArrayEquals(java.util.Arrays.copyOf(s1.samples().values(), s1.samples().size()),
+                        java.util.Arrays.copyOf(s2.samples().values(), s2.samples().size()));
+            }
+            assertEquals(3, q2.select(List.of(Matcher.eq("__name__", "a"))).get(0).samples().size());
+        }
+    }
+
+    @Test
     void invalidLabelSetsAreNamed() {
         assertEquals("invalid label name \"a-b\"", RemoteWriteIngester.invalid(new String[] {"__name__", "x", "a-b", "1"}, 2));
         assertEquals("duplicate label name \"a\"", RemoteWriteIngester.invalid(new String[] {"__name__", "x", "a", "1", "a", "2"}, 3));

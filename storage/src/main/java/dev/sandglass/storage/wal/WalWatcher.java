@@ -19,7 +19,16 @@ public final class WalWatcher implements AutoCloseable {
         public long[] ts = new long[1024];
         public double[] vs = new double[1024];
         public int size;
+        /** Index of the first and last excerpt read into this batch since it was emptied. */
+        public long firstIndex = -1;
         public long lastIndex = -1;
+
+        /** Empties the batch for the next read. */
+        public void clear() {
+            size = 0;
+            firstIndex = -1;
+            lastIndex = -1;
+        }
 
         void add(int ref, long t, double v) {
             if (size == refs.length) {
@@ -100,6 +109,9 @@ public final class WalWatcher implements AutoCloseable {
                     out.add(ref, ts, Double.longBitsToDouble(in.long8()));
                 }
                 position = dc.index();
+                if (out.firstIndex < 0) {
+                    out.firstIndex = position;
+                }
                 out.lastIndex = position;
                 any = true;
             }

@@ -2,6 +2,7 @@ package dev.sandglass.web.remote;
 
 import dev.sandglass.ingest.remote.RemoteProto;
 import dev.sandglass.ingest.remote.RemoteWriteIngester;
+import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.ingest.remote.Snappy;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
@@ -26,6 +27,7 @@ public final class RemoteWriteRoutes implements RouteModule {
     private final WriteOptions options;
     private final WriteMetrics metrics;
     private final LongSupplier minValidTime;
+    private final SeriesRefCache refs = new SeriesRefCache(1 << 20);
 
     /** {@code minValidTime}: samples older than this (unix ms, e.g. the retention cutoff) are out of bounds. */
     public RemoteWriteRoutes(Storage storage, WriteOptions options, WriteMetrics metrics, LongSupplier minValidTime) {
@@ -53,7 +55,7 @@ public final class RemoteWriteRoutes implements RouteModule {
             byte[] body = Snappy.uncompress(raw, options.remoteWriteMaxBody());
             Appender app = storage.appender();
             try {
-                r = RemoteWriteIngester.ingest(body, app, minValidTime.getAsLong());
+                r = RemoteWriteIngester.ingest(body, app, minValidTime.getAsLong(), refs);
             } catch (RuntimeException e) {
                 app.rollback();
                 throw e;

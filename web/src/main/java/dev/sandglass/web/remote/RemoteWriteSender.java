@@ -43,6 +43,8 @@ public final class RemoteWriteSender implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long acked;
+    /** The first excerpt of the batch in flight while nothing was ever acked (a fresh WAL): held too. */
+    private volatile long inFlight = -1;
     private final Map<Integer, Labels> labels = new HashMap<>();
 
     /** Starts sending; {@code stateDir} keeps the position file. */
@@ -53,7 +55,7 @@ public final class RemoteWriteSender implements AutoCloseable {
         this.positionFile = stateDir.resolve(Integer.toHexString(target.url().toString().hashCode()) + ".position");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         this.acked = readPosition();
-        db.holdWal(() -> acked);
+        db.holdWal(() -> acked >= 0 ? acked : inFlight);
         thread = new Thread(this::run, "remote-write " + target.url());
         thread.setDaemon(true);
         thread.start();
@@ -91,7 +93,7 @@ public final class RemoteWriteSender implements AutoCloseable {
         try (WalWatcher watcher = db.walWatcher(acked)) {
             WalWatcher.Batch batch = new WalWatcher.Batch();
             while (running) {
-                batch.size = 0;
+                batch.clear();
                 if (!watcher.next(batch, target.maxSamplesPerSend())) {
                     sleep(100);
                     continue;
@@ -101,6 +103,7 @@ public final class RemoteWriteSender implements AutoCloseable {
                             target.url(), Long.toHexString(acked));
                 }
                 metrics.pending.set(batch.size);
+                inFlight = batch.firstIndex;
                 if (sendAll(batch)) {
                     acked = batch.lastIndex;
                     savePosition(acked);
