@@ -44,17 +44,24 @@ public final class OtlpTranslator {
     private static final long NO_RECORDED_VALUE = 1;
 
     private final Appender appender;
+    private final OtlpSeriesCache cache;
     private long samples;
     private long rejected;
     private final List<String> errors = new ArrayList<>();
 
-    private OtlpTranslator(Appender appender) {
+    private OtlpTranslator(Appender appender, OtlpSeriesCache cache) {
         this.appender = appender;
+        this.cache = cache;
     }
 
     /** Appends every point it can to {@code appender} (the caller commits). */
     public static Result translate(ExportMetricsServiceRequest request, Appender appender) {
-        OtlpTranslator t = new OtlpTranslator(appender);
+        return translate(request, appender, null);
+    }
+
+    /** As {@link #translate(ExportMetricsServiceRequest, Appender)}, finding known series in {@code cache}. */
+    public static Result translate(ExportMetricsServiceRequest request, Appender appender, OtlpSeriesCache cache) {
+        OtlpTranslator t = new OtlpTranslator(appender, cache);
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             t.resource(rm);
         }
@@ -148,7 +155,18 @@ public final class OtlpTranslator {
             long t = millis(p.getTimeUnixNano());
             double v = (p.getFlags() & NO_RECORDED_VALUE) != 0 ? Values.STALE_NAN
                     : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? (double) p.getAsInt() : p.getAsDouble();
-            add(labels(name, p.getAttributesList(), base), t, v);
+            if (cache == null) {
+                add(labels(name, p.getAttributesList(), base), t, v);
+            } else {
+                OtlpSeriesCache.Key key = new OtlpSeriesCache.Key(name, base.get("job"), base.get("instance"), p.getAttributesList());
+                Long ref = cache.get(key);
+                if (ref == null) {
+                    ref = appender.seriesRef(toLabels(labels(name, p.getAttributesList(), base)));
+                    cache.put(key, ref);
+                }
+                appender.append(ref, t, v);
+                samples++;
+            }
             latest = Math.max(latest, t);
         }
         return latest;
@@ -219,14 +237,18 @@ public final class OtlpTranslator {
     }
 
     private void add(TreeMap<String, String> l, long t, double v) {
+        appender.append(appender.seriesRef(toLabels(l)), t, v);
+        samples++;
+    }
+
+    private static Labels toLabels(TreeMap<String, String> l) {
         String[] kv = new String[2 * l.size()];
         int i = 0;
         for (var e : l.entrySet()) {
             kv[i++] = e.getKey();
             kv[i++] = e.getValue();
         }
-        appender.append(appender.seriesRef(Labels.of(kv)), t, v);
-        samples++;
+        return Labels.of(kv);
     }
 
     private void reject(int points, String why) {

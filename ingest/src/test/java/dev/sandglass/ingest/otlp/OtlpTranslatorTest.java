@@ -110,6 +110,32 @@ class OtlpTranslatorTest {
     }
 
     @Test
+    void theSeriesCacheStoresWhatTranslatingEveryPointStores() {
+        MemStorage plain = new MemStorage();
+        MemStorage cached = new MemStorage();
+        OtlpSeriesCache cache = new OtlpSeriesCache(100);
+        for (int round = 0; round < 3; round++) {
+            Metric gauge = Metric.newBuilder().setName("mem").setUnit("By").setGauge(Gauge.newBuilder()
+                    .addDataPoints(point(round, kv("sandbox.name", "a"))).addDataPoints(point(10 + round, kv("sandbox.name", "b")))).build();
+            Metric sum = Metric.newBuilder().setName("mem").setUnit("By").setSum(Sum.newBuilder().setIsMonotonic(true)
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE).addDataPoints(point(5, kv("sandbox.name", "a")))).build();
+            ExportMetricsServiceRequest req = request(gauge, sum);
+            assertEquals(run(plain, req), runCached(cached, req, cache));
+        }
+        assertEquals(stored(plain), stored(cached));
+        assertEquals(3, cache.size(), "two gauge series and one counter: mem_bytes and mem_bytes_total are apart");
+        assertTrue(stored(cached).contains("mem_bytes_total{instance=\"host-1\", job=\"fleet/microsandbox\", sandbox_name=\"a\"} 5.0@" + T),
+                stored(cached).toString());
+    }
+
+    static OtlpTranslator.Result runCached(MemStorage store, ExportMetricsServiceRequest req, OtlpSeriesCache cache) {
+        Appender app = store.appender();
+        OtlpTranslator.Result r = OtlpTranslator.translate(req, app, cache);
+        app.commit();
+        return r;
+    }
+
+    @Test
     void noRecordedValueIsAStalenessMarker() {
         MemStorage store = new MemStorage();
         NumberDataPoint gone = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000).setFlags(1).build();

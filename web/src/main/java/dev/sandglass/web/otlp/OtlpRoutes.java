@@ -2,6 +2,7 @@ package dev.sandglass.web.otlp;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.sandglass.ingest.otlp.OtlpCodec;
+import dev.sandglass.ingest.otlp.OtlpSeriesCache;
 import dev.sandglass.ingest.otlp.OtlpTranslator;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
@@ -34,6 +35,7 @@ public final class OtlpRoutes implements RouteModule {
     private final Storage storage;
     private final WriteOptions options;
     private final WriteMetrics metrics;
+    private final OtlpSeriesCache series = new OtlpSeriesCache(1 << 20);
 
     public OtlpRoutes(Storage storage, WriteOptions options, WriteMetrics metrics) {
         this.storage = storage;
@@ -67,7 +69,7 @@ public final class OtlpRoutes implements RouteModule {
             var request = OtlpCodec.decode(body, json);
             Appender app = storage.appender();
             try {
-                result = OtlpTranslator.translate(request, app);
+                result = OtlpTranslator.translate(request, app, series);
                 app.commit();
             } catch (RuntimeException e) {
                 app.rollback();
