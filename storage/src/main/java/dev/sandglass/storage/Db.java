@@ -465,7 +465,7 @@ public final class Db implements Storage {
             } finally {
                 lock.writeLock().unlock();
             }
-            wal.dropBefore(checkpoint);
+            wal.dropBefore(walKeepFrom(checkpoint, System.currentTimeMillis()));
         }
     }
 
@@ -488,6 +488,41 @@ public final class Db implements Storage {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Readers of the WAL (remote-write senders): the lowest index each still needs. */
+    private final java.util.List<java.util.function.LongSupplier> walHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Keeps the WAL from {@code neededIndex} on (read at every seal) when sealing would delete it,
+     * so a reader that fell behind (a receiver down) loses nothing; a hold older than the
+     * retention window is ignored, so the WAL never outgrows what retention keeps. -1: no need.
+     */
+    public void holdWal(java.util.function.LongSupplier neededIndex) {
+        walHolds.add(neededIndex);
+    }
+
+    /** The index whose cycle and later ones survive a seal at {@code checkpoint}. */
+    long walKeepFrom(long checkpoint, long nowMs) {
+        long keep = checkpoint;
+        for (java.util.function.LongSupplier h : walHolds) {
+            long need = h.getAsLong();
+            if (need >= 0 && need < keep && wal.cycleStartMs(need) + 5 * 60_000L >= retentionCutoffMs(nowMs)) {
+                keep = need;
+            }
+        }
+        return keep;
+    }
+
+    /** A watcher of the WAL from {@code position} (see {@link Wal#watcher}); the caller closes it. */
+    public dev.sandglass.storage.wal.WalWatcher walWatcher(long position) {
+        checkOpen();
+        return wal.watcher(position);
+    }
+
+    /** The labels of the series {@code ref}, as WAL batches name series by ref. */
+    public dev.sandglass.storage.api.Labels seriesLabels(int ref) {
+        return index.labels(ref);
     }
 
     /**

@@ -185,13 +185,10 @@ public final class Wal implements AutoCloseable {
                     long at = b.readPosition();
                     byte[] raw = new byte[(int) b.readRemaining()];
                     b.read(raw);
-                    int from = 0;
-                    if (raw.length > 0 && raw[0] == CHECKSUMMED) {
-                        if (raw.length < HEADER || Checksum.getInt(raw, 1) != Checksum.crc32c(raw, HEADER, raw.length - HEADER)) {
-                            damaged(dc.index(), at, tailer.cycle(), "checksum mismatch");
-                            continue;
-                        }
-                        from = HEADER;
+                    int from = payloadStart(raw);
+                    if (from < 0) {
+                        damaged(dc.index(), at, tailer.cycle(), "checksum mismatch");
+                        continue;
                     }
                     try {
                         Varints.In in = new Varints.In(raw, from, raw.length);
@@ -211,6 +208,20 @@ public final class Wal implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /**
+     * Where an excerpt's samples start: after the checksum header when it has one that matches,
+     * at 0 for an excerpt of the first format (no checksum), -1 when the checksum does not match.
+     */
+    static int payloadStart(byte[] raw) {
+        if (raw.length > 0 && raw[0] == CHECKSUMMED) {
+            if (raw.length < HEADER || Checksum.getInt(raw, 1) != Checksum.crc32c(raw, HEADER, raw.length - HEADER)) {
+                return -1;
+            }
+            return HEADER;
+        }
+        return 0;
     }
 
     /**
@@ -258,6 +269,20 @@ public final class Wal implements AutoCloseable {
     private static String fileName(RollCycle rc, int cycle) {
         return DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
                 .format(Instant.ofEpochMilli((long) cycle * rc.lengthInMillis())) + SingleChronicleQueue.SUFFIX;
+    }
+
+    /**
+     * A watcher reading the excerpts after {@code position} (a WAL index; -1 for the whole log;
+     * {@link Long#MAX_VALUE} for only what is appended from now on).
+     */
+    public WalWatcher watcher(long position) {
+        return new WalWatcher(queue, position == Long.MAX_VALUE ? queue.lastIndex() : position);
+    }
+
+    /** Start of the five-minute cycle holding {@code index}, unix ms. */
+    public long cycleStartMs(long index) {
+        RollCycle rc = queue.rollCycle();
+        return (long) rc.toCycle(index) * rc.lengthInMillis();
     }
 
     public File dir() {

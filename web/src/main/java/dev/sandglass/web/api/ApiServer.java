@@ -30,7 +30,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The API paths a form POST may read (query and metadata), allowed under --web.read-only. */
     static final Set<String> READ_POSTS = Set.of("/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
-            "/api/v1/query_exemplars");
+            "/api/v1/query_exemplars", "/api/v1/read");
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -49,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening with more routes, registered by their own classes (kept out of this file). */
     public static ApiServer start(String host, int port, ApiHandlers handlers, java.util.function.Consumer<Router> moreRoutes) {
-        return start(host, port, handlers, ServerOptions.defaults(), moreRoutes);
+        return start(host, port, handlers, ServerOptions.defaults(), java.util.List.of(), moreRoutes);
     }
 
     /** Starts listening with the given limits; returns once the port is bound. */
@@ -59,12 +59,20 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; returns once the port is bound. */
     public static ApiServer start(String host, int port, ApiHandlers handlers, ServerOptions options) {
-        return start(host, port, handlers, options, router -> { });
+        return start(host, port, handlers, options, java.util.List.of(), router -> { });
     }
 
-    /** Starts listening with more routes; returns once the port is bound. */
+    /** With further route groups (write, remote read, federation) that read bodies their own way. */
+    public static ApiServer start(String host, int port, ApiHandlers handlers, java.util.List<RouteModule> modules) {
+        return start(host, port, handlers, ServerOptions.defaults(), modules, router -> { });
+    }
+
+    /**
+     * Starts listening; returns once the port is bound. {@code modules} are registered after
+     * authentication and before the shared body handler; {@code moreRoutes} after the API's own.
+     */
     public static ApiServer start(String host, int port, ApiHandlers handlers, ServerOptions options,
-            java.util.function.Consumer<Router> moreRoutes) {
+            java.util.List<RouteModule> modules, java.util.function.Consumer<Router> moreRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(4, handlers.maxConcurrency() + 2)));
         SandboxRoutes sandboxes = null;
         try {
@@ -78,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
             if (options.readOnly()) {
                 router.route().handler(new ReadOnly(READ_POSTS)::handle);
             }
+            modules.forEach(m -> m.register(router));
             router.route().handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()).setHandleFileUploads(false))
                     .handler(deadlines::requestRead).failureHandler(errors::failure);
             json(router, "/api/v1/query", "query", handlers, handlers::query);

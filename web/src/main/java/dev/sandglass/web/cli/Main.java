@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the sandglass jar: one command line, several subcommands. */
 @Command(name = "sandglass", mixinStandardHelpOptions = true, version = "sandglass " + Main.VERSION,
         description = "Local metrics history for sandboxes and microVMs, with Prometheus-compatible PromQL.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, QueryCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, ExportCommand.class, QueryCommand.class,
                 QueryRangeCommand.class, RestartsCommand.class, MetricsCommand.class, CapacityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -15,6 +15,11 @@ import dev.sandglass.web.api.EngineWarmup;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
 import dev.sandglass.web.http.ServerOptions;
+import dev.sandglass.web.api.RouteModule;
+import dev.sandglass.web.remote.ProtocolRoutes;
+import dev.sandglass.web.remote.RemoteWriteSenders;
+import dev.sandglass.web.remote.WriteMetrics;
+import dev.sandglass.web.remote.WriteOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,6 +94,33 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--web.read-timeout", defaultValue = "1m", converter = Converters.DurationMs.class,
             description = "longest a client may take to send a whole request; idle connections close after it too (default: ${DEFAULT-VALUE})")
     long readTimeoutMs;
+    @Option(names = "--otlp.max-body", defaultValue = "16MiB", converter = Converters.SizeBytes.class,
+            description = "largest OTLP request body, as sent and once gunzipped (default: ${DEFAULT-VALUE})")
+    long otlpMaxBody;
+
+    @Option(names = "--remote-write.max-body", defaultValue = "32MiB", converter = Converters.SizeBytes.class,
+            description = "largest remote-write body, as sent and once snappy-decoded (default: ${DEFAULT-VALUE})")
+    long remoteWriteMaxBody;
+
+    @Option(names = "--web.disable-write", description = "turn off every write endpoint (OTLP, remote write): they answer 404")
+    boolean disableWrite;
+
+    @Option(names = "--remote-write", paramLabel = "URL",
+            description = "forward every ingested sample to this Prometheus remote-write receiver (repeatable)")
+    List<String> remoteWrite = new java.util.ArrayList<>();
+
+    @Option(names = "--remote-write.basic-auth-user", paramLabel = "USER", description = "basic auth user for --remote-write")
+    String rwUser;
+
+    @Option(names = "--remote-write.basic-auth-password-file", paramLabel = "FILE", description = "file holding the basic auth password")
+    Path rwPasswordFile;
+
+    @Option(names = "--remote-write.bearer-token-file", paramLabel = "FILE",
+            description = "file holding a bearer token for --remote-write (read at every request)")
+    Path rwTokenFile;
+
+    @Option(names = "--remote-write.header", paramLabel = "NAME=VALUE", description = "extra header on remote-write requests (repeatable)")
+    java.util.Map<String, String> rwHeaders = new java.util.LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -114,18 +146,24 @@ final class ServeCommand implements Callable<Integer> {
             }
             IngestMetrics metrics = new IngestMetrics();
             dev.sandglass.ingest.source.SourceHealthSet health = new dev.sandglass.ingest.source.SourceHealthSet();
+            WriteMetrics writeMetrics = new WriteMetrics();
+            WriteOptions writeOptions = new WriteOptions(otlpMaxBody, remoteWriteMaxBody, disableWrite);
             CollectLoop loop = new CollectLoop(new RegistryReader(locator, 5000), db, intervalMs, hostName(), runLabels, metrics);
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
                     .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString());
+            RemoteWriteSenders senders = RemoteWriteSenders.start(db, remoteWrite, rwUser, rwPasswordFile, rwTokenFile, rwHeaders,
+                    dataDir.resolve("remote-write"), hostName());
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
-                    List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText));
+                    List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText, writeMetrics,
+                            out -> senders.writePrometheusText(out)));
             handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
+            List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, maxSamples);
             try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
-                 ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions,
+                 ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions, routes,
                          router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
                 loop.start(); // after the source flags were checked: a bad one stops start-up before anything runs
                 String scheme = serverOptions.web() != null && serverOptions.web().tls() ? "https" : "http";
@@ -154,6 +192,7 @@ final class ServeCommand implements Callable<Integer> {
                 loop.stop();
             } finally {
                 loop.close();
+                senders.close();
             }
         } finally {
             if (fleet != null) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Ingestion over the wire, all receivers fed the same pre-encoded payloads in the same run:
+# remote write into Sandglass, VictoriaMetrics 1.79 and Prometheus 2.42, OTLP protobuf into
+# Sandglass; then `sandglass export` beside `sandglass import` of the same file.
+# Usage: bench/protocols.sh [COLLECTIONS] [CLIENT_THREADS]   (defaults 60 and 2)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+collections="${1:-60}"
+threads="${2:-2}"
+mvn -B -q -DskipTests package
+mvn -B -q -DskipTests -pl web -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+flags=$(sed -n 's:.*<chronicle.argLine>\(.*\)</chronicle.argLine>.*:\1:p' pom.xml)
+work="$(mktemp -d /tmp/sg-protocols-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ready() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
+
+sg=$(port); vm=$(port); prom=$(port)
+java -Xmx1g -jar web/target/sandglass.jar serve --data-dir "$work/sg" --listen "127.0.0.1:$sg" --no-warmup \
+  --msb-home "$work/no-msb" --retention 100y >"$work/sg.log" 2>&1 & pids+=($!)
+victoria-metrics -storageDataPath="$work/vm" -httpListenAddr="127.0.0.1:$vm" -search.latencyOffset=0s -retentionPeriod=100y \
+  >"$work/vm.log" 2>&1 & pids+=($!)
+printf 'global:\n  scrape_interval: 1m\n' >"$work/prometheus.yml"
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom" --web.enable-remote-write-receiver \
+  --web.listen-address="127.0.0.1:$prom" >"$work/prom.log" 2>&1 & pids+=($!)
+ready "http://127.0.0.1:$sg/-/ready"; ready "http://127.0.0.1:$vm/health"; ready "http://127.0.0.1:$prom/-/ready"
+
+java $flags -cp "web/target/test-classes:web/target/classes:$(cat web/target/bench.cp)" dev.sandglass.web.bench.ProtocolBench \
+  "$collections" "$threads" "sandglass=http://127.0.0.1:$sg" "victoria-metrics=http://127.0.0.1:$vm" "prometheus=http://127.0.0.1:$prom"
+
+echo "export beside import of the same file (the commands' own figures, store opening excluded):"
+java -jar web/target/sandglass.jar export --data-dir "$work/sg" --output "$work/export.om" 2>&1 | tail -1
+java -jar web/target/sandglass.jar import "$work/export.om" --data-dir "$work/sg2" --retention 100y | grep -iE 'samples|series' | head -3

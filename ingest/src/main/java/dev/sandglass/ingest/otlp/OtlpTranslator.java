@@ -1,0 +1,315 @@
+package dev.sandglass.ingest.otlp;
+
+import dev.sandglass.storage.api.Appender;
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Values;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns an OTLP metrics request into samples, as Prometheus's OTLP receiver stores them: gauges
+ * and sums as one series each (see {@link OtlpNames}), classic histograms as {@code _bucket}
+ * (cumulative, with {@code le}), {@code _sum} and {@code _count}, summaries as quantiles plus
+ * {@code _sum} and {@code _count}. {@code job} is {@code service.namespace/service.name},
+ * {@code instance} is {@code service.instance.id}, the other resource attributes go to a
+ * {@code target_info} series. A point flagged "no recorded value" becomes a staleness marker.
+ *
+ * <p>Delta temporality is rejected, not converted: converting needs the running total of every
+ * series kept across requests and restarts of both sides, and a lost request would shift every
+ * later value silently. Exponential histograms are rejected too (they would be native
+ * histograms). Rejected points are counted and named in the result; the rest is appended.
+ */
+public final class OtlpTranslator {
+    /** What one request came to: points appended and rejected, and why (a few reasons, deduplicated). */
+    public record Result(long samples, long rejectedPoints, List<String> errors) {
+        public String message() {
+            return String.join("; ", errors);
+        }
+    }
+
+    private static final int MAX_ERRORS = 5;
+    private static final long NO_RECORDED_VALUE = 1;
+
+    private final Appender appender;
+    private final OtlpSeriesCache cache;
+    private long samples;
+    private long rejected;
+    private final List<String> errors = new ArrayList<>();
+
+    private OtlpTranslator(Appender appender, OtlpSeriesCache cache) {
+        this.appender = appender;
+        this.cache = cache;
+    }
+
+    /** Appends every point it can to {@code appender} (the caller commits). */
+    public static Result translate(ExportMetricsServiceRequest request, Appender appender) {
+        return translate(request, appender, null);
+    }
+
+    /** As {@link #translate(ExportMetricsServiceRequest, Appender)}, finding known series in {@code cache}. */
+    public static Result translate(ExportMetricsServiceRequest request, Appender appender, OtlpSeriesCache cache) {
+        OtlpTranslator t = new OtlpTranslator(appender, cache);
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            t.resource(rm);
+        }
+        return new Result(t.samples, t.rejected, List.copyOf(t.errors));
+    }
+
+    private void resource(ResourceMetrics rm) {
+        Map<String, String> attrs = attributes(rm.getResource().getAttributesList());
+        String service = attrs.get("service.name");
+        String namespace = attrs.get("service.namespace");
+        TreeMap<String, String> base = new TreeMap<>();
+        if (service != null) {
+            base.put("job", namespace == null || namespace.isEmpty() ? service : namespace + "/" + service);
+        }
+        String instance = attrs.get("service.instance.id");
+        if (instance != null) {
+            base.put("instance", instance);
+        }
+        long latest = Long.MIN_VALUE;
+        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+            for (Metric m : sm.getMetricsList()) {
+                latest = Math.max(latest, metric(m, base));
+            }
+        }
+        TreeMap<String, String> info = new TreeMap<>();
+        attrs.forEach((k, v) -> {
+            if (!k.equals("service.name") && !k.equals("service.namespace") && !k.equals("service.instance.id")) {
+                merge(info, OtlpNames.labelName(k), v);
+            }
+        });
+        if (!info.isEmpty() && latest != Long.MIN_VALUE) {
+            info.putAll(base);
+            info.put(Labels.METRIC_NAME, "target_info");
+            add(info, latest, 1);
+        }
+    }
+
+    /** Appends one metric's points; returns the latest timestamp appended (MIN_VALUE when none). */
+    private long metric(Metric m, Map<String, String> base) {
+        try {
+            switch (m.getDataCase()) {
+                case GAUGE:
+                    return numbers(m.getGauge().getDataPointsList(), OtlpNames.metricName(m.getName(), m.getUnit(), OtlpNames.Kind.GAUGE), base);
+                case SUM: {
+                    var sum = m.getSum();
+                    checkCumulative(m, sum.getAggregationTemporality(), sum.getDataPointsCount());
+                    OtlpNames.Kind kind = sum.getIsMonotonic() ? OtlpNames.Kind.MONOTONIC_COUNTER : OtlpNames.Kind.NON_MONOTONIC_COUNTER;
+                    return numbers(sum.getDataPointsList(), OtlpNames.metricName(m.getName(), m.getUnit(), kind), base);
+                }
+                case HISTOGRAM: {
+                    var h = m.getHistogram();
+                    checkCumulative(m, h.getAggregationTemporality(), h.getDataPointsCount());
+                    return histograms(h.getDataPointsList(), OtlpNames.metricName(m.getName(), m.getUnit(), OtlpNames.Kind.HISTOGRAM), base);
+                }
+                case SUMMARY:
+                    return summaries(m.getSummary().getDataPointsList(), OtlpNames.metricName(m.getName(), m.getUnit(), OtlpNames.Kind.SUMMARY), base);
+                case EXPONENTIAL_HISTOGRAM:
+                    reject(m.getExponentialHistogram().getDataPointsCount(), "metric \"" + m.getName()
+                            + "\": exponential histograms are not supported; configure the exporter's aggregation to explicit-bucket histograms");
+                    return Long.MIN_VALUE;
+                default:
+                    reject(0, "metric \"" + m.getName() + "\" has no data");
+                    return Long.MIN_VALUE;
+            }
+        } catch (Rejected e) {
+            return Long.MIN_VALUE;
+        } catch (IllegalArgumentException e) {
+            reject(points(m), e.getMessage());
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static final class Rejected extends RuntimeException {
+        Rejected() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void checkCumulative(Metric m, AggregationTemporality t, int points) {
+        if (t != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+            reject(points, "metric \"" + m.getName() + "\": " + (t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                    ? "delta temporality is not supported; export cumulative temporality instead"
+                    : "aggregation temporality is unspecified; only cumulative is supported"));
+            throw new Rejected();
+        }
+    }
+
+    private long numbers(List<NumberDataPoint> points, String name, Map<String, String> base) {
+        long latest = Long.MIN_VALUE;
+        for (NumberDataPoint p : points) {
+            long t = millis(p.getTimeUnixNano());
+            double v = (p.getFlags() & NO_RECORDED_VALUE) != 0 ? Values.STALE_NAN
+                    : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? (double) p.getAsInt() : p.getAsDouble();
+            if (cache == null) {
+                add(labels(name, p.getAttributesList(), base), t, v);
+            } else {
+                OtlpSeriesCache.Key key = new OtlpSeriesCache.Key(name, base.get("job"), base.get("instance"), p.getAttributesList());
+                Long ref = cache.get(key);
+                if (ref == null) {
+                    ref = appender.seriesRef(toLabels(labels(name, p.getAttributesList(), base)));
+                    cache.put(key, ref);
+                }
+                appender.append(ref, t, v);
+                samples++;
+            }
+            latest = Math.max(latest, t);
+        }
+        return latest;
+    }
+
+    private long histograms(List<HistogramDataPoint> points, String name, Map<String, String> base) {
+        long latest = Long.MIN_VALUE;
+        for (HistogramDataPoint p : points) {
+            int bounds = p.getExplicitBoundsCount();
+            if (p.getBucketCountsCount() != 0 && p.getBucketCountsCount() != bounds + 1) {
+                reject(1, "histogram \"" + name + "\": " + p.getBucketCountsCount() + " bucket counts for " + bounds
+                        + " bounds (want bounds + 1)");
+                continue;
+            }
+            long t = millis(p.getTimeUnixNano());
+            boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+            TreeMap<String, String> l = labels(name + "_bucket", p.getAttributesList(), base);
+            long cumulative = 0;
+            for (int i = 0; i < p.getBucketCountsCount() - 1; i++) {
+                cumulative += p.getBucketCounts(i);
+                l.put("le", le(p.getExplicitBounds(i)));
+                add(l, t, stale ? Values.STALE_NAN : cumulative);
+            }
+            l.put("le", "+Inf");
+            add(l, t, stale ? Values.STALE_NAN : p.getCount());
+            if (p.hasSum()) {
+                add(labels(name + "_sum", p.getAttributesList(), base), t, stale ? Values.STALE_NAN : p.getSum());
+            }
+            add(labels(name + "_count", p.getAttributesList(), base), t, stale ? Values.STALE_NAN : p.getCount());
+            latest = Math.max(latest, t);
+        }
+        return latest;
+    }
+
+    private long summaries(List<SummaryDataPoint> points, String name, Map<String, String> base) {
+        long latest = Long.MIN_VALUE;
+        for (SummaryDataPoint p : points) {
+            long t = millis(p.getTimeUnixNano());
+            boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+            TreeMap<String, String> l = labels(name, p.getAttributesList(), base);
+            for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
+                l.put("quantile", le(q.getQuantile()));
+                add(l, t, stale ? Values.STALE_NAN : q.getValue());
+            }
+            add(labels(name + "_sum", p.getAttributesList(), base), t, stale ? Values.STALE_NAN : p.getSum());
+            add(labels(name + "_count", p.getAttributesList(), base), t, stale ? Values.STALE_NAN : p.getCount());
+            latest = Math.max(latest, t);
+        }
+        return latest;
+    }
+
+    private static TreeMap<String, String> labels(String name, List<KeyValue> attrs, Map<String, String> base) {
+        TreeMap<String, String> l = new TreeMap<>();
+        for (KeyValue kv : attrs) {
+            merge(l, OtlpNames.labelName(kv.getKey()), text(kv.getValue()));
+        }
+        l.putAll(base);
+        l.put(Labels.METRIC_NAME, name);
+        return l;
+    }
+
+    /** Two keys that become one label name keep both values, joined with ';' (as Prometheus does). */
+    private static void merge(TreeMap<String, String> l, String name, String value) {
+        if (name.isEmpty()) {
+            return;
+        }
+        l.merge(name, value, (a, b) -> a.compareTo(b) <= 0 ? a + ";" + b : b + ";" + a);
+    }
+
+    private void add(TreeMap<String, String> l, long t, double v) {
+        appender.append(appender.seriesRef(toLabels(l)), t, v);
+        samples++;
+    }
+
+    private static Labels toLabels(TreeMap<String, String> l) {
+        String[] kv = new String[2 * l.size()];
+        int i = 0;
+        for (var e : l.entrySet()) {
+            kv[i++] = e.getKey();
+            kv[i++] = e.getValue();
+        }
+        return Labels.of(kv);
+    }
+
+    private void reject(int points, String why) {
+        rejected += points;
+        if (errors.size() < MAX_ERRORS && !errors.contains(why)) {
+            errors.add(why);
+        }
+    }
+
+    private static int points(Metric m) {
+        return switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsCount();
+            case SUM -> m.getSum().getDataPointsCount();
+            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+            case SUMMARY -> m.getSummary().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+            default -> 0;
+        };
+    }
+
+    private static long millis(long unixNano) {
+        return Math.floorDiv(unixNano, 1_000_000L);
+    }
+
+    private static Map<String, String> attributes(List<KeyValue> kvs) {
+        Map<String, String> out = new TreeMap<>();
+        for (KeyValue kv : kvs) {
+            out.put(kv.getKey(), text(kv.getValue()));
+        }
+        return out;
+    }
+
+    /** An attribute value as label text: strings as they are, other scalars in their usual form. */
+    static String text(AnyValue v) {
+        return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+            case INT_VALUE -> Long.toString(v.getIntValue());
+            case DOUBLE_VALUE -> le(v.getDoubleValue());
+            case ARRAY_VALUE -> {
+                List<String> parts = new ArrayList<>();
+                for (AnyValue a : v.getArrayValue().getValuesList()) {
+                    parts.add(a.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? "\"" + a.getStringValue() + "\"" : text(a));
+                }
+                yield "[" + String.join(",", parts) + "]";
+            }
+            default -> "";
+        };
+    }
+
+    /** A bound or quantile as Go's FormatFloat(v, 'f', -1, 64) writes it: "0.25", "100", "+Inf". */
+    static String le(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
+        }
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sandglass.web.remote;
+
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/** Request bodies of the write endpoints: size limits before and after decompression. */
+public final class WriteBodies {
+    private WriteBodies() {
+    }
+
+    /** A body over its limit (413). */
+    public static final class TooLarge extends RuntimeException {
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /** A body that cannot be read as it says it is encoded (400). */
+    public static final class BadBody extends RuntimeException {
+        public BadBody(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The body, gunzipped when Content-Encoding says gzip, at most {@code max} bytes either way.
+     * Other encodings except identity are refused.
+     */
+    public static byte[] read(RoutingContext ctx, long max) {
+        byte[] raw = raw(ctx, max);
+        String enc = ctx.request().getHeader("Content-Encoding");
+        if (enc == null || enc.isBlank() || enc.equalsIgnoreCase("identity")) {
+            return raw;
+        }
+        if (!enc.equalsIgnoreCase("gzip")) {
+            throw new BadBody("unsupported Content-Encoding \"" + enc + "\" (gzip or none)");
+        }
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length * 4));
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + n > max) {
+                    throw new TooLarge("gzip body expands past the limit of " + max + " bytes");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new BadBody("cannot gunzip request body of " + raw.length + " bytes: " + e.getMessage());
+        }
+    }
+
+    /** The body as sent (remote write's snappy is the protocol's own, whatever Content-Encoding says). */
+    public static byte[] raw(RoutingContext ctx, long max) {
+        byte[] raw = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        if (raw.length > max) {
+            throw new TooLarge("request body of " + raw.length + " bytes is over the limit of " + max);
+        }
+        return raw;
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters ("" when absent). */
+    public static String mediaType(RoutingContext ctx) {
+        String ct = ctx.request().getHeader("Content-Type");
+        if (ct == null) {
+            return "";
+        }
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+}
