@@ -38,9 +38,9 @@ public final class RestartAnalysis {
         Map<String, List<Run>> runs = new TreeMap<>();
         try (Querier q = store.querier(sinceMs - LOOK_BEFORE_MS, untilMs)) {
             for (Series s : q.select(SandboxViews.matchers(SandboxField.RUN_INFO, sandbox == null ? null : Set.of(sandbox)))) {
-                Run r = run(s);
-                if (r != null) {
-                    runs.computeIfAbsent(s.labels().get(SandboxField.NAME_LABEL), k -> new ArrayList<>()).add(r);
+                String name = s.labels().get(SandboxField.NAME_LABEL);
+                for (Run r : runs(s, name)) {
+                    runs.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
                 }
             }
         }
@@ -69,23 +69,58 @@ public final class RestartAnalysis {
         return out;
     }
 
-    private static Run run(Series s) {
+    /**
+     * The runs one info series shows. Usually one; but run ids are not unique across sessions of a
+     * registry writer (the demo counts from 1 again after a restart on the same data dir, with the
+     * same pids), so a series that falls silent (or ends with a staleness marker) and resumes is
+     * split there when the sandbox's uptime went back: a new run that happens to reuse the labels.
+     * Without uptimes, a resumption after a staleness marker is taken as a new run.
+     */
+    private List<Run> runs(Series s, String sandbox) {
         Samples x = s.samples();
+        List<Run> out = new ArrayList<>(1);
+        String runId = s.labels().get("run_id");
+        String sandboxId = s.labels().get("sandbox_id");
         long first = Long.MIN_VALUE;
         long last = Long.MIN_VALUE;
+        long spacing = Long.MAX_VALUE;
+        boolean staleSince = false;
         for (int i = 0; i < x.size(); i++) {
-            if (!Values.isStaleNaN(x.value(i))) {
-                if (first == Long.MIN_VALUE) {
-                    first = x.timestamp(i);
-                }
-                last = x.timestamp(i);
+            if (Values.isStaleNaN(x.value(i))) {
+                staleSince = first != Long.MIN_VALUE;
+                continue;
             }
+            long t = x.timestamp(i);
+            if (first != Long.MIN_VALUE && (staleSince || spacing != Long.MAX_VALUE && t - last > 2 * spacing) && newRun(sandbox, last, t, staleSince)) {
+                out.add(new Run(runId, sandboxId, first, last, true));
+                first = Long.MIN_VALUE;
+            }
+            if (first == Long.MIN_VALUE) {
+                first = t;
+                spacing = Long.MAX_VALUE;
+            } else if (!staleSince) {
+                spacing = t - last;
+            }
+            last = t;
+            staleSince = false;
         }
-        if (first == Long.MIN_VALUE) {
-            return null;
+        if (first != Long.MIN_VALUE) {
+            out.add(new Run(runId, sandboxId, first, last, Values.isStaleNaN(x.value(x.size() - 1))));
         }
-        boolean ended = Values.isStaleNaN(x.value(x.size() - 1));
-        return new Run(s.labels().get("run_id"), s.labels().get("sandbox_id"), first, last, ended);
+        return out;
+    }
+
+    /** Whether the sample at {@code t} belongs to a new run after one whose last sample was at {@code lastMs}: uptime went back. */
+    private boolean newRun(String sandbox, long lastMs, long t, boolean afterMarker) {
+        try (Querier q = store.querier(lastMs, t)) {
+            Samples up = merged(q, SandboxField.UPTIME_SECONDS, Set.of(sandbox));
+            double before = SandboxViews.valueAt(up, lastMs);
+            double after = SandboxViews.valueAt(up, t);
+            if (Double.isNaN(before) || Double.isNaN(after)) {
+                return afterMarker;
+            }
+            return after < before;
+        }
     }
 
     /** The old run's final-minute figures: uptime, last and peak memory, its limit, last CPU. */

@@ -82,8 +82,12 @@ final class SandboxRoutes implements AutoCloseable {
         long until = r.param("until") == null ? now : ApiParams.parseTime("until", r.param("until"));
         long since = r.param("since") == null ? now - DEFAULT_RESTARTS_SINCE_MS : ApiParams.parseSince("since", r.param("since"), now);
         String sandbox = r.param("sandbox") == null || r.param("sandbox").isEmpty() ? null : r.param("sandbox");
+        List<RunEnd> events = new RestartAnalysis(store).between(since, until, sandbox, now);
+        if (sandbox != null && events.isEmpty()) {
+            new SandboxViews(store).sandbox(sandbox, now); // 404 naming it, unless it was ever seen (then none is the answer)
+        }
         w.beginArray();
-        for (RunEnd e : new RestartAnalysis(store).between(since, until, sandbox, now)) {
+        for (RunEnd e : events) {
             SandboxJson.runEnd(e, w);
         }
         w.endArray();

@@ -201,6 +201,16 @@ class SandboxApiTest {
     }
 
     @Test
+    void restartsOfAnUnknownSandboxIs404AndOfAQuietOneAnEmptyList() throws Exception {
+        HttpResponse<String> unknown = get("/api/v1/restarts?sandbox=sbx-nope");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals("{\"status\":\"error\",\"errorType\":\"not_found\",\"error\":\"unknown sandbox \\\"sbx-nope\\\": no sample of it is stored\"}",
+                unknown.body());
+        // sbx-c runs its first run: seen, never restarted, so none is the answer.
+        assertEquals(0, data("/api/v1/restarts?sandbox=sbx-c").size());
+    }
+
+    @Test
     void restartsAndStopsWithTheOldRunsLastMinute() throws Exception {
         JsonNode ev = data("/api/v1/restarts?since=1h");
         assertEquals(2, ev.size(), "one restart (sbx-a) and one stop (sbx-b); the slot reuse by sbx-c is neither: " + ev);
