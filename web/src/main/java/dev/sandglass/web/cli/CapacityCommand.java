@@ -3,14 +3,13 @@ package dev.sandglass.web.cli;
 import dev.sandglass.query.capacity.CapacityCalculator;
 import dev.sandglass.query.capacity.CapacityReport;
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiParams;
 import dev.sandglass.web.api.CapacityJson;
 import dev.sandglass.web.api.CapacityParams;
 import dev.sandglass.web.api.JsonWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "capacity", mixinStandardHelpOptions = true,
@@ -29,8 +28,8 @@ final class CapacityCommand implements Callable<Integer> {
     @Option(names = "--resolution", description = "5m or 1h (default: 5m up to 7d of range, 1h beyond)")
     String resolution;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Option(names = "--json", description = "print the HTTP API's JSON instead of tables")
     boolean json;
@@ -44,7 +43,7 @@ final class CapacityCommand implements Callable<Integer> {
         long endMs = end == null ? System.currentTimeMillis() : ApiParams.parseTime("end", end);
         long res = CapacityParams.resolution(resolution, rangeMs);
         CapacityReport r;
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+        try (Db db = store.open()) {
             r = CapacityCalculator.compute(db, endMs, rangeMs, res, sandbox);
         }
         if (json) {

@@ -5,7 +5,6 @@ import dev.sandglass.query.ast.Expr;
 import dev.sandglass.query.ast.VectorSelector;
 import dev.sandglass.query.parser.Parser;
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.web.api.ApiParams;
 import dev.sandglass.web.expfmt.OpenMetricsExporter;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -32,8 +32,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--end", description = "last time to export (default: the newest sample)")
     String end;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Option(names = "--output", paramLabel = "FILE", description = "file to write (default: standard output)")
     Path output;
@@ -58,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         long t0;
         OpenMetricsExporter.Summary s;
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly());
+        try (Db db = store.open();
              OutputStream out = new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 20)) {
             t0 = System.nanoTime(); // the export itself, not opening the store
             s = OpenMetricsExporter.export(db, selectors, minT, maxT, out, output == null ? (d, t, n) -> { } : TerminalProgress.forStderr());

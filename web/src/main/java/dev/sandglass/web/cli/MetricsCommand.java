@@ -1,11 +1,10 @@
 package dev.sandglass.web.cli;
 
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.SandboxText;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,12 +14,12 @@ final class MetricsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SANDBOX", description = "sandbox name")
     String sandbox;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Override
     public Integer call() {
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+        try (Db db = store.open()) {
             System.out.print(SandboxText.latest(dev.sandglass.query.sandbox.VmmInstances.over(db), sandbox, System.currentTimeMillis()));
         }
         return 0;

@@ -3,11 +3,10 @@ package dev.sandglass.web.cli;
 import dev.sandglass.query.engine.Engine;
 import dev.sandglass.query.engine.EngineOptions;
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiParams;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +19,8 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--time", description = "evaluation time: unix seconds or RFC 3339 (default: now)")
     String time;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Option(names = "--json", description = "print the HTTP API's JSON instead of a table")
     boolean json;
@@ -29,7 +28,7 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t = time == null ? System.currentTimeMillis() : ApiParams.parseEvalTime("time", time);
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+        try (Db db = store.open()) {
             var ev = new Engine(EngineOptions.defaults()).instantEvaluation(db, expr, t, () -> false);
             ev.warnings().forEach(w -> System.err.println("warning: " + w));
             QueryOutput.print(ev.result(), json, System.out);

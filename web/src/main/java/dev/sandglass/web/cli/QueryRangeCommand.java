@@ -3,11 +3,10 @@ package dev.sandglass.web.cli;
 import dev.sandglass.query.engine.Engine;
 import dev.sandglass.query.engine.EngineOptions;
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiParams;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +25,8 @@ final class QueryRangeCommand implements Callable<Integer> {
     @Option(names = "--step", required = true, description = "resolution: seconds or a duration such as 1m")
     String step;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Option(names = "--json", description = "print the HTTP API's JSON instead of a table")
     boolean json;
@@ -35,7 +34,7 @@ final class QueryRangeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiParams.Range r = ApiParams.range(start, end, step);
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+        try (Db db = store.open()) {
             var ev = new Engine(EngineOptions.defaults()).rangeEvaluation(db, expr, r.startMs(), r.endMs(), r.stepMs(), () -> false);
             ev.warnings().forEach(w -> System.err.println("warning: " + w));
             QueryOutput.print(ev.result(), json, System.out);

@@ -3,17 +3,16 @@ package dev.sandglass.web.cli;
 import dev.sandglass.query.sandbox.RestartAnalysis;
 import dev.sandglass.query.sandbox.RunEnd;
 import dev.sandglass.storage.Db;
-import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiParams;
 import dev.sandglass.web.api.JsonWriter;
 import dev.sandglass.web.api.PromFormat;
 import dev.sandglass.web.api.SandboxJson;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "restarts", mixinStandardHelpOptions = true,
@@ -28,8 +27,8 @@ final class RestartsCommand implements Callable<Integer> {
     @Option(names = "--sandbox", description = "only this sandbox")
     String sandbox;
 
-    @Option(names = "--data-dir", defaultValue = "sandglass-data", description = "data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    OfflineDataDir store = new OfflineDataDir();
 
     @Option(names = "--json", description = "print the HTTP API's JSON instead of a table")
     boolean json;
@@ -40,7 +39,7 @@ final class RestartsCommand implements Callable<Integer> {
         long to = until == null ? now : ApiParams.parseTime("until", until);
         long from = ApiParams.parseSince("since", since, now);
         List<RunEnd> events;
-        try (Db db = Db.open(DbOptions.defaults(dataDir).asReadOnly())) {
+        try (Db db = store.open()) {
             events = new RestartAnalysis(dev.sandglass.query.sandbox.VmmInstances.over(db)).between(from, to, sandbox, now);
         }
         if (json) {
