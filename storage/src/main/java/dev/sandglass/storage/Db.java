@@ -60,6 +60,8 @@ public final class Db implements Storage {
     private final RollupStore rollups;
     /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
     private volatile long lastRawIndex = -1;
+    /** Bumped by every change of what a querier can read (commit, block, seal, retention): see {@link #changes}. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private long sealBaseRaw = -1;
     private long sealBaseRollup = -1;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -270,7 +272,16 @@ public final class Db implements Storage {
     BlockHeader appendRaw(byte[] block) {
         BlockHeader h = segments.append(block);
         lastRawIndex = Math.max(lastRawIndex, h.index());
+        changes.incrementAndGet();
         return h;
+    }
+
+    /**
+     * A count that changes whenever what a querier of this process can read changes; -1 when it
+     * cannot tell (read-only: another process may be writing the data dir).
+     */
+    long changes() {
+        return options.readOnly() ? -1 : changes.get();
     }
 
     /**
@@ -377,6 +388,7 @@ public final class Db implements Storage {
                 health.wrote();
                 // Filed into the series by prepareNext() or before the next read (see foldPending).
                 head.addPending(refs, ts, vs, n);
+                changes.incrementAndGet();
             } finally {
                 lock.writeLock().unlock();
                 n = 0;
@@ -441,6 +453,7 @@ public final class Db implements Storage {
                 sealBaseRollup = rollups.lastIndex();
                 sealing = old;
                 head = nextHead(old);
+                changes.incrementAndGet();
                 checkpoint = wal.lastIndex();
             } finally {
                 lock.writeLock().unlock();
@@ -627,6 +640,7 @@ public final class Db implements Storage {
             LOG.info("retention: dropping segment {} ({} bytes, newest sample {})", files.get(s.cycle()), s.bytes(),
                     s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
             segments.dropCycle(s.cycle(), files.get(s.cycle()));
+            changes.incrementAndGet();
         }
         Map<Path, Long> rollupAllocated = bySize
                 ? AllocatedBytes.of(rollups.cycleFiles().values().stream().map(File::toPath).toList()) : Map.of();

@@ -35,6 +35,8 @@ final class DbQuerier implements Querier {
     private final Head head;
     private final Head sealing;
     private final RollupSelect rollups;
+    private final long changes;
+    private long newestT = Long.MIN_VALUE;
     private boolean closed;
 
     DbQuerier(Db db, long minT, long maxT) {
@@ -47,6 +49,7 @@ final class DbQuerier implements Querier {
         db.lock().readLock().lock();
         try {
             for (BlockHeader h : db.segments().directory()) {
+                newestT = Math.max(newestT, h.maxT());
                 if (h.maxT() >= minT && h.minT() <= maxT) {
                     blocks.add(h);
                 }
@@ -55,6 +58,9 @@ final class DbQuerier implements Querier {
             sealing = db.sealingHead();
             long[] readable = db.readableIndexes();
             rollups = new RollupSelect(db, head, sealing, readable[1], readable[0]);
+            newestT = Math.max(newestT, Math.max(head.maxT(), sealing == null ? Long.MIN_VALUE : sealing.maxT()));
+            // A batch committed since foldPending() is counted but not yet readable: no stamp then.
+            changes = head.hasPending() ? -1 : db.changes();
             // Held until close: a seal must not clear and reuse a head this querier may still read.
             head.acquire();
             if (sealing != null) {
@@ -65,6 +71,16 @@ final class DbQuerier implements Querier {
         }
         blocks.sort((a, b) -> Long.compare(a.index(), b.index()));
         this.reader = db.segments().reader();
+    }
+
+    @Override
+    public long changes() {
+        return changes;
+    }
+
+    @Override
+    public long newestTimestamp() {
+        return newestT;
     }
 
     @Override
@@ -124,6 +140,11 @@ final class DbQuerier implements Querier {
         private final int ref;
         private final Block[] loaded;
 
+        /** The querier that selected it: only its own series are read in {@link #lastOfEach}. */
+        DbQuerier owner() {
+            return DbQuerier.this;
+        }
+
         StoredSeries(Labels labels, int ref, Block[] loaded) {
             this.labels = labels;
             this.ref = ref;
@@ -153,12 +174,50 @@ final class DbQuerier implements Querier {
         }
     }
 
+    /** Reads the heads of up to {@link #LAST_BATCH} series under one hold of the lock; the rest as {@link Series#last}. */
+    @Override
+    public void lastOfEach(List<Series> series, Samples[] out) {
+        checkOpen();
+        boolean[] done = new boolean[series.size()];
+        for (int from = 0; from < series.size(); from += LAST_BATCH) {
+            int to = Math.min(series.size(), from + LAST_BATCH);
+            db.lock().readLock().lock();
+            try {
+                for (int i = from; i < to; i++) {
+                    if (series.get(i) instanceof StoredSeries s && s.owner() == this) {
+                        done[i] = lastLocked(s.ref, s.loaded, out[i]);
+                    }
+                }
+            } finally {
+                db.lock().readLock().unlock();
+            }
+        }
+        for (int i = 0; i < done.length; i++) {
+            if (!done[i]) {
+                series.get(i).last(out[i]);
+            }
+        }
+    }
+
+    /** Series per hold of the lock in {@link #lastOfEach}: a writer waits for at most this many head lookups. */
+    private static final int LAST_BATCH = 256;
+
     /**
      * The last sample of {@code ref} from the heads alone, when that is the answer: the head's
      * newest sample in range is newer than every block holding the series and than the sealing
      * head's. False (out cleared) when the caller must read the range.
      */
     private boolean last(int ref, Block[] loaded, Samples out) {
+        db.lock().readLock().lock();
+        try {
+            return lastLocked(ref, loaded, out);
+        } finally {
+            db.lock().readLock().unlock();
+        }
+    }
+
+    /** {@link #last(int, Block[], Samples)} with the read lock held. */
+    private boolean lastLocked(int ref, Block[] loaded, Samples out) {
         out.clear();
         long newestBlock = Long.MIN_VALUE;
         for (int k = 0; k < loaded.length; k++) {
@@ -166,24 +225,19 @@ final class DbQuerier implements Querier {
                 newestBlock = Math.max(newestBlock, blocks.get(k).maxT());
             }
         }
-        db.lock().readLock().lock();
-        try {
-            if (!head.copyLast(ref, minT, maxT, out)) {
-                return false;
-            }
-            long t = out.timestamp(0);
-            if (sealing != null && sealing.copyLast(ref, t, maxT, out) && out.timestamp(1) >= t) {
-                out.clear();
-                return false;
-            }
-            if (t < newestBlock) {
-                out.clear();
-                return false;
-            }
-            return true;
-        } finally {
-            db.lock().readLock().unlock();
+        if (!head.copyLast(ref, minT, maxT, out)) {
+            return false;
         }
+        long t = out.timestamp(0);
+        if (sealing != null && sealing.copyLast(ref, t, maxT, out) && out.timestamp(1) >= t) {
+            out.clear();
+            return false;
+        }
+        if (t < newestBlock) {
+            out.clear();
+            return false;
+        }
+        return true;
     }
 
     private Block block(BlockHeader h) {

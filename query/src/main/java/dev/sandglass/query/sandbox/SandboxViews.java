@@ -9,6 +9,7 @@ import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.Values;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class SandboxViews {
 
     private final Queryable store;
     private final long recentMs;
+    private final LatestCache cache = new LatestCache();
 
     public SandboxViews(Queryable store) {
         this(store, DEFAULT_RECENT_MS);
@@ -64,21 +66,65 @@ public final class SandboxViews {
 
     /**
      * Statuses of the named sandboxes (all when {@code names} is null) seen in [now - sinceMs, now],
-     * by name. One pass over the store for all of them, however many are named.
+     * by name. One pass over the store for all of them, however many are named; for more than one,
+     * the fleet-wide answer is reused until the store changes (see {@link LatestCache}).
      */
     public Map<String, SandboxStatus> latest(Set<String> names, long nowMs, long sinceMs) {
+        if (names != null && names.size() == 1) {
+            return compute(names, nowMs, sinceMs, null);
+        }
+        long oldest = oldest(nowMs, sinceMs);
+        LatestCache.Stamp stamp = LatestCache.Stamp.of(store.querier(nowMs, nowMs));
+        Map<String, SandboxStatus> cached = cache.get(stamp, names, nowMs, oldest);
+        if (cached != null) {
+            return cached;
+        }
+        if (stamp.changes() < 0) {
+            return compute(names, nowMs, sinceMs, null);
+        }
+        Map<String, Boolean> endedStale = new HashMap<>();
+        Map<String, SandboxStatus> all = Collections.unmodifiableMap(compute(null, nowMs, sinceMs, endedStale));
+        cache.put(stamp, sinceMs, nowMs, oldest, all, endedStale);
+        if (names == null) {
+            return all;
+        }
+        Map<String, SandboxStatus> out = new TreeMap<>();
+        for (String n : names) {
+            SandboxStatus st = all.get(n);
+            if (st != null) {
+                out.put(n, st);
+            }
+        }
+        return out;
+    }
+
+    private static long oldest(long nowMs, long sinceMs) {
+        return sinceMs >= nowMs ? Long.MIN_VALUE / 2 : nowMs - sinceMs;
+    }
+
+    /** Running: not ended by a staleness marker and seen within {@link #STOPPED_AFTER_MS}. */
+    static boolean running(boolean endedStale, long lastRealMs, long nowMs) {
+        return !endedStale && lastRealMs >= nowMs - STOPPED_AFTER_MS;
+    }
+
+    /** {@link #latest} read from the store; records each sandbox's ended-by-marker flag in {@code endedStale} when not null. */
+    private Map<String, SandboxStatus> compute(Set<String> names, long nowMs, long sinceMs, Map<String, Boolean> endedStale) {
         Map<String, Seen> seen = new HashMap<>();
         long from = nowMs - Math.min(recentMs, sinceMs);
-        long oldest = sinceMs >= nowMs ? Long.MIN_VALUE / 2 : nowMs - sinceMs;
+        long oldest = oldest(nowMs, sinceMs);
         Map<String, SandboxStatus> out = new TreeMap<>();
         // Names whose series have samples in the store but not yet found in a window.
         Set<String> missing = null;
-        Samples last = new Samples(2);
+        Samples last;
+        List<Samples> pool = new ArrayList<>();
         while (true) {
             try (Querier q = store.querier(from, nowMs)) {
                 List<Series> presence = q.selectLazily(matchers(SandboxField.PRESENCE.metric(), names));
+                Samples[] lasts = lastOfEach(q, presence, pool);
                 Set<String> notFound = new java.util.HashSet<>();
-                for (Series s : presence) {
+                for (int i = 0; i < presence.size(); i++) {
+                    Series s = presence.get(i);
+                    last = lasts[i];
                     String name = s.labels().get(SandboxField.NAME_LABEL);
                     if (out.containsKey(name) || (names != null && !names.contains(name)) || (missing != null && !missing.contains(name))) {
                         continue;
@@ -105,7 +151,10 @@ public final class SandboxViews {
                     ready.put(n, seen.remove(n));
                 }
                 if (!ready.isEmpty()) {
-                    readPoints(q, ready, names != null && names.size() == 1 ? names : null, nowMs, out, last);
+                    readPoints(q, ready, names != null && names.size() == 1 ? names : null, nowMs, out, pool);
+                    if (endedStale != null) {
+                        ready.forEach((n, s) -> endedStale.put(n, s.endedStale));
+                    }
                 }
                 seen.clear();
                 missing = notFound;
@@ -120,39 +169,55 @@ public final class SandboxViews {
     }
 
     /** Reads every field at each sandbox's last-seen time and adds the statuses to {@code out}. */
-    private void readPoints(Querier q, Map<String, Seen> ready, Set<String> filter, long nowMs, Map<String, SandboxStatus> out, Samples last) {
+    private void readPoints(Querier q, Map<String, Seen> ready, Set<String> filter, long nowMs, Map<String, SandboxStatus> out, List<Samples> pool) {
         for (Seen seen : ready.values()) {
             seen.values = SandboxPoint.absent();
         }
         for (SandboxField f : SandboxField.all()) {
-            for (Series s : q.selectLazily(matchers(f.metric(), filter))) {
+            List<Series> selected = q.selectLazily(matchers(f.metric(), filter));
+            Samples[] lasts = lastOfEach(q, selected, pool);
+            for (int i = 0; i < selected.size(); i++) {
+                Series s = selected.get(i);
                 Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
                 if (at != null) {
-                    double v = valueAt(s, at.lastRealMs, last);
+                    double v = valueAt(s, at.lastRealMs, lasts[i]);
                     if (!Double.isNaN(v)) {
                         at.values[f.ordinal()] = f.fromStored(v);
                     }
                 }
             }
         }
-        for (Series s : q.selectLazily(matchers(SandboxField.RUN_INFO, filter))) {
+        List<Series> runs = q.selectLazily(matchers(SandboxField.RUN_INFO, filter));
+        Samples[] lasts = lastOfEach(q, runs, pool);
+        for (int i = 0; i < runs.size(); i++) {
+            Series s = runs.get(i);
             Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
-            if (at != null && !Double.isNaN(valueAt(s, at.lastRealMs, last))) {
+            if (at != null && !Double.isNaN(valueAt(s, at.lastRealMs, lasts[i]))) {
                 at.runId = s.labels().get("run_id");
             }
         }
         for (Map.Entry<String, Seen> e : ready.entrySet()) {
             Seen s = e.getValue();
             String name = e.getKey();
-            boolean running = !s.endedStale && s.lastRealMs >= nowMs - STOPPED_AFTER_MS;
+            boolean running = running(s.endedStale, s.lastRealMs, nowMs);
             SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, s.runId, s.values, null);
             out.put(name, new SandboxStatus(name, running, s.lastRealMs, p));
         }
     }
 
-    /** The series' non-stale value at exactly {@code t}, or NaN; reads only its last sample when that is at or before t. */
+    /** The last sample of each series (empty when none), read in one go; buffers reused from {@code pool}. */
+    private static Samples[] lastOfEach(Querier q, List<Series> series, List<Samples> pool) {
+        while (pool.size() < series.size()) {
+            pool.add(new Samples(2));
+        }
+        Samples[] out = pool.subList(0, series.size()).toArray(new Samples[0]);
+        q.lastOfEach(series, out);
+        return out;
+    }
+
+    /** The series' non-stale value at exactly {@code t}, or NaN, given its {@code last} sample: reads it all only when that is after t. */
     static double valueAt(Series s, long t, Samples last) {
-        if (!s.last(last) || last.timestamp(0) < t) {
+        if (last.size() == 0 || last.timestamp(0) < t) {
             return Double.NaN;
         }
         if (last.timestamp(0) == t) {
@@ -198,7 +263,7 @@ public final class SandboxViews {
 
         /** Null when the series has no sample in the window; reads the whole window only when it ends with a staleness marker. */
         static Seen of(Series series, Samples last) {
-            if (!series.last(last)) {
+            if (last.size() == 0) {
                 return null;
             }
             String id = series.labels().get("sandbox_id");

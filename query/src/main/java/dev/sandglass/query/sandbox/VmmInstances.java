@@ -124,6 +124,22 @@ public final class VmmInstances implements Queryable {
             return merge(matchers, inner.selectLazily(matchers), true);
         }
 
+        /** The store reads its own series in one go and the renamed VMM series one by one. */
+        @Override
+        public void lastOfEach(List<Series> series, Samples[] out) {
+            inner.lastOfEach(series, out);
+        }
+
+        @Override
+        public long changes() {
+            return inner.changes();
+        }
+
+        @Override
+        public long newestTimestamp() {
+            return inner.newestTimestamp();
+        }
+
         private List<Series> merge(List<Matcher> matchers, List<Series> sandboxes, boolean lazily) {
             List<Matcher> vm = vmmMatchers(matchers);
             if (vm == null) {

@@ -44,6 +44,12 @@ public final class SeriesIndex implements AutoCloseable {
     private final List<Labels> byRef = new ArrayList<>();
     private final Map<Labels, Integer> refs = new HashMap<>();
     private final Postings postings = new Postings();
+    /**
+     * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
+     * sandbox views repeat the same selects every second, and the postings walk is most of their cost.
+     */
+    private final Map<List<Matcher>, int[]> selected = new HashMap<>();
+    private static final int SELECT_CACHE = 256;
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
@@ -233,6 +239,7 @@ public final class SeriesIndex implements AutoCloseable {
         }
         refs.put(l, ref);
         postings.add(ref, l);
+        selected.clear();
     }
 
     /** The ref of a label set, adding it (durably, before returning) when new. */
@@ -298,7 +305,15 @@ public final class SeriesIndex implements AutoCloseable {
 
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
     public synchronized int[] select(List<Matcher> matchers) {
-        return postings.select(matchers, byRef);
+        int[] refs = selected.get(matchers);
+        if (refs == null) {
+            refs = postings.select(matchers, byRef);
+            if (selected.size() >= SELECT_CACHE) {
+                selected.clear();
+            }
+            selected.put(List.copyOf(matchers), refs);
+        }
+        return refs.clone();
     }
 
     public File file() {

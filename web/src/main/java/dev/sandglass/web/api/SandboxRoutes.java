@@ -28,13 +28,16 @@ final class SandboxRoutes implements AutoCloseable {
     private final ApiHandlers handlers;
     private final Queryable store;
     private final LatestHub<String> hub;
+    /** One for every request: it keeps the last fleet-wide answers until the store changes. */
+    private final SandboxViews views;
 
     private SandboxRoutes(ApiHandlers handlers) {
         this.handlers = handlers;
         // The store may open after the server starts: each read asks for it then.
         // VMM instances of the /proc source are shown next to the sandboxes (a read layer, no copy).
         this.store = dev.sandglass.query.sandbox.VmmInstances.over((minT, maxT) -> handlers.store().querier(minT, maxT));
-        this.hub = new LatestHub<>(new SandboxViews(store), SandboxJson::sse, System::currentTimeMillis);
+        this.views = new SandboxViews(store);
+        this.hub = new LatestHub<>(views, SandboxJson::sse, System::currentTimeMillis);
     }
 
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
@@ -55,7 +58,7 @@ final class SandboxRoutes implements AutoCloseable {
     private void list(Request r, JsonWriter w) {
         long now = System.currentTimeMillis();
         long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
-        List<SandboxStatus> all = new SandboxViews(store).fleet(now, Math.max(0, now - since));
+        List<SandboxStatus> all = views.fleet(now, Math.max(0, now - since));
         w.beginArray();
         for (SandboxStatus s : all) {
             SandboxJson.status(s, w);
@@ -64,7 +67,7 @@ final class SandboxRoutes implements AutoCloseable {
     }
 
     private void one(Request r, JsonWriter w) {
-        SandboxJson.status(new SandboxViews(store).sandbox(r.pathParam("name"), System.currentTimeMillis()), w);
+        SandboxJson.status(views.sandbox(r.pathParam("name"), System.currentTimeMillis()), w);
     }
 
     private void history(Request r, JsonWriter w) {
@@ -121,7 +124,7 @@ final class SandboxRoutes implements AutoCloseable {
             if (interval < MIN_INTERVAL_MS || interval > MAX_INTERVAL_MS) {
                 throw new BadParameterException("interval", "must be from 100ms to 1h, got \"" + p + "\"");
             }
-            now = new SandboxViews(store).sandbox(ctx.pathParam("name"), System.currentTimeMillis());
+            now = views.sandbox(ctx.pathParam("name"), System.currentTimeMillis());
         } catch (RuntimeException e) {
             ApiError err = ApiError.of(e);
             handlers.recordRequest("sandbox_stream", err.status(), System.nanoTime() - t0);
