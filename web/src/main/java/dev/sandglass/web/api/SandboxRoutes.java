@@ -87,7 +87,7 @@ final class SandboxRoutes implements AutoCloseable {
         String sandbox = r.param("sandbox") == null || r.param("sandbox").isEmpty() ? null : r.param("sandbox");
         List<RunEnd> events = new RestartAnalysis(store).between(since, until, sandbox, now);
         if (sandbox != null && events.isEmpty()) {
-            new SandboxViews(store).sandbox(sandbox, now); // 404 naming it, unless it was ever seen (then none is the answer)
+            views.sandbox(sandbox, now); // 404 naming it, unless it was ever seen (then none is the answer)
         }
         w.beginArray();
         for (RunEnd e : events) {
