@@ -7,6 +7,7 @@ import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
+import dev.sandglass.storage.index.SeriesIndex;
 import dev.sandglass.storage.segment.Block;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.SegmentStore;
@@ -100,7 +101,8 @@ final class DbQuerier implements Querier {
     @Override
     public List<Series> selectLazily(List<Matcher> matchers) {
         checkOpen();
-        int[] refs = db.index().select(matchers);
+        SeriesIndex.Selection sel = db.index().selection(matchers);
+        int[] refs = sel.refs();
         // Blocks are read here, on this thread (the segment reader is single-threaded), and
         // their shared sections decompressed and decoded, one block per core. Each series'
         // values are decoded later, when asked for, on the thread that asks.
@@ -119,11 +121,11 @@ final class DbQuerier implements Querier {
         for (int k = 0; k < loaded.length; k++) {
             loaded[k] = cache.get(blocks.get(k).index());
         }
+        // In label order already (the index keeps its selections sorted).
         List<Series> out = new ArrayList<>(refs.length);
-        for (int ref : refs) {
-            out.add(new StoredSeries(db.index().labels(ref), ref, loaded));
+        for (int i = 0; i < sel.byLabels().length; i++) {
+            out.add(new StoredSeries(sel.labels()[i], sel.byLabels()[i], loaded));
         }
-        out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
     }
 

@@ -48,8 +48,9 @@ public final class SeriesIndex implements AutoCloseable {
      * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
      * sandbox views repeat the same selects every second, and the postings walk is most of their cost.
      */
-    private final Map<List<Matcher>, int[]> selected = new HashMap<>();
+    private final Map<List<Matcher>, Selection> selected = new HashMap<>();
     private static final int SELECT_CACHE = 256;
+    private static final int SELECT_CACHE_MAX_SERIES = 65_536;
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
@@ -305,15 +306,42 @@ public final class SeriesIndex implements AutoCloseable {
 
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
     public synchronized int[] select(List<Matcher> matchers) {
-        int[] refs = selected.get(matchers);
-        if (refs == null) {
-            refs = postings.select(matchers, byRef);
+        return selection(matchers).refs.clone();
+    }
+
+    /**
+     * Series matching every matcher, sorted by labels (as queriers return them): refs and labels
+     * side by side. Shared: callers must not change the arrays.
+     */
+    public record Selection(int[] refs, int[] byLabels, Labels[] labels) {
+    }
+
+    /** {@link #select} with the series in label order; cached like it. */
+    public synchronized Selection selection(List<Matcher> matchers) {
+        Selection sel = selected.get(matchers);
+        if (sel == null) {
+            int[] refs = postings.select(matchers, byRef);
+            Integer[] order = new Integer[refs.length];
+            for (int i = 0; i < refs.length; i++) {
+                order[i] = refs[i];
+            }
+            java.util.Arrays.sort(order, (a, b) -> byRef.get(a).compareTo(byRef.get(b)));
+            int[] byLabels = new int[refs.length];
+            Labels[] labels = new Labels[refs.length];
+            for (int i = 0; i < refs.length; i++) {
+                byLabels[i] = order[i];
+                labels[i] = byRef.get(order[i]);
+            }
+            sel = new Selection(refs, byLabels, labels);
+            if (refs.length > SELECT_CACHE_MAX_SERIES) {
+                return sel; // a select of (nearly) everything: not worth holding its arrays
+            }
             if (selected.size() >= SELECT_CACHE) {
                 selected.clear();
             }
-            selected.put(List.copyOf(matchers), refs);
+            selected.put(List.copyOf(matchers), sel);
         }
-        return refs.clone();
+        return sel;
     }
 
     public File file() {

@@ -276,6 +276,8 @@ public final class ViewsBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     /** Process CPU per call of the last {@link #time} (all threads: the store reads in parallel). */
     private static double cpuPerCallNs;
+    /** CPU of the calling thread alone per call: without the JIT compiler's and background threads' share. */
+    private static double threadCpuPerCallNs;
 
     static long[] time(int rounds, Work w) throws Exception {
         long sink = 0;
@@ -284,12 +286,14 @@ public final class ViewsBench {
         }
         long[] ns = new long[rounds];
         long cpu0 = OS.getProcessCpuTime();
+        long thread0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (int i = 0; i < rounds; i++) {
             long t = System.nanoTime();
             sink += w.run();
             ns[i] = System.nanoTime() - t;
         }
         cpuPerCallNs = (OS.getProcessCpuTime() - cpu0) / (double) rounds;
+        threadCpuPerCallNs = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - thread0) / (double) rounds;
         if (sink == 42) {
             System.out.print("");
         }
@@ -298,8 +302,8 @@ public final class ViewsBench {
     }
 
     static void print(String what, long[] ns) {
-        System.out.printf("%-50s wall p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms | CPU %7.2f ms/call (%d runs)%n", what, ns[ns.length / 2] / 1e6,
-                ns[(int) (ns.length * 0.99)] / 1e6, ns[ns.length - 1] / 1e6, cpuPerCallNs / 1e6, ns.length);
+        System.out.printf("%-50s wall p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms | CPU %7.2f ms/call, its thread %6.2f (%d runs)%n", what,
+                ns[ns.length / 2] / 1e6, ns[(int) (ns.length * 0.99)] / 1e6, ns[ns.length - 1] / 1e6, cpuPerCallNs / 1e6, threadCpuPerCallNs / 1e6, ns.length);
     }
 
     static void deleteTree(Path root) throws IOException {
