@@ -63,6 +63,10 @@ final class LatestCache {
         }
     }
 
+    synchronized void clear() {
+        bySince.clear();
+    }
+
     private static Map<String, SandboxStatus> view(Entry e, Set<String> names, long nowMs, long oldestMs) {
         Map<String, SandboxStatus> out = new TreeMap<>();
         Iterable<String> keys = names == null ? e.all.keySet() : names;

@@ -20,7 +20,10 @@ import java.util.TreeMap;
  * as long as retention keeps its data, and offline on a data dir.
  */
 public final class RestartAnalysis {
-    /** How far before {@code since} a run's end is looked for: a restart in range whose gap was longer is missed. */
+    /**
+     * How far before {@code since} runs are read at first; a run starting in range with none
+     * before it in that reach is looked for further back (see {@link #runBefore}).
+     */
     static final long LOOK_BEFORE_MS = 3_600_000L;
 
     private final Queryable store;
@@ -33,7 +36,10 @@ public final class RestartAnalysis {
     private record Run(String runId, String sandboxId, long firstMs, long lastMs, boolean ended) {
     }
 
-    /** Restarts and stops of {@code sandbox} (every sandbox when null) that happened in [sinceMs, untilMs], by time. */
+    /**
+     * Restarts and stops of {@code sandbox} (every sandbox when null) that happened in [sinceMs,
+     * untilMs], by time. @throws UnknownSandboxException when {@code sandbox} was never stored
+     */
     public List<RunEnd> between(long sinceMs, long untilMs, String sandbox, long nowMs) {
         Map<String, List<Run>> runs = new TreeMap<>();
         try (Querier q = store.querier(sinceMs - LOOK_BEFORE_MS, untilMs)) {
@@ -48,6 +54,14 @@ public final class RestartAnalysis {
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Run> rs = e.getValue();
             rs.sort(Comparator.comparingLong(Run::firstMs));
+            if (rs.get(0).firstMs >= sinceMs && rs.get(0).firstMs <= untilMs) {
+                // The earliest run in reach starts in range: it is a restart if an older run ended
+                // before our look-back (a gap longer than LOOK_BEFORE_MS), so look further back.
+                Run before = runBefore(e.getKey(), rs.get(0).firstMs);
+                if (before != null) {
+                    rs.add(0, before);
+                }
+            }
             for (int i = 0; i < rs.size(); i++) {
                 Run old = rs.get(i);
                 Run next = i + 1 < rs.size() ? rs.get(i + 1) : null;
@@ -66,7 +80,30 @@ public final class RestartAnalysis {
             }
         }
         out.sort(Comparator.comparingLong(RunEnd::timeMs).thenComparing(RunEnd::sandbox));
+        if (sandbox != null && out.isEmpty()) {
+            // None is the answer for a sandbox that was seen; one never stored is an error naming it.
+            new SandboxViews(store).sandbox(sandbox, nowMs);
+        }
         return out;
+    }
+
+    /**
+     * The sandbox's last run that ended before {@code t}, however long before, or null. Reads only
+     * the sandbox's run info series and only the blocks that hold them: a sandbox first seen in
+     * range has no older series and costs its own recent blocks.
+     */
+    private Run runBefore(String sandbox, long t) {
+        Run last = null;
+        try (Querier q = store.querier(Long.MIN_VALUE / 4, t - 1)) {
+            for (Series s : q.select(SandboxViews.matchers(SandboxField.RUN_INFO, Set.of(sandbox)))) {
+                for (Run r : runs(s, sandbox)) {
+                    if (last == null || r.lastMs > last.lastMs) {
+                        last = r;
+                    }
+                }
+            }
+        }
+        return last;
     }
 
     /**

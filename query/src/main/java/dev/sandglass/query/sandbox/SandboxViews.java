@@ -8,6 +8,7 @@ import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.Values;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ public final class SandboxViews {
     private final Queryable store;
     private final long recentMs;
     private final LatestCache cache = new LatestCache();
+    private final SeriesSlots slots = new SeriesSlots();
 
     public SandboxViews(Queryable store) {
         this(store, DEFAULT_RECENT_MS);
@@ -44,6 +46,11 @@ public final class SandboxViews {
     public SandboxViews(Queryable store, long recentMs) {
         this.store = store;
         this.recentMs = Math.max(1000, recentMs);
+    }
+
+    /** Forgets the answers kept for reuse, as a write to the store would (for benchmarks of the read after a change). */
+    public void invalidate() {
+        cache.clear();
     }
 
     public Queryable store() {
@@ -109,56 +116,50 @@ public final class SandboxViews {
 
     /** {@link #latest} read from the store; records each sandbox's ended-by-marker flag in {@code endedStale} when not null. */
     private Map<String, SandboxStatus> compute(Set<String> names, long nowMs, long sinceMs, Map<String, Boolean> endedStale) {
-        Map<String, Seen> seen = new HashMap<>();
         long from = nowMs - Math.min(recentMs, sinceMs);
         long oldest = oldest(nowMs, sinceMs);
+        Set<String> filter = names != null && names.size() == 1 ? names : null;
         Map<String, SandboxStatus> out = new TreeMap<>();
-        // Names whose series have samples in the store but not yet found in a window.
-        Set<String> missing = null;
-        Samples last;
+        // Slots of sandboxes whose series have samples in the store but were not yet found in a window (null: look for all).
+        BitSet missing = null;
         List<Samples> pool = new ArrayList<>();
         while (true) {
+            BitSet notFound = new BitSet();
             try (Querier q = store.querier(from, nowMs)) {
-                List<Series> presence = q.selectLazily(matchers(SandboxField.PRESENCE.metric(), names));
+                String metric = SandboxField.PRESENCE.metric();
+                List<Series> presence = q.selectLazily(matchers(metric, filter));
+                SeriesSlots.Mapping m = slots.map(filter == null ? metric : null, presence, "sandbox_id");
                 Samples[] lasts = lastOfEach(q, presence, pool);
-                Set<String> notFound = new java.util.HashSet<>();
+                LastSeen[] seen = new LastSeen[slots.size()];
+                String[] nameOf = new String[seen.length];
                 for (int i = 0; i < presence.size(); i++) {
-                    Series s = presence.get(i);
-                    last = lasts[i];
-                    String name = s.labels().get(SandboxField.NAME_LABEL);
-                    if (out.containsKey(name) || (names != null && !names.contains(name)) || (missing != null && !missing.contains(name))) {
+                    int k = m.slots()[i];
+                    if (missing != null ? !missing.get(k) : names != null && !names.contains(m.names()[i])) {
                         continue;
                     }
-                    Seen found = Seen.of(s, last);
+                    LastSeen found = LastSeen.of(presence.get(i), lasts[i], m.label()[i]);
                     if (found == null) {
-                        notFound.add(name);
+                        notFound.set(k);
                         continue;
                     }
-                    seen.merge(name, found, Seen::later);
+                    seen[k] = seen[k] == null ? found : LastSeen.later(seen[k], found);
+                    nameOf[k] = m.names()[i];
                 }
-                notFound.removeAll(seen.keySet());
-                List<String> done = new ArrayList<>();
-                for (Map.Entry<String, Seen> e : seen.entrySet()) {
-                    if (e.getValue().lastRealMs >= from) {
-                        done.add(e.getKey());
-                    } else {
+                boolean ready = false;
+                for (int k = 0; k < seen.length; k++) {
+                    if (seen[k] != null) {
                         // Only a staleness marker in this window: the last real sample is older.
-                        notFound.add(e.getKey());
+                        boolean older = seen[k].lastRealMs < from;
+                        notFound.set(k, older);
+                        seen[k] = older ? null : seen[k];
+                        ready |= !older;
                     }
                 }
-                Map<String, Seen> ready = new HashMap<>();
-                for (String n : done) {
-                    ready.put(n, seen.remove(n));
+                if (ready) {
+                    readPoints(q, seen, nameOf, filter, nowMs, out, pool, endedStale);
                 }
-                if (!ready.isEmpty()) {
-                    readPoints(q, ready, names != null && names.size() == 1 ? names : null, nowMs, out, pool);
-                    if (endedStale != null) {
-                        ready.forEach((n, s) -> endedStale.put(n, s.endedStale));
-                    }
-                }
-                seen.clear();
-                missing = notFound;
             }
+            missing = notFound;
             if (missing.isEmpty() || from <= oldest) {
                 break;
             }
@@ -168,19 +169,25 @@ public final class SandboxViews {
         return out;
     }
 
-    /** Reads every field at each sandbox's last-seen time and adds the statuses to {@code out}. */
-    private void readPoints(Querier q, Map<String, Seen> ready, Set<String> filter, long nowMs, Map<String, SandboxStatus> out, List<Samples> pool) {
-        for (Seen seen : ready.values()) {
-            seen.values = SandboxPoint.absent();
+    /**
+     * Reads every field at the last-seen time of each sandbox in {@code ready} (by slot, null where
+     * none) and adds their statuses to {@code out} (and ended-by-marker flags to {@code endedStale}).
+     */
+    private void readPoints(Querier q, LastSeen[] ready, String[] nameOf, Set<String> filter, long nowMs, Map<String, SandboxStatus> out,
+            List<Samples> pool, Map<String, Boolean> endedStale) {
+        for (LastSeen seen : ready) {
+            if (seen != null) {
+                seen.values = SandboxPoint.absent();
+            }
         }
         for (SandboxField f : SandboxField.all()) {
             List<Series> selected = q.selectLazily(matchers(f.metric(), filter));
+            int[] slot = slots.map(filter == null ? f.metric() : null, selected, null).slots();
             Samples[] lasts = lastOfEach(q, selected, pool);
-            for (int i = 0; i < selected.size(); i++) {
-                Series s = selected.get(i);
-                Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
+            for (int i = 0; i < slot.length; i++) {
+                LastSeen at = slot[i] < ready.length ? ready[slot[i]] : null;
                 if (at != null) {
-                    double v = valueAt(s, at.lastRealMs, lasts[i]);
+                    double v = valueAt(selected.get(i), at.lastRealMs, lasts[i]);
                     if (!Double.isNaN(v)) {
                         at.values[f.ordinal()] = f.fromStored(v);
                     }
@@ -188,20 +195,24 @@ public final class SandboxViews {
             }
         }
         List<Series> runs = q.selectLazily(matchers(SandboxField.RUN_INFO, filter));
+        SeriesSlots.Mapping m = slots.map(filter == null ? SandboxField.RUN_INFO : null, runs, "run_id");
         Samples[] lasts = lastOfEach(q, runs, pool);
         for (int i = 0; i < runs.size(); i++) {
-            Series s = runs.get(i);
-            Seen at = ready.get(s.labels().get(SandboxField.NAME_LABEL));
-            if (at != null && !Double.isNaN(valueAt(s, at.lastRealMs, lasts[i]))) {
-                at.runId = s.labels().get("run_id");
+            LastSeen at = m.slots()[i] < ready.length ? ready[m.slots()[i]] : null;
+            if (at != null && !Double.isNaN(valueAt(runs.get(i), at.lastRealMs, lasts[i]))) {
+                at.runId = m.label()[i];
             }
         }
-        for (Map.Entry<String, Seen> e : ready.entrySet()) {
-            Seen s = e.getValue();
-            String name = e.getKey();
-            boolean running = running(s.endedStale, s.lastRealMs, nowMs);
-            SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, s.runId, s.values, null);
-            out.put(name, new SandboxStatus(name, running, s.lastRealMs, p));
+        for (int k = 0; k < ready.length; k++) {
+            LastSeen s = ready[k];
+            if (s != null) {
+                String name = nameOf[k];
+                SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, s.runId, s.values, null);
+                out.put(name, new SandboxStatus(name, running(s.endedStale, s.lastRealMs, nowMs), s.lastRealMs, p));
+                if (endedStale != null) {
+                    endedStale.put(name, s.endedStale);
+                }
+            }
         }
     }
 
@@ -242,54 +253,5 @@ public final class SandboxViews {
             ms.add(Matcher.eq(SandboxField.NAME_LABEL, names.iterator().next()));
         }
         return ms;
-    }
-
-    /** What one presence series says about when its sandbox was last seen. */
-    private static final class Seen {
-        final long lastMs;
-        final long lastRealMs;
-        final boolean endedStale;
-        final String sandboxId;
-        /** Filled when the point is read. */
-        double[] values;
-        String runId;
-
-        Seen(long lastMs, long lastRealMs, boolean endedStale, String sandboxId) {
-            this.lastMs = lastMs;
-            this.lastRealMs = lastRealMs;
-            this.endedStale = endedStale;
-            this.sandboxId = sandboxId;
-        }
-
-        /** Null when the series has no sample in the window; reads the whole window only when it ends with a staleness marker. */
-        static Seen of(Series series, Samples last) {
-            if (last.size() == 0) {
-                return null;
-            }
-            String id = series.labels().get("sandbox_id");
-            if (!Values.isStaleNaN(last.value(0))) {
-                return new Seen(last.timestamp(0), last.timestamp(0), false, id);
-            }
-            Samples s = series.samples();
-            int n = s.size();
-            if (n == 0) {
-                return null;
-            }
-            long lastReal = Long.MIN_VALUE;
-            for (int i = n - 1; i >= 0; i--) {
-                if (!Values.isStaleNaN(s.value(i))) {
-                    lastReal = s.timestamp(i);
-                    break;
-                }
-            }
-            return new Seen(s.timestamp(n - 1), lastReal, Values.isStaleNaN(s.value(n - 1)), id);
-        }
-
-        /** Of two series of one sandbox (runs labelled apart, or a new catalog id): the later one decides. */
-        static Seen later(Seen a, Seen b) {
-            Seen last = a.lastMs >= b.lastMs ? a : b;
-            Seen real = a.lastRealMs >= b.lastRealMs ? a : b;
-            return new Seen(last.lastMs, real.lastRealMs, last.endedStale && last.lastMs >= real.lastRealMs, real.sandboxId);
-        }
     }
 }

@@ -60,8 +60,9 @@ class LatestCacheTest {
             same(views, db, null, now, 900_000);
             assertEquals(2, views.fleet(now, 900_000).size());
             same(views, db, Set.of("sbx-a", "sbx-b"), now, 900_000);
-            // A write: a new sample of sbx-a, a new sandbox, sbx-b marked stale (stopped).
-            sample(a, "sbx-a", "1", T + 10_000, 10, 999);
+            // A write: a new run of sbx-a, a new sandbox, sbx-b marked stale (stopped); new series
+            // make the index answer with other series than the views mapped before.
+            sample(a, "sbx-a", "2", T + 10_000, 0, 999);
             sample(a, "sbx-c", "4", T + 10_000, 1, 300);
             a.append(a.seriesRef(Labels.of("__name__", SandboxField.UPTIME_SECONDS.metric(), "sandbox_name", "sbx-b", "sandbox_id", "b")),
                     T + 10_000, Values.STALE_NAN);
@@ -70,6 +71,7 @@ class LatestCacheTest {
             same(views, db, null, now, 900_000);
             Map<String, SandboxStatus> after = views.latest(null, now, 900_000);
             assertEquals(999, after.get("sbx-a").latest().value(SandboxField.MEMORY_BYTES), "the write is seen at once");
+            assertEquals("2", after.get("sbx-a").latest().runId());
             assertEquals(List.of("sbx-a", "sbx-b", "sbx-c"), List.copyOf(after.keySet()));
             assertEquals("stopped", after.get("sbx-b").state());
             // Time passes without writes: running sandboxes become stopped, narrower windows drop them.

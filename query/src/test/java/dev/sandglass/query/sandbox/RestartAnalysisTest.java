@@ -76,4 +76,30 @@ class RestartAnalysisTest {
             assertEquals(List.of(), new RestartAnalysis(db).between(T - 1000, T + 41_000, "sbx-1", T + 41_000));
         }
     }
+
+    @Test
+    void aRestartWhoseGapBeganBeforeSinceIsListed() {
+        try (Db db = Db.open(DbOptions.defaults(tmp.resolve("data")))) {
+            Appender a = db.appender();
+            run(a, "1", 0, 10, 0);
+            stale(a, "1", 11);
+            // Down for two hours (longer than the first look-back), then run 2.
+            int back = 2 * 3600 + 10;
+            run(a, "2", back, back + 10, 0);
+            a.commit();
+            long since = T + 3600_000L + 1800_000L; // inside the gap: only run 2 is within an hour before it
+            List<RunEnd> events = new RestartAnalysis(db).between(since, T + (back + 11) * 1000L, "sbx-1", T + (back + 11) * 1000L);
+            assertEquals(1, events.size(), events.toString());
+            RunEnd e = events.get(0);
+            assertEquals(RunEnd.Kind.RESTART, e.kind());
+            assertEquals("1", e.oldRunId());
+            assertEquals("2", e.newRunId());
+            assertEquals(T + 10_000, e.lastMs());
+            assertEquals(T + back * 1000L, e.timeMs());
+            assertEquals(back - 10.0, e.gapSeconds());
+            assertEquals(10.0, e.uptimeSeconds());
+            // A sandbox first seen in range has no run before it: no event.
+            assertEquals(List.of(), new RestartAnalysis(db).between(T - 1000, T + 10_500, "sbx-1", T + 10_500));
+        }
+    }
 }

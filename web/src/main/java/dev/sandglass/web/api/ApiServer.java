@@ -186,7 +186,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The fan-out hub behind the sandbox streams (for tests and figures). */
-    public dev.sandglass.query.sandbox.LatestHub<String> sandboxHub() {
+    public dev.sandglass.query.sandbox.LatestHub<io.vertx.core.buffer.Buffer> sandboxHub() {
         return sandboxes.hub();
     }
 

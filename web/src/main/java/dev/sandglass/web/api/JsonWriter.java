@@ -86,6 +86,10 @@ public final class JsonWriter {
 
     static void string(StringBuilder out, String s) {
         out.append('"');
+        if (plain(s)) {
+            out.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -104,5 +108,16 @@ public final class JsonWriter {
             }
         }
         out.append('"');
+    }
+
+    /** Whether {@code s} needs no escaping (the common case: names, label values). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 }

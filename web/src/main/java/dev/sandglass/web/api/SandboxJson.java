@@ -20,7 +20,7 @@ public final class SandboxJson {
         w.beginObject().field("name", s.name()).field("state", s.state());
         w.name("last_seen").raw(time(s.lastSeenMs()));
         w.name("latest");
-        point(s.latest(), w);
+        point(s.latest(), w.buffer()); // the object is ended next: no separator is owed
         w.endObject();
     }
 

@@ -7,6 +7,7 @@ import dev.sandglass.query.sandbox.RunEnd;
 import dev.sandglass.query.sandbox.SandboxStatus;
 import dev.sandglass.query.sandbox.SandboxViews;
 import dev.sandglass.storage.api.Queryable;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,6 +21,7 @@ import java.util.List;
  * catch-all 404.
  */
 final class SandboxRoutes implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxRoutes.class);
     static final long MAX_POINTS = 11_000;
     static final long MIN_INTERVAL_MS = 100;
     static final long MAX_INTERVAL_MS = 3_600_000;
@@ -27,9 +29,10 @@ final class SandboxRoutes implements AutoCloseable {
 
     private final ApiHandlers handlers;
     private final Queryable store;
-    private final LatestHub<String> hub;
+    private final LatestHub<Buffer> hub;
     /** One for every request: it keeps the last fleet-wide answers until the store changes. */
     private final SandboxViews views;
+    private final FleetJson fleetJson = new FleetJson();
 
     private SandboxRoutes(ApiHandlers handlers) {
         this.handlers = handlers;
@@ -37,12 +40,12 @@ final class SandboxRoutes implements AutoCloseable {
         // VMM instances of the /proc source are shown next to the sandboxes (a read layer, no copy).
         this.store = dev.sandglass.query.sandbox.VmmInstances.over((minT, maxT) -> handlers.store().querier(minT, maxT));
         this.views = new SandboxViews(store);
-        this.hub = new LatestHub<>(views, SandboxJson::sse, System::currentTimeMillis);
+        this.hub = new LatestHub<>(views, e -> Buffer.buffer(SandboxJson.sse(e)), System::currentTimeMillis);
     }
 
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
         SandboxRoutes r = new SandboxRoutes(handlers);
-        ApiServer.json(router, "/api/v1/sandboxes", "sandboxes", handlers, r::list);
+        router.route("/api/v1/sandboxes").method(HttpMethod.GET).method(HttpMethod.POST).blockingHandler(r::list, false);
         ApiServer.json(router, "/api/v1/restarts", "restarts", handlers, r::restarts);
         ApiServer.json(router, "/api/v1/sandboxes/:name/metrics", "sandbox_metrics", handlers, r::history);
         router.route("/api/v1/sandboxes/:name/prometheus").method(HttpMethod.GET).blockingHandler(r::prometheus, false);
@@ -51,19 +54,38 @@ final class SandboxRoutes implements AutoCloseable {
         return r;
     }
 
-    LatestHub<String> hub() {
+    LatestHub<Buffer> hub() {
         return hub;
     }
 
-    private void list(Request r, JsonWriter w) {
-        long now = System.currentTimeMillis();
-        long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
-        List<SandboxStatus> all = views.fleet(now, Math.max(0, now - since));
-        w.beginArray();
-        for (SandboxStatus s : all) {
-            SandboxJson.status(s, w);
+    /**
+     * The fleet list. Its answer changes once per collection at most, and it is the one every
+     * dashboard polls: the body is rendered once per answer (FleetJson) and its bytes written as
+     * they are, instead of through {@link ApiServer#json}'s writer.
+     */
+    private void list(RoutingContext ctx) {
+        long t0 = System.nanoTime();
+        handlers.agent.started();
+        int status = 200;
+        byte[] body;
+        try {
+            Request r = new Request(ctx);
+            long now = System.currentTimeMillis();
+            long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
+            body = fleetJson.body(views.fleet(now, Math.max(0, now - since)));
+        } catch (RuntimeException e) {
+            ApiError err = ApiError.of(e);
+            if (err.status() == 500) {
+                LOG.error("{} {} failed", ctx.request().method(), ctx.request().uri(), e);
+            }
+            status = err.status();
+            body = err.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        w.endArray();
+        handlers.agent.finished();
+        handlers.recordRequest("sandboxes", status, System.nanoTime() - t0);
+        if (!ctx.response().closed()) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+        }
     }
 
     private void one(Request r, JsonWriter w) {
@@ -85,10 +107,7 @@ final class SandboxRoutes implements AutoCloseable {
         long until = r.param("until") == null ? now : ApiParams.parseTime("until", r.param("until"));
         long since = r.param("since") == null ? now - DEFAULT_RESTARTS_SINCE_MS : ApiParams.parseSince("since", r.param("since"), now);
         String sandbox = r.param("sandbox") == null || r.param("sandbox").isEmpty() ? null : r.param("sandbox");
-        List<RunEnd> events = new RestartAnalysis(store).between(since, until, sandbox, now);
-        if (sandbox != null && events.isEmpty()) {
-            views.sandbox(sandbox, now); // 404 naming it, unless it was ever seen (then none is the answer)
-        }
+        List<RunEnd> events = new RestartAnalysis(store).between(since, until, sandbox, now); // 404 naming a sandbox never stored
         w.beginArray();
         for (RunEnd e : events) {
             SandboxJson.runEnd(e, w);
@@ -142,7 +161,7 @@ final class SandboxRoutes implements AutoCloseable {
         }
         LatestHub.Subscription sub = hub.subscribe(name, interval, now.latest().runId(), new LatestHub.Subscriber<>() {
             @Override
-            public void event(String text) {
+            public void event(Buffer text) {
                 if (!res.closed() && !res.ended()) {
                     res.write(text);
                 }

@@ -61,36 +61,59 @@ public final class ViewsBench {
 
     /** Collects {@code sandboxes} slots once a second of script time for {@code seconds}, ending now; returns the last sample time. */
     static long fill(Path tmp, Db db, int sandboxes, int seconds) throws IOException {
-        RegistryLocator loc = new RegistryLocator(tmp.resolve("home").toString(), "bench", tmp);
         long end = System.currentTimeMillis() / 1000 * 1000 - 1000;
-        try (RegistryWriter w = RegistryWriter.create(loc.path(), Math.max(sandboxes, 4))) {
-            for (int i = 0; i < sandboxes; i++) {
-                w.activate(i, i + 1, 1, 1000 + i, end - seconds * 1000L - 60_000, String.format("sbx-%04d", i));
-            }
-            CollectLoop loop = new CollectLoop(new RegistryReader(loc, 1000), db, 1000, "bench", false, new IngestMetrics());
-            RegistryWriter.Sample s = new RegistryWriter.Sample();
-            s.flags = 0x7f;
-            s.memoryLimit = 1L << 31;
+        try (Fleet f = new Fleet(tmp, db, sandboxes, end - seconds * 1000L - 60_000)) {
             for (int r = 0; r < seconds; r++) {
-                s.sampledAt = end - (seconds - 1 - r) * 1000L;
-                for (int i = 0; i < sandboxes; i++) {
-                    s.cpuPercent = (r + i) % 100;
-                    s.memoryBytes = (1L << 28) + (r % 600) * 4096L + i;
-                    s.vcpuTimeNs = r * 500_000_000L;
-                    s.diskRead = r * 4096L;
-                    s.diskWrite = r * 8192L + i;
-                    s.netRx = r * 1000L;
-                    s.netTx = r * 300L;
-                    w.writeSample(i, s);
-                }
-                loop.collectOnce();
-                loop.prepareNext();
+                f.collect(r, end - (seconds - 1 - r) * 1000L);
                 if (r % 600 == 599) {
                     db.seal(); // as the seal job does every 10 minutes
                 }
             }
         }
         return end;
+    }
+
+    /** A registry of running sandboxes and the real collector writing their samples into the store. */
+    static final class Fleet implements AutoCloseable {
+        final RegistryWriter writer;
+        final CollectLoop loop;
+        final int sandboxes;
+        final RegistryWriter.Sample s = new RegistryWriter.Sample();
+
+        Fleet(Path tmp, Db db, int sandboxes, long startedAt) throws IOException {
+            Files.createDirectories(tmp);
+            RegistryLocator loc = new RegistryLocator(tmp.resolve("home").toString(), "bench", tmp);
+            this.sandboxes = sandboxes;
+            writer = RegistryWriter.create(loc.path(), Math.max(sandboxes, 4));
+            for (int i = 0; i < sandboxes; i++) {
+                writer.activate(i, i + 1, 1, 1000 + i, startedAt, String.format("sbx-%04d", i));
+            }
+            loop = new CollectLoop(new RegistryReader(loc, 1000), db, 1000, "bench", false, new IngestMetrics());
+            s.flags = 0x7f;
+            s.memoryLimit = 1L << 31;
+        }
+
+        /** Writes collection {@code r} of every sandbox, sampled at {@code t}, and collects it. */
+        void collect(int r, long t) {
+            s.sampledAt = t;
+            for (int i = 0; i < sandboxes; i++) {
+                s.cpuPercent = (r + i) % 100;
+                s.memoryBytes = (1L << 28) + (r % 600) * 4096L + i;
+                s.vcpuTimeNs = r * 500_000_000L;
+                s.diskRead = r * 4096L;
+                s.diskWrite = r * 8192L + i;
+                s.netRx = r * 1000L;
+                s.netTx = r * 300L;
+                writer.writeSample(i, s);
+            }
+            loop.collectOnce();
+            loop.prepareNext();
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+        }
     }
 
     static void fleet(int minutes) throws Exception {
@@ -103,31 +126,78 @@ public final class ViewsBench {
             SandboxViews views = new SandboxViews(db);
             Engine engine = new Engine(EngineOptions.defaults());
             int[] n = new int[1];
-            // A new SandboxViews per call keeps nothing between calls: every call reads the store,
-            // as the first call after each collection does.
-            long[] latest = time(400, () -> n[0] = new SandboxViews(db).fleet(now, 15 * 60_000L).size());
-            print("fleet-wide latest (14 fields + run id, all 1024)", latest);
-            long[] json = time(400, () -> {
-                StringBuilder sb = new StringBuilder(1 << 20);
-                JsonWriter w = new JsonWriter(sb).beginArray();
-                new SandboxViews(db).fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, w));
-                return w.endArray().buffer().length();
+            // A new SandboxViews per call keeps nothing between calls (no reused answer, no slots):
+            // every call reads the store from scratch.
+            long[] cold = time(200, () -> n[0] = new SandboxViews(db).fleet(now, 15 * 60_000L).size());
+            print("fleet-wide latest, nothing kept between calls", cold);
+            // What the first call after each collection pays: the store changed, the answer is read
+            // again (slots and index selections kept, as in the server).
+            long[] changed = time(200, () -> {
+                views.invalidate();
+                return n[0] = views.fleet(now, 15 * 60_000L).size();
             });
-            print("  the same, with its JSON", json);
-            long[] reused = time(400, () -> {
+            print("fleet-wide latest, read again after a change", changed);
+            long[] json = time(200, () -> {
+                views.invalidate();
                 StringBuilder sb = new StringBuilder(1 << 20);
                 JsonWriter w = new JsonWriter(sb).beginArray();
                 views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, w));
                 return w.endArray().buffer().length();
             });
-            print("  with JSON, no write since the last call (same now)", reused);
+            print("  the same, with its JSON", json);
+            long[] reused = time(400, () -> views.fleet(now, 15 * 60_000L).size());
+            print("  no write since the last call: answer reused", reused);
             long[] promql = time(400, () -> engine.instant(db, "microsandbox_memory_usage_bytes", now).hashCode());
             print("baseline: PromQL instant query of one metric", promql);
             System.out.println("sandboxes in the answer: " + n[0]);
-            System.out.printf("ratio p99 fleet latest / p99 one-metric PromQL: %.2f%n",
-                    (double) latest[(int) (latest.length * 0.99)] / promql[(int) (promql.length * 0.99)]);
+            System.out.printf("ratio p99 fleet latest read after a change / p99 one-metric PromQL: %.2f%n",
+                    (double) changed[(int) (changed.length * 0.99)] / promql[(int) (promql.length * 0.99)]);
+            http(tmp, db, minutes * 60);
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /**
+     * GET /api/v1/sandboxes over HTTP while the collector writes all sandboxes every second (so the
+     * answer changes every second), polled every 50 ms for 20 s: about one call in 20 is the first
+     * after a collection and reads the store again.
+     */
+    static void http(Path tmp, Db db, int collected) throws Exception {
+        ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
+                new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (ApiServer server = ApiServer.start("127.0.0.1", 0, h); Fleet fleet = new Fleet(tmp.resolve("live"), db, FLEET, System.currentTimeMillis() - 60_000)) {
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/sandboxes")).build();
+            java.util.concurrent.ScheduledExecutorService collector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            int[] r = {collected};
+            collector.scheduleAtFixedRate(() -> fleet.collect(r[0]++, System.currentTimeMillis()), 0, 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            int bytes = 0;
+            for (int i = 0; i < 40; i++) {
+                bytes = http.send(get, HttpResponse.BodyHandlers.ofByteArray()).body().length; // warm-up
+            }
+            int calls = 400;
+            long[] ns = new long[calls];
+            long cpu0 = OS.getProcessCpuTime();
+            long c0 = r[0];
+            for (int i = 0; i < calls; i++) {
+                long t = System.nanoTime();
+                HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+                ns[i] = System.nanoTime() - t;
+                if (res.statusCode() != 200) {
+                    throw new IllegalStateException("GET /api/v1/sandboxes: " + res.statusCode());
+                }
+                Thread.sleep(50);
+            }
+            cpuPerCallNs = (OS.getProcessCpuTime() - cpu0) / (double) calls;
+            threadCpuPerCallNs = Double.NaN;
+            long collections = r[0] - c0;
+            collector.shutdown();
+            collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            Arrays.sort(ns);
+            print("HTTP GET /api/v1/sandboxes, 1 collection/s", ns);
+            System.out.printf("  (%d calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer; CPU per call includes the collector and the client)%n",
+                    calls, collections, FLEET, bytes);
         }
     }
 

@@ -49,6 +49,14 @@ class SandboxCommandsTest {
         CliRun bad = CliRun.of("restarts", "--since", "fortnight", "--data-dir", data.toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("invalid parameter \"since\""), bad.err());
+
+        // A sandbox never stored is an error naming it (as the HTTP 404); a known one with none in range is an empty answer.
+        CliRun unknown = CliRun.of("restarts", "--sandbox", "sbx-zz", "--data-dir", data.toString());
+        assertEquals(1, unknown.code(), unknown.out());
+        assertTrue(unknown.err().contains("sandglass restarts: unknown sandbox \"sbx-zz\": no sample of it is stored\n"), unknown.err());
+        CliRun quiet = CliRun.of("restarts", "--since", "1m", "--sandbox", "sbx-a", "--data-dir", data.toString());
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("no restarts or stops in that time", quiet.out().trim());
     }
 
     @Test
