@@ -21,16 +21,29 @@ public final class HistoryReader {
 
     private final Queryable store;
     private final long maxPoints;
+    private final long maxRawPoints;
 
+    /** {@code maxPoints}: the most points per answer, raw or stepped. */
     public HistoryReader(Queryable store, long maxPoints) {
+        this(store, maxPoints, maxPoints);
+    }
+
+    /**
+     * {@code maxPoints}: the most points of a stepped answer (the resolution limit, as Prometheus's
+     * 11,000); {@code maxRawPoints}: the most samples of a raw answer (no step), which holds what
+     * is stored and is bounded by size rather than resolution.
+     */
+    public HistoryReader(Queryable store, long maxPoints, long maxRawPoints) {
         this.store = store;
         this.maxPoints = maxPoints;
+        this.maxRawPoints = maxRawPoints;
     }
 
     /**
      * {@code startMs} null: from the sandbox's first stored sample. {@code stepMs} 0: raw samples.
      * @throws UnknownSandboxException when no sample of it is in the range
-     * @throws TooManyPointsException when the answer would exceed the points allowed per series
+     * @throws TooManyPointsException when a stepped answer would exceed the points allowed per
+     *     series, or a raw one the samples allowed per answer
      */
     public SandboxHistory read(String name, Long startMs, long endMs, long stepMs) {
         long from = startMs == null ? Long.MIN_VALUE / 2 : startMs;
@@ -44,9 +57,12 @@ public final class HistoryReader {
             }
             long start = startMs == null ? presence.ts[0] : startMs;
             long points = stepMs > 0 ? (endMs - start) / stepMs + 1 : n;
-            if (points > maxPoints) {
-                long fit = Math.max(1000, ((endMs - start) / (maxPoints - 1) + 999) / 1000 * 1000);
+            long fit = Math.max(1000, ((endMs - start) / (maxPoints - 1) + 999) / 1000 * 1000);
+            if (stepMs > 0 && points > maxPoints) {
                 throw new TooManyPointsException(points, maxPoints, fit);
+            }
+            if (stepMs == 0 && points > maxRawPoints) {
+                throw TooManyPointsException.raw(points, maxRawPoints, fit);
             }
             long[] ts = presence.ts;
             double[][] values = new double[FIELDS.length][];

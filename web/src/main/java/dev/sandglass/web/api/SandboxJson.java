@@ -13,6 +13,20 @@ import java.time.LocalDate;
  * fields as null, times as RFC 3339 UTC with milliseconds.
  */
 public final class SandboxJson {
+    /** {@code ,"<field>":} and {@code ,"<field>_per_second":} by field, spelled once. */
+    private static final String[] KEYS = new String[SandboxField.all().length];
+    private static final String[] RATE_KEYS = new String[SandboxField.all().length];
+
+    static {
+        for (SandboxField f : SandboxField.all()) {
+            KEYS[f.ordinal()] = ",\"" + f.json() + "\":";
+            RATE_KEYS[f.ordinal()] = ",\"" + f.json() + "_per_second\":";
+        }
+    }
+
+    /** A history's text is handed on in pieces of about this size (see {@link #history(SandboxHistory, JsonWriter, Runnable)}). */
+    static final int SPILL_CHARS = 1 << 20;
+
     private SandboxJson() {
     }
 
@@ -41,13 +55,13 @@ public final class SandboxJson {
         sb.append(",\"run_id\":");
         id(p.runId(), sb);
         for (SandboxField f : SandboxField.all()) {
-            sb.append(",\"").append(f.json()).append("\":");
+            sb.append(KEYS[f.ordinal()]);
             number(p.value(f), sb);
         }
         if (p.hasRates()) {
             for (SandboxField f : SandboxField.all()) {
                 if (f.counter()) {
-                    sb.append(",\"").append(f.json()).append("_per_second\":");
+                    sb.append(RATE_KEYS[f.ordinal()]);
                     number(p.rate(f), sb);
                 }
             }
@@ -56,6 +70,15 @@ public final class SandboxJson {
     }
 
     public static void history(SandboxHistory h, JsonWriter w) {
+        history(h, w, () -> { });
+    }
+
+    /**
+     * The history as JSON into {@code w}; {@code spill} is called whenever the writer's buffer
+     * holds over {@link #SPILL_CHARS} between two points, to send and clear it: a day of raw
+     * points is ~80 MB of text and need not be held whole.
+     */
+    public static void history(SandboxHistory h, JsonWriter w, Runnable spill) {
         StringBuilder sb = w.buffer();
         w.beginObject().field("name", h.name());
         w.name("start").raw(time(h.startMs()));
@@ -70,6 +93,9 @@ public final class SandboxJson {
             }
             first = false;
             point(p, sb);
+            if (sb.length() > SPILL_CHARS) {
+                spill.run();
+            }
         }
         w.endArray();
         w.name("gaps").beginArray();

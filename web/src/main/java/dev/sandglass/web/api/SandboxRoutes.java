@@ -4,6 +4,7 @@ import dev.sandglass.query.sandbox.HistoryReader;
 import dev.sandglass.query.sandbox.LatestHub;
 import dev.sandglass.query.sandbox.RestartAnalysis;
 import dev.sandglass.query.sandbox.RunEnd;
+import dev.sandglass.query.sandbox.SandboxHistory;
 import dev.sandglass.query.sandbox.SandboxStatus;
 import dev.sandglass.query.sandbox.SandboxViews;
 import dev.sandglass.storage.api.Queryable;
@@ -22,7 +23,10 @@ import java.util.List;
  */
 final class SandboxRoutes implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxRoutes.class);
+    /** Points of a stepped history (Prometheus's resolution limit). */
     static final long MAX_POINTS = 11_000;
+    /** Samples of a raw history (no step): a day at 1 s, with room (see README, sandbox views). */
+    static final long MAX_RAW_POINTS = 100_000;
     static final long MIN_INTERVAL_MS = 100;
     static final long MAX_INTERVAL_MS = 3_600_000;
     static final long DEFAULT_RESTARTS_SINCE_MS = 24 * 3_600_000L;
@@ -45,9 +49,11 @@ final class SandboxRoutes implements AutoCloseable {
 
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
         SandboxRoutes r = new SandboxRoutes(handlers);
-        router.route("/api/v1/sandboxes").method(HttpMethod.GET).method(HttpMethod.POST).blockingHandler(r::list, false);
+        router.route("/api/v1/sandboxes").method(HttpMethod.GET).method(HttpMethod.POST)
+                .blockingHandler(ctx -> r.own(ctx, "sandboxes", r::list), false);
         ApiServer.json(router, "/api/v1/restarts", "restarts", handlers, r::restarts);
-        ApiServer.json(router, "/api/v1/sandboxes/:name/metrics", "sandbox_metrics", handlers, r::history);
+        router.route("/api/v1/sandboxes/:name/metrics").method(HttpMethod.GET).method(HttpMethod.POST)
+                .blockingHandler(ctx -> r.own(ctx, "sandbox_metrics", r::history), false);
         router.route("/api/v1/sandboxes/:name/prometheus").method(HttpMethod.GET).blockingHandler(r::prometheus, false);
         router.route("/api/v1/sandboxes/:name/stream").method(HttpMethod.GET).blockingHandler(r::stream, false);
         ApiServer.json(router, "/api/v1/sandboxes/:name", "sandbox", handlers, r::one);
@@ -63,43 +69,62 @@ final class SandboxRoutes implements AutoCloseable {
      * dashboard polls: the body is rendered once per answer (FleetJson) and its bytes written as
      * they are, instead of through {@link ApiServer#json}'s writer.
      */
-    private void list(RoutingContext ctx) {
+    private void list(RoutingContext ctx, StreamedReply reply) {
+        Request r = new Request(ctx);
+        long now = System.currentTimeMillis();
+        long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
+        reply.end(200, Buffer.buffer(fleetJson.body(views.fleet(now, Math.max(0, now - since)))));
+    }
+
+    /**
+     * An endpoint that writes its own answer ({@code body}), with the request figures and the error
+     * replies of {@link ApiServer#json}.
+     */
+    private void own(RoutingContext ctx, String name, java.util.function.BiConsumer<RoutingContext, StreamedReply> body) {
         long t0 = System.nanoTime();
         handlers.agent.started();
         int status = 200;
-        byte[] body;
+        StreamedReply reply = new StreamedReply(ctx.response());
         try {
-            Request r = new Request(ctx);
-            long now = System.currentTimeMillis();
-            long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
-            body = fleetJson.body(views.fleet(now, Math.max(0, now - since)));
+            body.accept(ctx, reply);
+        } catch (StreamedReply.ClientGone e) {
+            status = 499;
         } catch (RuntimeException e) {
             ApiError err = ApiError.of(e);
             if (err.status() == 500) {
                 LOG.error("{} {} failed", ctx.request().method(), ctx.request().uri(), e);
             }
             status = err.status();
-            body = err.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (reply.started()) {
+                ctx.response().reset(); // mid-answer: the client sees a cut answer, never a truncated success
+            } else {
+                reply.end(status, Buffer.buffer(err.json()));
+            }
         }
         handlers.agent.finished();
-        handlers.recordRequest("sandboxes", status, System.nanoTime() - t0);
-        if (!ctx.response().closed()) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
-        }
+        handlers.recordRequest(name, status, System.nanoTime() - t0);
     }
 
     private void one(Request r, JsonWriter w) {
         SandboxJson.status(views.sandbox(r.pathParam("name"), System.currentTimeMillis()), w);
     }
 
-    private void history(Request r, JsonWriter w) {
+    /** One sandbox's history: a day of raw points is ~80 MB of JSON, sent in pieces as it is written. */
+    private void history(RoutingContext ctx, StreamedReply reply) {
+        Request r = new Request(ctx);
         Long start = r.param("start") == null ? null : ApiParams.parseTime("start", r.param("start"));
         long end = r.param("end") == null ? System.currentTimeMillis() : ApiParams.parseTime("end", r.param("end"));
         if (start != null && end < start) {
             throw new BadParameterException("end", "end timestamp must not be before start time");
         }
         long step = r.param("step") == null ? 0 : positiveDuration(r, "step");
-        SandboxJson.history(new HistoryReader(store, MAX_POINTS).read(r.pathParam("name"), start, end, step), w);
+        SandboxHistory h = new HistoryReader(store, MAX_POINTS, MAX_RAW_POINTS).read(ctx.pathParam("name"), start, end, step);
+        StringBuilder sb = new StringBuilder(Math.min(SandboxJson.SPILL_CHARS + 4096, 1024 + h.points().size() * 1024));
+        JsonWriter w = new JsonWriter(sb);
+        w.beginObject().field("status", "success").name("data");
+        SandboxJson.history(h, w, () -> reply.spill(sb));
+        w.endObject();
+        reply.end(sb);
     }
 
     private void restarts(Request r, JsonWriter w) {
