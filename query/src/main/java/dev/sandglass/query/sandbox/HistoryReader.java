@@ -134,12 +134,17 @@ public final class HistoryReader {
         for (Series s : runInfo) {
             String run = s.labels().get("run_id");
             var samples = s.samples();
+            // Both in time order: one walk instead of a search per sample.
+            int i = 0;
             for (int k = 0; k < samples.size(); k++) {
-                if (Values.isStaleNaN(samples.value(k))) {
-                    continue;
+                long t = samples.timestamp(k);
+                while (i < n && ts[i] < t) {
+                    i++;
                 }
-                int i = Arrays.binarySearch(ts, 0, n, samples.timestamp(k));
-                if (i >= 0) {
+                if (i == n) {
+                    break;
+                }
+                if (ts[i] == t && !Values.isStaleNaN(samples.value(k))) {
                     out[i] = run;
                 }
             }

@@ -70,6 +70,13 @@ final class Timeline {
     /** This timeline's values at each of {@code at[0..n)} (NaN where it has no sample at that time). */
     double[] alignTo(long[] at, int n, SandboxField f) {
         double[] out = new double[n];
+        if (size == n && Arrays.equals(ts, 0, n, at, 0, n)) {
+            // The usual case: the field was sampled at every presence time.
+            for (int i = 0; i < n; i++) {
+                out[i] = f.fromStored(vs[i]);
+            }
+            return out;
+        }
         int j = 0;
         for (int i = 0; i < n; i++) {
             while (j < size && ts[j] < at[i]) {
