@@ -8,6 +8,7 @@ import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.Values;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * Latest points of sandboxes, read through the same {@link Queryable} as PromQL: no copy of the
@@ -129,15 +131,16 @@ public final class SandboxViews {
                 String metric = SandboxField.PRESENCE.metric();
                 List<Series> presence = q.selectLazily(matchers(metric, filter));
                 SeriesSlots.Mapping m = slots.map(filter == null ? metric : null, presence, "sandbox_id");
-                Samples[] lasts = lastOfEach(q, presence, pool);
+                // Only the series of sandboxes still looked for are read (a wider window is for the few not found yet).
+                BitSet look = missing;
+                int[] pos = positions(presence.size(), i -> look != null ? look.get(m.slots()[i]) : names == null || names.contains(m.names()[i]));
+                Samples[] lasts = lastOfEach(q, pick(presence, pos), pool);
                 LastSeen[] seen = new LastSeen[slots.size()];
                 String[] nameOf = new String[seen.length];
-                for (int i = 0; i < presence.size(); i++) {
+                for (int p = 0; p < pos.length; p++) {
+                    int i = pos[p];
                     int k = m.slots()[i];
-                    if (missing != null ? !missing.get(k) : names != null && !names.contains(m.names()[i])) {
-                        continue;
-                    }
-                    LastSeen found = LastSeen.of(presence.get(i), lasts[i], m.label()[i]);
+                    LastSeen found = LastSeen.of(presence.get(i), lasts[p], m.label()[i]);
                     if (found == null) {
                         notFound.set(k);
                         continue;
@@ -183,24 +186,26 @@ public final class SandboxViews {
         for (SandboxField f : SandboxField.all()) {
             List<Series> selected = q.selectLazily(matchers(f.metric(), filter));
             int[] slot = slots.map(filter == null ? f.metric() : null, selected, null).slots();
-            Samples[] lasts = lastOfEach(q, selected, pool);
-            for (int i = 0; i < slot.length; i++) {
-                LastSeen at = slot[i] < ready.length ? ready[slot[i]] : null;
-                if (at != null) {
-                    double v = valueAt(selected.get(i), at.lastRealMs, lasts[i]);
-                    if (!Double.isNaN(v)) {
-                        at.values[f.ordinal()] = f.fromStored(v);
-                    }
+            int[] pos = positions(slot.length, i -> slot[i] < ready.length && ready[slot[i]] != null);
+            List<Series> read = pick(selected, pos);
+            Samples[] lasts = lastOfEach(q, read, pool);
+            for (int p = 0; p < pos.length; p++) {
+                LastSeen at = ready[slot[pos[p]]];
+                double v = valueAt(read.get(p), at.lastRealMs, lasts[p]);
+                if (!Double.isNaN(v)) {
+                    at.values[f.ordinal()] = f.fromStored(v);
                 }
             }
         }
         List<Series> runs = q.selectLazily(matchers(SandboxField.RUN_INFO, filter));
         SeriesSlots.Mapping m = slots.map(filter == null ? SandboxField.RUN_INFO : null, runs, "run_id");
-        Samples[] lasts = lastOfEach(q, runs, pool);
-        for (int i = 0; i < runs.size(); i++) {
-            LastSeen at = m.slots()[i] < ready.length ? ready[m.slots()[i]] : null;
-            if (at != null && !Double.isNaN(valueAt(runs.get(i), at.lastRealMs, lasts[i]))) {
-                at.runId = m.label()[i];
+        int[] pos = positions(runs.size(), i -> m.slots()[i] < ready.length && ready[m.slots()[i]] != null);
+        List<Series> read = pick(runs, pos);
+        Samples[] lasts = lastOfEach(q, read, pool);
+        for (int p = 0; p < pos.length; p++) {
+            LastSeen at = ready[m.slots()[pos[p]]];
+            if (!Double.isNaN(valueAt(read.get(p), at.lastRealMs, lasts[p]))) {
+                at.runId = m.label()[pos[p]];
             }
         }
         for (int k = 0; k < ready.length; k++) {
@@ -214,6 +219,29 @@ public final class SandboxViews {
                 }
             }
         }
+    }
+
+    /** The positions i in [0, n) to read. */
+    private static int[] positions(int n, IntPredicate keep) {
+        int[] out = new int[n];
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            if (keep.test(i)) {
+                out[c++] = i;
+            }
+        }
+        return c == n ? out : Arrays.copyOf(out, c);
+    }
+
+    private static List<Series> pick(List<Series> all, int[] pos) {
+        if (pos.length == all.size()) {
+            return all;
+        }
+        List<Series> out = new ArrayList<>(pos.length);
+        for (int i : pos) {
+            out.add(all.get(i));
+        }
+        return out;
     }
 
     /** The last sample of each series (empty when none), read in one go; buffers reused from {@code pool}. */
