@@ -104,4 +104,33 @@ class HeadTest {
         h.clear();
         assertTrue(h.isEmpty());
     }
+
+    /** The last sample in [from, to] as copyLast gives it, as "t=v", or "none". */
+    private static String last(Head h, int ref, long from, long to) {
+        Samples s = new Samples();
+        return h.copyLast(ref, from, to, s) ? s.timestamp(0) + "=" + s.value(0) : "none";
+    }
+
+    @Test
+    void copyLastFollowsEveryWayTheNewestSampleChanges() {
+        Head h = new Head();
+        assertEquals("none", last(h, 100, 0, 100), "a ref beyond any series");
+        h.add(100, 10, 1);
+        h.add(100, 20, 2);
+        assertEquals("20=2.0", last(h, 100, 0, 100));
+        h.add(100, 20, 3); // a rewrite of the newest timestamp
+        assertEquals("20=3.0", last(h, 100, 0, 100));
+        h.add(100, 15, 9); // an older sample inserted: the newest stays
+        assertEquals("20=3.0", last(h, 100, 0, 100));
+        h.add(100, 10, 7); // a rewrite of an older one
+        assertEquals("20=3.0", last(h, 100, 0, 100));
+        assertEquals("15=9.0", last(h, 100, 0, 19), "range ending before the newest: searched");
+        assertEquals("none", last(h, 100, 21, 100), "newest before the range");
+        assertEquals("none", last(h, 100, 0, 9));
+        h.clear();
+        assertEquals("none", last(h, 100, 0, 100), "cleared");
+        h.add(100, 5, 4);
+        assertEquals("5=4.0", last(h, 100, 0, 100), "after reuse");
+        assertEquals("none", last(h, 3, 0, 100), "another series of the grown arrays");
+    }
 }
