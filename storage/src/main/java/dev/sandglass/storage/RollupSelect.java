@@ -70,14 +70,26 @@ final class RollupSelect {
                 }
             }
         }
+        // Excerpts in time order: a series' windows then usually follow from one excerpt to the next.
+        Integer[] byTime = new Integer[entries.size()];
+        for (int k = 0; k < byTime.length; k++) {
+            byTime[k] = k;
+        }
+        java.util.Arrays.sort(byTime, (a, b) -> Long.compare(entries.get(a).header().minT(), entries.get(b).header().minT()));
         RollupSeries[] out = new RollupSeries[refs.length];
         Parallel.forEach(refs.length, i -> {
             int ref = refs[i];
             List<Windows> parts = new ArrayList<>();
-            for (int k = 0; k < entries.size(); k++) {
-                Windows w = entries.get(k).decode(bytes.get(k), ref);
-                if (w != null) {
-                    parts.add(w.clip(from, to));
+            Windows chained = chained(entries, bytes, byTime, ref, resolutionMs);
+            if (chained != null) {
+                chained.keepWithin(from, to);
+                parts.add(chained);
+            } else {
+                for (int k = 0; k < entries.size(); k++) {
+                    Windows w = entries.get(k).decode(bytes.get(k), ref);
+                    if (w != null) {
+                        parts.add(w.clip(from, to));
+                    }
                 }
             }
             Samples s = new Samples(64);
@@ -103,7 +115,8 @@ final class RollupSelect {
             }
             parts.removeIf(w -> w.size() == 0);
             if (!parts.isEmpty()) {
-                out[i] = Windows.merge(resolutionMs, parts).toSeries(db.index().labels(ref));
+                // Every part is this request's own: the merged windows are handed over, not copied.
+                out[i] = Windows.merge(resolutionMs, parts).handOver(db.index().labels(ref));
             }
         });
         List<RollupSeries> result = new ArrayList<>();
@@ -114,6 +127,24 @@ final class RollupSelect {
         }
         result.sort((a, b) -> a.labels().compareTo(b.labels()));
         return result;
+    }
+
+    /**
+     * The series' windows from every excerpt decoded straight into one Windows, in time order,
+     * without a part per excerpt; null when they do not follow one another (then they are merged).
+     */
+    private static Windows chained(List<RollupStore.Entry> entries, List<byte[]> bytes, Integer[] byTime, int ref, long res) {
+        int n = 0;
+        for (RollupStore.Entry e : entries) {
+            n += e.windows(ref);
+        }
+        Windows w = new Windows(res, n);
+        for (int k : byTime) {
+            if (!entries.get(k).decodeOnto(bytes.get(k), ref, w)) {
+                return null;
+            }
+        }
+        return w;
     }
 
     private static boolean holdsAny(dev.sandglass.storage.rollup.RollupCodec.Header h, int[] refs) {

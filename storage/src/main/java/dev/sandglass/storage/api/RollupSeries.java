@@ -6,7 +6,8 @@ package dev.sandglass.storage.api;
  * hours in UTC), the times of its first and last sample, and over the samples in it (staleness
  * markers left out): count, sum, min, max, first and last value, and the counter correction as
  * Prometheus computes it for rate and increase: the sum of the value before each decrease (a
- * reset). Between two windows see {@link #seamCorrection(int)}.
+ * reset). Between two windows see {@link #seamCorrection(int)}. Entries {@code [0, size)} are the
+ * windows; the arrays may be longer.
  */
 public record RollupSeries(Labels labels, long resolutionMs, int size, long[] windowStart, long[] firstT, long[] lastT,
         double[] count, double[] sum, double[] min, double[] max, double[] first, double[] last, double[] correction) {

@@ -156,6 +156,45 @@ public final class RollupCodec {
 
     /** Decodes series {@code i} of an excerpt (its full bytes). */
     static Windows decode(byte[] b, Header h, int i) {
+        Windows w = new Windows(h.resolutionMs(), h.windows()[i]);
+        columns(b, h, i, w, 0);
+        w.size = h.windows()[i];
+        return w;
+    }
+
+    /**
+     * Decodes series {@code i} of an excerpt onto the end of {@code w} (same resolution, in window
+     * order) when its windows follow w's last one (the first may share it, with samples after
+     * w's last sample there: then they are merged), as {@link Windows#merge} would place them.
+     * Otherwise returns false and leaves w's windows as they were.
+     */
+    static boolean decodeOnto(byte[] b, Header h, int i, Windows w) {
+        int n = h.windows()[i];
+        if (n == 0) {
+            return true;
+        }
+        w.reserve(n);
+        int at = w.size;
+        if (!columns(b, h, i, w, at)) {
+            return false;
+        }
+        if (at > 0) {
+            long prev = w.start[at - 1];
+            if (w.start[at] < prev || (w.start[at] == prev && w.firstT[at] <= w.lastT[at - 1])) {
+                return false;
+            }
+            if (w.start[at] == prev) {
+                w.mergeInto(at - 1, w, at);
+                w.remove(at, 1, at + n);
+                n--;
+            }
+        }
+        w.size = at + n;
+        return true;
+    }
+
+    /** Decodes series i's columns into w's arrays from {@code at}; false when its windows are not strictly in order. */
+    private static boolean columns(byte[] b, Header h, int i, Windows w, int at) {
         int n = h.windows()[i];
         int from = h.bodyStart() + h.offset()[i];
         int to = from + h.length()[i];
@@ -163,26 +202,27 @@ public final class RollupCodec {
             throw new CorruptBlockException("rollup series " + h.refs()[i] + " runs past the excerpt (" + to + " > " + b.length + ")");
         }
         Varints.In in = new Varints.In(b, from, to);
-        Windows w = new Windows(h.resolutionMs(), n);
         long res = h.resolutionMs();
+        boolean ordered = true;
         long s = in.svarint() * res;
-        w.start[0] = s;
+        w.start[at] = s;
         for (int k = 1; k < n; k++) {
-            s += in.uvarint() * res;
-            w.start[k] = s;
+            long d = in.uvarint();
+            ordered &= d > 0;
+            s += d * res;
+            w.start[at + k] = s;
         }
-        for (int k = 0; k < n; k++) {
+        for (int k = at; k < at + n; k++) {
             w.firstT[k] = w.start[k] + in.uvarint();
             w.lastT[k] = w.firstT[k] + in.uvarint();
         }
-        ValueCodec.decode(in, n, w.count, 0);
-        ValueCodec.decode(in, n, w.sum, 0);
-        ValueCodec.decode(in, n, w.min, 0);
-        ValueCodec.decode(in, n, w.max, 0);
-        ValueCodec.decode(in, n, w.first, 0);
-        ValueCodec.decode(in, n, w.last, 0);
-        ValueCodec.decode(in, n, w.corr, 0);
-        w.size = n;
-        return w;
+        ValueCodec.decode(in, n, w.count, at);
+        ValueCodec.decode(in, n, w.sum, at);
+        ValueCodec.decode(in, n, w.min, at);
+        ValueCodec.decode(in, n, w.max, at);
+        ValueCodec.decode(in, n, w.first, at);
+        ValueCodec.decode(in, n, w.last, at);
+        ValueCodec.decode(in, n, w.corr, at);
+        return ordered;
     }
 }

@@ -42,6 +42,21 @@ public final class RollupStore implements AutoCloseable {
             int i = header.indexOf(ref);
             return i < 0 ? null : RollupCodec.decode(excerpt, header, i);
         }
+
+        /** How many windows {@code ref} has in this excerpt. */
+        public int windows(int ref) {
+            int i = header.indexOf(ref);
+            return i < 0 ? 0 : header.windows()[i];
+        }
+
+        /**
+         * Decodes the windows of {@code ref} onto the end of {@code into} when they follow its last
+         * one (see RollupCodec.decodeOnto); false, leaving into's windows as they were, otherwise.
+         */
+        public boolean decodeOnto(byte[] excerpt, int ref, Windows into) {
+            int i = header.indexOf(ref);
+            return i < 0 || RollupCodec.decodeOnto(excerpt, header, i, into);
+        }
     }
 
     /** The index of the last excerpt, or -1. */

@@ -114,14 +114,25 @@ public final class Windows {
         corr[i] = o.corr[j];
     }
 
-    /** Folds entry {@code j} of {@code o}, whose samples all come after entry {@code i}'s, into entry i (same window). */
+    /**
+     * Folds entry {@code j} of {@code o}, whose first sample is not before entry {@code i}'s, into
+     * entry i (same window). When o's samples all come at or after i's last, every figure is exact.
+     * When they interleave (a sample written late into a window a seal had already rolled up),
+     * first and last still follow the samples' times and count, sum, min and max are exact, but
+     * the correction adds the parts' own only: no reset is assumed between interleaved parts.
+     */
     void mergeInto(int i, Windows o, int j) {
-        if (o.first[j] < last[i]) {
-            corr[i] += last[i];
+        if (o.firstT[j] >= lastT[i]) {
+            if (o.first[j] < last[i]) {
+                corr[i] += last[i];
+            }
+            lastT[i] = o.lastT[j];
+            last[i] = o.last[j];
+        } else if (o.lastT[j] >= lastT[i]) {
+            lastT[i] = o.lastT[j];
+            last[i] = o.last[j];
         }
         corr[i] += o.corr[j];
-        lastT[i] = o.lastT[j];
-        last[i] = o.last[j];
         count[i] += o.count[j];
         sum[i] += o.sum[j];
         if (o.max[j] > max[i] || Double.isNaN(max[i])) {
@@ -132,19 +143,53 @@ public final class Windows {
         }
     }
 
+    /** Makes room for {@code more} windows after the last. */
+    void reserve(int more) {
+        if (size + more > start.length) {
+            int c = Math.max(size + more, start.length * 2);
+            resize(c);
+        }
+    }
+
+    /** Removes {@code n} entries at {@code at}, moving those after it, up to {@code end}, down. */
+    void remove(int at, int n, int end) {
+        for (Object a : new Object[] {start, firstT, lastT, count, sum, min, max, first, last, corr}) {
+            System.arraycopy(a, at + n, a, at, end - at - n);
+        }
+    }
+
+    /** Keeps the windows starting in [from, to], in place (these windows must be in window order). */
+    public void keepWithin(long from, long to) {
+        int lo = 0;
+        while (lo < size && start[lo] < from) {
+            lo++;
+        }
+        int hi = size;
+        while (hi > lo && start[hi - 1] > to) {
+            hi--;
+        }
+        if (lo > 0) {
+            remove(0, lo, hi);
+        }
+        size = hi - lo;
+    }
+
+    private void resize(int c) {
+        start = Arrays.copyOf(start, c);
+        firstT = Arrays.copyOf(firstT, c);
+        lastT = Arrays.copyOf(lastT, c);
+        count = Arrays.copyOf(count, c);
+        sum = Arrays.copyOf(sum, c);
+        min = Arrays.copyOf(min, c);
+        max = Arrays.copyOf(max, c);
+        first = Arrays.copyOf(first, c);
+        last = Arrays.copyOf(last, c);
+        corr = Arrays.copyOf(corr, c);
+    }
+
     private int grow() {
         if (size == start.length) {
-            int c = size * 2;
-            start = Arrays.copyOf(start, c);
-            firstT = Arrays.copyOf(firstT, c);
-            lastT = Arrays.copyOf(lastT, c);
-            count = Arrays.copyOf(count, c);
-            sum = Arrays.copyOf(sum, c);
-            min = Arrays.copyOf(min, c);
-            max = Arrays.copyOf(max, c);
-            first = Arrays.copyOf(first, c);
-            last = Arrays.copyOf(last, c);
-            corr = Arrays.copyOf(corr, c);
+            resize(size * 2);
         }
         return size++;
     }
@@ -157,6 +202,10 @@ public final class Windows {
     public static Windows merge(long resolutionMs, java.util.List<Windows> parts) {
         if (parts.size() == 1) {
             return parts.get(0).inWindowOrder();
+        }
+        Windows chained = chained(resolutionMs, parts);
+        if (chained != null) {
+            return chained;
         }
         int total = 0;
         for (Windows p : parts) {
@@ -195,6 +244,52 @@ public final class Windows {
         return out;
     }
 
+    /**
+     * The usual case of {@link #merge} without sorting every window: each part in window order
+     * with one entry per window, and the parts, taken by their first window, following one another
+     * (at most sharing a window at the seam, the later part's samples after the earlier's). Then
+     * the sorted order is the parts' concatenation. Null when the parts are not so.
+     */
+    private static Windows chained(long resolutionMs, java.util.List<Windows> parts) {
+        java.util.List<Windows> order = new java.util.ArrayList<>(parts.size());
+        int total = 0;
+        for (Windows p : parts) {
+            if (p.size == 0) {
+                continue;
+            }
+            for (int i = 1; i < p.size; i++) {
+                if (p.start[i] <= p.start[i - 1]) {
+                    return null;
+                }
+            }
+            order.add(p);
+            total += p.size;
+        }
+        if (order.isEmpty()) {
+            return null;
+        }
+        order.sort((a, b) -> a.start[0] != b.start[0] ? Long.compare(a.start[0], b.start[0]) : Long.compare(a.firstT[0], b.firstT[0]));
+        for (int p = 1; p < order.size(); p++) {
+            Windows a = order.get(p - 1);
+            Windows b = order.get(p);
+            long aw = a.start[a.size - 1];
+            if (b.start[0] < aw || (b.start[0] == aw && b.firstT[0] <= a.firstT[a.size - 1])) {
+                return null;
+            }
+        }
+        Windows out = new Windows(resolutionMs, total);
+        for (Windows src : order) {
+            for (int j = 0; j < src.size; j++) {
+                if (out.size > 0 && out.start[out.size - 1] == src.start[j]) {
+                    out.mergeInto(out.size - 1, src, j);
+                } else {
+                    out.append(src, j);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The windows starting in [from, to] (this, when all do). */
     public Windows clip(long from, long to) {
         if (size == 0 || (start[0] >= from && start[size - 1] <= to)) {
@@ -217,6 +312,14 @@ public final class Windows {
             }
         }
         return this;
+    }
+
+    /**
+     * The columns as the read API's value without copying them (entries from size on are not
+     * windows): this must not be changed afterwards.
+     */
+    public RollupSeries handOver(Labels labels) {
+        return new RollupSeries(labels, resolutionMs, size, start, firstT, lastT, count, sum, min, max, first, last, corr);
     }
 
     /** The columns as the read API's value, trimmed to size. */
