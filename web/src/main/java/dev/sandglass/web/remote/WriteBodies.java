@@ -63,6 +63,30 @@ public final class WriteBodies {
         return raw;
     }
 
+    /** Bytes {@code array[from, to)} of a request body, not copied. */
+    public record Slice(byte[] array, int from, int to) {
+        public int length() {
+            return to - from;
+        }
+    }
+
+    /** As {@link #raw}, without copying the body when Vert.x holds it in one heap array. */
+    public static Slice rawSlice(RoutingContext ctx, long max) {
+        io.vertx.core.buffer.Buffer buffer = ctx.body().buffer();
+        if (buffer != null) {
+            io.netty.buffer.ByteBuf bb = buffer.getByteBuf();
+            if (bb.hasArray()) {
+                if (bb.readableBytes() > max) {
+                    throw new TooLarge("request body of " + bb.readableBytes() + " bytes is over the limit of " + max);
+                }
+                int from = bb.arrayOffset() + bb.readerIndex();
+                return new Slice(bb.array(), from, from + bb.readableBytes());
+            }
+        }
+        byte[] raw = raw(ctx, max);
+        return new Slice(raw, 0, raw.length);
+    }
+
     /** The media type of a Content-Type header, lower case, without parameters ("" when absent). */
     public static String mediaType(RoutingContext ctx) {
         String ct = ctx.request().getHeader("Content-Type");
