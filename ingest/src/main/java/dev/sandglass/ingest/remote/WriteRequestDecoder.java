@@ -1,12 +1,6 @@
 package dev.sandglass.ingest.remote;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.sandglass.ingest.wire.WireReader;
 import java.util.Arrays;
 
 /**
@@ -17,8 +11,7 @@ import java.util.Arrays;
  * its label fields) is handed over by ref without decoding a string. Not thread-safe: one decoder
  * per request; its arrays are reused series after series.
  */
-final class WriteRequestDecoder {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+final class WriteRequestDecoder extends WireReader {
 
     /** Receives each series: known ({@code ref >= 0}, no labels) or with its labels decoded. */
     interface Sink {
@@ -30,27 +23,22 @@ final class WriteRequestDecoder {
         void series(long ref, String[] pairs, int nl, int keyFrom, int keyTo, long[] ts, double[] vs, int n);
     }
 
-    private final byte[] b;
-    private final int end;
-    private int pos;
     private String[] pairs = new String[32];
     private long[] ts = new long[16];
     private double[] vs = new double[16];
 
     WriteRequestDecoder(byte[] body, int from, int to) {
-        this.b = body;
-        this.pos = from;
-        this.end = to;
+        super(body, from, to);
     }
 
     void decode(SeriesRefCache cache, Sink sink) {
         while (pos < end) {
             int tag = varint32();
             if (tag == tag(1, 2)) {
-                int len = length();
+                int len = length(end);
                 series(pos, pos + len, cache, sink); // leaves pos at the series' end
             } else {
-                skip(tag);
+                skip(tag, end);
             }
         }
     }
@@ -81,10 +69,7 @@ final class WriteRequestDecoder {
                 int len = length(to); // before pos is read: "pos += length()" would add to the old pos
                 pos += len;
             } else {
-                skip(tag);
-                if (pos > to) {
-                    throw new RemoteProto.DecodeException("field past the end of its series at byte " + pos);
-                }
+                skip(tag, to);
             }
         }
         long ref = -1;
@@ -103,19 +88,15 @@ final class WriteRequestDecoder {
         while (pos < to) {
             int tag = varint32();
             if (tag == tag(1, 1)) {
-                if (pos + 8 > to) {
-                    throw new RemoteProto.DecodeException("truncated sample value at byte " + pos);
-                }
-                v = Double.longBitsToDouble((long) LONG_LE.get(b, pos));
-                pos += 8;
+                v = Double.longBitsToDouble(fixed64(to));
             } else if (tag == tag(2, 0)) {
                 t = varint64();
             } else {
-                skip(tag);
+                skip(tag, to);
             }
         }
         if (pos != to) {
-            throw new RemoteProto.DecodeException("sample field past the end of its sample at byte " + pos);
+            throw new Malformed("sample field past the end of its sample at byte " + pos);
         }
         ts[i] = t;
         vs[i] = v;
@@ -128,7 +109,7 @@ final class WriteRequestDecoder {
         while (pos < to) {
             int tag = varint32();
             if (tag != tag(1, 2)) {
-                skip(tag);
+                skip(tag, to);
                 continue;
             }
             int llen = length(to);
@@ -147,11 +128,11 @@ final class WriteRequestDecoder {
                         value = s;
                     }
                 } else {
-                    skip(t2);
+                    skip(t2, lend);
                 }
             }
             if (pos != lend) {
-                throw new RemoteProto.DecodeException("label field past the end of its label at byte " + pos);
+                throw new Malformed("label field past the end of its label at byte " + pos);
             }
             if (2 * nl + 2 > pairs.length) {
                 pairs = Arrays.copyOf(pairs, pairs.length * 2);
@@ -161,80 +142,5 @@ final class WriteRequestDecoder {
             nl++;
         }
         return nl;
-    }
-
-    /** A proto3 string: valid UTF-8 or an error, as protobuf-java's readStringRequireUtf8. */
-    private String utf8(int off, int len) {
-        boolean ascii = true;
-        for (int i = off; i < off + len; i++) {
-            if (b[i] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
-            return new String(b, off, len, StandardCharsets.ISO_8859_1);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, len)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RemoteProto.DecodeException("Protocol message had invalid UTF-8 (label at byte " + off + ")");
-        }
-    }
-
-    private static int tag(int field, int wireType) {
-        return (field << 3) | wireType;
-    }
-
-    private int length() {
-        return length(end);
-    }
-
-    /** A length prefix, checked to end within {@code limit}. */
-    private int length(int limit) {
-        int len = varint32();
-        if (len < 0 || len > limit - pos) {
-            throw new RemoteProto.DecodeException("field of " + (len & 0xffffffffL) + " bytes past the end of its message at byte " + pos);
-        }
-        return len;
-    }
-
-    private void skip(int tag) {
-        switch (tag & 7) {
-            case 0 -> varint64();
-            case 1 -> pos += 8;
-            case 2 -> {
-                int len = length();
-                pos += len;
-            }
-            case 5 -> pos += 4;
-            default -> throw new RemoteProto.DecodeException("unexpected wire type " + (tag & 7) + " at byte " + pos);
-        }
-        if (pos > end) {
-            throw new RemoteProto.DecodeException("truncated field at byte " + end);
-        }
-        if (tag >>> 3 == 0) {
-            throw new RemoteProto.DecodeException("field number 0 at byte " + pos);
-        }
-    }
-
-    private int varint32() {
-        return (int) varint64();
-    }
-
-    private long varint64() {
-        long x = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos >= end) {
-                throw new RemoteProto.DecodeException("truncated varint at byte " + pos);
-            }
-            byte c = b[pos++];
-            x |= (long) (c & 0x7f) << shift;
-            if (c >= 0) {
-                return x;
-            }
-        }
-        throw new RemoteProto.DecodeException("malformed varint at byte " + pos);
     }
 }

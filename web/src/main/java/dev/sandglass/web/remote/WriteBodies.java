@@ -54,6 +54,16 @@ public final class WriteBodies {
         }
     }
 
+    /** As {@link #read}, without copying a body sent without Content-Encoding. */
+    public static Slice slice(RoutingContext ctx, long max) {
+        String enc = ctx.request().getHeader("Content-Encoding");
+        if (enc == null || enc.isBlank() || enc.equalsIgnoreCase("identity")) {
+            return rawSlice(ctx, max);
+        }
+        byte[] b = read(ctx, max);
+        return new Slice(b, 0, b.length);
+    }
+
     /** The body as sent (remote write's snappy is the protocol's own, whatever Content-Encoding says). */
     public static byte[] raw(RoutingContext ctx, long max) {
         byte[] raw = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
