@@ -216,7 +216,6 @@ public final class OtlpProtoReader extends WireReader {
         int attrFrom = -1;
         int attrTo = -1;
         boolean contiguous = true;
-        List<int[]> spans = null;
         pos = from;
         while (pos < to) {
             int tag = varint32();
@@ -230,10 +229,6 @@ public final class OtlpProtoReader extends WireReader {
                     contiguous = false;
                 }
                 attrTo = pos;
-                if (spans == null) {
-                    spans = new ArrayList<>(4);
-                }
-                spans.add(new int[] {pos - len, pos});
             } else if (tag == tag(3, 1)) {
                 timeNano = fixed64(to);
             } else if (tag == tag(4, 1)) {
@@ -260,19 +255,30 @@ public final class OtlpProtoReader extends WireReader {
         }
         long ref = contiguous && cache != null ? cache.get(key, 0, keyLen) : -1;
         if (ref < 0) {
-            List<KeyValue> attrs = new ArrayList<>(spans == null ? 0 : spans.size());
-            if (spans != null) {
-                for (int[] s : spans) {
-                    attrs.add(parse(s[0], s[1], KeyValue.parser()));
-                }
-            }
-            ref = translator.numberSeries(prom, attrs, base);
+            ref = translator.numberSeries(prom, attributes(from, to), base);
             if (contiguous && cache != null) {
                 cache.put(key, 0, keyLen, ref);
             }
         }
         translator.append(ref, t, v);
         return t;
+    }
+
+    /** The attributes of the point {@code [from, to)}, for a series not in the cache. */
+    private List<KeyValue> attributes(int from, int to) {
+        List<KeyValue> attrs = new ArrayList<>();
+        pos = from;
+        while (pos < to) {
+            int tag = varint32();
+            if (tag == tag(7, 2)) {
+                int len = length(to);
+                attrs.add(parse(pos, pos + len, KeyValue.parser()));
+                pos += len;
+            } else {
+                skip(tag, to);
+            }
+        }
+        return attrs;
     }
 
     /** Starts every key of a metric's points with its name, job and instance, each length-prefixed (-1: absent). */
