@@ -1,5 +1,6 @@
 package dev.sandglass.web.bench;
 
+import dev.sandglass.ingest.otlp.OtlpProtoReader;
 import dev.sandglass.ingest.remote.RemoteProto;
 import dev.sandglass.ingest.remote.RemoteWriteIngester;
 import dev.sandglass.ingest.remote.SeriesRefCache;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 /**
  * Where remote-write ingestion spends its time, in process (no HTTP, no snappy): per round, under
  * new metric names, the first collection (16,384 new series) apart from the others (known series),
- * beside decoding alone. Usage: IngestPathBench [COLLECTIONS] [ROUNDS].
+ * beside decoding alone; then the same samples as OTLP protobuf. Usage: IngestPathBench [COLLECTIONS] [ROUNDS].
  */
 public final class IngestPathBench {
     public static void main(String[] args) throws Exception {
@@ -21,6 +22,7 @@ public final class IngestPathBench {
         long perCollection = (long) ProtocolBench.SANDBOXES * ProtocolBench.SERIES;
         Path dir = Files.createTempDirectory("sg-ingest-bench");
         SeriesRefCache cache = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
+        SeriesRefCache otlpCache = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
         try (Db db = Db.open(DbOptions.defaults(dir))) {
             for (int round = 0; round < rounds; round++) {
                 byte[][] bodies = new byte[collections][];
@@ -44,9 +46,26 @@ public final class IngestPathBench {
                     }
                 }
                 long c0 = System.nanoTime();
-                System.out.printf("round %d: decode alone %,.0f samples/s; decode+append+commit: first collection (new series) %,.0f ms,"
-                        + " the other %d %,.0f samples/s%n", round, collections * perCollection / ((b0 - a) / 1e9),
-                        (first - b0) / 1e6, collections - 1, (collections - 1) * perCollection / ((c0 - first) / 1e9));
+                byte[][] otlp = new byte[collections][];
+                for (int c = 0; c < collections; c++) {
+                    otlp[c] = ProtocolBench.otlp("o" + round + ".m", 0, 1, t0 + c * 1000L, c).toByteArray();
+                }
+                long d0 = System.nanoTime();
+                long ofirst = 0;
+                for (int c = 0; c < collections; c++) {
+                    Appender app = db.appender();
+                    OtlpProtoReader.translate(otlp[c], 0, otlp[c].length, app, otlpCache);
+                    app.commit();
+                    if (c == 0) {
+                        ofirst = System.nanoTime();
+                    }
+                }
+                long e0 = System.nanoTime();
+                System.out.printf("round %d: remote write decode alone %,.0f samples/s; decode+append+commit: first collection (new series)"
+                        + " %,.0f ms, the other %d %,.0f samples/s; OTLP protobuf: first %,.0f ms, the other %,.0f samples/s%n", round,
+                        collections * perCollection / ((b0 - a) / 1e9), (first - b0) / 1e6, collections - 1,
+                        (collections - 1) * perCollection / ((c0 - first) / 1e9), (ofirst - d0) / 1e6,
+                        (collections - 1) * perCollection / ((e0 - ofirst) / 1e9));
             }
         }
     }
