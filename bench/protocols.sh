@@ -2,14 +2,20 @@
 # Ingestion over the wire, all receivers fed the same pre-encoded payloads in the same run:
 # remote write into Sandglass, VictoriaMetrics 1.79 and Prometheus 2.42, OTLP protobuf into
 # Sandglass; then `sandglass export` beside `sandglass import` of the same file.
-# Usage: bench/protocols.sh [COLLECTIONS] [CLIENT_THREADS]   (defaults 60 and 2)
+# Receivers take turns, ROUNDS times, each round under new metric names; each pass is timed as
+# its first collection (all series new) and the rest (all known).
+# Usage: bench/protocols.sh [COLLECTIONS] [CLIENT_THREADS] [ROUNDS]   (defaults 60, 2 and 3)
+# SKIP_BUILD=1 uses the jar and classes already built.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 collections="${1:-60}"
 threads="${2:-2}"
-mvn -B -q -DskipTests package
-mvn -B -q -DskipTests -pl web -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+rounds="${3:-3}"
+if [ -z "${SKIP_BUILD:-}" ]; then
+  mvn -B -q -DskipTests package
+  mvn -B -q -DskipTests -pl web -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+fi
 flags=$(sed -n 's:.*<chronicle.argLine>\(.*\)</chronicle.argLine>.*:\1:p' pom.xml)
 work="$(mktemp -d /tmp/sg-protocols-bench.XXXXXX)"
 pids=()
@@ -29,7 +35,7 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom"
 ready "http://127.0.0.1:$sg/-/ready"; ready "http://127.0.0.1:$vm/health"; ready "http://127.0.0.1:$prom/-/ready"
 
 java $flags -cp "web/target/test-classes:web/target/classes:$(cat web/target/bench.cp)" dev.sandglass.web.bench.ProtocolBench \
-  "$collections" "$threads" "sandglass=http://127.0.0.1:$sg" "victoria-metrics=http://127.0.0.1:$vm" "prometheus=http://127.0.0.1:$prom"
+  "$collections" "$threads" "$rounds" "sandglass=http://127.0.0.1:$sg" "victoria-metrics=http://127.0.0.1:$vm" "prometheus=http://127.0.0.1:$prom"
 
 echo "export beside import of the same file (the commands' own figures, store opening excluded):"
 java -jar web/target/sandglass.jar export --data-dir "$work/sg" --output "$work/export.om" 2>&1 | tail -1

@@ -49,7 +49,7 @@ public final class OtlpTranslator {
     private long rejected;
     private final List<String> errors = new ArrayList<>();
 
-    private OtlpTranslator(Appender appender, OtlpSeriesCache cache) {
+    OtlpTranslator(Appender appender, OtlpSeriesCache cache) {
         this.appender = appender;
         this.cache = cache;
     }
@@ -68,8 +68,20 @@ public final class OtlpTranslator {
         return new Result(t.samples, t.rejected, List.copyOf(t.errors));
     }
 
-    private void resource(ResourceMetrics rm) {
+    void resource(ResourceMetrics rm) {
         Map<String, String> attrs = attributes(rm.getResource().getAttributesList());
+        TreeMap<String, String> base = base(attrs);
+        long latest = Long.MIN_VALUE;
+        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+            for (Metric m : sm.getMetricsList()) {
+                latest = Math.max(latest, metric(m, base));
+            }
+        }
+        targetInfo(attrs, base, latest);
+    }
+
+    /** The labels every series of a resource carries: {@code job} and {@code instance}. */
+    static TreeMap<String, String> base(Map<String, String> attrs) {
         String service = attrs.get("service.name");
         String namespace = attrs.get("service.namespace");
         TreeMap<String, String> base = new TreeMap<>();
@@ -80,12 +92,11 @@ public final class OtlpTranslator {
         if (instance != null) {
             base.put("instance", instance);
         }
-        long latest = Long.MIN_VALUE;
-        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-            for (Metric m : sm.getMetricsList()) {
-                latest = Math.max(latest, metric(m, base));
-            }
-        }
+        return base;
+    }
+
+    /** The resource's other attributes as {@code target_info} at the latest time appended for it (none if no point was). */
+    void targetInfo(Map<String, String> attrs, Map<String, String> base, long latest) {
         TreeMap<String, String> info = new TreeMap<>();
         attrs.forEach((k, v) -> {
             if (!k.equals("service.name") && !k.equals("service.namespace") && !k.equals("service.instance.id")) {
@@ -100,7 +111,7 @@ public final class OtlpTranslator {
     }
 
     /** Appends one metric's points; returns the latest timestamp appended (MIN_VALUE when none). */
-    private long metric(Metric m, Map<String, String> base) {
+    long metric(Metric m, Map<String, String> base) {
         try {
             switch (m.getDataCase()) {
                 case GAUGE:
@@ -141,12 +152,20 @@ public final class OtlpTranslator {
     }
 
     private void checkCumulative(Metric m, AggregationTemporality t, int points) {
-        if (t != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-            reject(points, "metric \"" + m.getName() + "\": " + (t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
-                    ? "delta temporality is not supported; export cumulative temporality instead"
-                    : "aggregation temporality is unspecified; only cumulative is supported"));
+        if (!cumulative(m.getName(), t, points)) {
             throw new Rejected();
         }
+    }
+
+    /** Whether points of this temporality can be stored; if not, they are rejected, named. */
+    boolean cumulative(String metric, AggregationTemporality t, int points) {
+        if (t != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+            reject(points, "metric \"" + metric + "\": " + (t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                    ? "delta temporality is not supported; export cumulative temporality instead"
+                    : "aggregation temporality is unspecified; only cumulative is supported"));
+            return false;
+        }
+        return true;
     }
 
     private long numbers(List<NumberDataPoint> points, String name, Map<String, String> base) {
@@ -236,6 +255,21 @@ public final class OtlpTranslator {
         l.merge(name, value, (a, b) -> a.compareTo(b) <= 0 ? a + ";" + b : b + ";" + a);
     }
 
+    /** The ref of a gauge or sum point's series, created when new. */
+    long numberSeries(String name, List<KeyValue> attrs, Map<String, String> base) {
+        return appender.seriesRef(toLabels(labels(name, attrs, base)));
+    }
+
+    /** Appends a sample of a series already known by ref. */
+    void append(long ref, long t, double v) {
+        appender.append(ref, t, v);
+        samples++;
+    }
+
+    Result result() {
+        return new Result(samples, rejected, List.copyOf(errors));
+    }
+
     private void add(TreeMap<String, String> l, long t, double v) {
         appender.append(appender.seriesRef(toLabels(l)), t, v);
         samples++;
@@ -251,7 +285,7 @@ public final class OtlpTranslator {
         return Labels.of(kv);
     }
 
-    private void reject(int points, String why) {
+    void reject(int points, String why) {
         rejected += points;
         if (errors.size() < MAX_ERRORS && !errors.contains(why)) {
             errors.add(why);
@@ -269,11 +303,11 @@ public final class OtlpTranslator {
         };
     }
 
-    private static long millis(long unixNano) {
+    static long millis(long unixNano) {
         return Math.floorDiv(unixNano, 1_000_000L);
     }
 
-    private static Map<String, String> attributes(List<KeyValue> kvs) {
+    static Map<String, String> attributes(List<KeyValue> kvs) {
         Map<String, String> out = new TreeMap<>();
         for (KeyValue kv : kvs) {
             out.put(kv.getKey(), text(kv.getValue()));

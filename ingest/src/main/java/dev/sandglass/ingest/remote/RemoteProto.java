@@ -38,15 +38,6 @@ public final class RemoteProto {
         void series(String[] labelPairs, int labelCount, long[] ts, double[] vs, int n);
     }
 
-    /**
-     * Decides per series whether its labels need decoding: given the raw bytes of the series'
-     * leading label fields ({@code body[from, to)}), returns true to have them decoded.
-     */
-    @FunctionalInterface
-    public interface LabelFilter {
-        boolean wantLabels(byte[] body, int from, int to);
-    }
-
     /** A body that is not the message it should be. */
     public static final class DecodeException extends RuntimeException {
         public DecodeException(String message) {
@@ -56,132 +47,36 @@ public final class RemoteProto {
 
     /** Decodes a (decompressed) WriteRequest, series by series. */
     public static void decodeWrite(byte[] body, SeriesSink sink) {
-        decodeWrite(body, null, sink);
+        decodeWrite(body, 0, body.length, null, (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> sink.series(pairs, nl, ts, vs, n));
     }
 
     /**
-     * As {@link #decodeWrite(byte[], SeriesSink)}; when {@code filter} says a series' labels are
-     * not needed (the caller knows the series by its bytes), the sink gets labelCount -1 and no
-     * strings are decoded. The span is the series' label fields up to its first other field.
+     * Decodes the WriteRequest in {@code body[from, to)}; series found in {@code cache} (may be
+     * null) reach the sink by ref, without their labels decoded. What the sink throws is passed
+     * on as it is (a store failure must not read as a bad body).
+     * @throws DecodeException for bytes that are not a WriteRequest
      */
-    public static void decodeWrite(byte[] body, LabelFilter filter, SeriesSink sink) {
+    static void decodeWrite(byte[] body, int from, int to, SeriesRefCache cache, WriteRequestDecoder.Sink sink) {
+        WriteRequestDecoder.Sink guarded = (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> {
+            try {
+                sink.series(ref, pairs, nl, keyFrom, keyTo, ts, vs, n);
+            } catch (RuntimeException e) {
+                throw new SinkFailure(e);
+            }
+        };
         try {
-            CodedInputStream in = CodedInputStream.newInstance(body);
-            in.setRecursionLimit(8);
-            String[] labels = new String[32];
-            long[] ts = new long[64];
-            double[] vs = new double[64];
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                if (WireFormat.getTagFieldNumber(tag) != 1 || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                    in.skipField(tag);
-                    continue;
-                }
-                int len = in.readRawVarint32();
-                int seriesStart = in.getTotalBytesRead();
-                int limit = in.pushLimit(len);
-                int nl = 0;
-                int n = 0;
-                boolean skipLabels = false;
-                if (filter != null) {
-                    int labelsEnd = labelsEnd(body, seriesStart, seriesStart + len);
-                    skipLabels = !filter.wantLabels(body, seriesStart, labelsEnd);
-                    if (skipLabels) {
-                        in.skipRawBytes(labelsEnd - seriesStart);
-                        nl = -1;
-                    }
-                }
-                int t2;
-                while ((t2 = in.readTag()) != 0) {
-                    int field = WireFormat.getTagFieldNumber(t2);
-                    if (field == 1 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED && skipLabels) {
-                        throw new DecodeException("labels after samples in a series: cannot use the series cache");
-                    } else if (field == 1 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        if (2 * nl + 2 > labels.length) {
-                            labels = Arrays.copyOf(labels, labels.length * 2);
-                        }
-                        String[] pair = label(in);
-                        labels[2 * nl] = pair[0];
-                        labels[2 * nl + 1] = pair[1];
-                        nl++;
-                    } else if (field == 2 && WireFormat.getTagWireType(t2) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        if (n == ts.length) {
-                            ts = Arrays.copyOf(ts, n * 2);
-                            vs = Arrays.copyOf(vs, n * 2);
-                        }
-                        int l2 = in.pushLimit(in.readRawVarint32());
-                        double v = 0;
-                        long t = 0;
-                        int t3;
-                        while ((t3 = in.readTag()) != 0) {
-                            if (t3 == tag(1, WireFormat.WIRETYPE_FIXED64)) {
-                                v = in.readDouble();
-                            } else if (t3 == tag(2, WireFormat.WIRETYPE_VARINT)) {
-                                t = in.readInt64();
-                            } else {
-                                in.skipField(t3);
-                            }
-                        }
-                        in.popLimit(l2);
-                        ts[n] = t;
-                        vs[n] = v;
-                        n++;
-                    } else {
-                        in.skipField(t2);
-                    }
-                }
-                in.popLimit(limit);
-                sink.series(labels, nl, ts, vs, n);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof DecodeException de) {
-                throw de;
-            }
-            throw new DecodeException("cannot decode remote write protobuf of " + body.length + " bytes: " + e.getMessage());
+            new WriteRequestDecoder(body, from, to).decode(cache, guarded);
+        } catch (SinkFailure e) {
+            throw (RuntimeException) e.getCause();
+        } catch (RuntimeException e) {
+            throw new DecodeException("cannot decode remote write protobuf of " + (to - from) + " bytes: " + e.getMessage());
         }
     }
 
-    /** End of the run of label fields (tag 0x0a) starting at {@code pos}, within {@code end}. */
-    private static int labelsEnd(byte[] b, int pos, int end) {
-        while (pos < end && b[pos] == 0x0a) {
-            int p = pos + 1;
-            int len = 0;
-            int shift = 0;
-            while (true) {
-                if (p >= end || shift > 28) {
-                    throw new DecodeException("truncated label length at byte " + p);
-                }
-                byte x = b[p++];
-                len |= (x & 0x7f) << shift;
-                if (x >= 0) {
-                    break;
-                }
-                shift += 7;
-            }
-            if (len < 0 || p + len > end) {
-                throw new DecodeException("label of " + len + " bytes past the end of its series at byte " + p);
-            }
-            pos = p + len;
+    private static final class SinkFailure extends RuntimeException {
+        SinkFailure(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
         }
-        return pos;
-    }
-
-    private static String[] label(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
-        String name = "";
-        String value = "";
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            if (tag == tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                name = in.readStringRequireUtf8();
-            } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                value = in.readStringRequireUtf8();
-            } else {
-                in.skipField(tag);
-            }
-        }
-        in.popLimit(limit);
-        return new String[] {name, value};
     }
 
     /** Encodes series as a WriteRequest (or, identically on the wire, one QueryResult's timeseries). */

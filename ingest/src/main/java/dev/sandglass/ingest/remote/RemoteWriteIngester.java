@@ -2,11 +2,12 @@ package dev.sandglass.ingest.remote;
 
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.SeriesLimits;
 
 /**
- * Appends a remote-write request's samples. As in Prometheus, a series with invalid labels and a
- * sample older than the store accepts (here: behind the retention window) are errors the client
- * must not retry: they are left out and reported (the handler answers 400 naming the first), while
+ * Appends a remote-write request's samples. As in Prometheus, a series with invalid labels (here
+ * also: labels over the store's {@link SeriesLimits}) and a sample older than the store accepts
+ * (here: behind the retention window) are errors the client must not retry: they are left out and reported (the handler answers 400 naming the first), while
  * every other sample of the batch is kept. Samples out of order within a series are fine: the
  * store files them by time (last write wins on an equal timestamp).
  */
@@ -21,27 +22,24 @@ public final class RemoteWriteIngester {
     /**
      * Decodes a decompressed WriteRequest into {@code appender} (the caller commits).
      * @param minValidT samples before this (unix ms) are rejected as out of bounds
-     * @throws RemoteProto.DecodeException for a body that is not a WriteRequest (nothing is appended)
+     * @throws RemoteProto.DecodeException for a body that is not a WriteRequest (the caller rolls back)
      */
     public static Result ingest(byte[] body, Appender appender, long minValidT) {
-        return ingest(body, appender, minValidT, null);
+        return ingest(body, 0, body.length, appender, minValidT, null);
     }
 
     /** As {@link #ingest(byte[], Appender, long)}, knowing series seen before by their bytes in {@code cache}. */
     public static Result ingest(byte[] body, Appender appender, long minValidT, SeriesRefCache cache) {
+        return ingest(body, 0, body.length, appender, minValidT, cache);
+    }
+
+    /** As {@link #ingest(byte[], Appender, long, SeriesRefCache)} for the request in {@code body[from, to)}. */
+    public static Result ingest(byte[] body, int from, int to, Appender appender, long minValidT, SeriesRefCache cache) {
         long[] counts = new long[2];
         String[] first = new String[1];
-        long[] known = {-1};
-        int[] span = new int[2];
-        RemoteProto.LabelFilter filter = cache == null ? null : (b, from, to) -> {
-            known[0] = cache.get(b, from, to);
-            span[0] = from;
-            span[1] = to;
-            return known[0] < 0;
-        };
-        RemoteProto.decodeWrite(body, filter, (pairs, nl, ts, vs, n) -> {
-            if (nl < 0) {
-                appendSamples(appender, known[0], ts, vs, n, minValidT, counts, first, null);
+        RemoteProto.decodeWrite(body, from, to, cache, (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> {
+            if (ref >= 0) {
+                appendSamples(appender, ref, ts, vs, n, minValidT, counts, first, null);
                 return;
             }
             String invalid = invalid(pairs, nl);
@@ -52,13 +50,20 @@ public final class RemoteWriteIngester {
                 }
                 return;
             }
-            String[] kv = java.util.Arrays.copyOf(pairs, 2 * nl);
-            Labels labels = Labels.of(kv);
-            long ref = appender.seriesRef(labels);
-            if (cache != null) {
-                cache.put(body, span[0], span[1], ref);
+            Labels labels = Labels.of(java.util.Arrays.copyOf(pairs, 2 * nl));
+            String tooLarge = SeriesLimits.check(labels);
+            if (tooLarge != null) {
+                counts[1] += n;
+                if (first[0] == null) {
+                    first[0] = tooLarge;
+                }
+                return;
             }
-            appendSamples(appender, ref, ts, vs, n, minValidT, counts, first, labels);
+            long r = appender.seriesRef(labels);
+            if (cache != null && keyFrom >= 0) {
+                cache.put(body, keyFrom, keyTo, r);
+            }
+            appendSamples(appender, r, ts, vs, n, minValidT, counts, first, labels);
         });
         return new Result(counts[0], counts[1], first[0]);
     }

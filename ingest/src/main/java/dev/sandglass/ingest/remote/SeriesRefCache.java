@@ -1,69 +1,157 @@
 package dev.sandglass.ingest.remote;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Series refs by the raw protobuf bytes of a series' labels, shared by the requests of one
- * receiver: a sender names the same series in every request, byte for byte, so a known series
- * costs a hash over its bytes instead of decoding its strings, building and hashing a label set
- * twice. Bounded: emptied when it outgrows {@code maxEntries} (refs are only looked up again).
+ * Series refs by the raw bytes that name a series (remote write: the protobuf bytes of its labels;
+ * OTLP: its metric and attributes as sent), shared by the requests of one receiver. A sender names
+ * the same series in every request, byte for byte, so a known series costs one hash over its bytes
+ * and one comparison, instead of decoding strings and building and hashing a label set twice (as
+ * Prometheus's scrape cache keys series by the raw text of a line).
+ *
+ * <p>Compact and allocation-free on a hit: keys are copied into one byte arena, slots are an
+ * open-addressing {@code long[]} (hash bits and entry number). Lookups take no lock: a slot is
+ * published with release semantics after its entry is written, and a larger table replaces the
+ * whole table object; a lookup that races a replacement just misses and the caller asks the
+ * index. Bounded by {@code maxBytes}: emptied when full (refs are only looked up again).
  */
 public final class SeriesRefCache {
-    private final ConcurrentHashMap<Key, Long> refs = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes counted per entry besides its key: its slots (at most half full), offset, length and ref. */
+    private static final int ENTRY_OVERHEAD = 2 * 8 + 3 * 4;
 
-    public SeriesRefCache(int maxEntries) {
-        this.maxEntries = maxEntries;
+    private static final class Table {
+        final long[] slots;
+        final int mask;
+        final byte[] arena;
+        final int[] offsets;
+        final int[] lengths;
+        final long[] refs;
+        int arenaUsed;
+        int entries;
+
+        Table(int slotCount, int arenaBytes) {
+            slots = new long[slotCount];
+            mask = slotCount - 1;
+            arena = new byte[arenaBytes];
+            offsets = new int[slotCount / 2];
+            lengths = new int[slotCount / 2];
+            refs = new long[slotCount / 2];
+        }
     }
 
-    /** The ref of the labels in {@code buf[from, to)}, or -1 when not cached. */
-    long get(byte[] buf, int from, int to) {
-        Long r = refs.get(new Key(buf, from, to, hash(buf, from, to)));
-        return r == null ? -1 : r;
+    private final long maxBytes;
+    private volatile Table table = new Table(1024, 64 << 10);
+
+    /** {@code maxBytes}: keys and their bookkeeping together; past it the cache starts over empty. */
+    public SeriesRefCache(long maxBytes) {
+        this.maxBytes = maxBytes;
     }
 
-    void put(byte[] buf, int from, int to, long ref) {
-        if (refs.size() >= maxEntries) {
-            refs.clear();
-        }
-        byte[] copy = Arrays.copyOfRange(buf, from, to);
-        refs.put(new Key(copy, 0, copy.length, hash(copy, 0, copy.length)), ref);
+    /** A bound for a receiver's cache: a sixteenth of the heap, at most 64 MiB, at least 1 MiB. */
+    public static long defaultMaxBytes() {
+        return Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16));
     }
 
-    int size() {
-        return refs.size();
+    /** The ref of the key {@code buf[from, to)}, or -1 when not cached. */
+    public long get(byte[] buf, int from, int to) {
+        return find(table, buf, from, to, hash(buf, from, to));
     }
 
-    private static int hash(byte[] b, int from, int to) {
-        int h = 1;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + b[i];
+    private static long find(Table t, byte[] buf, int from, int to, long h) {
+        int tag = (int) (h >>> 32);
+        int len = to - from;
+        for (int i = (int) h & t.mask;; i = (i + 1) & t.mask) {
+            long s = (long) SLOT.getAcquire(t.slots, i);
+            if (s == 0) {
+                return -1;
+            }
+            if ((int) (s >>> 32) == tag) {
+                int e = (int) s - 1;
+                int off = t.offsets[e];
+                if (t.lengths[e] == len && Arrays.equals(t.arena, off, off + len, buf, from, to)) {
+                    return t.refs[e];
+                }
+            }
         }
-        return h;
     }
 
-    private static final class Key {
-        final byte[] buf;
-        final int from;
-        final int to;
-        final int hash;
-
-        Key(byte[] buf, int from, int to, int hash) {
-            this.buf = buf;
-            this.from = from;
-            this.to = to;
-            this.hash = hash;
+    /** Remembers {@code ref} for the key {@code buf[from, to)}. */
+    public synchronized void put(byte[] buf, int from, int to, long ref) {
+        long h = hash(buf, from, to);
+        Table t = table;
+        if (find(t, buf, from, to, h) >= 0) {
+            return;
         }
-
-        @Override
-        public int hashCode() {
-            return hash;
+        int len = to - from;
+        if ((long) t.arenaUsed + len + (long) (t.entries + 1) * ENTRY_OVERHEAD > maxBytes) {
+            t = new Table(1024, Math.max(64 << 10, len));
+            table = t;
+        } else if (t.entries + 1 > t.offsets.length || t.arenaUsed + len > t.arena.length) {
+            t = grown(t, len);
+            table = t;
         }
+        int e = t.entries++;
+        System.arraycopy(buf, from, t.arena, t.arenaUsed, len);
+        t.offsets[e] = t.arenaUsed;
+        t.lengths[e] = len;
+        t.refs[e] = ref;
+        t.arenaUsed += len;
+        insertSlot(t, h, e);
+    }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && Arrays.equals(buf, from, to, k.buf, k.from, k.to);
+    private static void insertSlot(Table t, long h, int e) {
+        int i = (int) h & t.mask;
+        while (t.slots[i] != 0) {
+            i = (i + 1) & t.mask;
         }
+        SLOT.setRelease(t.slots, i, ((h >>> 32) << 32) | (e + 1L));
+    }
+
+    /** A copy with room for more entries and key bytes, published whole by the caller. */
+    private static Table grown(Table t, int len) {
+        int slots = t.entries + 1 > t.offsets.length ? t.slots.length * 2 : t.slots.length;
+        long arena = t.arena.length;
+        while (arena < t.arenaUsed + (long) len) {
+            arena *= 2;
+        }
+        Table g = new Table(slots, (int) Math.min(Integer.MAX_VALUE - 16, arena));
+        System.arraycopy(t.arena, 0, g.arena, 0, t.arenaUsed);
+        System.arraycopy(t.offsets, 0, g.offsets, 0, t.entries);
+        System.arraycopy(t.lengths, 0, g.lengths, 0, t.entries);
+        System.arraycopy(t.refs, 0, g.refs, 0, t.entries);
+        g.arenaUsed = t.arenaUsed;
+        g.entries = t.entries;
+        for (int e = 0; e < t.entries; e++) {
+            insertSlot(g, hash(g.arena, g.offsets[e], g.offsets[e] + g.lengths[e]), e);
+        }
+        return g;
+    }
+
+    public int size() {
+        return table.entries;
+    }
+
+    /** 64-bit hash of {@code b[from, to)}, eight bytes at a time. */
+    static long hash(byte[] b, int from, int to) {
+        long h = 0x9E3779B97F4A7C15L ^ (to - from);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            h = Long.rotateLeft(h ^ ((long) LONGS.get(b, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        }
+        long tail = 0;
+        for (int k = 0; i < to; i++, k += 8) {
+            tail |= (b[i] & 0xffL) << k;
+        }
+        h = Long.rotateLeft(h ^ (tail * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
     }
 }

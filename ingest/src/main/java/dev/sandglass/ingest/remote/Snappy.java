@@ -23,6 +23,36 @@ public final class Snappy {
         }
     }
 
+    /**
+     * The length {@code body[off, off + len)} decompresses to.
+     * @throws IllegalArgumentException when it is not snappy; TooLarge past {@code maxBytes}
+     */
+    public static int uncompressedLength(byte[] body, int off, int len, long maxBytes) {
+        int n;
+        try {
+            n = org.xerial.snappy.Snappy.uncompressedLength(body, off, len);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot snappy-decode body of " + len + " bytes: " + e.getMessage(), e);
+        }
+        if (n < 0 || n > maxBytes) {
+            throw new TooLarge(n, maxBytes);
+        }
+        return n;
+    }
+
+    /**
+     * Decompresses {@code body[off, off + len)} to the start of {@code out}, which must hold
+     * {@link #uncompressedLength}; returns the length written.
+     * @throws IllegalArgumentException when it is not snappy
+     */
+    public static int uncompress(byte[] body, int off, int len, byte[] out) {
+        try {
+            return org.xerial.snappy.Snappy.uncompress(body, off, len, out, 0);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot snappy-decode body of " + len + " bytes: " + e.getMessage(), e);
+        }
+    }
+
     public static byte[] compress(byte[] raw) {
         try {
             return org.xerial.snappy.Snappy.compress(raw);

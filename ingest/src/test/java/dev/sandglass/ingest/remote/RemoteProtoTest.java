@@ -105,7 +105,7 @@ class RemoteProtoTest {
                 series(Labels.of("job", "nameless"), new long[] {2000}, new double[] {30}));
         MemStorage plain = new MemStorage();
         MemStorage cached = new MemStorage();
-        SeriesRefCache cache = new SeriesRefCache(100);
+        SeriesRefCache cache = new SeriesRefCache(1 << 20);
         for (List<RemoteProto.SeriesSamples> req : List.of(first, second)) {
             byte[] body = RemoteProto.encodeWrite(req);
             Appender a = plain.appender();

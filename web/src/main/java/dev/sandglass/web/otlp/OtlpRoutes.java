@@ -2,8 +2,10 @@ package dev.sandglass.web.otlp;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.sandglass.ingest.otlp.OtlpCodec;
+import dev.sandglass.ingest.otlp.OtlpProtoReader;
 import dev.sandglass.ingest.otlp.OtlpSeriesCache;
 import dev.sandglass.ingest.otlp.OtlpTranslator;
+import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
 import dev.sandglass.web.api.RouteModule;
@@ -18,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,7 @@ public final class OtlpRoutes implements RouteModule {
     private final WriteOptions options;
     private final WriteMetrics metrics;
     private final OtlpSeriesCache series = new OtlpSeriesCache(1 << 20);
+    private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
 
     public OtlpRoutes(Storage storage, WriteOptions options, WriteMetrics metrics) {
         this.storage = storage;
@@ -65,14 +69,20 @@ public final class OtlpRoutes implements RouteModule {
         }
         OtlpTranslator.Result result;
         try {
-            byte[] body = WriteBodies.read(ctx, options.otlpMaxBody());
-            var request = OtlpCodec.decode(body, json);
+            WriteBodies.Slice body = WriteBodies.slice(ctx, options.otlpMaxBody());
+            // JSON goes through the generated messages; protobuf is read in place.
+            var request = json ? OtlpCodec.decode(Arrays.copyOfRange(body.array(), body.from(), body.to()), true) : null;
             Appender app = storage.appender();
             try {
-                result = OtlpTranslator.translate(request, app, series);
-                app.commit();
+                result = json ? OtlpTranslator.translate(request, app, series)
+                        : OtlpProtoReader.translate(body.array(), body.from(), body.to(), app, refs);
             } catch (RuntimeException e) {
                 app.rollback();
+                throw e;
+            }
+            try {
+                app.commit();
+            } catch (RuntimeException e) {
                 LOG.error("storing OTLP export failed: {}", e.getMessage());
                 fail(ctx, 503, json, "cannot store the export: " + e.getMessage());
                 return;
@@ -82,6 +92,10 @@ public final class OtlpRoutes implements RouteModule {
             return;
         } catch (WriteBodies.BadBody | OtlpCodec.DecodeException e) {
             fail(ctx, 400, json, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("storing OTLP export failed: {}", e.getMessage());
+            fail(ctx, 503, json, "cannot store the export: " + e.getMessage());
             return;
         }
         metrics.count(WriteMetrics.Kind.OTLP_SAMPLES, result.samples());

@@ -6,6 +6,7 @@ import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.ingest.remote.Snappy;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
+import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.web.api.RouteModule;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,7 +28,9 @@ public final class RemoteWriteRoutes implements RouteModule {
     private final WriteOptions options;
     private final WriteMetrics metrics;
     private final LongSupplier minValidTime;
-    private final SeriesRefCache refs = new SeriesRefCache(1 << 20);
+    private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
+    /** Decompressed bodies: one per core at a time is the usual concurrency. */
+    private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
 
     /** {@code minValidTime}: samples older than this (unix ms, e.g. the retention cutoff) are out of bounds. */
     public RemoteWriteRoutes(Storage storage, WriteOptions options, WriteMetrics metrics, LongSupplier minValidTime) {
@@ -50,12 +53,21 @@ public final class RemoteWriteRoutes implements RouteModule {
     private void write(RoutingContext ctx) {
         metrics.count(WriteMetrics.Kind.RW_REQUEST, 1);
         RemoteWriteIngester.Result r;
+        byte[] body = null;
         try {
-            byte[] raw = WriteBodies.raw(ctx, options.remoteWriteMaxBody());
-            byte[] body = Snappy.uncompress(raw, options.remoteWriteMaxBody());
+            WriteBodies.Slice raw = WriteBodies.rawSlice(ctx, options.remoteWriteMaxBody());
+            int n = Snappy.uncompressedLength(raw.array(), raw.from(), raw.length(), options.remoteWriteMaxBody());
+            body = buffers.take(n);
+            n = Snappy.uncompress(raw.array(), raw.from(), raw.length(), body);
             Appender app = storage.appender();
             try {
-                r = RemoteWriteIngester.ingest(body, app, minValidTime.getAsLong(), refs);
+                r = RemoteWriteIngester.ingest(body, 0, n, app, minValidTime.getAsLong(), refs);
+            } catch (StorageException e) {
+                app.rollback();
+                LOG.error("storing remote write failed: {}", e.getMessage());
+                text(ctx, 500, "cannot store the samples: " + e.getMessage());
+                metrics.count(WriteMetrics.Kind.RW_FAILED, 1);
+                return;
             } catch (RuntimeException e) {
                 app.rollback();
                 throw e;
@@ -76,6 +88,10 @@ public final class RemoteWriteRoutes implements RouteModule {
             metrics.count(WriteMetrics.Kind.RW_FAILED, 1);
             text(ctx, 400, e.getMessage());
             return;
+        } finally {
+            if (body != null) {
+                buffers.give(body);
+            }
         }
         metrics.count(WriteMetrics.Kind.RW_SAMPLES, r.samples());
         metrics.count(WriteMetrics.Kind.RW_REJECTED, r.rejected());

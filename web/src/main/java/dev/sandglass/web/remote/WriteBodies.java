@@ -54,6 +54,16 @@ public final class WriteBodies {
         }
     }
 
+    /** As {@link #read}, without copying a body sent without Content-Encoding. */
+    public static Slice slice(RoutingContext ctx, long max) {
+        String enc = ctx.request().getHeader("Content-Encoding");
+        if (enc == null || enc.isBlank() || enc.equalsIgnoreCase("identity")) {
+            return rawSlice(ctx, max);
+        }
+        byte[] b = read(ctx, max);
+        return new Slice(b, 0, b.length);
+    }
+
     /** The body as sent (remote write's snappy is the protocol's own, whatever Content-Encoding says). */
     public static byte[] raw(RoutingContext ctx, long max) {
         byte[] raw = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
@@ -61,6 +71,30 @@ public final class WriteBodies {
             throw new TooLarge("request body of " + raw.length + " bytes is over the limit of " + max);
         }
         return raw;
+    }
+
+    /** Bytes {@code array[from, to)} of a request body, not copied. */
+    public record Slice(byte[] array, int from, int to) {
+        public int length() {
+            return to - from;
+        }
+    }
+
+    /** As {@link #raw}, without copying the body when Vert.x holds it in one heap array. */
+    public static Slice rawSlice(RoutingContext ctx, long max) {
+        io.vertx.core.buffer.Buffer buffer = ctx.body().buffer();
+        if (buffer != null) {
+            io.netty.buffer.ByteBuf bb = buffer.getByteBuf();
+            if (bb.hasArray()) {
+                if (bb.readableBytes() > max) {
+                    throw new TooLarge("request body of " + bb.readableBytes() + " bytes is over the limit of " + max);
+                }
+                int from = bb.arrayOffset() + bb.readerIndex();
+                return new Slice(bb.array(), from, from + bb.readableBytes());
+            }
+        }
+        byte[] raw = raw(ctx, max);
+        return new Slice(raw, 0, raw.length);
     }
 
     /** The media type of a Content-Type header, lower case, without parameters ("" when absent). */

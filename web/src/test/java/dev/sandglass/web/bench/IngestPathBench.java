@@ -1,41 +1,71 @@
 package dev.sandglass.web.bench;
 
+import dev.sandglass.ingest.otlp.OtlpProtoReader;
 import dev.sandglass.ingest.remote.RemoteProto;
 import dev.sandglass.ingest.remote.RemoteWriteIngester;
+import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.Appender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where remote-write ingestion spends its time, in process: decode alone, then decode + append + commit. */
+/**
+ * Where remote-write ingestion spends its time, in process (no HTTP, no snappy): per round, under
+ * new metric names, the first collection (16,384 new series) apart from the others (known series),
+ * beside decoding alone; then the same samples as OTLP protobuf. Usage: IngestPathBench [COLLECTIONS] [ROUNDS].
+ */
 public final class IngestPathBench {
     public static void main(String[] args) throws Exception {
         int collections = Integer.parseInt(args.length > 0 ? args[0] : "30");
-        byte[][] bodies = new byte[collections][];
-        long t0 = System.currentTimeMillis() - collections * 1000L;
-        for (int c = 0; c < collections; c++) {
-            bodies[c] = RemoteProto.encodeWrite(ProtocolBench.remoteWrite("rw_m", 0, 1, t0 + c * 1000L, c));
-        }
-        long samples = (long) collections * ProtocolBench.SANDBOXES * ProtocolBench.SERIES;
+        int rounds = Integer.parseInt(args.length > 1 ? args[1] : "5");
+        long perCollection = (long) ProtocolBench.SANDBOXES * ProtocolBench.SERIES;
         Path dir = Files.createTempDirectory("sg-ingest-bench");
-        dev.sandglass.ingest.remote.SeriesRefCache cache = new dev.sandglass.ingest.remote.SeriesRefCache(1 << 20);
+        SeriesRefCache cache = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
+        SeriesRefCache otlpCache = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
         try (Db db = Db.open(DbOptions.defaults(dir))) {
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < rounds; round++) {
+                byte[][] bodies = new byte[collections][];
+                long t0 = System.currentTimeMillis() - collections * 1000L;
+                for (int c = 0; c < collections; c++) {
+                    bodies[c] = RemoteProto.encodeWrite(ProtocolBench.remoteWrite("r" + round + "_m", 0, 1, t0 + c * 1000L, c));
+                }
                 long a = System.nanoTime();
                 long[] n = new long[1];
                 for (byte[] b : bodies) {
                     RemoteProto.decodeWrite(b, (p, nl, ts, vs, k) -> n[0] += k);
                 }
                 long b0 = System.nanoTime();
-                for (byte[] b : bodies) {
+                long first = 0;
+                for (int c = 0; c < collections; c++) {
                     Appender app = db.appender();
-                    RemoteWriteIngester.ingest(b, app, 0, cache);
+                    RemoteWriteIngester.ingest(bodies[c], app, 0, cache);
                     app.commit();
+                    if (c == 0) {
+                        first = System.nanoTime();
+                    }
                 }
                 long c0 = System.nanoTime();
-                System.out.printf("round %d: decode %,.0f samples/s; decode+append+commit %,.0f samples/s%n", round,
-                        samples / ((b0 - a) / 1e9), samples / ((c0 - b0) / 1e9));
+                byte[][] otlp = new byte[collections][];
+                for (int c = 0; c < collections; c++) {
+                    otlp[c] = ProtocolBench.otlp("o" + round + ".m", 0, 1, t0 + c * 1000L, c).toByteArray();
+                }
+                long d0 = System.nanoTime();
+                long ofirst = 0;
+                for (int c = 0; c < collections; c++) {
+                    Appender app = db.appender();
+                    OtlpProtoReader.translate(otlp[c], 0, otlp[c].length, app, otlpCache);
+                    app.commit();
+                    if (c == 0) {
+                        ofirst = System.nanoTime();
+                    }
+                }
+                long e0 = System.nanoTime();
+                System.out.printf("round %d: remote write decode alone %,.0f samples/s; decode+append+commit: first collection (new series)"
+                        + " %,.0f ms, the other %d %,.0f samples/s; OTLP protobuf: first %,.0f ms, the other %,.0f samples/s%n", round,
+                        collections * perCollection / ((b0 - a) / 1e9), (first - b0) / 1e6, collections - 1,
+                        (collections - 1) * perCollection / ((c0 - first) / 1e9), (ofirst - d0) / 1e6,
+                        (collections - 1) * perCollection / ((e0 - ofirst) / 1e9));
             }
         }
     }

@@ -34,52 +34,127 @@ import java.util.regex.Pattern;
  * series), so every series' samples arrive in order. After sending, each receiver is asked how
  * many samples it holds; a figure counts only if every sample is there.
  *
- * <p>Usage: ProtocolBench COLLECTIONS THREADS name=baseUrl... (names: sandglass, victoria-metrics,
- * prometheus; "sandglass" also gets the OTLP run).
+ * <p>Rounds alternate the receivers (each round under new metric names, so every round creates
+ * its series); each pass is timed as its first collection (all series new) and the rest (all
+ * known), and reported both apart and together.
+ *
+ * <p>Usage: ProtocolBench COLLECTIONS THREADS ROUNDS name=baseUrl... (names: sandglass,
+ * victoria-metrics, prometheus; "sandglass" also gets the OTLP run).
  */
 public final class ProtocolBench {
     static final int SANDBOXES = 1024;
     static final int SERIES = 16;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** One timed pass: the first collection (every series new) and the others (every series known). */
+    record Pass(double firstSecs, double restSecs, long samplesPerCollection, int collections) {
+        double all() {
+            return samplesPerCollection * collections / (firstSecs + restSecs);
+        }
+
+        double known() {
+            return samplesPerCollection * (collections - 1) / restSecs;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int collections = Integer.parseInt(args[0]);
         int threads = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        List<String> names = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            names.add(args[i].substring(0, args[i].indexOf('=')));
+            bases.add(args[i].substring(args[i].indexOf('=') + 1));
+        }
         long t0 = (System.currentTimeMillis() - collections * 1000L - 5000) / 1000 * 1000;
-        System.out.printf("payloads: %d collections x %d sandboxes x %d series = %,d samples; %d client threads%n",
-                collections, SANDBOXES, SERIES, (long) collections * SANDBOXES * SERIES, threads);
-        byte[][][] rw = new byte[threads][collections][];
-        byte[][][] otlp = new byte[threads][collections][];
-        byte[][][] warmRw = new byte[threads][collections][];
-        byte[][][] warmOtlp = new byte[threads][collections][];
+        long perCollection = (long) SANDBOXES * SERIES;
+        long expected = collections * perCollection;
+        System.out.printf("payloads: %d collections x %d sandboxes x %d series = %,d samples per pass; %d client threads; %d rounds,"
+                + " receivers in turn (order rotated), new metric names every round%n", collections, SANDBOXES, SERIES, expected, threads, rounds);
+        // An untimed pass of the same shape under other names first: the JVM's compiler warms up
+        // (VictoriaMetrics and Prometheus are compiled ahead).
+        for (int i = 0; i < names.size(); i++) {
+            send(bases.get(i) + "/api/v1/write", "application/x-protobuf", "snappy", rw("warm_rw_m", threads, collections, t0), threads);
+            if (names.get(i).equals("sandglass")) {
+                send(bases.get(i) + "/v1/metrics", "application/x-protobuf", null, otlp("warm.otlp.m", threads, collections, t0), threads);
+            }
+        }
+        java.util.Map<String, List<Pass>> results = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            byte[][][] rw = rw("r" + r + "_rw_m", threads, collections, t0);
+            byte[][][] ot = otlp("r" + r + ".otlp.m", threads, collections, t0);
+            if (r == 0) {
+                System.out.printf("one request: remote write %,d bytes (snappy), OTLP %,d bytes%n", rw[0][0].length, ot[0][0].length);
+            }
+            for (int k = 0; k < names.size(); k++) {
+                int i = (k + r) % names.size();
+                String name = names.get(i);
+                String base = bases.get(i);
+                Pass p = send(base + "/api/v1/write", "application/x-protobuf", "snappy", rw, threads);
+                report(results, r, name + " remote write", p, count(base, "r" + r + "_rw_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
+                if (name.equals("sandglass")) {
+                    p = send(base + "/v1/metrics", "application/x-protobuf", null, ot, threads);
+                    report(results, r, name + " OTLP protobuf", p, count(base, "r" + r + "_otlp_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
+                }
+            }
+        }
+        System.out.println("summary (samples/s, median and range over the rounds; ratios are Sandglass over the other within each round):");
+        for (var e : results.entrySet()) {
+            List<Pass> ps = e.getValue();
+            System.out.printf("  %-30s all %s   known series %s   first collection %s ms%n", e.getKey(),
+                    range(ps, Pass::all), range(ps, Pass::known), range(ps, p -> p.firstSecs() * 1000));
+        }
+        List<Pass> sg = results.get("sandglass remote write");
+        for (var e : results.entrySet()) {
+            if (sg == null || e.getValue() == sg) {
+                continue;
+            }
+            List<Pass> other = e.getValue();
+            List<Double> all = new ArrayList<>();
+            List<Double> known = new ArrayList<>();
+            for (int r = 0; r < Math.min(sg.size(), other.size()); r++) {
+                all.add(sg.get(r).all() / other.get(r).all());
+                known.add(sg.get(r).known() / other.get(r).known());
+            }
+            System.out.printf("  sandglass remote write / %-24s all %s   known series %s%n", e.getKey(), ratios(all), ratios(known));
+        }
+    }
+
+    static void report(java.util.Map<String, List<Pass>> results, int round, String what, Pass p, long stored, long expected) {
+        System.out.printf("round %d  %-30s all %,10.0f samples/s   known series %,10.0f samples/s   first collection %,7.0f ms   stored %,d of %,d%s%n",
+                round, what, p.all(), p.known(), p.firstSecs() * 1000, stored, expected, stored == expected ? "" : "  (NOT ALL STORED)");
+        results.computeIfAbsent(what, k -> new ArrayList<>()).add(p);
+    }
+
+    static String range(List<Pass> ps, java.util.function.ToDoubleFunction<Pass> f) {
+        double[] v = ps.stream().mapToDouble(f).sorted().toArray();
+        return String.format("%,.0f (%,.0f-%,.0f)", v[v.length / 2], v[0], v[v.length - 1]);
+    }
+
+    static String ratios(List<Double> rs) {
+        double[] v = rs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return String.format("%.2fx (%.2f-%.2f)", v[v.length / 2], v[0], v[v.length - 1]);
+    }
+
+    static byte[][][] rw(String prefix, int threads, int collections, long t0) {
+        byte[][][] out = new byte[threads][collections][];
         for (int k = 0; k < threads; k++) {
             for (int c = 0; c < collections; c++) {
-                rw[k][c] = Snappy.compress(RemoteProto.encodeWrite(remoteWrite("rw_m", k, threads, t0 + c * 1000L, c)));
-                otlp[k][c] = otlp("otlp.m", k, threads, t0 + c * 1000L, c).toByteArray();
-                warmRw[k][c] = Snappy.compress(RemoteProto.encodeWrite(remoteWrite("warm_rw_m", k, threads, t0 + c * 1000L, c)));
-                warmOtlp[k][c] = otlp("warm.otlp.m", k, threads, t0 + c * 1000L, c).toByteArray();
+                out[k][c] = Snappy.compress(RemoteProto.encodeWrite(remoteWrite(prefix, k, threads, t0 + c * 1000L, c)));
             }
         }
-        System.out.printf("one request: remote write %,d bytes (snappy), OTLP %,d bytes%n", rw[0][0].length, otlp[0][0].length);
-        long expected = (long) collections * SANDBOXES * SERIES;
-        for (int i = 2; i < args.length; i++) {
-            String name = args[i].substring(0, args[i].indexOf('='));
-            String base = args[i].substring(args[i].indexOf('=') + 1);
-            // An untimed pass of the same shape under other names first: the JVM's compiler warms
-            // up (VictoriaMetrics and Prometheus are compiled ahead); series creation is timed in both.
-            send(base + "/api/v1/write", "application/x-protobuf", "snappy", warmRw, threads);
-            double rate = send(base + "/api/v1/write", "application/x-protobuf", "snappy", rw, threads);
-            long stored = count(base, "rw_m", t0 + (collections - 1) * 1000L, collections, expected);
-            System.out.printf("%-18s remote write  %,12.0f samples/s   stored %,d of %,d%s%n", name, rate, stored, expected,
-                    stored == expected ? "" : "  (NOT ALL STORED)");
-            if (name.equals("sandglass")) {
-                send(base + "/v1/metrics", "application/x-protobuf", null, warmOtlp, threads);
-                double orate = send(base + "/v1/metrics", "application/x-protobuf", null, otlp, threads);
-                long ostored = count(base, "otlp_m", t0 + (collections - 1) * 1000L, collections, expected);
-                System.out.printf("%-18s OTLP protobuf %,12.0f samples/s   stored %,d of %,d%s%n", name, orate, ostored, expected,
-                        ostored == expected ? "" : "  (NOT ALL STORED)");
+        return out;
+    }
+
+    static byte[][][] otlp(String prefix, int threads, int collections, long t0) {
+        byte[][][] out = new byte[threads][collections][];
+        for (int k = 0; k < threads; k++) {
+            for (int c = 0; c < collections; c++) {
+                out[k][c] = otlp(prefix, k, threads, t0 + c * 1000L, c).toByteArray();
             }
         }
+        return out;
     }
 
     static List<RemoteProto.SeriesSamples> remoteWrite(String prefix, int shard, int shards, long t, int c) {
@@ -116,17 +191,32 @@ public final class ProtocolBench {
         return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
     }
 
-    /** Sends every payload, thread k its own in order; samples per second of the whole. */
-    static double send(String url, String type, String encoding, byte[][][] payloads, int threads) throws Exception {
+    /**
+     * Sends every payload, thread k its own in order: first every thread's first collection (all
+     * series new), timed apart, then the rest.
+     */
+    static Pass send(String url, String type, String encoding, byte[][][] payloads, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
+        try {
+            long a = System.nanoTime();
+            run(pool, url, type, encoding, payloads, 0, 1);
+            long b = System.nanoTime();
+            run(pool, url, type, encoding, payloads, 1, payloads[0].length);
+            long c = System.nanoTime();
+            return new Pass((b - a) / 1e9, (c - b) / 1e9, (long) SANDBOXES * SERIES, payloads[0].length);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void run(ExecutorService pool, String url, String type, String encoding, byte[][][] payloads, int from, int to)
+            throws Exception {
         List<Future<?>> done = new ArrayList<>();
-        for (int k = 0; k < threads; k++) {
-            byte[][] mine = payloads[k];
+        for (byte[][] mine : payloads) {
             done.add(pool.submit(() -> {
-                for (byte[] body : mine) {
+                for (int c = from; c < to; c++) {
                     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(mine[c]));
                     if (encoding != null) {
                         r.header("Content-Encoding", encoding).header("X-Prometheus-Remote-Write-Version", "0.1.0");
                     }
@@ -141,9 +231,6 @@ public final class ProtocolBench {
         for (Future<?> f : done) {
             f.get();
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return (double) payloads.length * payloads[0].length * SANDBOXES * SERIES / threads / secs;
     }
 
     static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.]+,\"([0-9.e+]+)\"\\]");
