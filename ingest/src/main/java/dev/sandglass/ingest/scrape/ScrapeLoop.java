@@ -1,6 +1,7 @@
 package dev.sandglass.ingest.scrape;
 
 import dev.sandglass.ingest.bulk.SeriesText;
+import dev.sandglass.ingest.scrape.SeriesCache.Entry;
 import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Label;
@@ -8,9 +9,7 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Values;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scrapes one target with Prometheus 2.42's semantics: samples without a timestamp get the
@@ -35,18 +34,12 @@ public final class ScrapeLoop {
     private static final String[] REPORT = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
         "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
-    /** What one series text of this target maps to. */
-    private static final class Entry {
-        long ref;
-        int lastIter = -1;
-        boolean tracked; // no explicit timestamp: staleness applies
-    }
-
     private final ScrapeTarget target;
     private final ScrapeClient client;
     private final Appender appender;
     private final SourceHealth health;
-    private final Map<String, Entry> cache = new HashMap<>();
+    private final SeriesCache cache = new SeriesCache();
+    private final Http1Connection conn = new Http1Connection();
     private List<Entry> lastTracked = new ArrayList<>();
     private List<Entry> tracked = new ArrayList<>();
     private final long[] reportRefs = new long[REPORT.length];
@@ -101,7 +94,7 @@ public final class ScrapeLoop {
         int[] counts = new int[2]; // scraped, added series
         ScrapeException failure = null;
         try {
-            ScrapeClient.Response r = client.fetch(target);
+            ScrapeClient.Response r = client.fetch(target, conn);
             append(r, t, counts);
         } catch (ScrapeException e) {
             failure = e;
@@ -152,19 +145,19 @@ public final class ScrapeLoop {
                 if (explicit && ts < t - OUT_OF_BOUNDS_MS) {
                     return; // Prometheus's head refuses it as out of bounds, before making the series
                 }
-                String key = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-                Entry en = cache.get(key);
+                int h = SeriesCache.hash(b, s, e);
+                Entry en = cache.get(b, s, e, h);
                 if (en == null) {
                     Labels scraped;
                     try {
                         scraped = SeriesText.parse(b, s, e);
                     } catch (IllegalArgumentException ex) {
-                        throw new ScrapeException("parse", "\"" + key + "\": " + ex.getMessage());
+                        throw new ScrapeException("parse", "\"" + new String(b, s, e - s, StandardCharsets.UTF_8) + "\": " + ex.getMessage());
                     }
-                    en = new Entry();
-                    en.ref = appender.seriesRef(targetLabels(scraped));
+                    long ref = appender.seriesRef(targetLabels(scraped));
+                    en = cache.add(b, s, e, h);
+                    en.ref = ref;
                     en.tracked = !explicit;
-                    cache.put(key, en);
                     added[0]++;
                 }
                 if (en.lastIter == iter) {
@@ -183,7 +176,7 @@ public final class ScrapeLoop {
         counts[0] = total;
         counts[1] = added[0];
         // Forget series not seen in this successful scrape (Prometheus's cache flush).
-        cache.values().removeIf(en -> en.lastIter != iter);
+        cache.retainSeenIn(iter);
     }
 
     /** Series of the last scrape missing from this one end with a staleness marker at {@code t}. */
@@ -239,6 +232,7 @@ public final class ScrapeLoop {
             return;
         }
         stopped = true;
+        conn.close();
         if (lastScrapeMs == Long.MIN_VALUE) {
             return;
         }
@@ -255,5 +249,10 @@ public final class ScrapeLoop {
         } catch (RuntimeException e) {
             appender.rollback();
         }
+    }
+
+    /** Closes the target's connection (Sandglass stops: no staleness markers, see {@link Scraper#close()}). */
+    synchronized void disconnect() {
+        conn.close();
     }
 }
