@@ -1,15 +1,12 @@
 package dev.sandglass.ingest.scrape;
 
 import dev.sandglass.ingest.bulk.SeriesText;
-import dev.sandglass.ingest.scrape.SeriesCache.Entry;
 import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Label;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Values;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Scrapes one target with Prometheus 2.42's semantics: samples without a timestamp get the
@@ -40,8 +37,8 @@ public final class ScrapeLoop {
     private final SourceHealth health;
     private final SeriesCache cache = new SeriesCache();
     private final Http1Connection conn = new Http1Connection();
-    private List<Entry> lastTracked = new ArrayList<>();
-    private List<Entry> tracked = new ArrayList<>();
+    /** The last scrape that succeeded, whose series are live (-1: none, or it failed since). */
+    private int lastGoodIter = -1;
     private final long[] reportRefs = new long[REPORT.length];
     private int iter;
     private long alignedMs = Long.MIN_VALUE;
@@ -104,11 +101,9 @@ public final class ScrapeLoop {
         try {
             if (failure != null) {
                 appender.rollback();
-                tracked.clear();
                 counts[1] = 0;
-                iter++; // nothing of this scrape counts as seen: every series of the last one goes stale
             }
-            staleMissing(t);
+            staleMissing(t, failure == null);
             double duration = (System.nanoTime() - startNanos) / 1e9;
             if (failure == null) {
                 health.succeeded(t);
@@ -146,28 +141,22 @@ public final class ScrapeLoop {
                     return; // Prometheus's head refuses it as out of bounds, before making the series
                 }
                 int h = SeriesCache.hash(b, s, e);
-                Entry en = cache.get(b, s, e, h);
-                if (en == null) {
+                int en = cache.find(b, s, e, h);
+                if (en < 0) {
                     Labels scraped;
                     try {
                         scraped = SeriesText.parse(b, s, e);
                     } catch (IllegalArgumentException ex) {
                         throw new ScrapeException("parse", "\"" + new String(b, s, e - s, StandardCharsets.UTF_8) + "\": " + ex.getMessage());
                     }
-                    long ref = appender.seriesRef(targetLabels(scraped));
-                    en = cache.add(b, s, e, h);
-                    en.ref = ref;
-                    en.tracked = !explicit;
+                    en = cache.add(b, s, e, h, appender.seriesRef(targetLabels(scraped)), !explicit);
                     added[0]++;
                 }
-                if (en.lastIter == iter) {
+                if (cache.lastIter(en) == iter) {
                     return; // the same series twice in one scrape: Prometheus keeps the first
                 }
-                en.lastIter = iter;
-                appender.append(en.ref, explicit ? ts : t, v);
-                if (en.tracked) {
-                    tracked.add(en);
-                }
+                cache.see(en, iter);
+                appender.append(cache.ref(en), explicit ? ts : t, v);
             });
         } catch (ScrapeException e) {
             throw new ScrapeException(e.reason(), e.getMessage()
@@ -175,21 +164,32 @@ public final class ScrapeLoop {
         }
         counts[0] = total;
         counts[1] = added[0];
-        // Forget series not seen in this successful scrape (Prometheus's cache flush).
-        cache.retainSeenIn(iter);
     }
 
-    /** Series of the last scrape missing from this one end with a staleness marker at {@code t}. */
-    private void staleMissing(long t) {
-        for (Entry en : lastTracked) {
-            if (en.lastIter != iter) {
-                appender.append(en.ref, t, Values.STALE_NAN);
+    /**
+     * Series of the last good scrape missing from this one (all of them when this one failed)
+     * end with a staleness marker at {@code t}; explicitly timestamped series never do. After a
+     * success, the series not seen are forgotten (Prometheus's cache flush).
+     */
+    private void staleMissing(long t, boolean success) {
+        if (lastGoodIter >= 0) {
+            for (int en = 0, n = cache.size(); en < n; en++) {
+                if (!cache.tracked(en)) {
+                    continue;
+                }
+                int seen = cache.lastIter(en);
+                boolean wasLive = seen == lastGoodIter || seen == iter && cache.prevIter(en) == lastGoodIter;
+                if (wasLive && !(success && seen == iter)) {
+                    appender.append(cache.ref(en), t, Values.STALE_NAN);
+                }
             }
         }
-        List<Entry> swap = lastTracked;
-        lastTracked = tracked;
-        tracked = swap;
-        tracked.clear();
+        if (success) {
+            lastGoodIter = iter;
+            cache.retainSeenIn(iter);
+        } else {
+            lastGoodIter = -1;
+        }
     }
 
     /** Scraped labels with the target's: clashes renamed to exported_* unless honor_labels. */
@@ -239,7 +239,7 @@ public final class ScrapeLoop {
         long t = Math.max(System.currentTimeMillis(), lastScrapeMs + 1);
         try {
             iter++;
-            staleMissing(t);
+            staleMissing(t, false);
             for (long ref : reportRefs) {
                 if (ref >= 0) {
                     appender.append(ref, t, Values.STALE_NAN);
