@@ -2,7 +2,9 @@
 # Scrape benchmark: N targets of M series every 15 s (default 100 x 1000), scraped by Sandglass
 # and by Prometheus 2.42 from the same configuration file in the same run. Prints, per process,
 # CPU seconds per minute of scraping (utime + stime from /proc, after a warm-up minute) and the
-# resident memory at the end. Everything on loopback; both stores in a temporary directory.
+# resident memory at the end (VmRSS). Sandglass runs twice, through the launcher: with its serve
+# defaults, and with the heap capped through SANDGLASS_JAVA_OPTS (CAPPED_OPTS to change it).
+# Everything on loopback; the stores in a temporary directory.
 #
 # Usage: bench/scrape.sh [MINUTES] [TARGETS] [SERIES]     (defaults 3 100 1000)
 set -euo pipefail
@@ -35,30 +37,36 @@ cfg="$dir/prometheus.yml"
 
 pport=$(free_port)
 prometheus --config.file="$cfg" --storage.tsdb.path="$dir/prom" --web.listen-address="127.0.0.1:$pport" > "$dir/prom.log" 2>&1 & ppid=$!; pids+=($ppid)
+# Sandglass as the launcher runs serve (its JVM defaults), and the same with the heap capped the
+# way the launcher allows (SANDGLASS_JAVA_OPTS replaces its defaults; override with CAPPED_OPTS).
+capped="${CAPPED_OPTS:--XX:+UseSerialGC -Xmx160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}"
 sport=$(free_port)
-java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
+"$here/sandglass" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$sport" --scrape-config "$cfg" > "$dir/sg.log" 2>&1 & spid=$!; pids+=($spid)
+cport=$(free_port)
+SANDGLASS_JAVA_OPTS="$capped" "$here/sandglass" serve --no-warmup --data-dir "$dir/capped" --msb-home "$dir/no-msb" \
+  --listen "127.0.0.1:$cport" --scrape-config "$cfg" > "$dir/capped.log" 2>&1 & cpid=$!; pids+=($cpid)
 # The same server with nothing to scrape, as the baseline of what serve costs by itself.
 iport=$(free_port)
-java -Dchronicle.analytics.disable=true -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  -jar "$here/web/target/sandglass.jar" serve --no-warmup --data-dir "$dir/idle" --msb-home "$dir/no-msb" \
+"$here/sandglass" serve --no-warmup --data-dir "$dir/idle" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$iport" > "$dir/idle.log" 2>&1 & ipid=$!; pids+=($ipid)
-wait_port "$pport"; wait_port "$sport"; wait_port "$iport"
+wait_port "$pport"; wait_port "$sport"; wait_port "$cport"; wait_port "$iport"
 echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then $minutes min measured"
 sleep 60
 tick=$(getconf CLK_TCK)
-p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); i0=$(cpu_ticks "$ipid")
+p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); c0=$(cpu_ticks "$cpid"); i0=$(cpu_ticks "$ipid")
 sleep $((minutes * 60))
-p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); i1=$(cpu_ticks "$ipid")
-prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); irss=$(rss_kb "$ipid")
+p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); c1=$(cpu_ticks "$cpid"); i1=$(cpu_ticks "$ipid")
+prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); crss=$(rss_kb "$cpid"); irss=$(rss_kb "$ipid")
 ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 samples() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=sum(scrape_samples_scraped)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
-echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport")"
-awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v i="$((i1 - i0))" -v t="$tick" -v m="$minutes" -v pr="$prss" -v sr="$srss" -v ir="$irss" 'BEGIN {
+echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"), capped $(ups "$cport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport"), capped $(samples "$cport")"
+echo "capped: SANDGLASS_JAVA_OPTS=\"$capped\""
+awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v i="$((i1 - i0))" -v t="$tick" -v m="$minutes" -v pr="$prss" -v sr="$srss" -v cr="$crss" -v ir="$irss" 'BEGIN {
   printf "%-30s %18s %14s\n", "", "CPU s / minute", "RSS MiB (end)"
   printf "%-30s %18.2f %14.1f\n", "Prometheus", p / t / m, pr / 1024
-  printf "%-30s %18.2f %14.1f\n", "Sandglass", s / t / m, sr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass (launcher defaults)", s / t / m, sr / 1024
+  printf "%-30s %18.2f %14.1f\n", "Sandglass (heap capped)", c / t / m, cr / 1024
   printf "%-30s %18.2f %14.1f\n", "Sandglass serving, no targets", i / t / m, ir / 1024
-  printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f\n", (s / t) / (p / t), sr / pr
+  printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f (launcher defaults); CPU %.2f, RSS %.2f (heap capped)\n", s / p, sr / pr, c / p, cr / pr
 }'

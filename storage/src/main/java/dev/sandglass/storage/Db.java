@@ -550,7 +550,7 @@ public final class Db implements Storage {
             next.clear();
             return next;
         }
-        return new Head(old.longestRun() + old.longestRun() / 10);
+        return Head.after(old);
     }
 
     /**

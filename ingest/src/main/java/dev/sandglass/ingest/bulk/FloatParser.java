@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Parses float64 values from bytes exactly as Double.parseDouble would (plus Prometheus's "Inf"
- * spellings), fast for the common case: up to 15 significant digits and a power of ten within
+ * spellings), fast for the common cases: up to 15 significant digits and a power of ten within
  * 10^22 give a mantissa and a power that are both exact doubles, so one multiplication or
- * division rounds correctly (Clinger's fast path). Anything else takes the slow, exact path.
+ * division rounds correctly (Clinger's fast path); up to 19 digits (a float64 printed in full,
+ * as exporters print gauges) go through {@link EiselLemire}, without allocating. Anything else,
+ * and the rare value Eisel-Lemire cannot decide, takes the slow, exact path.
  */
 public final class FloatParser {
     private static final double[] POW10 = new double[23];
@@ -41,7 +43,7 @@ public final class FloatParser {
             digits = true;
             int d = b[i] - '0';
             if (mant != 0 || d != 0) {
-                if (++significant > 15) {
+                if (++significant > 19) {
                     return slow(b, start, end);
                 }
                 mant = mant * 10 + d;
@@ -54,7 +56,7 @@ public final class FloatParser {
                 digits = true;
                 int d = b[i] - '0';
                 if (mant != 0 || d != 0) {
-                    if (++significant > 15) {
+                    if (++significant > 19) {
                         return slow(b, start, end);
                     }
                     mant = mant * 10 + d;
@@ -94,12 +96,16 @@ public final class FloatParser {
             return neg ? -0.0 : 0.0;
         }
         double v;
-        if (exp10 >= 0 && exp10 <= 22) {
+        if (significant <= 15 && exp10 >= 0 && exp10 <= 22) {
             v = mant * POW10[exp10];
-        } else if (exp10 < 0 && exp10 >= -22) {
+        } else if (significant <= 15 && exp10 < 0 && exp10 >= -22) {
             v = mant / POW10[-exp10];
         } else {
-            return slow(b, start, end);
+            // 16 to 19 digits (a float64 printed in full) or a large exponent.
+            v = EiselLemire.compute(mant, exp10, false);
+            if (Double.isNaN(v)) {
+                return slow(b, start, end);
+            }
         }
         return neg ? -v : v;
     }

@@ -3,6 +3,7 @@ package dev.sandglass.ingest.collect;
 import dev.sandglass.ingest.registry.RegistryException;
 import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.ingest.registry.SlotSnapshot;
+import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Storage;
@@ -32,6 +33,8 @@ public final class CollectLoop implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private String lastError;
     private String lastPrepareError;
+    /** The registry's health as a source, reported like every other source's (null: not reported). */
+    private volatile SourceHealth health;
 
     public CollectLoop(RegistryReader reader, Storage storage, long intervalMs, String instance, boolean runLabels, IngestMetrics metrics) {
         this.reader = reader;
@@ -44,6 +47,15 @@ public final class CollectLoop implements AutoCloseable {
 
     public IngestMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Reports the registry as a source, as the other sources report themselves
+     * ({@code sandglass_source_*{source="registry"}}, stored with every collection), beside the
+     * loop's own sandglass_ingest_* series.
+     */
+    public void reportHealth(SourceHealth h) {
+        this.health = h;
     }
 
     public synchronized void start() {
@@ -99,6 +111,11 @@ public final class CollectLoop implements AutoCloseable {
             int added = collector.collect(slots, appender, now);
             // Stored with the batch as if it succeeded; counted only once the commit has.
             metrics.appendTo(appender, instance, now, added, collector.sandboxes());
+            SourceHealth h = health;
+            if (h != null) {
+                h.succeeded(now);
+                h.appendTo(appender, now);
+            }
             appender.commit();
             metrics.collected(added, System.nanoTime() - t0, collector.sandboxes(), now);
             metrics.progressed(now);
@@ -110,26 +127,57 @@ public final class CollectLoop implements AutoCloseable {
             appender.rollback();
             // Nothing to collect is not a stall of ours: the source is reported, the store is fine.
             metrics.progressed(now);
-            metrics.failed(e.kind().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
+            String reason = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            metrics.failed(reason, System.nanoTime() - t0);
             if (!e.getMessage().equals(lastError)) {
                 LOG.warn("{}; retrying every {} ms", e.getMessage(), intervalMs);
                 lastError = e.getMessage();
             }
+            storeFailure(reason, e.getMessage() + "; retrying every " + intervalMs + " ms", now);
         } catch (DiskFullException e) {
             // The store logs the pause once, and the resume; the batch is retried next interval.
             appender.rollback();
             metrics.failed("disk_full", System.nanoTime() - t0);
             lastError = e.getMessage();
+            failedHealth("disk_full", e.getMessage());
         } catch (RuntimeException | Error e) {
             // An Error too (a mapping fault is an InternalError, a full heap an OutOfMemoryError):
             // counted and retried next interval, never the end of collection.
             appender.rollback();
             metrics.failed(e instanceof Error ? "error" : "store", System.nanoTime() - t0);
             String msg = "collection failed: " + e;
+            failedHealth(e instanceof Error ? "error" : "store", msg);
             if (!msg.equals(lastError)) {
                 LOG.error(msg, e);
                 lastError = msg;
             }
+        }
+    }
+
+    /** Counts a failure in the source's health (the loop logs it; see {@link SourceHealth#loggedElsewhere()}). */
+    private void failedHealth(String reason, String message) {
+        SourceHealth h = health;
+        if (h != null) {
+            h.failed(reason, message);
+        }
+    }
+
+    /**
+     * A registry-side failure (nothing to collect): counted, and the source's health is stored
+     * alone, as the other sources store theirs with every attempt. A store that cannot take it is
+     * already reported by the store itself.
+     */
+    private void storeFailure(String reason, String message, long now) {
+        SourceHealth h = health;
+        if (h == null) {
+            return;
+        }
+        h.failed(reason, message);
+        try {
+            h.appendTo(appender, now);
+            appender.commit();
+        } catch (RuntimeException ex) {
+            appender.rollback();
         }
     }
 

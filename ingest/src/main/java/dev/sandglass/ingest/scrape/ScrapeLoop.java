@@ -7,10 +7,6 @@ import dev.sandglass.storage.api.Label;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Values;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Scrapes one target with Prometheus 2.42's semantics: samples without a timestamp get the
@@ -35,20 +31,14 @@ public final class ScrapeLoop {
     private static final String[] REPORT = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
         "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
-    /** What one series text of this target maps to. */
-    private static final class Entry {
-        long ref;
-        int lastIter = -1;
-        boolean tracked; // no explicit timestamp: staleness applies
-    }
-
     private final ScrapeTarget target;
     private final ScrapeClient client;
     private final Appender appender;
     private final SourceHealth health;
-    private final Map<String, Entry> cache = new HashMap<>();
-    private List<Entry> lastTracked = new ArrayList<>();
-    private List<Entry> tracked = new ArrayList<>();
+    private final SeriesCache cache = new SeriesCache();
+    private final Http1Connection conn = new Http1Connection();
+    /** The last scrape that succeeded, whose series are live (-1: none, or it failed since). */
+    private int lastGoodIter = -1;
     private final long[] reportRefs = new long[REPORT.length];
     private int iter;
     private long alignedMs = Long.MIN_VALUE;
@@ -101,7 +91,7 @@ public final class ScrapeLoop {
         int[] counts = new int[2]; // scraped, added series
         ScrapeException failure = null;
         try {
-            ScrapeClient.Response r = client.fetch(target);
+            ScrapeClient.Response r = client.fetch(target, conn);
             append(r, t, counts);
         } catch (ScrapeException e) {
             failure = e;
@@ -111,11 +101,9 @@ public final class ScrapeLoop {
         try {
             if (failure != null) {
                 appender.rollback();
-                tracked.clear();
                 counts[1] = 0;
-                iter++; // nothing of this scrape counts as seen: every series of the last one goes stale
             }
-            staleMissing(t);
+            staleMissing(t, failure == null);
             double duration = (System.nanoTime() - startNanos) / 1e9;
             if (failure == null) {
                 health.succeeded(t);
@@ -152,29 +140,23 @@ public final class ScrapeLoop {
                 if (explicit && ts < t - OUT_OF_BOUNDS_MS) {
                     return; // Prometheus's head refuses it as out of bounds, before making the series
                 }
-                String key = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-                Entry en = cache.get(key);
-                if (en == null) {
+                int h = SeriesCache.hash(b, s, e);
+                int en = cache.find(b, s, e, h);
+                if (en < 0) {
                     Labels scraped;
                     try {
                         scraped = SeriesText.parse(b, s, e);
                     } catch (IllegalArgumentException ex) {
-                        throw new ScrapeException("parse", "\"" + key + "\": " + ex.getMessage());
+                        throw new ScrapeException("parse", "\"" + new String(b, s, e - s, StandardCharsets.UTF_8) + "\": " + ex.getMessage());
                     }
-                    en = new Entry();
-                    en.ref = appender.seriesRef(targetLabels(scraped));
-                    en.tracked = !explicit;
-                    cache.put(key, en);
+                    en = cache.add(b, s, e, h, appender.seriesRef(targetLabels(scraped)), !explicit);
                     added[0]++;
                 }
-                if (en.lastIter == iter) {
+                if (cache.lastIter(en) == iter) {
                     return; // the same series twice in one scrape: Prometheus keeps the first
                 }
-                en.lastIter = iter;
-                appender.append(en.ref, explicit ? ts : t, v);
-                if (en.tracked) {
-                    tracked.add(en);
-                }
+                cache.see(en, iter);
+                appender.append(cache.ref(en), explicit ? ts : t, v);
             });
         } catch (ScrapeException e) {
             throw new ScrapeException(e.reason(), e.getMessage()
@@ -182,21 +164,32 @@ public final class ScrapeLoop {
         }
         counts[0] = total;
         counts[1] = added[0];
-        // Forget series not seen in this successful scrape (Prometheus's cache flush).
-        cache.values().removeIf(en -> en.lastIter != iter);
     }
 
-    /** Series of the last scrape missing from this one end with a staleness marker at {@code t}. */
-    private void staleMissing(long t) {
-        for (Entry en : lastTracked) {
-            if (en.lastIter != iter) {
-                appender.append(en.ref, t, Values.STALE_NAN);
+    /**
+     * Series of the last good scrape missing from this one (all of them when this one failed)
+     * end with a staleness marker at {@code t}; explicitly timestamped series never do. After a
+     * success, the series not seen are forgotten (Prometheus's cache flush).
+     */
+    private void staleMissing(long t, boolean success) {
+        if (lastGoodIter >= 0) {
+            for (int en = 0, n = cache.size(); en < n; en++) {
+                if (!cache.tracked(en)) {
+                    continue;
+                }
+                int seen = cache.lastIter(en);
+                boolean wasLive = seen == lastGoodIter || seen == iter && cache.prevIter(en) == lastGoodIter;
+                if (wasLive && !(success && seen == iter)) {
+                    appender.append(cache.ref(en), t, Values.STALE_NAN);
+                }
             }
         }
-        List<Entry> swap = lastTracked;
-        lastTracked = tracked;
-        tracked = swap;
-        tracked.clear();
+        if (success) {
+            lastGoodIter = iter;
+            cache.retainSeenIn(iter);
+        } else {
+            lastGoodIter = -1;
+        }
     }
 
     /** Scraped labels with the target's: clashes renamed to exported_* unless honor_labels. */
@@ -239,13 +232,14 @@ public final class ScrapeLoop {
             return;
         }
         stopped = true;
+        conn.close();
         if (lastScrapeMs == Long.MIN_VALUE) {
             return;
         }
         long t = Math.max(System.currentTimeMillis(), lastScrapeMs + 1);
         try {
             iter++;
-            staleMissing(t);
+            staleMissing(t, false);
             for (long ref : reportRefs) {
                 if (ref >= 0) {
                     appender.append(ref, t, Values.STALE_NAN);
@@ -255,5 +249,10 @@ public final class ScrapeLoop {
         } catch (RuntimeException e) {
             appender.rollback();
         }
+    }
+
+    /** Closes the target's connection (Sandglass stops: no staleness markers, see {@link Scraper#close()}). */
+    synchronized void disconnect() {
+        conn.close();
     }
 }

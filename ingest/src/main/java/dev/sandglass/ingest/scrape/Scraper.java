@@ -62,5 +62,6 @@ public final class Scraper implements AutoCloseable {
             pool = null;
         }
         Schedulers.stop(p);
+        loops.forEach(ScrapeLoop::disconnect);
     }
 }

@@ -30,11 +30,18 @@ public final class SourceHealth {
     private String lastError;
     private long[] refs;
     private final Map<String, Long> failureRefs = new TreeMap<>();
+    private volatile boolean log = true;
 
     /** {@code kind}: scrape, vmm, agent...; {@code name}: the target, as the user wrote it. */
     public SourceHealth(String kind, String name) {
         this.kind = kind;
         this.name = name;
+    }
+
+    /** For a source whose loop logs its failures itself (the registry): counts without a second log line. */
+    public SourceHealth loggedElsewhere() {
+        log = false;
+        return this;
     }
 
     public String kind() {
@@ -50,7 +57,9 @@ public final class SourceHealth {
         up = true;
         lastSuccessMs = nowMs;
         if (lastError != null) {
-            LOG.info("{} {}: working again", kind, name);
+            if (log) {
+                LOG.info("{} {}: working again", kind, name);
+            }
             lastError = null;
         }
     }
@@ -64,7 +73,9 @@ public final class SourceHealth {
         up = false;
         failures.merge(reason, 1L, Long::sum);
         if (!message.equals(lastError)) {
-            LOG.warn("{} {}: {}", kind, name, message);
+            if (log) {
+                LOG.warn("{} {}: {}", kind, name, message);
+            }
             lastError = message;
         }
     }

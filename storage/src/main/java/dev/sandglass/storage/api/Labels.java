@@ -49,6 +49,23 @@ public final class Labels implements Comparable<Labels>, Iterable<Label> {
         return kv.length / 2;
     }
 
+    /**
+     * The same labels with every name and value replaced by {@code canonical}'s instance of it
+     * (an equal string), so a store holding many series shares one copy of each repeated string.
+     */
+    public Labels withStrings(java.util.function.UnaryOperator<String> canonical) {
+        String[] c = new String[kv.length];
+        for (int i = 0; i < kv.length; i++) {
+            c[i] = canonical.apply(kv[i]);
+            if (!c[i].equals(kv[i])) {
+                throw new IllegalArgumentException("BUG: canonical string \"" + c[i] + "\" for \"" + kv[i] + "\"");
+            }
+        }
+        Labels l = new Labels(c);
+        l.hash = hash;
+        return l;
+    }
+
     public boolean isEmpty() {
         return kv.length == 0;
     }

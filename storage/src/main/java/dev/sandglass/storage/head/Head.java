@@ -29,6 +29,8 @@ public final class Head {
     private long minT = Long.MAX_VALUE;
     private long maxT = Long.MIN_VALUE;
     private final int capacityHint;
+    /** Samples each series got in the head before this one (null: use capacityHint for all). */
+    private final int[] runHints;
     /** Queriers holding this head: it may be cleared for reuse only when none does. */
     private final AtomicInteger readers = new AtomicInteger();
     /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
@@ -48,6 +50,21 @@ public final class Head {
      */
     public Head(int capacityHint) {
         this.capacityHint = Math.max(16, capacityHint);
+        this.runHints = null;
+    }
+
+    /**
+     * A head after {@code previous}: each series' first array holds what that series got in
+     * {@code previous} and a tenth more, so a series scraped every 15 s does not get the room of
+     * one collected every second (series new since then get the default).
+     */
+    public static Head after(Head previous) {
+        return new Head(previous);
+    }
+
+    private Head(Head previous) {
+        this.capacityHint = 16;
+        this.runHints = Arrays.copyOf(previous.n, previous.n.length);
     }
 
     public void add(int ref, long t, double v) {
@@ -61,9 +78,13 @@ public final class Head {
         long bits = Double.doubleToRawLongBits(v);
         long[] d = data[ref];
         if (d == null) {
-            // Series collected together grow together: staggered first capacities spread the
-            // doubling copies over many commits instead of all series copying in one.
-            int cap = capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
+            // Series collected together grow together: staggered first capacities (over an
+            // octave) spread the doubling copies over many commits instead of all series copying
+            // in one.
+            // A series' own last run needs little spread: an eighth more at most.
+            boolean known = runHints != null && ref < runHints.length && runHints[ref] > 0;
+            int hint = known ? runHints[ref] + runHints[ref] / 10 : capacityHint;
+            int cap = hint + (int) ((ref * 0x9E3779B9L >>> 16) % (known ? Math.max(1, hint / 8) : hint));
             data[ref] = d = new long[2 * cap];
         }
         int size = n[ref];
@@ -191,6 +212,11 @@ public final class Head {
             max = Math.max(max, size);
         }
         return max;
+    }
+
+    /** Samples series {@code ref}'s array has room for (0: none yet); for tests of sizing. */
+    int capacity(int ref) {
+        return ref < data.length && data[ref] != null ? data[ref].length / 2 : 0;
     }
 
     /** Samples filed into series (a pending batch counts once folded). */

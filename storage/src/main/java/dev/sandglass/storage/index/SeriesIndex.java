@@ -43,6 +43,8 @@ public final class SeriesIndex implements AutoCloseable {
     private int generation;
     private final List<Labels> byRef = new ArrayList<>();
     private final Map<Labels, Integer> refs = new HashMap<>();
+    /** Every label name and value held, once (see addInMemory). */
+    private final Map<String, String> strings = new HashMap<>();
     private final Postings postings = new Postings();
     /**
      * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
@@ -232,7 +234,9 @@ public final class SeriesIndex implements AutoCloseable {
         }
     }
 
-    private void addInMemory(int ref, Labels l) {
+    private void addInMemory(int ref, Labels given) {
+        // Names and values repeat across series (job, instance, metric names): one copy of each.
+        Labels l = given.withStrings(s -> strings.computeIfAbsent(s, k -> k));
         if (byRef.size() == ref) {
             byRef.add(l);
         } else {

@@ -133,4 +133,26 @@ class HeadTest {
         assertEquals("5=4.0", last(h, 100, 0, 100), "after reuse");
         assertEquals("none", last(h, 3, 0, 100), "another series of the grown arrays");
     }
+
+    @Test
+    void aHeadAfterAnotherSizesEachSeriesByItsOwnLastRun() {
+        Head prev = new Head();
+        for (int t = 0; t < 600; t++) {
+            prev.add(0, t, t); // collected every second
+            if (t % 15 == 0) {
+                prev.add(1, t, t); // scraped every 15 s: 40 samples
+            }
+        }
+        Head next = Head.after(prev);
+        next.add(0, 1000, 1);
+        next.add(1, 1000, 1);
+        next.add(2, 1000, 1); // new since
+        assertTrue(next.capacity(0) >= 660, "the busy series has room for its last run and a tenth: " + next.capacity(0));
+        assertTrue(next.capacity(1) >= 44 && next.capacity(1) < 60, "the 15 s series gets its own size, not the busy one's: " + next.capacity(1));
+        assertTrue(next.capacity(2) >= 16 && next.capacity(2) < 32, "a new series starts small: " + next.capacity(2));
+        for (int t = 1; t < 700; t++) {
+            next.add(0, 1000 + t, t);
+        }
+        assertEquals(700, all(next, 0).size(), "a run longer than its hint still grows");
+    }
 }

@@ -7,6 +7,7 @@ import dev.sandglass.storage.api.SeriesLimits;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sandglass.storage.api.Labels;
@@ -82,6 +83,24 @@ class SeriesIndexTest {
         }
         try (SeriesIndex idx = new SeriesIndex(dir, 4096, false)) {
             assertEquals(largest, idx.labels(20));
+        }
+    }
+
+    @Test
+    void seriesShareOneCopyOfEachRepeatedNameAndValue() throws Exception {
+        try (SeriesIndex idx = new SeriesIndex(dir, 256, false)) {
+            // Distinct String instances, as a parser makes them for every new series.
+            int a = idx.ref(Labels.of(new String("__name__"), new String("up"), new String("job"), new String("node"), "i", "1"));
+            int b = idx.ref(Labels.of(new String("__name__"), new String("up"), new String("job"), new String("node"), "i", "2"));
+            Labels la = idx.labels(a);
+            Labels lb = idx.labels(b);
+            for (int i = 0; i < la.size(); i++) {
+                assertSame(la.name(i), lb.name(i), "name " + la.name(i));
+            }
+            assertSame(la.get("__name__"), lb.get("__name__"));
+            assertSame(la.get("job"), lb.get("job"));
+            assertEquals("2", lb.get("i"));
+            assertEquals(b, idx.ref(Labels.of("__name__", "up", "job", "node", "i", "2")), "found again by equal labels");
         }
     }
 }

@@ -149,6 +149,7 @@ final class ServeCommand implements Callable<Integer> {
             WriteMetrics writeMetrics = new WriteMetrics();
             WriteOptions writeOptions = new WriteOptions(otlpMaxBody, remoteWriteMaxBody, disableWrite);
             CollectLoop loop = new CollectLoop(new RegistryReader(locator, 5000), db, intervalMs, hostName(), runLabels, metrics);
+            loop.reportHealth(health.register("registry", locator.path().toString()).loggedElsewhere());
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
