@@ -257,11 +257,15 @@ public final class ViewsBench {
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
                 Thread.sleep(10_000); // let the compiler finish with the streaming paths before measuring
                 long reads0 = server.sandboxHub().reads();
+                long streamCpu0 = streamThreadsCpu();
                 double with = cpuShare(cpu, seconds);
+                long streamCpu = streamThreadsCpu() - streamCpu0;
                 long reads = server.sandboxHub().reads() - reads0;
                 System.out.printf("with %d subscribers at 1 s: %.2f%% of one core; store reads by the hub: %d in %d s%n",
                         subscribers, 100 * with, reads, seconds);
                 System.out.printf("SSE cost beyond the collector: %.2f%% of one core%n", 100 * (with - base));
+                System.out.printf("  of which the hub's thread and the event loops (their own CPU, less noisy than the difference): %.2f%% of one core%n",
+                        100.0 * streamCpu / (seconds * 1e9));
                 while ((line = out.readLine()) != null) {
                     System.out.println("client: " + line);
                 }
@@ -271,6 +275,18 @@ public final class ViewsBench {
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    /** CPU used so far by the threads that serve the streams: the hub's and Vert.x's event loops. */
+    private static long streamThreadsCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && (t.getThreadName().startsWith("sandglass-sandbox-stream") || t.getThreadName().startsWith("vert.x-eventloop"))) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static double cpuShare(LongSupplier cpuNanos, int seconds) throws InterruptedException {
