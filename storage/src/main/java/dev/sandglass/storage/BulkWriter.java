@@ -128,7 +128,8 @@ final class BulkWriter implements BulkAppender {
                     for (BlockWriter.SeriesData sd : batches.get(k)) {
                         rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
                     }
-                    if (rollup.entries() > 500_000 && endsHour(batches, k)) {
+                    // Many series (churn) cost bytes of header each: flush before an excerpt outgrows the queue.
+                    if ((rollup.entries() > 500_000 || rollup.series() > 40_000) && endsHour(batches, k)) {
                         rollup.flush(db.rollups(), rawFrom, rawIndex);
                         rawFrom = -1;
                         rawIndex = -1;

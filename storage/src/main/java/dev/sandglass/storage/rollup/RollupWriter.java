@@ -29,11 +29,23 @@ public final class RollupWriter {
     public void add(int ref, long[] t, double[] v, int off, int n) {
         for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
             long res = RESOLUTIONS_MS[r];
-            Windows w = byRes[r].computeIfAbsent(ref, k -> new Windows(res, 8));
+            // Sized to the windows these samples span: a million one-sample series (churn) must
+            // not reserve eight windows of ten columns each.
+            Windows w = byRes[r].get(ref);
+            if (w == null) {
+                long span = n == 0 ? 0 : Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res);
+                w = new Windows(res, (int) Math.min(8, span / res + 1));
+                byRes[r].put(ref, w);
+            }
             int before = w.size;
             w.addAll(t, v, off, n);
             entries += w.size - before;
         }
+    }
+
+    /** Series gathered since the last flush (at one resolution; each has its windows at every one). */
+    public int series() {
+        return byRes[0].size();
     }
 
     /** Windows gathered since the last flush. */

@@ -29,7 +29,7 @@ public final class Windows {
 
     public Windows(long resolutionMs, int capacity) {
         this.resolutionMs = resolutionMs;
-        int c = Math.max(capacity, 4);
+        int c = Math.max(capacity, 1);
         start = new long[c];
         firstT = new long[c];
         lastT = new long[c];
