@@ -32,10 +32,12 @@ public final class RollupWriter {
             // Sized to the windows these samples span: a million one-sample series (churn) must
             // not reserve eight windows of ten columns each.
             Windows w = byRes[r].get(ref);
+            int spans = n == 0 ? 0 : (int) Math.min(1 << 20, (Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res)) / res + 1);
             if (w == null) {
-                long span = n == 0 ? 0 : Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res);
-                w = new Windows(res, (int) Math.min(8, span / res + 1));
+                w = new Windows(res, spans);
                 byRes[r].put(ref, w);
+            } else {
+                w.reserve(spans);
             }
             int before = w.size;
             w.addAll(t, v, off, n);

@@ -132,21 +132,31 @@ public final class Windows {
         }
     }
 
+    /** Room for {@code more} windows beyond those held, so adding them copies no column. */
+    void reserve(int more) {
+        if (size + more > start.length) {
+            resize(Math.max(size + more, size + (size >> 1)));
+        }
+    }
+
     private int grow() {
         if (size == start.length) {
-            int c = size * 2;
-            start = Arrays.copyOf(start, c);
-            firstT = Arrays.copyOf(firstT, c);
-            lastT = Arrays.copyOf(lastT, c);
-            count = Arrays.copyOf(count, c);
-            sum = Arrays.copyOf(sum, c);
-            min = Arrays.copyOf(min, c);
-            max = Arrays.copyOf(max, c);
-            first = Arrays.copyOf(first, c);
-            last = Arrays.copyOf(last, c);
-            corr = Arrays.copyOf(corr, c);
+            resize(size * 2);
         }
         return size++;
+    }
+
+    private void resize(int c) {
+        start = Arrays.copyOf(start, c);
+        firstT = Arrays.copyOf(firstT, c);
+        lastT = Arrays.copyOf(lastT, c);
+        count = Arrays.copyOf(count, c);
+        sum = Arrays.copyOf(sum, c);
+        min = Arrays.copyOf(min, c);
+        max = Arrays.copyOf(max, c);
+        first = Arrays.copyOf(first, c);
+        last = Arrays.copyOf(last, c);
+        corr = Arrays.copyOf(corr, c);
     }
 
     /**
