@@ -28,11 +28,11 @@ serve_rss() {
   pid=$!
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || { echo "serve exited:"; tail -20 "$work/serve.log"; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "serve exited:" >&2; grep -v INFO "$work/serve.log" | tail -20 >&2; exit 1; }
     sleep 0.1
   done
   curl -sf "http://127.0.0.1:$port/api/v1/query" --data-urlencode 'query=count(count_over_time(sandbox_up{template="tpl-3"}[1y]))' \
-    --data-urlencode 'time=2026-01-01T00:00:00Z' > "$work/answer.json" || { echo "query failed"; tail -5 "$work/serve.log"; }
+    --data-urlencode 'time=2026-01-01T00:00:00Z' > "$work/answer.json" || { echo "query failed:" >&2; tail -5 "$work/serve.log" >&2; }
   sleep 1
   local java_pid
   java_pid=$(pgrep -P "$pid" java || echo "$pid")

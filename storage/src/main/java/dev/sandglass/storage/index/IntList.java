@@ -2,33 +2,57 @@ package dev.sandglass.storage.index;
 
 import java.util.Arrays;
 
-/** A growable list of ints (a postings list): no boxing, no size kept in a second map. */
+/**
+ * A postings list: refs as zigzag varint deltas in one byte array (refs arrive ascending, so most
+ * deltas take a byte), about a quarter of an {@code int[]}; no boxing, no size kept in a second map.
+ */
 final class IntList {
-    private int[] a = new int[2];
+    private byte[] data = new byte[4];
+    private int used;
     private int size;
+    private int last;
 
     void add(int v) {
-        if (size == a.length) {
-            a = Arrays.copyOf(a, size + (size >> 1) + 2);
+        if (used + 5 > data.length) {
+            data = Arrays.copyOf(data, Math.max(used + 5, used + (used >> 1)));
         }
-        a[size++] = v;
+        int d = v - last;
+        int z = (d << 1) ^ (d >> 31);
+        while ((z & ~0x7F) != 0) {
+            data[used++] = (byte) ((z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        data[used++] = (byte) z;
+        last = v;
+        size++;
     }
 
     int size() {
         return size;
     }
 
-    int get(int i) {
-        return a[i];
-    }
-
-    /** A copy of the elements. */
+    /** The elements, in the order added. */
     int[] toArray() {
-        return Arrays.copyOf(a, size);
+        int[] out = new int[size];
+        copyTo(out, 0);
+        return out;
     }
 
     /** Copies the elements into {@code out} at {@code at}. */
     void copyTo(int[] out, int at) {
-        System.arraycopy(a, 0, out, at, size);
+        int p = 0;
+        int v = 0;
+        for (int i = 0; i < size; i++) {
+            int z = 0;
+            for (int shift = 0;; shift += 7) {
+                byte b = data[p++];
+                z |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            v += (z >>> 1) ^ -(z & 1);
+            out[at + i] = v;
+        }
     }
 }
