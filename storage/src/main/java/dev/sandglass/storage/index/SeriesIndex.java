@@ -43,8 +43,6 @@ public final class SeriesIndex implements AutoCloseable {
     private final Symbols symbols = new Symbols();
     private final SeriesTable series = new SeriesTable(symbols);
     private final Postings postings = new Postings();
-    /** New series that may be added before the free space is checked again (see ensureSpace). */
-    private int spaceCredit;
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
@@ -276,7 +274,7 @@ public final class SeriesIndex implements AutoCloseable {
         if (tooLarge != null) {
             throw new StorageException("cannot add series: " + tooLarge);
         }
-        ensureSpace();
+        space.ensure(64 << 10);
         if (map.longSize() + 1 > capacity * 3 / 4) {
             grow();
         }
@@ -286,22 +284,6 @@ public final class SeriesIndex implements AutoCloseable {
         map.put(text, (long) ref);
         addInMemory(ref, labels);
         return ref;
-    }
-
-    /**
-     * Room for one more series (64 KiB beyond the reserve). The file system is asked again only
-     * once the room the last answer showed could have been used up: asking costs a system call,
-     * which at every new series was a tenth of the time of adding one under churn.
-     */
-    private void ensureSpace() {
-        if (spaceCredit > 0) {
-            spaceCredit--;
-            return;
-        }
-        long need = 64 << 10;
-        space.ensure(need);
-        long spare = space.usable() - space.reserve() - need;
-        spaceCredit = (int) Math.min(1024, Math.max(0, spare / need));
     }
 
     /** Rotates to a map twice the size; the new file is complete before the old one is removed. */
