@@ -81,8 +81,8 @@ final class BulkWriter implements BulkAppender {
                 while (j < s.size() && Math.floorDiv(t[j], BLOCK_MS) == block) {
                     j++;
                 }
-                byBlock.computeIfAbsent(block, k -> new ArrayList<>()).add(new BlockWriter.SeriesData(ref, metric,
-                        java.util.Arrays.copyOfRange(t, i, j), java.util.Arrays.copyOfRange(v, i, j), j - i));
+                // A slice of the series' arrays, not a copy: the import's samples are held once.
+                byBlock.computeIfAbsent(block, k -> new ArrayList<>()).add(new BlockWriter.SeriesData(ref, metric, t, v, i, j - i));
                 i = j;
             }
         }
@@ -128,7 +128,8 @@ final class BulkWriter implements BulkAppender {
                     for (BlockWriter.SeriesData sd : batches.get(k)) {
                         rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
                     }
-                    if (rollup.entries() > 500_000 && endsHour(batches, k)) {
+                    // Many series (churn) cost bytes of header each: flush before an excerpt outgrows the queue.
+                    if ((rollup.entries() > 500_000 || rollup.series() > 40_000) && endsHour(batches, k)) {
                         rollup.flush(db.rollups(), rawFrom, rawIndex);
                         rawFrom = -1;
                         rawIndex = -1;
@@ -159,7 +160,8 @@ final class BulkWriter implements BulkAppender {
         if (k + 1 >= batches.size()) {
             return true;
         }
-        long next = batches.get(k + 1).get(0).timestamps()[0];
+        var nextSd = batches.get(k + 1).get(0);
+        long next = nextSd.timestamps()[nextSd.offset()];
         var sd = batches.get(k).get(0);
         return Math.floorDiv(next, 3_600_000L) != Math.floorDiv(sd.timestamps()[sd.offset()], 3_600_000L);
     }

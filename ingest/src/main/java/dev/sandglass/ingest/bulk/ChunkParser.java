@@ -184,7 +184,11 @@ final class ChunkParser {
                     return;
                 }
                 known = series.size();
-                series.add(new LocalSeries(labels, new Samples(1024)));
+                // Sized like the series before it (files list a series' samples together, so that
+                // one is complete): a long series is not regrown, and a file of a million
+                // one-sample series does not reserve kilobytes for each.
+                int hint = prevLen > 0 ? series.get(prevId).samples().size() : 16;
+                series.add(new LocalSeries(labels, new Samples(Math.max(2, hint))));
                 idsByText.put(key, known);
             }
             id = known;

@@ -37,6 +37,15 @@ public final class Labels implements Comparable<Labels>, Iterable<Label> {
         return b.build();
     }
 
+    /**
+     * Labels from alternating names and values the caller guarantees are already in this class's
+     * form (sorted by name, no duplicates, no empty values), as a store holding them returns them:
+     * no sorting, no copy.
+     */
+    public static Labels ofSorted(String[] kv) {
+        return kv.length == 0 ? EMPTY : new Labels(kv);
+    }
+
     public static Labels from(Collection<Label> labels) {
         Builder b = new Builder();
         for (Label l : labels) {
@@ -47,23 +56,6 @@ public final class Labels implements Comparable<Labels>, Iterable<Label> {
 
     public int size() {
         return kv.length / 2;
-    }
-
-    /**
-     * The same labels with every name and value replaced by {@code canonical}'s instance of it
-     * (an equal string), so a store holding many series shares one copy of each repeated string.
-     */
-    public Labels withStrings(java.util.function.UnaryOperator<String> canonical) {
-        String[] c = new String[kv.length];
-        for (int i = 0; i < kv.length; i++) {
-            c[i] = canonical.apply(kv[i]);
-            if (!c[i].equals(kv[i])) {
-                throw new IllegalArgumentException("BUG: canonical string \"" + c[i] + "\" for \"" + kv[i] + "\"");
-            }
-        }
-        Labels l = new Labels(c);
-        l.hash = hash;
-        return l;
     }
 
     public boolean isEmpty() {

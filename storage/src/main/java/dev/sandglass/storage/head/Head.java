@@ -78,14 +78,18 @@ public final class Head {
         long bits = Double.doubleToRawLongBits(v);
         long[] d = data[ref];
         if (d == null) {
-            // Series collected together grow together: staggered first capacities (over an
-            // octave) spread the doubling copies over many commits instead of all series copying
-            // in one.
-            // A series' own last run needs little spread: an eighth more at most.
             boolean known = runHints != null && ref < runHints.length && runHints[ref] > 0;
-            int hint = known ? runHints[ref] + runHints[ref] / 10 : capacityHint;
-            int cap = hint + (int) ((ref * 0x9E3779B9L >>> 16) % (known ? Math.max(1, hint / 8) : hint));
-            data[ref] = d = new long[2 * cap];
+            if (known) {
+                // Sized by the series' own last run (a tenth more), with a little spread (an eighth
+                // at most) so series collected together do not all copy in one commit.
+                int hint = runHints[ref] + runHints[ref] / 10;
+                int cap = hint + (int) ((ref * 0x9E3779B9L >>> 16) % Math.max(1, hint / 8));
+                data[ref] = d = new long[2 * cap];
+            } else {
+                // Two samples first: churn leaves many series with one sample in a head, and a million
+                // of them must not reserve the hint's kilobytes each. The second sample grows it to the hint.
+                data[ref] = d = new long[4];
+            }
         }
         int size = n[ref];
         int end = 2 * size;
@@ -101,7 +105,7 @@ public final class Head {
             insert(ref, i, t, bits);
         } else {
             if (end == d.length) {
-                data[ref] = d = Arrays.copyOf(d, end * 2);
+                data[ref] = d = Arrays.copyOf(d, end == 4 ? 2 * firstCapacity(ref) : end * 2);
             }
             d[end] = t;
             d[end + 1] = bits;
@@ -146,6 +150,14 @@ public final class Head {
     /** Whether a batch waits to be folded; readable without the Db's lock. */
     public boolean hasPending() {
         return hasPending;
+    }
+
+    /**
+     * Series collected together grow together: staggered capacities spread the doubling copies
+     * over many commits instead of all series copying in one.
+     */
+    private int firstCapacity(int ref) {
+        return capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
     }
 
     /** First sample index in {@code d} (interleaved, {@code size} samples) with time >= t. */

@@ -11,10 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref) and in a
- * checksummed log the map is rebuilt from when damaged (SeriesLog), with the label sets and an
- * inverted index (Postings) in memory, rebuilt at open. Sandbox
+ * checksummed log the map is rebuilt from when damaged (SeriesLog), with the label sets (SeriesTable,
+ * over interned Symbols) and an inverted index (Postings) in compact form in memory, rebuilt from
+ * the log at open. Sandbox
  * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
  * new generation with twice the capacity is written, entries are copied, and the old file goes.
  * Thread-safe.
@@ -41,10 +42,8 @@ public final class SeriesIndex implements AutoCloseable {
     private SeriesLog log;
     private long capacity;
     private int generation;
-    private final List<Labels> byRef = new ArrayList<>();
-    private final Map<Labels, Integer> refs = new HashMap<>();
-    /** Every label name and value held, once (see addInMemory). */
-    private final Map<String, String> strings = new HashMap<>();
+    private final Symbols symbols = new Symbols();
+    private final SeriesTable series = new SeriesTable(symbols);
     private final Postings postings = new Postings();
     /**
      * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
@@ -53,6 +52,7 @@ public final class SeriesIndex implements AutoCloseable {
     private final Map<List<Matcher>, Selection> selected = new HashMap<>();
     private static final int SELECT_CACHE = 256;
     private static final int SELECT_CACHE_MAX_SERIES = 65_536;
+    private int selectedSeries;
 
     public SeriesIndex(Path dir, long initialCapacity, boolean readOnly) {
         this.dir = dir;
@@ -78,19 +78,19 @@ public final class SeriesIndex implements AutoCloseable {
             generation = Math.max(latestGen, 0);
             capacity = latestCap;
             Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
-            Map<Long, String> fromLog = new TreeMap<>();
-            Map<Long, String> fromMap = new TreeMap<>();
+            // The log goes straight into the compact tables, one record at a time: a million series
+            // never exist as a million Strings at once.
+            BitSet fromLog = new BitSet();
             if (readOnly) {
                 // A complete log names every series: the map (whose first open in a process costs
                 // seconds of code generation) is read only when the log cannot stand alone.
-                if (!SeriesLog.readOnly(dir, damage, fromLog)) {
-                    loadCopy(latest, fromMap);
+                if (!SeriesLog.readOnly(dir, damage, (text, ref) -> addFromLog(text, ref, fromLog))) {
+                    loadCopy(latest, fromLog);
                 }
             } else {
-                log = SeriesLog.open(dir, false, damage, fromLog);
-                openOrRebuild(latest, latestGen, damage, fromMap);
+                log = SeriesLog.open(dir, damage, (text, ref) -> addFromLog(text, ref, fromLog));
+                openOrRebuild(latest, latestGen, damage, fromLog);
             }
-            reconcile(fromLog, fromMap);
             if (!readOnly) {
                 removeOtherGenerations();
             }
@@ -103,15 +103,42 @@ public final class SeriesIndex implements AutoCloseable {
         }
     }
 
+    private void addFromLog(String text, long ref, BitSet fromLog) {
+        if (fromLog.get((int) ref)) {
+            LOG.error("series index log: ref {} is written twice; the first is kept", ref);
+            return;
+        }
+        Labels l = parse(text, ref);
+        if (l != null) {
+            addInMemory((int) ref, l);
+            fromLog.set((int) ref);
+        }
+    }
+
+    private static Labels parse(String text, long ref) {
+        try {
+            return LabelText.parse(text);
+        } catch (RuntimeException ex) {
+            LOG.error("series index: ref {} has unreadable labels ({}); its samples cannot be named and are left out", ref, ex.getMessage());
+            return null;
+        }
+    }
+
     /**
      * Opens the newest map; one Chronicle cannot open or read (torn, scribbled header, cut short) is
-     * moved aside into damaged/ and a new generation is started, to be filled from the log.
+     * moved aside into damaged/ and a new generation is started, to be filled from the log. When
+     * the log was read whole and the map holds as many entries, the map is not walked: its pages
+     * (hundreds of bytes a series) would otherwise all become resident at every start.
      */
-    private void openOrRebuild(Path latest, int latestGen, Damage damage, Map<Long, String> into) throws IOException {
+    private void openOrRebuild(Path latest, int latestGen, Damage damage, BitSet fromLog) throws IOException {
         Path f = latest != null ? latest : file(generation, capacity);
+        int logged = fromLog.cardinality();
         try {
             map = openMap(f, capacity);
-            map.forEach((k, v) -> into.put(v, k.toString()));
+            if (!log.damaged() && map.longSize() == logged) {
+                return;
+            }
+            reconcile(fromLog);
         } catch (IOException | RuntimeException e) {
             if (map != null) {
                 try {
@@ -121,7 +148,6 @@ public final class SeriesIndex implements AutoCloseable {
                 }
                 map = null;
             }
-            into.clear();
             Files.createDirectories(damage.dir());
             Path aside = damage.dir().resolve(f.getFileName() + "." + System.currentTimeMillis() + ".damaged");
             Files.move(f, aside);
@@ -129,48 +155,53 @@ public final class SeriesIndex implements AutoCloseable {
                     dir.resolve(SeriesLog.FILE));
             generation = latestGen + 1;
             map = openMap(file(generation, capacity), capacity);
+            fillMap(new BitSet());
         }
     }
 
     /**
-     * One series per ref from the log and the map: the log's (checksummed) text where both have
-     * one; then each is completed from the other (a store from before the log gets one here).
+     * Walks the map beside what the log gave: the log's (checksummed) text wins where both have a
+     * ref; a ref only the map has is taken and logged (a store from before the log gets one here);
+     * then every series the map lacks is put into it.
      */
-    private void reconcile(Map<Long, String> fromLog, Map<Long, String> fromMap) {
-        TreeMap<Long, String> all = new TreeMap<>(fromMap);
-        for (var e : fromLog.entrySet()) {
-            String m = fromMap.get(e.getKey());
-            if (m != null && !m.equals(e.getValue())) {
-                LOG.error("series index: the map's entry for ref {} differs from the log's; the log's is kept", e.getKey());
-                if (!readOnly) {
-                    map.remove(m);
+    private void reconcile(BitSet fromLog) {
+        BitSet inMap = new BitSet();
+        List<String> wrong = new ArrayList<>();
+        map.forEach((k, v) -> {
+            int ref = v.intValue();
+            String text = k.toString();
+            if (fromLog.get(ref)) {
+                if (text.equals(LabelText.format(series.labels(ref)))) {
+                    inMap.set(ref);
+                } else {
+                    LOG.error("series index: the map's entry for ref {} differs from the log's; the log's is kept", ref);
+                    wrong.add(text);
                 }
-            }
-            all.put(e.getKey(), e.getValue());
-        }
-        for (var e : all.entrySet()) {
-            int ref = e.getKey().intValue();
-            Labels l;
-            try {
-                l = LabelText.parse(e.getValue());
-            } catch (RuntimeException ex) {
-                LOG.error("series index: ref {} has unreadable labels ({}); its samples cannot be named and are left out", ref, ex.getMessage());
-                continue;
-            }
-            while (byRef.size() < ref) {
-                byRef.add(null); // a gap: a series lost to damage in both map and log
-            }
-            addInMemory(ref, l);
-            if (!readOnly) {
-                if (!fromLog.containsKey(e.getKey())) {
-                    log.append(ref, e.getValue());
-                }
-                if (!e.getValue().equals(fromMap.get(e.getKey()))) {
-                    if (map.longSize() + 1 > capacity * 3 / 4) {
-                        grow();
+            } else if (!series.has(ref)) {
+                Labels l = parse(text, ref);
+                if (l != null) {
+                    addInMemory(ref, l);
+                    inMap.set(ref);
+                    if (!readOnly) {
+                        log.append(ref, text);
                     }
-                    map.put(e.getValue(), (long) ref);
                 }
+            }
+        });
+        if (!readOnly) {
+            wrong.forEach(map::remove);
+            fillMap(inMap);
+        }
+    }
+
+    /** Puts every series held in memory and not in {@code inMap} into the map. */
+    private void fillMap(BitSet inMap) {
+        for (int ref = 0; ref < series.size(); ref++) {
+            if (series.has(ref) && !inMap.get(ref)) {
+                if (map.longSize() + 1 > capacity * 3 / 4) {
+                    grow();
+                }
+                map.put(LabelText.format(series.labels(ref)), (long) ref);
             }
         }
     }
@@ -200,7 +231,7 @@ public final class SeriesIndex implements AutoCloseable {
      * only read (and would write to one it may). Everything is held in memory once loaded, so a
      * private copy is opened, loaded and deleted; the original is only ever read.
      */
-    private void loadCopy(Path latest, Map<Long, String> into) throws IOException {
+    private void loadCopy(Path latest, BitSet fromLog) throws IOException {
         if (latest == null) {
             return;
         }
@@ -208,7 +239,7 @@ public final class SeriesIndex implements AutoCloseable {
         try {
             Files.copy(latest, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             map = openMap(copy, capacity);
-            map.forEach((k, v) -> into.put(v, k.toString()));
+            reconcile(fromLog);
         } catch (IOException | RuntimeException e) {
             LOG.error("series index {} cannot be read ({}); the series come from {} alone", latest, e.getMessage(), dir.resolve(SeriesLog.FILE));
         } finally {
@@ -234,23 +265,18 @@ public final class SeriesIndex implements AutoCloseable {
         }
     }
 
-    private void addInMemory(int ref, Labels given) {
-        // Names and values repeat across series (job, instance, metric names): one copy of each.
-        Labels l = given.withStrings(s -> strings.computeIfAbsent(s, k -> k));
-        if (byRef.size() == ref) {
-            byRef.add(l);
-        } else {
-            byRef.set(ref, l);
-        }
-        refs.put(l, ref);
-        postings.add(ref, l);
+    private void addInMemory(int ref, Labels l) {
+        series.put(ref, l);
+        // The postings keep the interned strings of the stored form, not the caller's.
+        postings.add(ref, series.labels(ref));
         selected.clear();
+        selectedSeries = 0;
     }
 
     /** The ref of a label set, adding it (durably, before returning) when new. */
     public synchronized int ref(Labels labels) {
-        Integer r = refs.get(labels);
-        if (r != null) {
+        int r = series.find(labels);
+        if (r >= 0) {
             return r;
         }
         if (readOnly) {
@@ -264,7 +290,7 @@ public final class SeriesIndex implements AutoCloseable {
         if (map.longSize() + 1 > capacity * 3 / 4) {
             grow();
         }
-        int ref = byRef.size();
+        int ref = series.size();
         String text = LabelText.format(labels);
         log.append(ref, text); // first: a map cut short by a kill is rebuilt from the log
         map.put(text, (long) ref);
@@ -290,18 +316,28 @@ public final class SeriesIndex implements AutoCloseable {
             capacity = newCap;
             old.close();
             Files.deleteIfExists(oldFile);
-            LOG.info("series index grown to capacity {} ({} series)", newCap, byRef.size());
+            LOG.info("series index grown to capacity {} ({} series)", newCap, series.count());
         } catch (IOException e) {
             throw new StorageException("grow series index in " + dir + " to " + newCap + " entries: " + e.getMessage(), e);
         }
     }
 
+    /** The label set of {@code ref} (a new object each call), or null for a ref lost to damage. */
     public synchronized Labels labels(int ref) {
-        return byRef.get(ref);
+        if (ref < 0 || ref >= series.size()) {
+            throw new IndexOutOfBoundsException("no series ref " + ref + "; " + series.size() + " refs");
+        }
+        return series.labels(ref);
     }
 
+    /** One past the highest ref (refs below it may be gaps: {@link #labels} is null for those). */
     public synchronized int size() {
-        return byRef.size();
+        return series.size();
+    }
+
+    /** Heap bytes of the in-memory tables (series arena and lookup; postings and symbols not counted). */
+    public synchronized long tableBytes() {
+        return series.bytes();
     }
 
     public synchronized long capacity() {
@@ -324,26 +360,31 @@ public final class SeriesIndex implements AutoCloseable {
     public synchronized Selection selection(List<Matcher> matchers) {
         Selection sel = selected.get(matchers);
         if (sel == null) {
-            int[] refs = postings.select(matchers, byRef);
+            int[] refs = postings.select(matchers, series, symbols);
+            Labels[] byRefOrder = new Labels[refs.length];
             Integer[] order = new Integer[refs.length];
             for (int i = 0; i < refs.length; i++) {
-                order[i] = refs[i];
+                byRefOrder[i] = series.labels(refs[i]);
+                order[i] = i;
             }
-            java.util.Arrays.sort(order, (a, b) -> byRef.get(a).compareTo(byRef.get(b)));
+            java.util.Arrays.sort(order, (a, b) -> byRefOrder[a].compareTo(byRefOrder[b]));
             int[] byLabels = new int[refs.length];
             Labels[] labels = new Labels[refs.length];
             for (int i = 0; i < refs.length; i++) {
-                byLabels[i] = order[i];
-                labels[i] = byRef.get(order[i]);
+                byLabels[i] = refs[order[i]];
+                labels[i] = byRefOrder[order[i]];
             }
             sel = new Selection(refs, byLabels, labels);
             if (refs.length > SELECT_CACHE_MAX_SERIES) {
                 return sel; // a select of (nearly) everything: not worth holding its arrays
             }
-            if (selected.size() >= SELECT_CACHE) {
+            // The cache's labels are decoded copies: bound what all its answers hold together.
+            if (selected.size() >= SELECT_CACHE || selectedSeries + refs.length > SELECT_CACHE_MAX_SERIES) {
                 selected.clear();
+                selectedSeries = 0;
             }
             selected.put(List.copyOf(matchers), sel);
+            selectedSeries += refs.length;
         }
         return sel;
     }

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,7 @@ final class SeriesLog implements AutoCloseable {
 
     private final Path file;
     private final FileChannel ch;
+    private boolean damaged;
 
     private SeriesLog(Path file, FileChannel ch) {
         this.file = file;
@@ -37,23 +37,22 @@ final class SeriesLog implements AutoCloseable {
     }
 
     /**
-     * Reads the log into {@code into} (ref to label text) and, unless read-only, opens it for
-     * appending after its last good record. A read-only open of a store without a log reads nothing.
+     * Hands every good record to {@code into} (label text, ref), in the order written, and opens the
+     * log for appending after its last good record. {@link #damaged()} tells whether it was cut.
      */
-    static SeriesLog open(Path dir, boolean readOnly, Damage damage, Map<Long, String> into) throws IOException {
+    static SeriesLog open(Path dir, Damage damage, ObjLongConsumer<String> into) throws IOException {
         Path file = dir.resolve(FILE);
-        if (readOnly) {
-            readOnly(dir, damage, into);
-            return null;
-        }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
+            long size = ch.size();
             long good = read(file, ch, into, damage, false);
-            if (good < ch.size()) {
+            if (good < size) {
                 ch.truncate(good);
             }
             ch.position(good);
-            return new SeriesLog(file, ch);
+            SeriesLog log = new SeriesLog(file, ch);
+            log.damaged = good < size;
+            return log;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -65,55 +64,86 @@ final class SeriesLog implements AutoCloseable {
      * and was read to its end without damage. The log is written before the map (and completed from
      * the map at every writable open), so such a log names every series the map does.
      */
-    static boolean readOnly(Path dir, Damage damage, Map<Long, String> into) throws IOException {
+    static boolean readOnly(Path dir, Damage damage, ObjLongConsumer<String> into) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
             return false;
         }
         try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
-            int before = into.size();
-            return read(file, r, into, damage, true) == r.size() && into.size() > before;
+            long[] records = {0};
+            boolean whole = read(file, r, (text, ref) -> {
+                records[0]++;
+                into.accept(text, ref);
+            }, damage, true) == r.size();
+            return whole && records[0] > 0;
         }
     }
 
+    /** Whether the open found a damaged record and cut the log there. */
+    boolean damaged() {
+        return damaged;
+    }
+
     /** Reads every good record; returns the offset after the last one. */
-    private static long read(Path file, FileChannel ch, Map<Long, String> into, Damage damage, boolean readOnly) throws IOException {
+    private static long read(Path file, FileChannel ch, ObjLongConsumer<String> into, Damage damage, boolean readOnly) throws IOException {
         long size = ch.size();
-        ByteBuffer head = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // Read in large slices: a million series are tens of megabytes of log.
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.limit(0);
+        long bufAt = 0;
         long pos = 0;
-        Map<Long, String> found = new TreeMap<>();
+        long kept = 0;
         String why = null;
         while (pos < size) {
-            head.clear();
-            if (size - pos < 8 || ch.read(head, pos) < 8) {
+            if (size - pos < 8) {
                 why = "record header cut short";
                 break;
             }
-            int len = head.getInt(0);
-            int crc = head.getInt(4);
+            if (pos + 8 > bufAt + buf.limit()) {
+                bufAt = fill(ch, buf, pos, 8);
+            }
+            int len = buf.getInt((int) (pos - bufAt));
+            int crc = buf.getInt((int) (pos - bufAt) + 4);
             if (len < 4 || len > MAX_RECORD || pos + 8 + len > size) {
                 why = "record length " + len + " does not fit";
                 break;
             }
-            ByteBuffer body = ByteBuffer.allocate(len);
-            ch.read(body, pos + 8);
-            byte[] b = body.array();
-            if (Checksum.crc32c(b, 0, len) != crc) {
+            if (pos + 8 + len > bufAt + buf.limit()) {
+                if (8 + len > buf.capacity()) {
+                    buf = ByteBuffer.allocate(8 + len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                }
+                bufAt = fill(ch, buf, pos, 8 + len);
+            }
+            byte[] b = buf.array();
+            int at = (int) (pos - bufAt) + 8;
+            if (Checksum.crc32c(b, at, len) != crc) {
                 why = "checksum mismatch";
                 break;
             }
-            long ref = Integer.toUnsignedLong(Checksum.getInt(b, 0));
-            found.put(ref, new String(b, 4, len - 4, StandardCharsets.UTF_8));
+            long ref = Integer.toUnsignedLong(Checksum.getInt(b, at));
+            into.accept(new String(b, at + 4, len - 4, StandardCharsets.UTF_8), ref);
+            kept++;
             pos += 8 + len;
         }
         if (why != null) {
-            LOG.error("series index log {} is damaged at byte {} ({}): the {} series before it are kept{}", file, pos, why, found.size(),
+            LOG.error("series index log {} is damaged at byte {} ({}): the {} series before it are kept{}", file, pos, why, kept,
                     readOnly ? "" : "; a copy of the file is set aside in " + damage.dir() + " and the log is completed from the map");
             if (!readOnly) {
                 damage.copyAside(file.toFile());
             }
         }
-        into.putAll(found);
+        return pos;
+    }
+
+    /** Reads from {@code pos} into {@code buf} (at least {@code need} bytes, as the file has them); returns pos. */
+    private static long fill(FileChannel ch, ByteBuffer buf, long pos, int need) throws IOException {
+        buf.clear();
+        while (buf.position() < need) {
+            if (ch.read(buf, pos + buf.position()) < 0) {
+                break;
+            }
+        }
+        buf.flip();
         return pos;
     }
 

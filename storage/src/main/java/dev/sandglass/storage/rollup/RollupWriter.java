@@ -29,11 +29,25 @@ public final class RollupWriter {
     public void add(int ref, long[] t, double[] v, int off, int n) {
         for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
             long res = RESOLUTIONS_MS[r];
-            Windows w = byRes[r].computeIfAbsent(ref, k -> new Windows(res, 8));
+            // Sized to the windows these samples span: a million one-sample series (churn) must
+            // not reserve eight windows of ten columns each.
+            Windows w = byRes[r].get(ref);
+            int spans = n == 0 ? 0 : (int) Math.min(1 << 20, (Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res)) / res + 1);
+            if (w == null) {
+                w = new Windows(res, spans);
+                byRes[r].put(ref, w);
+            } else {
+                w.reserve(spans);
+            }
             int before = w.size;
             w.addAll(t, v, off, n);
             entries += w.size - before;
         }
+    }
+
+    /** Series gathered since the last flush (at one resolution; each has its windows at every one). */
+    public int series() {
+        return byRes[0].size();
     }
 
     /** Windows gathered since the last flush. */

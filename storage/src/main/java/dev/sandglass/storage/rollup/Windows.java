@@ -29,7 +29,7 @@ public final class Windows {
 
     public Windows(long resolutionMs, int capacity) {
         this.resolutionMs = resolutionMs;
-        int c = Math.max(capacity, 4);
+        int c = Math.max(capacity, 1);
         start = new long[c];
         firstT = new long[c];
         lastT = new long[c];
@@ -143,11 +143,10 @@ public final class Windows {
         }
     }
 
-    /** Makes room for {@code more} windows after the last. */
+    /** Room for {@code more} windows beyond those held, so adding them copies no column. */
     void reserve(int more) {
         if (size + more > start.length) {
-            int c = Math.max(size + more, start.length * 2);
-            resize(c);
+            resize(Math.max(size + more, size + (size >> 1)));
         }
     }
 
@@ -174,6 +173,13 @@ public final class Windows {
         size = hi - lo;
     }
 
+    private int grow() {
+        if (size == start.length) {
+            resize(size * 2);
+        }
+        return size++;
+    }
+
     private void resize(int c) {
         start = Arrays.copyOf(start, c);
         firstT = Arrays.copyOf(firstT, c);
@@ -185,13 +191,6 @@ public final class Windows {
         first = Arrays.copyOf(first, c);
         last = Arrays.copyOf(last, c);
         corr = Arrays.copyOf(corr, c);
-    }
-
-    private int grow() {
-        if (size == start.length) {
-            resize(size * 2);
-        }
-        return size++;
     }
 
     /**

@@ -172,7 +172,7 @@ public final class SegmentStore implements AutoCloseable {
         if (next <= cycle) {
             return false;
         }
-        File f = cycleFiles.get(cycle);
+        File f = fileOf(cycle);
         LOG.error("segment file {} is damaged after block index {}: blocks before it are kept, a copy of the file is set aside in {},"
                 + " reading goes on with the next file", f, Long.toHexString(tailer.index()), damage.dir());
         damage.copyAside(f);
@@ -288,7 +288,7 @@ public final class SegmentStore implements AutoCloseable {
             return;
         }
         if (!Checksum.trailerMatches(bytes, bytes.length)) {
-            File f = cycleFiles.get(h.cycle());
+            File f = fileOf(h.cycle());
             String where = "block " + Long.toHexString(h.index()) + " at byte " + at + " of " + f;
             directory.remove(h);
             damage.setAside(h.index(), where + ": checksum mismatch");
@@ -305,6 +305,22 @@ public final class SegmentStore implements AutoCloseable {
     }
 
     /** Cycle files of this queue, by cycle, with their sizes; the cycle being written is last. */
+    /**
+     * The file of a cycle: as Chronicle reported acquiring it, or else by Chronicle's naming rule
+     * (the listener may not have run yet for a file first touched by a read), so damage reports
+     * always name the file.
+     */
+    private File fileOf(int cycle) {
+        File f = cycleFiles.get(cycle);
+        if (f != null) {
+            return f;
+        }
+        RollCycle rc = queue.rollCycle();
+        String name = java.time.format.DateTimeFormatter.ofPattern(rc.format()).withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli((long) cycle * rc.lengthInMillis() + queue.epoch()));
+        return new File(queue.file(), name + SingleChronicleQueue.SUFFIX);
+    }
+
     public Map<Integer, File> cycleFiles() {
         return cycleFiles;
     }
