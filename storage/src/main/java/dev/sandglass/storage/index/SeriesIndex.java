@@ -70,11 +70,15 @@ public final class SeriesIndex implements AutoCloseable {
             capacity = latestCap;
             Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
             Map<Long, String> fromLog = new TreeMap<>();
-            log = SeriesLog.open(dir, readOnly, damage, fromLog);
             Map<Long, String> fromMap = new TreeMap<>();
             if (readOnly) {
-                loadCopy(latest, fromMap);
+                // A complete log names every series: the map (whose first open in a process costs
+                // seconds of code generation) is read only when the log cannot stand alone.
+                if (!SeriesLog.readOnly(dir, damage, fromLog)) {
+                    loadCopy(latest, fromMap);
+                }
             } else {
+                log = SeriesLog.open(dir, false, damage, fromLog);
                 openOrRebuild(latest, latestGen, damage, fromMap);
             }
             reconcile(fromLog, fromMap);

@@ -43,11 +43,7 @@ final class SeriesLog implements AutoCloseable {
     static SeriesLog open(Path dir, boolean readOnly, Damage damage, Map<Long, String> into) throws IOException {
         Path file = dir.resolve(FILE);
         if (readOnly) {
-            if (Files.exists(file)) {
-                try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
-                    read(file, r, into, damage, true);
-                }
-            }
+            readOnly(dir, damage, into);
             return null;
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -61,6 +57,22 @@ final class SeriesLog implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the log without opening it for writing; true when it exists, holds at least one series
+     * and was read to its end without damage. The log is written before the map (and completed from
+     * the map at every writable open), so such a log names every series the map does.
+     */
+    static boolean readOnly(Path dir, Damage damage, Map<Long, String> into) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
+            int before = into.size();
+            return read(file, r, into, damage, true) == r.size() && into.size() > before;
         }
     }
 
