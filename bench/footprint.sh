@@ -3,7 +3,7 @@
 # /proc/PID/status) after start, its peak (VmHWM) over start-up and warm-up, its peak during the
 # eight reference range queries, right after them, and after IDLE seconds idle; while serving a
 # copy of a data dir and collecting a demo fleet of 100 sandboxes every second.
-# Usage: bash bench/footprint.sh DATA_DIR [IDLE_S] [-- extra serve flags]
+# Usage: [RUNS=N] bash bench/footprint.sh DATA_DIR [IDLE_S] [-- extra serve flags]  (RUNS: median of N per query)
 #   DATA_DIR: e.g. the reference set: python3 ../shared/bench/gen_fleet.py --sandboxes 100 --hours 6
 #   --seed 1 --out /tmp/fp.om && ./sandglass import /tmp/fp.om --data-dir /tmp/fp-data --retention 100y
 set -euo pipefail
@@ -27,12 +27,13 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null && break
   sleep 0.2
 done
-printf 'ready after %.1f s: RSS %s MiB\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$(mib VmRSS)"
+printf 'ready after %.1f s: RSS %s MiB, CPU %s s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$(mib VmRSS)" "$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$pid/stat")"
 sleep 15 # the start-up warm-up runs for a few seconds in the background
-echo "after 15 s (warm-up done): RSS $(mib VmRSS) MiB, peak so far $(mib VmHWM) MiB"
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$pid/stat"; }
+echo "after 15 s (warm-up done): RSS $(mib VmRSS) MiB, peak so far $(mib VmHWM) MiB; CPU so far $(cpu) s"
 echo 5 > "/proc/$pid/clear_refs" # resets VmHWM: the next peak is the query set's
 # The reference data set's span (gen_fleet.py --hours 6 starts at 2025-11-20T00:00Z).
-python3 "$here/../shared/bench/timeq.py" "http://127.0.0.1:$port" --start 1763596800 --end 1763618398 --runs 1 \
+python3 "$here/../shared/bench/timeq.py" "http://127.0.0.1:$port" --start 1763596800 --end 1763618398 --runs "${RUNS:-1}" \
   --queries "$queries" | grep '^range'
 echo "during the 8 range and 8 instant queries: peak RSS $(mib VmHWM) MiB; after them: RSS $(mib VmRSS) MiB"
 sleep "$idle"
