@@ -31,6 +31,15 @@ record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxCon
         return new MemoryBudget(limitBytes, heap, samples, concurrency, samples < flagMaxSamples);
     }
 
+    /**
+     * Sandboxes in the start-up warm-up's synthetic store: its bulk load buffers every sample
+     * (100 sandboxes over an hour are 2.9 million, ~90 MiB while being sealed), which a 64 MiB
+     * heap cannot hold; the same query shapes over fewer series warm the same code.
+     */
+    int warmupSandboxes() {
+        return (int) Math.max(10, Math.min(100, (heapBytes >> 20) * 100 / 256));
+    }
+
     String describe() {
         return String.format("limit %d MiB (heap %d MiB): each query holds at most %,d samples%s, %d at once",
                 limitBytes >> 20, heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "",

@@ -186,10 +186,10 @@ final class ServeCommand implements Callable<Integer> {
                 System.out.println("  Ctrl-C stops cleanly");
                 if (warmup && serverOptions.web() != null) {
                     // The HTTP part of the warm-up would need our own credentials: the engine part only.
-                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping, null);
+                    new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping, null);
                 } else if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
-                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping,
+                    new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping,
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
                 while (!signals.awaitMillis(5000)) {

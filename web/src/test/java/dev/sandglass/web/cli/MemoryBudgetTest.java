@@ -20,6 +20,13 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void theWarmupFleetShrinksWithTheHeap() {
+        assertEquals(23, MemoryBudget.of(128 * MIB, 61 * MIB, 50_000_000, 4).warmupSandboxes());
+        assertEquals(10, MemoryBudget.of(32 * MIB, 16 * MIB, 50_000_000, 4).warmupSandboxes());
+        assertEquals(100, MemoryBudget.of(1L << 30, 512 * MIB, 50_000_000, 4).warmupSandboxes());
+    }
+
+    @Test
     void aSmallBudgetRunsFewerQueriesAtOnceBeforeStarvingEach() {
         MemoryBudget b = MemoryBudget.of(32 * MIB, 16 * MIB, 50_000_000, 4);
         assertEquals(1, b.maxConcurrency());
