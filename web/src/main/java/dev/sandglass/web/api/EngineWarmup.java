@@ -77,7 +77,7 @@ public final class EngineWarmup {
                     requestSelf(self);
                 }
                 LOG.info("query engine warmed up: {} queries over a synthetic fleet in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
-            } catch (Exception | LinkageError e) {
+            } catch (Exception | LinkageError | OutOfMemoryError e) { // the heap is bounded by --memory.limit
                 LOG.warn("query engine warm-up skipped: {}", e.toString());
             }
         }, "sandglass-warmup");
