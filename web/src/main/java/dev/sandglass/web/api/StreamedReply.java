@@ -1,0 +1,80 @@
+package dev.sandglass.web.api;
+
+import dev.sandglass.query.engine.PromQLException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JSON answer sent as it is written (from a worker thread): a small one goes out whole with its
+ * length, as before; a large one (a range query's matrix is megabytes of text) goes out in chunks
+ * as the writer fills its buffer, so the server holds one chunk of it rather than the whole text
+ * three times over (the growing buffer, its string, the bytes sent). A client slower than the
+ * writer makes the writer wait (Vert.x's write queue is bounded), so a slow reader cannot make the
+ * server buffer a whole answer either; one that goes away ends the writing.
+ */
+final class StreamedReply implements JsonWriter.Sink {
+    /** Characters buffered before a chunk is sent. */
+    static final int CHUNK = 64 * 1024;
+
+    private final HttpServerResponse response;
+    private boolean started;
+
+    StreamedReply(HttpServerResponse response) {
+        this.response = response;
+    }
+
+    /** Whether part of the answer has been sent (its status can no longer change). */
+    boolean started() {
+        return started;
+    }
+
+    @Override
+    public void write(StringBuilder text) {
+        if (response.closed()) {
+            throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
+        }
+        if (!started) {
+            started = true;
+            response.setStatusCode(200).putHeader("Content-Type", "application/json").setChunked(true);
+        }
+        response.write(Buffer.buffer(text.toString()));
+        awaitDrain();
+    }
+
+    /** Sends the rest: the whole answer when nothing was sent yet. */
+    void end(int status, StringBuilder rest) {
+        if (response.closed()) {
+            return;
+        }
+        if (!started) {
+            response.setStatusCode(status).putHeader("Content-Type", "application/json").end(rest.toString());
+        } else {
+            response.end(Buffer.buffer(rest.toString()));
+        }
+    }
+
+    /** Ends a half-sent answer that failed: the connection is reset, so the client sees it broken, not complete. */
+    void abort() {
+        if (!response.closed()) {
+            response.reset();
+        }
+    }
+
+    private void awaitDrain() {
+        while (response.writeQueueFull()) {
+            if (response.closed()) {
+                throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
+            }
+            CountDownLatch drained = new CountDownLatch(1);
+            response.drainHandler(v -> drained.countDown());
+            try {
+                drained.await(100, TimeUnit.MILLISECONDS); // and look again whether the client is still there
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PromQLException.CanceledException("query canceled while sending the answer");
+            }
+        }
+    }
+}
