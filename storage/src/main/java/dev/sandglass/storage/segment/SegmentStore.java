@@ -36,6 +36,15 @@ public final class SegmentStore implements AutoCloseable {
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
     /** Blocks whose checksum was checked by this process. */
     private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
+    /**
+     * Blocks read lately, by index, held softly: queries running at once (a dashboard's panels,
+     * fifty clients) share one copy of a block and its decoded sections instead of one each, which
+     * is most of a query's memory. Softly, so the collector drops them before the heap runs out;
+     * the server's launcher (-XX:SoftRefLRUPolicyMSPerMB=0) lets every full collection drop the
+     * ones no running query holds, so they are not kept once queries stop.
+     */
+    private final Map<Long, java.lang.ref.SoftReference<Block>> recent = new ConcurrentHashMap<>();
+    private static final int RECENT_MAX = 4096;
     private final Damage damage;
     private final boolean readOnly;
     /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
@@ -144,7 +153,7 @@ public final class SegmentStore implements AutoCloseable {
             for (BlockHeader h : directory) {
                 if (h.cycle() == newest) {
                     try {
-                        r.read(h);
+                        r.readFromQueue(h); // checked, not kept
                     } catch (StorageException e) {
                         // logged and set aside by verify
                     }
@@ -247,6 +256,22 @@ public final class SegmentStore implements AutoCloseable {
         private int generation;
 
         public Block read(BlockHeader h) {
+            java.lang.ref.SoftReference<Block> kept = recent.get(h.index());
+            Block b = kept == null ? null : kept.get();
+            if (b == null) {
+                b = readFromQueue(h);
+                if (recent.size() >= RECENT_MAX) {
+                    recent.values().removeIf(r -> r.get() == null);
+                    if (recent.size() >= RECENT_MAX) {
+                        recent.clear();
+                    }
+                }
+                recent.put(h.index(), new java.lang.ref.SoftReference<>(b));
+            }
+            return b;
+        }
+
+        private Block readFromQueue(BlockHeader h) {
             if (tailer == null) {
                 synchronized (SegmentStore.this) {
                     generation = tailerGeneration;
@@ -322,6 +347,7 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
         directory.removeAll(gone);
+        gone.forEach(h -> recent.remove(h.index()));
         closeIdleTailers();
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
