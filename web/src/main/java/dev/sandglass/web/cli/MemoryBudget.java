@@ -11,7 +11,7 @@ package dev.sandglass.web.cli;
  * host's memory.
  */
 record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxConcurrency, boolean samplesLowered) {
-    static final long BYTES_PER_SAMPLE = 32;
+    static final long BYTES_PER_SAMPLE = 64;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
     static final long MIN_SAMPLES_PER_QUERY = 250_000;
 

@@ -12,6 +12,7 @@ import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
 import dev.sandglass.web.api.EngineWarmup;
+import dev.sandglass.web.api.IdleMemory;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
 import dev.sandglass.web.http.ServerOptions;
@@ -184,14 +185,18 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 running.targets().forEach(t -> System.out.println("  scrape:    " + t.display() + " every " + t.intervalMs() + " ms, job " + t.job()));
                 System.out.println("  Ctrl-C stops cleanly");
+                Thread warming = null;
                 if (warmup && serverOptions.web() != null) {
                     // The HTTP part of the warm-up would need our own credentials: the engine part only.
-                    new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping, null);
+                    warming = new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping, null);
                 } else if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
-                    new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping,
+                    warming = new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping,
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
+                Thread warm = warming; // the end of the warm-up counts as one more finished query
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, System::gc)
+                        .startInBackground(signals::stopping);
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
                             metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());

@@ -10,10 +10,10 @@ class MemoryBudgetTest {
     private static final long MIB = 1L << 20;
 
     @Test
-    void theDefaultBudgetLowersTheSampleLimitToWhatFourQueriesCanHold() {
+    void theDefaultBudgetRunsTwoQueriesAtOnceAndLowersTheSampleLimitToTheirShare() {
         MemoryBudget b = MemoryBudget.of(128 * MIB, 64 * MIB, 50_000_000, 4);
-        assertEquals(4, b.maxConcurrency());
-        assertEquals(64 * MIB / 2 / MemoryBudget.BYTES_PER_SAMPLE / 4, b.maxSamples());
+        assertEquals(2, b.maxConcurrency());
+        assertEquals(64 * MIB / 2 / MemoryBudget.BYTES_PER_SAMPLE / 2, b.maxSamples());
         assertTrue(b.samplesLowered());
         assertTrue(b.maxSamples() * b.maxConcurrency() * MemoryBudget.BYTES_PER_SAMPLE <= 64 * MIB / 2,
                 "all queries at once fit in half the heap");
