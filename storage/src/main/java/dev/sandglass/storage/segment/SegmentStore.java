@@ -37,14 +37,22 @@ public final class SegmentStore implements AutoCloseable {
     /** Blocks whose checksum was checked by this process. */
     private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
     /**
-     * Blocks read lately, by index, held softly: queries running at once (a dashboard's panels,
-     * fifty clients) share one copy of a block and its decoded sections instead of one each, which
-     * is most of a query's memory. Softly, so the collector drops them before the heap runs out;
-     * the server's launcher (-XX:SoftRefLRUPolicyMSPerMB=0) lets every full collection drop the
-     * ones no running query holds, so they are not kept once queries stop.
+     * Blocks that open readers have read, by index, with how many of them hold each: queries
+     * running at once (a dashboard's panels, fifty clients) share one copy of a block and its
+     * decoded sections instead of one each, which was most of a query's memory. A block leaves
+     * when its last reader closes, so nothing is kept between queries (no cache: a query reads
+     * and decodes what it needs as before, and an idle server holds no blocks). Guarded by itself.
      */
-    private final Map<Long, java.lang.ref.SoftReference<Block>> recent = new ConcurrentHashMap<>();
-    private static final int RECENT_MAX = 4096;
+    private final Map<Long, Shared> shared = new java.util.HashMap<>();
+
+    private static final class Shared {
+        final Block block;
+        int readers;
+
+        Shared(Block block) {
+            this.block = block;
+        }
+    }
     private final Damage damage;
     private final boolean readOnly;
     /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
@@ -255,20 +263,28 @@ public final class SegmentStore implements AutoCloseable {
         private ExcerptTailer tailer;
         private int generation;
 
+        /** Blocks this reader holds in {@link #shared}, given back at close. */
+        private final java.util.Set<Long> holding = new java.util.HashSet<>();
+
         public Block read(BlockHeader h) {
-            java.lang.ref.SoftReference<Block> kept = recent.get(h.index());
-            Block b = kept == null ? null : kept.get();
-            if (b == null) {
-                b = readFromQueue(h);
-                if (recent.size() >= RECENT_MAX) {
-                    recent.values().removeIf(r -> r.get() == null);
-                    if (recent.size() >= RECENT_MAX) {
-                        recent.clear();
-                    }
+            long k = h.index();
+            synchronized (shared) {
+                Shared s = shared.get(k);
+                if (s != null) {
+                    return hold(k, s);
                 }
-                recent.put(h.index(), new java.lang.ref.SoftReference<>(b));
             }
-            return b;
+            Block b = readFromQueue(h); // outside the lock; if another reader got there meanwhile, its copy is used
+            synchronized (shared) {
+                return hold(k, shared.computeIfAbsent(k, x -> new Shared(b)));
+            }
+        }
+
+        private Block hold(long k, Shared s) {
+            if (holding.add(k)) {
+                s.readers++;
+            }
+            return s.block;
         }
 
         private Block readFromQueue(BlockHeader h) {
@@ -296,6 +312,15 @@ public final class SegmentStore implements AutoCloseable {
 
         @Override
         public void close() {
+            synchronized (shared) {
+                for (long k : holding) {
+                    Shared s = shared.get(k);
+                    if (s != null && --s.readers == 0) {
+                        shared.remove(k);
+                    }
+                }
+            }
+            holding.clear();
             if (tailer != null) {
                 giveBack(tailer, generation);
                 tailer = null;
@@ -347,7 +372,9 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
         directory.removeAll(gone);
-        gone.forEach(h -> recent.remove(h.index()));
+        synchronized (shared) {
+            gone.forEach(h -> shared.remove(h.index()));
+        }
         closeIdleTailers();
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
