@@ -251,6 +251,14 @@ public final class SegmentStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the readers' idle tailers, so the queue files they had mapped (read by queries, often
+     * whole older cycles) can be unmapped: a server calls it once queries stop.
+     */
+    public void releaseIdleReaders() {
+        closeIdleTailers();
+    }
+
     private synchronized void closeIdleTailers() {
         tailerGeneration++;
         for (ExcerptTailer t : idleTailers) {

@@ -195,8 +195,10 @@ final class ServeCommand implements Callable<Integer> {
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
                 Thread warm = warming; // the end of the warm-up counts as one more finished query
-                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, System::gc)
-                        .startInBackground(signals::stopping);
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, () -> {
+                    db.releaseIdleReaders();
+                    System.gc();
+                }).startInBackground(signals::stopping);
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
                             metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
