@@ -264,6 +264,11 @@ public final class Db implements Storage {
         return segments;
     }
 
+    /** Lets go of what idle readers of sealed segments keep mapped (see SegmentStore#releaseIdleReaders). */
+    public void releaseIdleReaders() {
+        segments.releaseIdleReaders();
+    }
+
     RollupStore rollups() {
         return rollups;
     }

@@ -36,6 +36,23 @@ public final class SegmentStore implements AutoCloseable {
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
     /** Blocks whose checksum was checked by this process. */
     private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
+    /**
+     * Blocks that open readers have read, by index, with how many of them hold each: queries
+     * running at once (a dashboard's panels, fifty clients) share one copy of a block and its
+     * decoded sections instead of one each, which was most of a query's memory. A block leaves
+     * when its last reader closes, so nothing is kept between queries (no cache: a query reads
+     * and decodes what it needs as before, and an idle server holds no blocks). Guarded by itself.
+     */
+    private final Map<Long, Shared> shared = new java.util.HashMap<>();
+
+    private static final class Shared {
+        final Block block;
+        int readers;
+
+        Shared(Block block) {
+            this.block = block;
+        }
+    }
     private final Damage damage;
     private final boolean readOnly;
     /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
@@ -144,7 +161,7 @@ public final class SegmentStore implements AutoCloseable {
             for (BlockHeader h : directory) {
                 if (h.cycle() == newest) {
                     try {
-                        r.read(h);
+                        r.readFromQueue(h); // checked, not kept
                     } catch (StorageException e) {
                         // logged and set aside by verify
                     }
@@ -234,6 +251,14 @@ public final class SegmentStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the readers' idle tailers, so the queue files they had mapped (read by queries, often
+     * whole older cycles) can be unmapped: a server calls it once queries stop.
+     */
+    public void releaseIdleReaders() {
+        closeIdleTailers();
+    }
+
     private synchronized void closeIdleTailers() {
         tailerGeneration++;
         for (ExcerptTailer t : idleTailers) {
@@ -246,7 +271,31 @@ public final class SegmentStore implements AutoCloseable {
         private ExcerptTailer tailer;
         private int generation;
 
+        /** Blocks this reader holds in {@link #shared}, given back at close. */
+        private final java.util.Set<Long> holding = new java.util.HashSet<>();
+
         public Block read(BlockHeader h) {
+            long k = h.index();
+            synchronized (shared) {
+                Shared s = shared.get(k);
+                if (s != null) {
+                    return hold(k, s);
+                }
+            }
+            Block b = readFromQueue(h); // outside the lock; if another reader got there meanwhile, its copy is used
+            synchronized (shared) {
+                return hold(k, shared.computeIfAbsent(k, x -> new Shared(b)));
+            }
+        }
+
+        private Block hold(long k, Shared s) {
+            if (holding.add(k)) {
+                s.readers++;
+            }
+            return s.block;
+        }
+
+        private Block readFromQueue(BlockHeader h) {
             if (tailer == null) {
                 synchronized (SegmentStore.this) {
                     generation = tailerGeneration;
@@ -271,6 +320,15 @@ public final class SegmentStore implements AutoCloseable {
 
         @Override
         public void close() {
+            synchronized (shared) {
+                for (long k : holding) {
+                    Shared s = shared.get(k);
+                    if (s != null && --s.readers == 0) {
+                        shared.remove(k);
+                    }
+                }
+            }
+            holding.clear();
             if (tailer != null) {
                 giveBack(tailer, generation);
                 tailer = null;
@@ -338,6 +396,9 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
         directory.removeAll(gone);
+        synchronized (shared) {
+            gone.forEach(h -> shared.remove(h.index()));
+        }
         closeIdleTailers();
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);

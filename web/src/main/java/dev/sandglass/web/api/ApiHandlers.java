@@ -44,6 +44,7 @@ public final class ApiHandlers {
     private final Options options;
     private final List<MetricsSource> metricsSources;
     private final Semaphore slots;
+    private final LongAdder queriesDone = new LongAdder();
     private final Map<String, LongAdder[]> requestStats = new ConcurrentHashMap<>();
     final AgentStats agent = new AgentStats();
 
@@ -58,6 +59,11 @@ public final class ApiHandlers {
 
     int maxConcurrency() {
         return options.maxConcurrency();
+    }
+
+    /** Queries that have left their slot so far (answered or failed): what {@link IdleMemory} watches. */
+    public long queriesDone() {
+        return queriesDone.sum();
     }
 
     /** Whether /-/ready says 200 once the store is open (serve: false while collection is stalled). */
@@ -273,6 +279,7 @@ public final class ApiHandlers {
             return work.apply(left);
         } finally {
             slots.release();
+            queriesDone.increment();
         }
     }
 

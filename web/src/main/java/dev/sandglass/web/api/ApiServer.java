@@ -148,11 +148,11 @@ public final class ApiServer implements AutoCloseable {
         router.route(path).method(HttpMethod.GET).method(HttpMethod.POST).blockingHandler(ctx -> {
             long t0 = System.nanoTime();
             int status = 200;
-            String body;
             handlers.agent.started();
+            StringBuilder sb = new StringBuilder(256);
+            StreamedReply reply = new StreamedReply(ctx.response());
             try {
-                StringBuilder sb = new StringBuilder(256);
-                JsonWriter w = new JsonWriter(sb);
+                JsonWriter w = new JsonWriter(sb, reply, StreamedReply.CHUNK);
                 w.beginObject().field("status", "success").name("data");
                 Request request = new Request(ctx);
                 endpoint.handle(request, w);
@@ -162,18 +162,22 @@ public final class ApiServer implements AutoCloseable {
                     w.endArray();
                 }
                 w.endObject();
-                body = sb.toString();
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                sb = null; // what was written is dropped first: the error may be that memory ran out
                 ApiError err = ApiError.of(e);
-                if (err.status() == 500) {
+                if (err.status() == 500 || reply.started()) {
                     LOG.error("{} {} failed", ctx.request().method(), ctx.request().uri(), e);
                 }
                 status = err.status();
-                body = err.json();
+                sb = new StringBuilder(err.json());
             }
             handlers.agent.finished();
             handlers.recordRequest(name, status, System.nanoTime() - t0);
-            reply(ctx, status, body);
+            if (status != 200 && reply.started()) {
+                reply.abort(); // part of a 200 answer went out: the client must not take it as complete
+            } else {
+                reply.end(status, sb);
+            }
         }, false);
         HttpErrors.allowOnly(router, path, Set.of(HttpMethod.GET, HttpMethod.POST));
     }

@@ -6,10 +6,36 @@ package dev.sandglass.web.api;
  */
 public final class JsonWriter {
     private final StringBuilder out;
+    private final Sink sink;
+    private final int spillAt;
     private boolean needComma;
 
+    /** Where a writer hands what it has written so far when its buffer is full (an HTTP response). */
+    public interface Sink {
+        /** Takes the text written so far; the writer empties the buffer afterwards. */
+        void write(StringBuilder text);
+    }
+
     public JsonWriter(StringBuilder out) {
+        this(out, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A writer that hands its text to {@code sink} once {@code spillAt} characters are buffered,
+     * so a large answer is sent in pieces instead of being held whole (and copied) in memory.
+     */
+    public JsonWriter(StringBuilder out, Sink sink, int spillAt) {
         this.out = out;
+        this.sink = sink;
+        this.spillAt = spillAt;
+    }
+
+    /** Hands the buffered text to the sink when the buffer is full; called before every element. */
+    public void spillIfFull() {
+        if (out.length() >= spillAt && sink != null) {
+            sink.write(out);
+            out.setLength(0);
+        }
     }
 
     public StringBuilder buffer() {
@@ -17,6 +43,7 @@ public final class JsonWriter {
     }
 
     private void sep() {
+        spillIfFull();
         if (needComma) {
             out.append(',');
         }

@@ -33,17 +33,26 @@ public final class ResultJson {
         } else if (result instanceof QueryResult.MatrixResult m) {
             w.field("resultType", "matrix").name("result").beginArray();
             // A range result is mostly [t,"v"] points: series are formatted on every core, each
-            // into its own buffer, then appended in order.
+            // into its own buffer, then appended in order; a batch at a time, so that only a
+            // batch's text is held besides what the writer has not yet sent.
             List<QueryResult.MatrixSeries> series = m.series();
-            StringBuilder[] parts = new StringBuilder[series.size()];
-            Parallel.forEach(parts.length, i -> parts[i] = matrixSeries(series.get(i)));
-            for (StringBuilder part : parts) {
-                w.raw(part);
+            StringBuilder[] parts = new StringBuilder[Math.min(series.size(), MATRIX_BATCH)];
+            for (int from = 0; from < series.size(); from += parts.length) {
+                int base = from;
+                int n = Math.min(parts.length, series.size() - from);
+                Parallel.forEach(n, i -> parts[i] = matrixSeries(series.get(base + i)));
+                for (int i = 0; i < n; i++) {
+                    w.raw(parts[i]);
+                    parts[i] = null;
+                }
             }
             w.endArray();
         }
         w.endObject();
     }
+
+    /** Series formatted at once: enough to keep every core busy, little enough to hold. */
+    private static final int MATRIX_BATCH = 16;
 
     private static StringBuilder matrixSeries(QueryResult.MatrixSeries s) {
         StringBuilder out = new StringBuilder(64 + 32 * s.size());

@@ -87,7 +87,7 @@ final class SandboxRoutes implements AutoCloseable {
         StreamedReply reply = new StreamedReply(ctx.response());
         try {
             body.accept(ctx, reply);
-        } catch (StreamedReply.ClientGone e) {
+        } catch (dev.sandglass.query.engine.PromQLException.CanceledException e) {
             status = 499;
         } catch (RuntimeException e) {
             ApiError err = ApiError.of(e);

@@ -1,71 +1,98 @@
 package dev.sandglass.web.api;
 
+import dev.sandglass.query.engine.PromQLException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A JSON answer written by a worker thread, whole or in pieces: the first piece sent makes the
- * response chunked, and each waits while the connection's write queue is full, so a slow client
- * holds back the writer instead of the server buffering the whole answer.
+ * A JSON answer sent as it is written (from a worker thread): a small one goes out whole with its
+ * length, as before; a large one (a range query's matrix is megabytes of text) goes out in chunks
+ * as the writer fills its buffer, so the server holds one chunk of it rather than the whole text
+ * three times over (the growing buffer, its string, the bytes sent). A client slower than the
+ * writer makes the writer wait (Vert.x's write queue is bounded), so a slow reader cannot make the
+ * server buffer a whole answer either; one that goes away ends the writing.
  */
-final class StreamedReply {
-    private final HttpServerResponse res;
+final class StreamedReply implements JsonWriter.Sink {
+    /** Characters buffered before a chunk is sent. */
+    static final int CHUNK = 64 * 1024;
+
+    private final HttpServerResponse response;
     private boolean started;
 
-    StreamedReply(HttpServerResponse res) {
-        this.res = res;
+    StreamedReply(HttpServerResponse response) {
+        this.response = response;
     }
 
-    /** Whether a piece was sent: an error can no longer change the status. */
+    /** Whether part of the answer has been sent (its status can no longer change). */
     boolean started() {
         return started;
     }
 
-    /** Sends what {@code sb} holds as the next piece and clears it. */
-    void spill(StringBuilder sb) {
+    @Override
+    public void write(StringBuilder text) {
+        if (response.closed()) {
+            throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
+        }
         if (!started) {
             started = true;
-            res.setChunked(true).putHeader("Content-Type", "application/json");
+            response.setStatusCode(200).putHeader("Content-Type", "application/json").setChunked(true);
         }
-        waitForRoom();
-        res.write(Buffer.buffer(sb.toString()));
+        response.write(Buffer.buffer(text.toString()));
+        awaitDrain();
+    }
+
+    /** Sends what {@code sb} holds as the next piece and clears it. */
+    void spill(StringBuilder sb) {
+        write(sb);
         sb.setLength(0);
     }
 
-    /** Sends the rest, {@code sb}, and ends the answer. */
+    /** Sends the rest, {@code sb}, and ends a 200 answer. */
     void end(StringBuilder sb) {
-        if (started) {
-            waitForRoom();
-            res.end(Buffer.buffer(sb.toString()));
-        } else {
-            end(200, Buffer.buffer(sb.toString()));
-        }
+        end(200, sb);
     }
 
-    /** The whole answer at once. */
+    /** The whole answer at once (nothing sent before). */
     void end(int status, Buffer body) {
-        if (!res.closed()) {
-            res.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        if (!response.closed()) {
+            response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
         }
     }
 
-    private void waitForRoom() {
-        while (res.writeQueueFull()) {
-            if (res.closed()) {
-                throw new ClientGone();
+    /** Sends the rest: the whole answer when nothing was sent yet. */
+    void end(int status, StringBuilder rest) {
+        if (response.closed()) {
+            return;
+        }
+        if (!started) {
+            response.setStatusCode(status).putHeader("Content-Type", "application/json").end(rest.toString());
+        } else {
+            response.end(Buffer.buffer(rest.toString()));
+        }
+    }
+
+    /** Ends a half-sent answer that failed: the connection is reset, so the client sees it broken, not complete. */
+    void abort() {
+        if (!response.closed()) {
+            response.reset();
+        }
+    }
+
+    private void awaitDrain() {
+        while (response.writeQueueFull()) {
+            if (response.closed()) {
+                throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
             }
-            LockSupport.parkNanos(1_000_000);
-        }
-        if (res.closed()) {
-            throw new ClientGone();
-        }
-    }
-
-    /** The client closed the connection before the answer was sent. */
-    static final class ClientGone extends RuntimeException {
-        ClientGone() {
-            super("client closed the connection", null, false, false);
+            CountDownLatch drained = new CountDownLatch(1);
+            response.drainHandler(v -> drained.countDown());
+            try {
+                drained.await(100, TimeUnit.MILLISECONDS); // and look again whether the client is still there
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PromQLException.CanceledException("query canceled while sending the answer");
+            }
         }
     }
 }

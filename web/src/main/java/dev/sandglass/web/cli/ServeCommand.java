@@ -12,6 +12,7 @@ import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
 import dev.sandglass.web.api.EngineWarmup;
+import dev.sandglass.web.api.IdleMemory;
 import dev.sandglass.web.api.MetricsSource;
 import dev.sandglass.web.api.QueryService;
 import dev.sandglass.web.http.ServerOptions;
@@ -75,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--query.max-concurrency", defaultValue = "4", converter = FlagValues.PositiveInt.class, description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
+
+    @Option(names = "--memory.limit", defaultValue = "128MiB", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
+            description = "memory budget: the launcher sizes the heap from it, and the query sample limit and concurrency"
+                    + " are lowered to fit it (default: ${DEFAULT-VALUE})")
+    long memoryLimit;
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "at start, run the usual query shapes over a synthetic fleet in a temporary store for a few seconds,"
@@ -156,13 +162,14 @@ final class ServeCommand implements Callable<Integer> {
                     .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString());
             RemoteWriteSenders senders = RemoteWriteSenders.start(db, remoteWrite, rwUser, rwPasswordFile, rwTokenFile, rwHeaders,
                     dataDir.resolve("remote-write"), hostName());
-            QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, maxSamples, 60_000L));
+            MemoryBudget budget = MemoryBudget.of(memoryLimit, Runtime.getRuntime().maxMemory(), maxSamples, maxConcurrency);
+            QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, budget.maxSamples(), 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
-                    new ApiHandlers.Options(queryTimeoutMs, maxConcurrency, Main.VERSION, "unknown", "unknown"),
+                    new ApiHandlers.Options(queryTimeoutMs, budget.maxConcurrency(), Main.VERSION, "unknown", "unknown"),
                     List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText, writeMetrics,
                             out -> senders.writePrometheusText(out)));
             handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
-            List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, maxSamples);
+            List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, budget.maxSamples());
             try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
                  ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions, routes,
                          router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
@@ -170,6 +177,7 @@ final class ServeCommand implements Callable<Integer> {
                 String scheme = serverOptions.web() != null && serverOptions.web().tls() ? "https" : "http";
                 System.out.println("sandglass " + Main.VERSION + " serving " + scheme + "://" + hp.display() + ":" + server.port() + "/");
                 System.out.println("  data dir:  " + dataDir.toAbsolutePath());
+                System.out.println("  memory:    " + budget.describe());
                 System.out.println("  registry:  " + locator.path() + " (" + locator.describeHome() + ")");
                 if (fleet != null) {
                     System.out.println("  demo:      " + demo + " simulated sandboxes writing that registry; try");
@@ -178,14 +186,20 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 running.targets().forEach(t -> System.out.println("  scrape:    " + t.display() + " every " + t.intervalMs() + " ms, job " + t.job()));
                 System.out.println("  Ctrl-C stops cleanly");
+                Thread warming = null;
                 if (warmup && serverOptions.web() != null) {
                     // The HTTP part of the warm-up would need our own credentials: the engine part only.
-                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping, null);
+                    warming = new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping, null);
                 } else if (warmup) {
                     String loopback = hp.host().equals("0.0.0.0") || hp.host().equals("::") ? "127.0.0.1" : hp.display();
-                    new EngineWarmup(queries, 100, 1, 60).startInBackground(signals::stopping,
+                    warming = new EngineWarmup(queries, budget.warmupSandboxes(), 1, 60).startInBackground(signals::stopping,
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
+                Thread warm = warming; // the end of the warm-up counts as one more finished query
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, () -> {
+                    db.releaseIdleReaders();
+                    System.gc();
+                }).startInBackground(signals::stopping);
                 while (!signals.awaitMillis(5000)) {
                     System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
                             metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());

@@ -55,6 +55,9 @@ public final class HttpErrors {
         String why;
         if (status == 413) {
             why = "request body larger than " + limits.maxBodyBytes() + " bytes";
+        } else if (status == 500 && ctx.failure() instanceof OutOfMemoryError) {
+            status = 503;
+            why = dev.sandglass.web.api.ApiError.OUT_OF_MEMORY;
         } else if (status == 500) {
             why = "internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().toString());
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
@@ -86,7 +89,7 @@ public final class HttpErrors {
     private static void send(HttpServerRequest req, int status, boolean json, String why) {
         if (json) {
             StringBuilder body = new StringBuilder(why.length() + 64);
-            new JsonWriter(body).beginObject().field("status", "error").field("errorType", "bad_data").field("error", why).endObject();
+            new JsonWriter(body).beginObject().field("status", "error").field("errorType", status == 503 ? "unavailable" : status == 500 ? "internal" : "bad_data").field("error", why).endObject();
             req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
         } else {
             req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(why + "\n");

@@ -46,4 +46,22 @@ class EngineWarmupTest {
             assertEquals(0, left.count());
         }
     }
+
+    @Test
+    void roundsStopOnceTheyNoLongerGetFaster() {
+        EngineWarmup.Converged c = new EngineWarmup.Converged();
+        // Compiling: each round faster than the one before, then level.
+        long[] rounds = {900, 500, 300, 200, 195, 205, 190};
+        boolean[] stop = new boolean[rounds.length];
+        for (int i = 0; i < rounds.length; i++) {
+            stop[i] = c.after(rounds[i]);
+        }
+        assertEquals("[false, false, false, false, false, true, true]", java.util.Arrays.toString(stop));
+        // Never before MIN_ROUNDS, however level the times.
+        EngineWarmup.Converged level = new EngineWarmup.Converged();
+        assertEquals(false, level.after(100));
+        assertEquals(false, level.after(100));
+        assertEquals(false, level.after(100));
+        assertEquals(true, level.after(100));
+    }
 }

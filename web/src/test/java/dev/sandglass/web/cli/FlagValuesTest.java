@@ -25,6 +25,8 @@ class FlagValuesTest {
         "--collect-interval|0s|duration must be greater than 0",
         "--retention|fortnight|not a duration: \"fortnight\"",
         "--retention-size|0|must be more than 0 bytes",
+        "--memory.limit|0|must be more than 0 bytes",
+        "--memory.limit|lots|not a size: \"lots\"",
         "--query.timeout|0s|duration must be greater than 0"})
     void serveRefusesValuesThatCannotWork(String flag, String value, String why) {
         // Refused while the command line is read: the data dir is never created.

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Footprint of `sandglass serve`, one run, all figures from this machine:
+#  - the JVM's own start (`java -jar sandglass.jar --help`, CPU s) as the floor;
+#  - serve over the reference data set while collecting a demo fleet of 100 sandboxes every
+#    second: CPU at ready and once the start-up warm-up is done (beyond the floor), resident
+#    memory (VmRSS, anonymous plus file-backed, /proc/PID/status) after start, its peak over the
+#    first minute, its peak during the eight reference range queries, right after and after
+#    IDLE_S seconds idle;
+#  - the first-run time of each range query on the fresh server beside its steady-state time
+#    (median of RUNS further runs);
+#  - Prometheus's and VictoriaMetrics' resident memory on the same data and queries.
+# Usage: [RUNS=5] [PEERS=0] bash bench/footprint.sh [IDLE_S] [-- extra serve flags]
+# Env FP_DIR (default /tmp/sandglass-footprint) keeps the generated reference set and the peers'
+# stores between runs.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+shared="$here/../shared/bench"
+idle="${1:-60}"
+[ $# -gt 0 ] && shift
+[ "${1:-}" = "--" ] && shift
+runs="${RUNS:-5}"
+fp="${FP_DIR:-/tmp/sandglass-footprint}"
+start=1763596800 # gen_fleet.py --hours 6 starts at 2025-11-20T00:00Z
+end=$((start + 6 * 3600 - 2))
+mkdir -p "$fp"
+[ -s "$fp/fleet.om" ] || python3 "$shared/gen_fleet.py" --sandboxes 100 --hours 6 --seed 1 --out "$fp/fleet.om"
+[ -d "$fp/sg-data" ] || "$here/sandglass" import "$fp/fleet.om" --data-dir "$fp/sg-data" --retention 100y > /dev/null
+jar="$here/web/target/sandglass.jar"
+run="$(mktemp -d /tmp/sandglass-footprint-run-XXXXXX)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$run"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+mib() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" > /dev/null && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
+# First run of each range query in order, then RUNS more of each: "first steady ratio query".
+timeq() {
+  python3 - "$1" "$start" "$end" "$runs" "$shared/queries.txt" <<'PY'
+import json, statistics, sys, time, urllib.parse, urllib.request
+base, start, end, runs, qf = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+qs = [l.strip() for l in open(qf) if l.strip()]
+def once(q):
+    url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
+    t0 = time.perf_counter()
+    d = json.loads(urllib.request.urlopen(url, timeout=300).read())
+    assert d["status"] == "success", d
+    return (time.perf_counter() - t0) * 1000
+first = [once(q) for q in qs]
+for q, f in zip(qs, first):
+    s = statistics.median([once(q) for _ in range(runs)])
+    print(f"  {f:8.1f} {s:8.1f} {f / s:6.2f}x  {q}")
+PY
+}
+
+floor="$(python3 - "$jar" <<'PY'
+import resource, statistics, subprocess, sys
+cpu = []
+for _ in range(3):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(["java", "-Dchronicle.analytics.disable=true", "-jar", sys.argv[1], "--help"], stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+print(f"{statistics.median(cpu):.2f}")
+PY
+)"
+echo "JVM floor: java -jar sandglass.jar --help takes $floor s CPU (median of 3)"
+
+cp -r "$fp/sg-data" "$run/data"
+rm -f "$run/data/LOCK"
+port="$(free_port)"
+t0=$(date +%s.%N)
+"$here/sandglass" serve --demo=100 --data-dir "$run/data" --listen "127.0.0.1:$port" --retention 100y "$@" > "$run/serve.log" 2>&1 &
+sg=$!
+pids+=("$sg")
+wait_ready "http://127.0.0.1:$port/-/ready"
+c_ready="$(cpu "$sg")"
+printf 'serve ready after %.1f s: RSS %s MiB, CPU %s s (%.2f s beyond the floor)\n' "$(echo "$(date +%s.%N) - $t0" | bc)" \
+  "$(mib "$sg" VmRSS)" "$c_ready" "$(echo "$c_ready - $floor" | bc)"
+for _ in $(seq 1 600); do grep -q 'warmed up\|warm-up skipped' "$run/serve.log" && break; sleep 0.1; done
+c_warm="$(cpu "$sg")"
+# What collecting 100 sandboxes costs meanwhile is not start-up: measured over the next 10 s.
+sleep 10
+c_coll="$(cpu "$sg")"
+printf 'warm-up done after %.1f s: CPU %s s (%.2f s beyond the floor; collecting costs %.2f s CPU per 10 s), %s\n' \
+  "$(echo "$(date +%s.%N) - $t0 - 10" | bc)" "$c_warm" "$(echo "$c_warm - $floor" | bc)" "$(echo "$c_coll - $c_warm" | bc)" \
+  "$(grep -o 'warmed up.*\|warm-up skipped.*' "$run/serve.log" | head -1)"
+start_peak="$(mib "$sg" VmHWM)"
+echo 5 > "/proc/$sg/clear_refs" # resets VmHWM: the next peak is the query set's
+echo "range queries on the fresh server (ms): first run, steady state (median of $runs), ratio"
+timeq "http://127.0.0.1:$port"
+printf 'serve RSS: peak over start-up and warm-up %s MiB; peak during the query set %s MiB; after it %s MiB\n' \
+  "$start_peak" "$(mib "$sg" VmHWM)" "$(mib "$sg" VmRSS)"
+sleep "$idle"
+echo "serve RSS after $idle s idle: $(mib "$sg" VmRSS) MiB (anonymous $(mib "$sg" RssAnon), file $(mib "$sg" RssFile))"
+grep -E '^  memory' "$run/serve.log" || true
+
+[ "${PEERS:-1}" = 1 ] || exit 0
+# Peers on the same data and queries (their RSS peaks over the same first run and RUNS runs).
+peer() { # name pid base
+  echo 5 > "/proc/$2/clear_refs"
+  timeq "$3" > /dev/null
+  echo "$1: peak during the query set $(mib "$2" VmHWM) MiB, after it $(mib "$2" VmRSS) MiB"
+}
+if command -v promtool > /dev/null && command -v prometheus > /dev/null; then
+  [ -d "$fp/prom-data" ] || promtool tsdb create-blocks-from openmetrics "$fp/fleet.om" "$fp/prom-data" > /dev/null
+  pp="$(free_port)"
+  prometheus --storage.tsdb.path="$fp/prom-data" --storage.tsdb.retention.time=100y --config.file=/dev/null \
+    --web.listen-address="127.0.0.1:$pp" > "$run/prom.log" 2>&1 &
+  prom=$!
+  pids+=("$prom")
+  wait_ready "http://127.0.0.1:$pp/-/ready"
+  peer "prometheus 2.42" "$prom" "http://127.0.0.1:$pp"
+fi
+if command -v victoria-metrics > /dev/null; then
+  vp="$(free_port)"
+  fresh=0; [ -d "$fp/vm-data" ] || fresh=1
+  victoria-metrics -storageDataPath="$fp/vm-data" -httpListenAddr="127.0.0.1:$vp" -search.disableCache -retentionPeriod=100y \
+    -search.maxPointsPerTimeseries=100000 > "$run/vm.log" 2>&1 &
+  vm=$!
+  pids+=("$vm")
+  wait_ready "http://127.0.0.1:$vp/health"
+  if [ "$fresh" = 1 ]; then
+    [ -s "$fp/fleet.prom" ] || python3 "$shared/gen_fleet.py" --sandboxes 100 --hours 6 --seed 1 --format prometheus --out "$fp/fleet.prom" 2> /dev/null
+    curl -sf -X POST -T "$fp/fleet.prom" "http://127.0.0.1:$vp/api/v1/import/prometheus"
+    curl -sf "http://127.0.0.1:$vp/internal/force_flush" > /dev/null
+    sleep 5
+  fi
+  peer "victoria-metrics 1.79" "$vm" "http://127.0.0.1:$vp"
+fi

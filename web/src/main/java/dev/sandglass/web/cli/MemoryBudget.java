@@ -1,0 +1,48 @@
+package dev.sandglass.web.cli;
+
+/**
+ * What {@code serve --memory.limit} allows: the launcher gives the Java heap half of the limit
+ * (the rest is for classes, compiled code, thread stacks, and the store's memory-mapped files),
+ * and queries may hold half of the heap between them (the other half is the head of the store,
+ * the index and the server). A query's samples are charged at {@link #BYTES_PER_SAMPLE} (a
+ * timestamp, a value and the engine's step cells around them), so the sample limit each query
+ * gets is its share of that, and fewer queries run at once when even one would not fit: a query
+ * that needs more fails with the engine's clear "too many samples" error instead of taking the
+ * host's memory.
+ */
+record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxConcurrency, boolean samplesLowered) {
+    static final long BYTES_PER_SAMPLE = 64;
+    /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
+    static final long MIN_SAMPLES_PER_QUERY = 250_000;
+
+    /**
+     * @param heapBytes the heap the JVM was actually given (Runtime.maxMemory), which may differ
+     *                  from half the limit when java is started without the launcher
+     */
+    static MemoryBudget of(long limitBytes, long heapBytes, long flagMaxSamples, int flagConcurrency) {
+        long heap = Math.min(heapBytes, Math.max(limitBytes / 2, 1));
+        long total = heap / 2 / BYTES_PER_SAMPLE;
+        int concurrency = flagConcurrency;
+        while (concurrency > 1 && total / concurrency < MIN_SAMPLES_PER_QUERY) {
+            concurrency--;
+        }
+        long each = Math.max(1, total / concurrency);
+        long samples = Math.min(flagMaxSamples, each);
+        return new MemoryBudget(limitBytes, heap, samples, concurrency, samples < flagMaxSamples);
+    }
+
+    /**
+     * Sandboxes in the start-up warm-up's synthetic store: its bulk load buffers every sample
+     * (100 sandboxes over an hour are 2.9 million, ~90 MiB while being sealed), which a 64 MiB
+     * heap cannot hold; the same query shapes over fewer series warm the same code.
+     */
+    int warmupSandboxes() {
+        return (int) Math.max(10, Math.min(100, (heapBytes >> 20) * 100 / 256));
+    }
+
+    String describe() {
+        return String.format("limit %d MiB (heap %d MiB): each query holds at most %,d samples%s, %d at once",
+                limitBytes >> 20, heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "",
+                maxConcurrency);
+    }
+}
