@@ -29,7 +29,7 @@ public final class RollupRetention {
         Map<Integer, File> files = store.cycleFiles();
         int current = store.currentCycle();
         Map<Integer, Long> maxT = new HashMap<>();
-        for (RollupStore.Entry e : store.directory()) {
+        for (RollupStore.Entry e : store.counted(Long.MAX_VALUE)) {
             maxT.merge(e.cycle(), e.header().maxT(), Math::max);
         }
         List<RetentionJob.Segment> cycles = new ArrayList<>();

@@ -170,18 +170,39 @@ public final class RollupStore implements AutoCloseable {
     }
 
     /**
-     * The excerpts up to {@code lastIndex} whose windows a reader uses: all but those a compacted
-     * excerpt (also up to lastIndex) replaces.
+     * The excerpts up to {@code lastIndex} that count, in write order: all but the parts of a
+     * write that no excerpt up to lastIndex commits (see {@link RollupWriter#flush}): those a crash
+     * or a failure cut short, or whose last part is not written yet. Every reader (queries,
+     * coverage, compaction, retention) goes by these only.
      */
-    public List<Entry> live(long lastIndex) {
-        java.util.Set<Long> replaced = new java.util.HashSet<>();
-        List<Entry> upTo = new ArrayList<>();
+    public List<Entry> counted(long lastIndex) {
+        java.util.Set<Long> committed = new java.util.HashSet<>();
         for (Entry e : directory) {
             if (e.index() <= lastIndex) {
-                upTo.add(e);
-                for (long x : e.header().supersedes()) {
-                    replaced.add(x);
+                for (long x : e.header().commits()) {
+                    committed.add(x);
                 }
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : directory) {
+            if (e.index() <= lastIndex && (!e.header().continued() || committed.contains(e.index()))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The excerpts up to {@code lastIndex} whose windows a reader uses: those that count, but for
+     * those a compacted excerpt (also up to lastIndex) replaces.
+     */
+    public List<Entry> live(long lastIndex) {
+        List<Entry> upTo = counted(lastIndex);
+        java.util.Set<Long> replaced = new java.util.HashSet<>();
+        for (Entry e : upTo) {
+            for (long x : e.header().supersedes()) {
+                replaced.add(x);
             }
         }
         if (!replaced.isEmpty()) {
@@ -193,8 +214,8 @@ public final class RollupStore implements AutoCloseable {
     /** The raw block ranges excerpts up to {@code lastIndex} cover (replaced ones too: their windows live on). */
     public Coverage coverage(long lastIndex) {
         List<long[]> ranges = new ArrayList<>();
-        for (Entry e : directory) {
-            if (e.index() <= lastIndex && e.header().rawIndex() >= 0) {
+        for (Entry e : counted(lastIndex)) {
+            if (e.header().rawIndex() >= 0) {
                 ranges.add(new long[] {e.header().rawFrom(), e.header().rawIndex()});
             }
         }
