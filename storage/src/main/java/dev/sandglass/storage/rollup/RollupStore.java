@@ -67,6 +67,8 @@ public final class RollupStore implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<Entry> directory = new CopyOnWriteArrayList<>();
+    /** Continued parts this process appended and no excerpt has committed yet: a write under way (or one that failed). */
+    private final java.util.Set<Long> writing = ConcurrentHashMap.newKeySet();
     private final boolean readOnly;
     private ExcerptAppender appender;
     private boolean closed;
@@ -160,9 +162,23 @@ public final class RollupStore implements AutoCloseable {
             index = dc.index();
         }
         Entry e = new Entry(index, queue.rollCycle().toCycle(index), excerpt.length, RollupCodec.header(excerpt));
+        for (long x : e.header().commits()) {
+            writing.remove(x);
+        }
+        if (e.header().continued()) {
+            writing.add(index);
+        }
         directory.add(e);
         lastIndex = index;
         return e;
+    }
+
+    /**
+     * Whether the excerpt is a continued part this process appended that is not committed yet:
+     * its write may still be under way, so its cycle file must stay even though it does not count.
+     */
+    public boolean beingWritten(long index) {
+        return writing.contains(index);
     }
 
     public List<Entry> directory() {

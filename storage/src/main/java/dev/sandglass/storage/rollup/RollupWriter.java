@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Gathers the rollup windows of data being sealed (a seal's runs, an import's series, raw blocks
@@ -74,18 +73,19 @@ public final class RollupWriter {
             ExcerptBuilder held = null;
             for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
                 ExcerptBuilder b = new ExcerptBuilder(RESOLUTIONS_MS[r]);
-                for (var e : new TreeMap<>(byRes[r]).entrySet()) {
-                    Windows w = e.getValue().inWindowOrder();
+                int[] refs = byRes[r].keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+                for (int ref : refs) {
+                    Windows w = byRes[r].get(ref).inWindowOrder();
                     int a = 0;
                     while (a < w.size) {
                         // Room left in this part, keeping space for the commits a last part carries.
                         long room = maxExcerptBytes - 8L * (parts.size() + 2) - b.bytes();
                         int end = w.size;
-                        int adds = b.encode(e.getKey(), w, a, end);
+                        int adds = b.encode(ref, w, a, end);
                         while (adds > room && end - a > 1 && b.series() == 0) {
                             // Alone in a part and still too big: fewer windows, in proportion.
                             end = a + Math.max(1, (int) ((end - a) * Math.max(0, room - 64) / 2 / adds));
-                            adds = b.encode(e.getKey(), w, a, end);
+                            adds = b.encode(ref, w, a, end);
                         }
                         if (adds > room && b.series() > 0) {
                             held = written(store, held, parts, rawFrom, rawIndex);
@@ -93,7 +93,7 @@ public final class RollupWriter {
                             continue; // the same windows again, into the next part
                         }
                         if (adds > room) {
-                            throw new StorageException("one rollup window of series " + e.getKey() + " takes " + adds
+                            throw new StorageException("one rollup window of series " + ref + " takes " + adds
                                     + " bytes, over the limit of " + maxExcerptBytes);
                         }
                         b.take();

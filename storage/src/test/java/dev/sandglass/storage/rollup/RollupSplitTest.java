@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,6 +147,48 @@ class RollupSplitTest {
             // Compaction leaves the orphans out: it only merges what counts.
             RollupCompactor.compact(store, Long.MAX_VALUE);
             assertExact(store, both);
+        }
+    }
+
+    @Test
+    void aCycleFileOfOrphanPartsIsDeletedButNotOneOfAWriteUnderWay() throws Exception {
+        Map<Integer, Samples> data = data();
+        Map<Integer, Samples> small = new HashMap<>();
+        small.put(1, data.get(7));
+        try (RollupStore store = new RollupStore(dir, false, TestRollCycles.TEST_SECONDLY)) {
+            RollupWriter first = new RollupWriter(LIMIT);
+            add(first, small);
+            first.flush(store, 0, 0);
+            waitForNextCycle();
+            RollupWriter cut = Crashing.writer(LIMIT, 3);
+            add(cut, data);
+            assertThrows(StorageException.class, () -> cut.flush(store, 1, 1));
+            int orphanCycle = store.currentCycle();
+            waitForNextCycle();
+            RollupWriter last = new RollupWriter(LIMIT);
+            add(last, small);
+            last.flush(store, 2, 2);
+            // In the process that wrote them, the parts may be a write still under way: kept.
+            RollupRetention.dropReplaced(store);
+            assertTrue(store.cycleFiles().containsKey(orphanCycle));
+        }
+        try (RollupStore store = new RollupStore(dir, false, TestRollCycles.TEST_SECONDLY)) {
+            int cycles = store.cycleFiles().size();
+            RollupRetention.dropReplaced(store);
+            assertEquals(cycles - 1, store.cycleFiles().size(), "the orphans' cycle file is deleted");
+            assertEquals(store.directory().size(), store.counted(Long.MAX_VALUE).size(), "no orphan left");
+            // Both complete writes of series 1 stay, nothing of the orphans.
+            assertEquals(2 * RollupWriter.RESOLUTIONS_MS.length, store.counted(Long.MAX_VALUE).size());
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(1));
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(0) && store.coverage(Long.MAX_VALUE).covers(2));
+        }
+    }
+
+    /** Returns once the clock is past the current second: the next append goes to a new (secondly) cycle file. */
+    private static void waitForNextCycle() throws InterruptedException {
+        long until = System.currentTimeMillis() / 1000 * 1000 + 1000;
+        while (System.currentTimeMillis() <= until) {
+            Thread.sleep(20);
         }
     }
 
