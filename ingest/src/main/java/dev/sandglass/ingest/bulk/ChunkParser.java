@@ -184,7 +184,7 @@ final class ChunkParser {
                     return;
                 }
                 known = series.size();
-                series.add(new LocalSeries(labels, new Samples(16)));
+                series.add(new LocalSeries(labels, new Samples(1024)));
                 idsByText.put(key, known);
             }
             id = known;
