@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 final class BulkWriter implements BulkAppender {
     static final long BLOCK_MS = 30 * 60_000L;
     static final long MAX_BLOCK_SAMPLES = 4_000_000;
+    /** Series per block at most: each takes ~10 bytes of block even with one sample, and a block must stay under 4 MB. */
+    static final int MAX_BLOCK_SERIES = 100_000;
 
     private final Db db;
     private final Map<Integer, Samples> data = new HashMap<>();
@@ -40,7 +42,7 @@ final class BulkWriter implements BulkAppender {
 
     @Override
     public void append(long ref, long timestampMs, double value) {
-        data.computeIfAbsent((int) ref, k -> new Samples(1024)).add(timestampMs, value);
+        data.computeIfAbsent((int) ref, k -> new Samples(16)).add(timestampMs, value);
     }
 
     @Override
@@ -94,7 +96,7 @@ final class BulkWriter implements BulkAppender {
             for (BlockWriter.SeriesData sd : series) {
                 batch.add(sd);
                 n += sd.size();
-                if (n >= MAX_BLOCK_SAMPLES) {
+                if (n >= MAX_BLOCK_SAMPLES || batch.size() >= MAX_BLOCK_SERIES) {
                     batches.add(batch);
                     batch = new ArrayList<>();
                     n = 0;

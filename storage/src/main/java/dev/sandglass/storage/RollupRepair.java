@@ -21,6 +21,11 @@ final class RollupRepair {
      * between a block and its rollups), or by a version without rollups.
      */
     static void run(SegmentStore segments, RollupStore rollups) {
+        run(segments, rollups, new RollupWriter());
+    }
+
+    /** As above, with the writer given (tests: a small excerpt limit, a crash midway). */
+    static void run(SegmentStore segments, RollupStore rollups, RollupWriter w) {
         RollupStore.Coverage covered = rollups.coverage(Long.MAX_VALUE);
         List<BlockHeader> todo = new ArrayList<>();
         for (BlockHeader h : segments.directory()) {
@@ -32,7 +37,6 @@ final class RollupRepair {
             return;
         }
         todo.sort((a, b) -> Long.compare(a.index(), b.index()));
-        RollupWriter w = new RollupWriter();
         long from = -1;
         try (SegmentStore.Reader reader = segments.reader()) {
             for (BlockHeader h : todo) {

@@ -183,10 +183,8 @@ final class RollupSelect {
             db.lock().readLock().unlock();
         }
         long rolled = Long.MAX_VALUE;
-        for (RollupStore.Entry e : db.rollups().directory()) {
-            if (e.index() <= lastRollupIndex) {
-                rolled = Math.min(rolled, e.header().minT());
-            }
+        for (RollupStore.Entry e : db.rollups().counted(lastRollupIndex)) {
+            rolled = Math.min(rolled, e.header().minT());
         }
         return rolled < raw ? raw : Long.MIN_VALUE;
     }

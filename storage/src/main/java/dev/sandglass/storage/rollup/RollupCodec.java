@@ -12,29 +12,37 @@ import java.util.TreeMap;
  * storage/FORMAT.md ("Rollup excerpt"). Values go through {@link ValueCodec}, bit-exact.
  */
 public final class RollupCodec {
-    static final int VERSION = 1;
+    /** The version written; version 1 (no flags, no commits) is still read. */
+    static final int VERSION = 2;
+    /** Flag bit: a part of a write that more parts follow; it counts once a later excerpt commits it. */
+    static final int CONTINUED = 1;
 
     private RollupCodec() {
     }
 
     /** What a reader keeps of an excerpt in memory; {@code refs} sorted. */
-    public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, long[] supersedes, int[] refs, int[] windows, int[] offset,
-            int[] length, int bodyStart) {
+    public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, boolean continued, long[] supersedes,
+            long[] commits, int[] refs, int[] windows, int[] offset, int[] length, int bodyStart) {
         public int indexOf(int ref) {
             return Arrays.binarySearch(refs, ref);
         }
     }
 
     /**
-     * Encodes the series' windows (refs in any order); they cover the raw blocks with indexes in
-     * [rawFrom, rawIndex] (both -1 when none). Null when there is no window.
+     * Encodes the series' windows (refs in any order) as one excerpt, whatever its size; they cover
+     * the raw blocks with indexes in [rawFrom, rawIndex] (both -1 when none). Null when there is no
+     * window. Writers of many series use {@link RollupWriter}, which splits them under the limit.
      */
     public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex) {
-        return encode(resolutionMs, series, rawFrom, rawIndex, new long[0]);
+        return encode(resolutionMs, series, rawFrom, rawIndex, new long[0], new long[0]);
     }
 
-    /** As above, for a compacted excerpt that replaces the excerpts at {@code supersedes} (their windows merged). */
-    public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex, long[] supersedes) {
+    /**
+     * As above, for a compacted excerpt that replaces the excerpts at {@code supersedes} (their
+     * windows merged) and takes over the commits of those it replaces ({@code commits}).
+     */
+    public static byte[] encode(long resolutionMs, Map<Integer, Windows> series, long rawFrom, long rawIndex, long[] supersedes,
+            long[] commits) {
         TreeMap<Integer, Windows> sorted = new TreeMap<>();
         for (var e : series.entrySet()) {
             if (e.getValue().size > 0) {
@@ -44,73 +52,17 @@ public final class RollupCodec {
         if (sorted.isEmpty()) {
             return null;
         }
-        Varints.Out body = new Varints.Out(1 << 16);
-        int n = sorted.size();
-        int[] refs = new int[n];
-        int[] windows = new int[n];
-        int[] offset = new int[n];
-        int[] length = new int[n];
-        long minT = Long.MAX_VALUE;
-        long maxT = Long.MIN_VALUE;
-        int maxW = 1;
-        for (Windows w : sorted.values()) {
-            maxW = Math.max(maxW, w.size);
-        }
-        long[] scratch = new long[maxW];
-        int k = 0;
+        ExcerptBuilder b = new ExcerptBuilder(resolutionMs);
         for (var e : sorted.entrySet()) {
-            Windows w = e.getValue();
-            refs[k] = e.getKey();
-            windows[k] = w.size;
-            offset[k] = body.length();
-            body.svarint(w.start[0] / resolutionMs);
-            for (int i = 1; i < w.size; i++) {
-                body.uvarint((w.start[i] - w.start[i - 1]) / resolutionMs);
-            }
-            for (int i = 0; i < w.size; i++) {
-                body.uvarint(w.firstT[i] - w.start[i]);
-                body.uvarint(w.lastT[i] - w.firstT[i]);
-            }
-            for (double[] col : new double[][] {w.count, w.sum, w.min, w.max, w.first, w.last, w.corr}) {
-                ValueCodec.encode(col, 0, w.size, body, scratch);
-            }
-            length[k] = body.length() - offset[k];
-            minT = Math.min(minT, w.firstT[0]);
-            maxT = Math.max(maxT, w.lastT[w.size - 1]);
-            k++;
+            b.encode(e.getKey(), e.getValue(), 0, e.getValue().size);
+            b.take();
         }
-        Varints.Out head = new Varints.Out(64 + n * 12);
-        head.byte1(VERSION);
-        head.long8(0); // header length, patched below
-        head.long8(resolutionMs);
-        head.long8(minT);
-        head.long8(maxT);
-        head.long8(rawFrom);
-        head.long8(rawIndex);
-        head.uvarint(supersedes.length);
-        for (long x : supersedes) {
-            head.long8(x);
-        }
-        head.uvarint(n);
-        for (int i = 0; i < n; i++) {
-            head.uvarint(refs[i]);
-            head.uvarint(windows[i]);
-            head.uvarint(offset[i]);
-            head.uvarint(length[i]);
-        }
-        int headerLen = head.length();
-        byte[] out = new byte[headerLen + body.length()];
-        System.arraycopy(head.array(), 0, out, 0, headerLen);
-        for (int i = 0; i < 8; i++) {
-            out[1 + i] = (byte) ((long) headerLen >>> (8 * i));
-        }
-        System.arraycopy(body.array(), 0, out, headerLen, body.length());
-        return out;
+        return b.finish(rawFrom, rawIndex, supersedes, false, commits);
     }
 
     /** The header length stored in an excerpt's first bytes (at least 9 available). */
     static long headerLength(byte[] b) {
-        if (b[0] != VERSION) {
+        if (b[0] != 1 && b[0] != VERSION) {
             throw new CorruptBlockException("unknown rollup excerpt version " + b[0]);
         }
         long v = 0;
@@ -129,14 +81,10 @@ public final class RollupCodec {
         long maxT = in.long8();
         long rawFrom = in.long8();
         long rawIndex = in.long8();
-        int replaced = (int) in.uvarint();
-        if (replaced < 0 || replaced > headerLen / 8) {
-            throw new CorruptBlockException("bad rollup header (" + replaced + " superseded excerpts in " + headerLen + " bytes)");
-        }
-        long[] supersedes = new long[replaced];
-        for (int i = 0; i < replaced; i++) {
-            supersedes[i] = in.long8();
-        }
+        boolean v1 = b[0] == 1;
+        int flags = v1 ? 0 : in.byte1();
+        long[] supersedes = indexes(in, headerLen, "superseded");
+        long[] commits = v1 ? new long[0] : indexes(in, headerLen, "committed");
         int n = (int) in.uvarint();
         if (res <= 0 || n < 0 || n > headerLen) {
             throw new CorruptBlockException("bad rollup header (resolution " + res + ", " + n + " series in " + headerLen + " bytes)");
@@ -151,7 +99,20 @@ public final class RollupCodec {
             offset[i] = (int) in.uvarint();
             length[i] = (int) in.uvarint();
         }
-        return new Header(res, minT, maxT, rawFrom, rawIndex, supersedes, refs, windows, offset, length, headerLen);
+        return new Header(res, minT, maxT, rawFrom, rawIndex, (flags & CONTINUED) != 0, supersedes, commits, refs, windows, offset, length,
+                headerLen);
+    }
+
+    private static long[] indexes(Varints.In in, int headerLen, String what) {
+        int k = (int) in.uvarint();
+        if (k < 0 || k > headerLen / 8) {
+            throw new CorruptBlockException("bad rollup header (" + k + " " + what + " excerpts in " + headerLen + " bytes)");
+        }
+        long[] out = new long[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = in.long8();
+        }
+        return out;
     }
 
     /** Decodes series {@code i} of an excerpt (its full bytes). */

@@ -70,10 +70,16 @@ public final class RollupCompactor {
             long res = group.get(0).header().resolutionMs();
             Map<Integer, List<Windows>> parts = new HashMap<>();
             long[] replaced = new long[group.size()];
+            // The merged excerpt commits what the replaced ones committed: parts of a write whose
+            // last part it replaces keep counting when that part's cycle file is deleted.
+            java.util.Set<Long> commits = new java.util.TreeSet<>();
             try (RollupStore.Reader reader = store.reader()) {
                 for (int k = 0; k < group.size(); k++) {
                     RollupStore.Entry e = group.get(k);
                     replaced[k] = e.index();
+                    for (long x : e.header().commits()) {
+                        commits.add(x);
+                    }
                     byte[] bytes = reader.read(e);
                     for (int ref : e.header().refs()) {
                         parts.computeIfAbsent(ref, r -> new ArrayList<>()).add(e.decode(bytes, ref));
@@ -96,7 +102,8 @@ public final class RollupCompactor {
                     rawTo = Math.max(rawTo, e.header().rawIndex());
                 }
             }
-            byte[] excerpt = RollupCodec.encode(res, merged, rawTo < 0 ? -1 : rawFrom, rawTo, replaced);
+            byte[] excerpt = RollupCodec.encode(res, merged, rawTo < 0 ? -1 : rawFrom, rawTo, replaced,
+                    commits.stream().mapToLong(Long::longValue).toArray());
             if (excerpt != null) {
                 store.append(excerpt);
                 written++;

@@ -29,8 +29,15 @@ public final class RollupRetention {
         Map<Integer, File> files = store.cycleFiles();
         int current = store.currentCycle();
         Map<Integer, Long> maxT = new HashMap<>();
+        java.util.Set<Long> counted = new java.util.HashSet<>();
+        for (RollupStore.Entry e : store.counted(Long.MAX_VALUE)) {
+            counted.add(e.index());
+        }
         for (RollupStore.Entry e : store.directory()) {
-            maxT.merge(e.cycle(), e.header().maxT(), Math::max);
+            // Orphan parts do not hold a cycle back; those of a write under way are as if counted.
+            if (counted.contains(e.index()) || store.beingWritten(e.index())) {
+                maxT.merge(e.cycle(), e.header().maxT(), Math::max);
+            }
         }
         List<RetentionJob.Segment> cycles = new ArrayList<>();
         long rollupBytes = 0;
@@ -47,7 +54,7 @@ public final class RollupRetention {
         dropReplaced(store);
     }
 
-    /** Deletes cycle files (not the current one) whose every excerpt compaction has replaced. */
+    /** Deletes cycle files (not the current one) whose every excerpt compaction has replaced or is an orphan part. */
     static void dropReplaced(RollupStore store) {
         java.util.Set<Long> live = new java.util.HashSet<>();
         for (RollupStore.Entry e : store.live(Long.MAX_VALUE)) {
@@ -55,7 +62,8 @@ public final class RollupRetention {
         }
         Map<Integer, Boolean> allReplaced = new HashMap<>();
         for (RollupStore.Entry e : store.directory()) {
-            allReplaced.merge(e.cycle(), !live.contains(e.index()), Boolean::logicalAnd);
+            // Orphan parts (a write cut short) go too, but not those of a write still under way.
+            allReplaced.merge(e.cycle(), !live.contains(e.index()) && !store.beingWritten(e.index()), Boolean::logicalAnd);
         }
         int current = store.currentCycle();
         Map<Integer, File> files = store.cycleFiles();

@@ -67,6 +67,8 @@ public final class RollupStore implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<Entry> directory = new CopyOnWriteArrayList<>();
+    /** Continued parts this process appended and no excerpt has committed yet: a write under way (or one that failed). */
+    private final java.util.Set<Long> writing = ConcurrentHashMap.newKeySet();
     private final boolean readOnly;
     private ExcerptAppender appender;
     private boolean closed;
@@ -160,9 +162,23 @@ public final class RollupStore implements AutoCloseable {
             index = dc.index();
         }
         Entry e = new Entry(index, queue.rollCycle().toCycle(index), excerpt.length, RollupCodec.header(excerpt));
+        for (long x : e.header().commits()) {
+            writing.remove(x);
+        }
+        if (e.header().continued()) {
+            writing.add(index);
+        }
         directory.add(e);
         lastIndex = index;
         return e;
+    }
+
+    /**
+     * Whether the excerpt is a continued part this process appended that is not committed yet:
+     * its write may still be under way, so its cycle file must stay even though it does not count.
+     */
+    public boolean beingWritten(long index) {
+        return writing.contains(index);
     }
 
     public List<Entry> directory() {
@@ -170,18 +186,39 @@ public final class RollupStore implements AutoCloseable {
     }
 
     /**
-     * The excerpts up to {@code lastIndex} whose windows a reader uses: all but those a compacted
-     * excerpt (also up to lastIndex) replaces.
+     * The excerpts up to {@code lastIndex} that count, in write order: all but the parts of a
+     * write that no excerpt up to lastIndex commits (see {@link RollupWriter#flush}): those a crash
+     * or a failure cut short, or whose last part is not written yet. Every reader (queries,
+     * coverage, compaction, retention) goes by these only.
      */
-    public List<Entry> live(long lastIndex) {
-        java.util.Set<Long> replaced = new java.util.HashSet<>();
-        List<Entry> upTo = new ArrayList<>();
+    public List<Entry> counted(long lastIndex) {
+        java.util.Set<Long> committed = new java.util.HashSet<>();
         for (Entry e : directory) {
             if (e.index() <= lastIndex) {
-                upTo.add(e);
-                for (long x : e.header().supersedes()) {
-                    replaced.add(x);
+                for (long x : e.header().commits()) {
+                    committed.add(x);
                 }
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : directory) {
+            if (e.index() <= lastIndex && (!e.header().continued() || committed.contains(e.index()))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The excerpts up to {@code lastIndex} whose windows a reader uses: those that count, but for
+     * those a compacted excerpt (also up to lastIndex) replaces.
+     */
+    public List<Entry> live(long lastIndex) {
+        List<Entry> upTo = counted(lastIndex);
+        java.util.Set<Long> replaced = new java.util.HashSet<>();
+        for (Entry e : upTo) {
+            for (long x : e.header().supersedes()) {
+                replaced.add(x);
             }
         }
         if (!replaced.isEmpty()) {
@@ -193,8 +230,8 @@ public final class RollupStore implements AutoCloseable {
     /** The raw block ranges excerpts up to {@code lastIndex} cover (replaced ones too: their windows live on). */
     public Coverage coverage(long lastIndex) {
         List<long[]> ranges = new ArrayList<>();
-        for (Entry e : directory) {
-            if (e.index() <= lastIndex && e.header().rawIndex() >= 0) {
+        for (Entry e : counted(lastIndex)) {
+            if (e.header().rawIndex() >= 0) {
                 ranges.add(new long[] {e.header().rawFrom(), e.header().rawIndex()});
             }
         }

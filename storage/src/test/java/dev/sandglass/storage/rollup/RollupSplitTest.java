@@ -1,0 +1,258 @@
+package dev.sandglass.storage.rollup;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Samples;
+import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.encoding.Varints;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flush of more series than one excerpt takes: split into parts under the limit, values exact,
+ * and parts cut short by a crash never counted (nor their coverage), so a later write of the same
+ * data is not added to them. Version 1 excerpts (before parts) still read.
+ */
+class RollupSplitTest {
+    private static final int LIMIT = 4096;
+    private static final long T0 = 1_700_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    /** 300 series of a few hours at about 10 s, with resets, and one of 10 days at 2 min: too big for one excerpt on its own. */
+    private static Map<Integer, Samples> data() {
+        Random rnd = new Random(5);
+        Map<Integer, Samples> out = new HashMap<>();
+        for (int ref = 1; ref <= 300; ref++) {
+            Samples s = new Samples();
+            double v = rnd.nextInt(100);
+            for (long t = T0 + rnd.nextInt(600_000); t < T0 + 3 * 3_600_000L; t += 5_000 + rnd.nextInt(10_000)) {
+                v = rnd.nextInt(200) == 0 ? rnd.nextInt(5) : v + rnd.nextInt(20);
+                s.add(t, v);
+            }
+            out.put(ref * 7, s);
+        }
+        Samples big = new Samples();
+        for (long t = T0; t < T0 + 10 * 86_400_000L; t += 120_000) {
+            big.add(t, rnd.nextInt(1000));
+        }
+        out.put(5000, big);
+        return out;
+    }
+
+    private static void add(RollupWriter w, Map<Integer, Samples> data) {
+        for (var e : data.entrySet()) {
+            w.add(e.getKey(), e.getValue().timestamps(), e.getValue().values(), 0, e.getValue().size());
+        }
+    }
+
+    /** Every series' windows from the counted excerpts, merged, against the brute-force ones. */
+    private static void assertExact(RollupStore store, Map<Integer, Samples> data) {
+        List<RollupStore.Entry> live = store.live(Long.MAX_VALUE);
+        try (RollupStore.Reader reader = store.reader()) {
+            List<byte[]> bytes = new ArrayList<>();
+            for (RollupStore.Entry e : live) {
+                bytes.add(reader.read(e));
+            }
+            for (long res : RollupWriter.RESOLUTIONS_MS) {
+                for (var d : data.entrySet()) {
+                    List<Windows> parts = new ArrayList<>();
+                    for (int k = 0; k < live.size(); k++) {
+                        Windows w = live.get(k).header().resolutionMs() == res ? live.get(k).decode(bytes.get(k), d.getKey()) : null;
+                        if (w != null) {
+                            parts.add(w);
+                        }
+                    }
+                    BruteForce.assertSame(BruteForce.windows(d.getValue(), res), Windows.merge(res, parts).toSeries(Labels.of("a", "b")),
+                            "series " + d.getKey() + " at " + res);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFlushOfManySeriesIsSplitIntoPartsUnderTheLimitAndReadsBackExact() {
+        Map<Integer, Samples> data = data();
+        try (RollupStore store = new RollupStore(dir, false)) {
+            RollupWriter w = new RollupWriter(LIMIT);
+            add(w, data);
+            w.flush(store, 3, 9);
+            List<RollupStore.Entry> all = store.directory();
+            assertTrue(all.size() > 20, all.size() + " parts");
+            List<Long> continued = new ArrayList<>();
+            for (RollupStore.Entry e : all) {
+                assertTrue(e.bytes() <= LIMIT, e.bytes() + " bytes");
+                if (e.header().continued()) {
+                    continued.add(e.index());
+                }
+            }
+            RollupStore.Entry last = all.get(all.size() - 1);
+            assertFalse(last.header().continued());
+            assertEquals(all.size() - 1, continued.size(), "every part but the last is continued");
+            assertArrayEquals(continued.stream().mapToLong(Long::longValue).toArray(), last.header().commits());
+            assertEquals(all.size(), store.counted(Long.MAX_VALUE).size());
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(3) && store.coverage(Long.MAX_VALUE).covers(9));
+            // The 10-day series takes several parts of its own at 5 minutes.
+            assertTrue(all.stream().filter(e -> e.header().indexOf(5000) >= 0).count() > 4);
+            assertExact(store, data);
+            // As a querier made before the last part was written sees it: nothing of this write counts.
+            assertEquals(0, store.counted(last.index() - 1).size());
+            assertFalse(store.coverage(last.index() - 1).covers(5));
+        }
+        try (RollupStore store = new RollupStore(dir, true)) {
+            assertExact(store, data);
+        }
+    }
+
+    @Test
+    void partsACrashCutShortNeverCountAndAWriteAfterThemIsExact() {
+        Map<Integer, Samples> data = data();
+        try (RollupStore store = new RollupStore(dir, false)) {
+            // A first, complete write of other blocks (0..2), then one cut short after 5 parts.
+            RollupWriter before = new RollupWriter(LIMIT);
+            before.add(1, new long[] {T0 - 86_400_000L}, new double[] {1}, 0, 1);
+            before.flush(store, 0, 2);
+            RollupWriter w = Crashing.writer(LIMIT, 5);
+            add(w, data);
+            assertThrows(StorageException.class, () -> w.flush(store, 3, 9));
+        }
+        try (RollupStore store = new RollupStore(dir, false)) {
+            assertEquals(7, store.directory().size(), "2 excerpts of the first write and 5 parts");
+            assertEquals(2, store.counted(Long.MAX_VALUE).size(), "the parts without their last do not count");
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(2));
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(3), "their raw blocks are not claimed");
+            // The repair writes the same windows again: counted once.
+            RollupWriter again = new RollupWriter(LIMIT);
+            add(again, data);
+            again.flush(store, 3, 9);
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(9));
+            Map<Integer, Samples> both = new HashMap<>(data);
+            Samples one = new Samples();
+            one.add(T0 - 86_400_000L, 1);
+            both.put(1, one);
+            assertExact(store, both);
+            // Compaction leaves the orphans out: it only merges what counts.
+            RollupCompactor.compact(store, Long.MAX_VALUE);
+            assertExact(store, both);
+        }
+    }
+
+    @Test
+    void aCycleFileOfOrphanPartsIsDeletedButNotOneOfAWriteUnderWay() throws Exception {
+        Map<Integer, Samples> data = data();
+        Map<Integer, Samples> small = new HashMap<>();
+        small.put(1, data.get(7));
+        try (RollupStore store = new RollupStore(dir, false, TestRollCycles.TEST_SECONDLY)) {
+            RollupWriter first = new RollupWriter(LIMIT);
+            add(first, small);
+            first.flush(store, 0, 0);
+            waitForNextCycle();
+            RollupWriter cut = Crashing.writer(LIMIT, 3);
+            add(cut, data);
+            assertThrows(StorageException.class, () -> cut.flush(store, 1, 1));
+            waitForNextCycle();
+            RollupWriter last = new RollupWriter(LIMIT);
+            add(last, small);
+            last.flush(store, 2, 2);
+            // In the process that wrote them, the parts may be a write still under way: kept.
+            RollupRetention.dropReplaced(store);
+            assertEquals(2 + 3 + 2, store.directory().size(), "the parts are kept");
+        }
+        try (RollupStore store = new RollupStore(dir, false, TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(2 + 3 + 2, store.directory().size());
+            RollupRetention.dropReplaced(store);
+            assertEquals(store.directory().size(), store.counted(Long.MAX_VALUE).size(), "the orphans' cycle is dropped");
+            // Both complete writes of series 1 stay, nothing of the orphans.
+            assertEquals(2 * RollupWriter.RESOLUTIONS_MS.length, store.counted(Long.MAX_VALUE).size());
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(1));
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(0) && store.coverage(Long.MAX_VALUE).covers(2));
+        }
+    }
+
+    /** Returns once the clock is past the current second: the next append goes to a new (secondly) cycle file. */
+    private static void waitForNextCycle() throws InterruptedException {
+        long until = System.currentTimeMillis() / 1000 * 1000 + 1000;
+        while (System.currentTimeMillis() <= until) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheFiveMinuteAndTheHourExcerptLeavesTheBlocksUncovered() {
+        Map<Integer, Samples> data = data();
+        try (RollupStore store = new RollupStore(dir, false)) {
+            RollupWriter w = Crashing.writer(RollupStore.MAX_EXCERPT_BYTES, 1);
+            add(w, data);
+            assertThrows(StorageException.class, () -> w.flush(store, 3, 9));
+            assertEquals(1, store.directory().size());
+            assertEquals(RollupWriter.RESOLUTIONS_MS[0], store.directory().get(0).header().resolutionMs());
+            assertTrue(store.counted(Long.MAX_VALUE).isEmpty());
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(3));
+        }
+    }
+
+    @Test
+    void versionOneExcerptsStillRead() {
+        Map<Integer, Samples> all = data();
+        Map<Integer, Samples> data = new HashMap<>();
+        data.put(3, all.get(7));
+        data.put(11, all.get(14));
+        try (RollupStore store = new RollupStore(dir, false)) {
+            for (long res : RollupWriter.RESOLUTIONS_MS) {
+                Map<Integer, Windows> windows = new HashMap<>();
+                for (var d : data.entrySet()) {
+                    Windows w = new Windows(res, 8);
+                    w.addAll(d.getValue().timestamps(), d.getValue().values(), 0, d.getValue().size());
+                    windows.put(d.getKey(), w);
+                }
+                store.append(versionOne(RollupCodec.encode(res, windows, 0, 4)));
+            }
+        }
+        try (RollupStore store = new RollupStore(dir, false)) {
+            assertEquals(2, store.counted(Long.MAX_VALUE).size());
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(4));
+            assertExact(store, data);
+        }
+    }
+
+    /** The same excerpt as version 1 wrote it: no flags byte, no commits, the same body. */
+    static byte[] versionOne(byte[] v2) {
+        RollupCodec.Header h = RollupCodec.header(v2);
+        Varints.Out head = new Varints.Out(256);
+        head.byte1(1);
+        head.long8(0);
+        for (long x : new long[] {h.resolutionMs(), h.minT(), h.maxT(), h.rawFrom(), h.rawIndex()}) {
+            head.long8(x);
+        }
+        head.uvarint(0);
+        head.uvarint(h.refs().length);
+        for (int i = 0; i < h.refs().length; i++) {
+            head.uvarint(h.refs()[i]);
+            head.uvarint(h.windows()[i]);
+            head.uvarint(h.offset()[i]);
+            head.uvarint(h.length()[i]);
+        }
+        int len = head.length();
+        byte[] out = new byte[len + v2.length - h.bodyStart()];
+        System.arraycopy(head.array(), 0, out, 0, len);
+        for (int i = 0; i < 8; i++) {
+            out[1 + i] = (byte) ((long) len >>> (8 * i));
+        }
+        System.arraycopy(v2, h.bodyStart(), out, len, v2.length - h.bodyStart());
+        assertEquals(1, out[0]);
+        return out;
+    }
+}
