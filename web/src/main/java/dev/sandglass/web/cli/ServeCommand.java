@@ -77,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--query.max-concurrency", defaultValue = "4", converter = FlagValues.PositiveInt.class, description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
 
-    @Option(names = "--memory.limit", defaultValue = "128MiB", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
+    @Option(names = "--memory.limit", defaultValue = "256MiB", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
             description = "memory budget: the launcher sizes the heap from it, and the query sample limit and concurrency"
                     + " are lowered to fit it (default: ${DEFAULT-VALUE})")
     long memoryLimit;
