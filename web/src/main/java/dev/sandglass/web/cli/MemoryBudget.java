@@ -12,6 +12,8 @@ package dev.sandglass.web.cli;
  */
 record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxConcurrency, boolean samplesLowered) {
     static final long BYTES_PER_SAMPLE = 64;
+    /** No --memory.limit: the heap the JVM was given is the budget. */
+    static final long NONE = Long.MAX_VALUE;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
     static final long MIN_SAMPLES_PER_QUERY = 250_000;
 
@@ -41,6 +43,10 @@ record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxCon
     }
 
     String describe() {
+        if (limitBytes == NONE) {
+            return String.format("no --memory.limit (heap %d MiB, sized by the JVM): each query holds at most %,d samples%s, %d at once",
+                    heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "", maxConcurrency);
+        }
         return String.format("limit %d MiB (heap %d MiB): each query holds at most %,d samples%s, %d at once",
                 limitBytes >> 20, heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "",
                 maxConcurrency);

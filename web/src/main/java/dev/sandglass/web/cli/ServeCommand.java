@@ -77,10 +77,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--query.max-concurrency", defaultValue = "4", converter = FlagValues.PositiveInt.class, description = "queries run at once (default: ${DEFAULT-VALUE})")
     int maxConcurrency;
 
-    @Option(names = "--memory.limit", defaultValue = "256MiB", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
+    @Option(names = "--memory.limit", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
             description = "memory budget: the launcher sizes the heap from it, and the query sample limit and concurrency"
-                    + " are lowered to fit it (default: ${DEFAULT-VALUE})")
-    long memoryLimit;
+                    + " are lowered to fit it (default: none, the JVM sizes the heap)")
+    Long memoryLimit;
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "at start, run the usual query shapes over a synthetic fleet in a temporary store for a few seconds,"
@@ -162,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
                     .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString());
             RemoteWriteSenders senders = RemoteWriteSenders.start(db, remoteWrite, rwUser, rwPasswordFile, rwTokenFile, rwHeaders,
                     dataDir.resolve("remote-write"), hostName());
-            MemoryBudget budget = MemoryBudget.of(memoryLimit, Runtime.getRuntime().maxMemory(), maxSamples, maxConcurrency);
+            MemoryBudget budget = MemoryBudget.of(memoryLimit == null ? MemoryBudget.NONE : memoryLimit, Runtime.getRuntime().maxMemory(),
+                    maxSamples, maxConcurrency);
             QueryService queries = new EngineQueryService(new EngineOptions(5 * 60_000L, queryTimeoutMs, budget.maxSamples(), 60_000L));
             ApiHandlers handlers = new ApiHandlers(() -> db, queries,
                     new ApiHandlers.Options(queryTimeoutMs, budget.maxConcurrency(), Main.VERSION, "unknown", "unknown"),
