@@ -51,6 +51,10 @@ iport=$(free_port)
 "$here/sandglass" serve --no-warmup --data-dir "$dir/idle" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$iport" > "$dir/idle.log" 2>&1 & ipid=$!; pids+=($ipid)
 wait_port "$pport"; wait_port "$sport"; wait_port "$cport"; wait_port "$iport"
+# The launcher execs java, except on the run that writes serve's class-data archive, where java is
+# its child: measure the java process either way.
+javapid() { local c; c="$(pgrep -P "$1" java | head -1 || true)"; echo "${c:-$1}"; }
+spid="$(javapid "$spid")"; cpid="$(javapid "$cpid")"; ipid="$(javapid "$ipid")"
 echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then $minutes min measured"
 sleep 60
 tick=$(getconf CLK_TCK)
