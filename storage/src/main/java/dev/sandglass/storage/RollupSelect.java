@@ -183,8 +183,15 @@ final class RollupSelect {
             db.lock().readLock().unlock();
         }
         long rolled = Long.MAX_VALUE;
+        long rolledMax = Long.MIN_VALUE;
         for (RollupStore.Entry e : db.rollups().counted(lastRollupIndex)) {
             rolled = Math.min(rolled, e.header().minT());
+            rolledMax = Math.max(rolledMax, e.header().maxT());
+        }
+        if (raw == Long.MAX_VALUE) {
+            // No raw sample left at all (an old import under a short --retention): everything the
+            // rollups hold is before the raw data, which would start after their last sample.
+            return rolled == Long.MAX_VALUE ? Long.MIN_VALUE : rolledMax + 1;
         }
         return rolled < raw ? raw : Long.MIN_VALUE;
     }

@@ -57,7 +57,10 @@ final class RollupView {
 
     /** The series matching {@code matchers}: rollup points of {@code agg} before the split, raw samples after. */
     synchronized List<Series> select(List<Matcher> matchers, Aggregate agg, long resolutionMs, String function) {
-        long split = Math.floorDiv(rawStartMs + resolutionMs - 1, resolutionMs) * resolutionMs;
+        // The first window boundary at or after rawStartMs (no overflow for a querier whose raw
+        // data starts at the end of time).
+        long split = rawStartMs > Long.MAX_VALUE - resolutionMs ? Long.MAX_VALUE
+                : Math.floorDiv(rawStartMs + resolutionMs - 1, resolutionMs) * resolutionMs;
         Map<Labels, RollupSeries> rolled = new TreeMap<>();
         if (minT < split) {
             for (RollupSeries r : querier.selectRollups(matchers, resolutionMs, minT, split - 1)) {

@@ -43,8 +43,13 @@ class RollupQueryTest {
     @BeforeEach
     void load() {
         db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * DAY, 0));
+        fill(db);
+    }
+
+    /** Three days of four sandboxes' gauge and counter, written as an import writes them. */
+    private static void fill(Db target) {
         Random rnd = new Random(3);
-        try (BulkAppender b = db.bulkAppender()) {
+        try (BulkAppender b = target.bulkAppender()) {
             for (int k = 0; k < 4; k++) {
                 Samples gauge = new Samples();
                 Samples counter = new Samples();
@@ -174,6 +179,32 @@ class RollupQueryTest {
         assertClose("increase(c_total[1d])", start, end, HOUR, 0.01, true);
         assertClose("rate(c_total[1d])", start, end, HOUR, 0.01, true);
         assertClose("rate(c_total[30m])", start, end, HOUR, 0.05, true);
+    }
+
+    @Test
+    void aStoreWithOnlyRollupsLeftIsAnsweredFromThem(@TempDir Path other) {
+        // The same years-old history imported under a one-hour raw retention: no raw sample is
+        // kept, only rollups (the raw start must not be taken as "the end of time").
+        try (Db only = Db.open(DbOptions.defaults(other).withRetention(HOUR, 0))) {
+            fill(only);
+            long t = T0 + 3 * DAY - HOUR;
+            for (String q : List.of("count_over_time(g[1d])", "max_over_time(g[1d])", "sum_over_time(c_total[1d])")) {
+                List<String> warnings = new ArrayList<>();
+                QueryResult.MatrixResult got = range(only, q, t, t, HOUR, warnings);
+                QueryResult.MatrixResult want = range(db, q, t, t, HOUR, new ArrayList<>());
+                assertEquals(4, want.series().size(), q);
+                assertEquals(want.series().size(), got.series().size(), q + ": series from rollups alone");
+                for (int i = 0; i < want.series().size(); i++) {
+                    QueryResult.MatrixSeries a = want.series().get(i);
+                    QueryResult.MatrixSeries b = got.series().get(i);
+                    assertEquals(a.labels(), b.labels());
+                    assertEquals(1, b.size(), q + " " + b.labels());
+                    // No sample lies on a window edge, so rollups answer these exactly (sums up to rounding).
+                    assertEquals(a.values()[0], b.values()[0], Math.abs(a.values()[0]) * 1e-12, q + " " + a.labels());
+                }
+                assertTrue(warnings.size() == 1 && warnings.get(0).contains("past raw retention"), q + ": " + warnings);
+            }
+        }
     }
 
     @Test
