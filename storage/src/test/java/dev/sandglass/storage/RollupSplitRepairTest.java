@@ -12,16 +12,13 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.RollupSeries;
 import dev.sandglass.storage.api.Samples;
-import dev.sandglass.storage.api.Series;
 import dev.sandglass.storage.api.StorageException;
-import dev.sandglass.storage.rollup.BruteForce;
 import dev.sandglass.storage.rollup.Crashing;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.SegmentStore;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,33 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * an import of more series than one excerpt takes writes all their rollups.
  */
 class RollupSplitRepairTest {
-    private static final Matcher ALL = new Matcher(Matcher.Type.RE, "__name__", "m_.*");
 
     @TempDir
     Path dir;
-
-    private static Map<String, Samples> raw(Db db) {
-        Map<String, Samples> out = new HashMap<>();
-        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-            for (Series s : q.select(List.of(ALL))) {
-                out.put(s.labels().get("__name__"), s.samples());
-            }
-        }
-        return out;
-    }
-
-    private static void assertRollupsMatch(Db db, Map<String, Samples> raw, String when) {
-        for (long res : RollupWriter.RESOLUTIONS_MS) {
-            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-                List<RollupSeries> got = q.selectRollups(List.of(ALL), res, Long.MIN_VALUE, Long.MAX_VALUE);
-                assertEquals(raw.size(), got.size(), when + ": series");
-                for (RollupSeries r : got) {
-                    String name = r.labels().get("__name__");
-                    BruteForce.assertSame(BruteForce.windows(raw.get(name), res), r, when + " " + name + " at " + res + " ms");
-                }
-            }
-        }
-    }
 
     /** Writes 200 counters of 3 hours at about 15 s through seals, then leaves raw blocks without rollups. */
     private Map<String, Samples> rawBlocksWithoutRollups() throws Exception {
@@ -79,7 +52,7 @@ class RollupSplitRepairTest {
             }
             a.commit();
             db.seal();
-            raw = raw(db);
+            raw = RollupTest.raw(db);
         }
         // As a data dir whose rollups were never written (kill -9 right after the raw blocks).
         try (var files = java.nio.file.Files.walk(dir.resolve("rollups"))) {
@@ -114,12 +87,12 @@ class RollupSplitRepairTest {
         assertNothingCovered(3);
         try (Db db = Db.open(DbOptions.defaults(dir))) {
             // The repair at open wrote the blocks' rollups again, the orphan parts left out.
-            assertRollupsMatch(db, raw, "after the repair at open");
+            RollupTest.assertRollupsMatch(db, raw, "after the repair at open");
             long covered = db.segments().directory().stream().filter(h -> db.rollups().coverage(Long.MAX_VALUE).covers(h.index())).count();
             assertEquals(db.segments().directory().size(), covered, "every block covered");
         }
         try (Db db = Db.open(DbOptions.defaults(dir))) {
-            assertRollupsMatch(db, raw, "after another open");
+            RollupTest.assertRollupsMatch(db, raw, "after another open");
         }
     }
 
@@ -129,7 +102,7 @@ class RollupSplitRepairTest {
         repairCutShort(Crashing.writer(RollupStore.MAX_EXCERPT_BYTES, 1));
         assertNothingCovered(1);
         try (Db db = Db.open(DbOptions.defaults(dir))) {
-            assertRollupsMatch(db, raw, "after the repair at open");
+            RollupTest.assertRollupsMatch(db, raw, "after the repair at open");
         }
     }
 

@@ -58,7 +58,8 @@ class RollupTest {
         return s;
     }
 
-    private static Map<String, Samples> raw(Db db) {
+    /** Every m_* series' raw samples by name (shared with RollupSplitRepairTest). */
+    static Map<String, Samples> raw(Db db) {
         Map<String, Samples> out = new HashMap<>();
         try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
             for (Series s : q.select(List.of(ALL))) {
@@ -68,7 +69,8 @@ class RollupTest {
         return out;
     }
 
-    private static void assertRollupsMatch(Db db, Map<String, Samples> raw, String when) {
+    /** Each resolution's rollups of every m_* series equal a brute-force computation over {@code raw}. */
+    static void assertRollupsMatch(Db db, Map<String, Samples> raw, String when) {
         for (long res : RollupWriter.RESOLUTIONS_MS) {
             try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
                 List<RollupSeries> got = q.selectRollups(List.of(ALL), res, Long.MIN_VALUE, Long.MAX_VALUE);
