@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DemoFleet implements AutoCloseable {
     private static final String[] ROLES = {"web", "api", "worker", "db", "cache", "build", "agent", "etl"};
+    // By role, so even the default eight show every shape at once: a random draw left whole demo
+    // fleets idle, and a page of idle sandboxes shows nothing worth looking at.
+    private static final Profile[] PROFILES = {
+        Profile.STEADY, Profile.BURSTY, Profile.BATCH, Profile.STEADY, Profile.IDLE, Profile.BATCH, Profile.BURSTY, Profile.IDLE};
     private static final long MIB = 1 << 20;
     private static final long PAGE = 4096;
 
@@ -108,7 +112,7 @@ public final class DemoFleet implements AutoCloseable {
         if (fresh) {
             s.sandboxId = nextId++;
             s.name = "sbx-" + ROLES[(s.sandboxId - 1) % ROLES.length] + "-" + String.format("%02d", s.sandboxId);
-            s.profile = Profile.values()[rng.nextInt(10) < 5 ? 0 : 1 + rng.nextInt(3)];
+            s.profile = PROFILES[(s.sandboxId - 1) % PROFILES.length];
             s.vcpus = new int[] {1, 1, 2, 2, 4}[rng.nextInt(5)];
             s.limit = new long[] {512, 1024, 2048}[rng.nextInt(3)] * MIB;
             s.runId = 0;
@@ -180,6 +184,12 @@ public final class DemoFleet implements AutoCloseable {
         // Memory drifts up while busy and toward the limit over time; it never passes 97% of it.
         double drift = rng.nextGaussian() * 0.3 * MIB + (busy ? 0.8 * MIB : 0.02 * MIB);
         s.mem = (long) Math.max(48 * MIB, Math.min(s.limit * 0.97, s.mem + drift)) / PAGE * PAGE;
+        // Even an idle sandbox talks a little (health checks, logs), as real ones do.
+        s.rx += 40 + rng.nextInt(400);
+        s.tx += 40 + rng.nextInt(200);
+        if (rng.nextDouble() < 0.3) {
+            s.dw += PAGE;
+        }
         if (busy || rng.nextDouble() < 0.05) {
             int f = busy ? 4 : 1;
             s.dr += (long) rng.nextInt(64) * PAGE * f;
