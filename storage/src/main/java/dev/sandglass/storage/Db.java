@@ -16,6 +16,7 @@ import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
+import dev.sandglass.storage.segment.FittingBlocks;
 import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.util.DiskSpace;
 import dev.sandglass.storage.wal.Wal;
@@ -559,7 +560,8 @@ public final class Db implements Storage {
     }
 
     /**
-     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples; the last carries the
+     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
+     * series and one queue excerpt of bytes (see FittingBlocks); the last carries the
      * checkpoint. Each batch's runs are split into time and value columns reused from seal to
      * seal (only the seal job runs this, under the seal lock), so sealing allocates no copy of
      * the head.
@@ -582,8 +584,9 @@ public final class Db implements Storage {
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
             rollup.add(r.ref(), sealTs, sealVs, inBatch, r.size());
             inBatch += r.size();
-            if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
-                blocks.add(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+            if (inBatch >= BLOCK_SAMPLES || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
+                // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
+                blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 batch = new ArrayList<>();
                 inBatch = 0;
             }
