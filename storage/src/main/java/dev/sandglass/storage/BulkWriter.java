@@ -123,14 +123,20 @@ final class BulkWriter implements BulkAppender {
                 long rawFrom = -1;
                 long rawIndex = -1;
                 for (int k = 0; k < encoded.size(); k++) {
+                    // Without samples raw blocks already hold (the same file imported twice): see
+                    // SealedDuplicates. Asked before this batch's own blocks are appended.
+                    List<BlockWriter.SeriesData> counted = db.withoutSealed(batches.get(k));
                     if (encoded.get(k) != null) {
                         for (byte[] block : encoded.get(k).get()) {
                             rawIndex = db.appendRaw(block).index();
                             rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
                         }
                     }
-                    for (BlockWriter.SeriesData sd : batches.get(k)) {
+                    for (BlockWriter.SeriesData sd : counted) {
                         rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
+                    }
+                    for (BlockWriter.SeriesData sd : batches.get(k)) {
+                        rollup.span(sd.timestamps()[sd.offset()], sd.timestamps()[sd.offset() + sd.size() - 1]);
                     }
                     // Many series (churn) cost bytes of header each: flush before an excerpt outgrows the queue.
                     if ((rollup.entries() > 500_000 || rollup.series() > 40_000) && endsHour(batches, k)) {

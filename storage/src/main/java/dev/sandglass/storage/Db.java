@@ -59,6 +59,8 @@ public final class Db implements Storage {
     private final Wal wal;
     private final SegmentStore segments;
     private final RollupStore rollups;
+    /** Keeps samples written twice out of the rollups; used under the seal lock. */
+    private final SealedDuplicates duplicates;
     /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
     private volatile long lastRawIndex = -1;
     /** Bumped by every change of what a querier can read (commit, block, seal, retention): see {@link #changes}. */
@@ -94,6 +96,7 @@ public final class Db implements Storage {
         this.index = index;
         this.wal = wal;
         this.segments = segments;
+        this.duplicates = new SealedDuplicates(segments);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()}. */
@@ -301,6 +304,11 @@ public final class Db implements Storage {
     /** Serializes writers of raw blocks with their rollups: excerpts must cover raw blocks in order. */
     Object sealLock() {
         return sealLock;
+    }
+
+    /** Under the seal lock: the series as their rollups should count them (see SealedDuplicates). */
+    List<BlockWriter.SeriesData> withoutSealed(List<BlockWriter.SeriesData> series) {
+        return duplicates.withoutSealed(series, lastRawIndex);
     }
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
@@ -571,6 +579,8 @@ public final class Db implements Storage {
         List<byte[]> blocks = new ArrayList<>();
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
+        long batchMinT = Long.MAX_VALUE;
+        long batchMaxT = Long.MIN_VALUE;
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
             if (sealTs.length < inBatch + r.size()) {
@@ -581,12 +591,24 @@ public final class Db implements Storage {
                 sealVs = java.util.Arrays.copyOf(sealVs, cap);
             }
             r.copyTo(sealTs, sealVs, inBatch);
+            if (r.size() > 0) {
+                batchMinT = Math.min(batchMinT, sealTs[inBatch]);
+                batchMaxT = Math.max(batchMaxT, sealTs[inBatch + r.size() - 1]);
+            }
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
-            rollup.add(r.ref(), sealTs, sealVs, inBatch, r.size());
             inBatch += r.size();
             if (inBatch >= BLOCK_SAMPLES || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
                 // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
                 blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                // Rolled up now, before the next batch reuses the columns; without what raw blocks from
+                // before already hold (a write retried after a seal, a replay after a kill midway
+                // through a seal): see SealedDuplicates.
+                for (BlockWriter.SeriesData s : duplicates.withoutSealed(batch, lastRawIndex)) {
+                    rollup.add(s.ref(), s.timestamps(), s.values(), s.offset(), s.size());
+                }
+                rollup.span(batchMinT, batchMaxT);
+                batchMinT = Long.MAX_VALUE;
+                batchMaxT = Long.MIN_VALUE;
                 batch = new ArrayList<>();
                 inBatch = 0;
             }
