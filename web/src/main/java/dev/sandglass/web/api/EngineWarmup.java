@@ -124,8 +124,9 @@ public final class EngineWarmup {
                     break;
                 }
             }
-            // The capacity report reads rollups, not raw samples: its own rounds, on the same store.
-            return n + CapacityWarmup.run(db, end, hours * HOUR_MS, "warmup-0", stop);
+            // The capacity report reads rollups, not raw samples: its own history and rounds, in the same store.
+            CapacityWarmup.fill(db, last - hours * HOUR_MS, sandboxes);
+            return n + CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
         } finally {
             deleteTree(dir);
         }
