@@ -5,6 +5,7 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockWriter;
+import dev.sandglass.storage.segment.FittingBlocks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +25,6 @@ import java.util.concurrent.Future;
 final class BulkWriter implements BulkAppender {
     static final long BLOCK_MS = 30 * 60_000L;
     static final long MAX_BLOCK_SAMPLES = 4_000_000;
-    /** Series per block at most: each takes ~10 bytes of block even with one sample, and a block must stay under 4 MB. */
-    static final int MAX_BLOCK_SERIES = 100_000;
 
     private final Db db;
     private final Map<Integer, Samples> data = new HashMap<>();
@@ -96,7 +95,7 @@ final class BulkWriter implements BulkAppender {
             for (BlockWriter.SeriesData sd : series) {
                 batch.add(sd);
                 n += sd.size();
-                if (n >= MAX_BLOCK_SAMPLES || batch.size() >= MAX_BLOCK_SERIES) {
+                if (n >= MAX_BLOCK_SAMPLES || batch.size() >= FittingBlocks.MAX_SERIES) {
                     batches.add(batch);
                     batch = new ArrayList<>();
                     n = 0;
@@ -111,9 +110,10 @@ final class BulkWriter implements BulkAppender {
         long rawCutoff = db.retentionCutoffMs(System.currentTimeMillis());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         try {
-            List<Future<byte[]>> encoded = new ArrayList<>();
+            List<Future<List<byte[]>>> encoded = new ArrayList<>();
             for (List<BlockWriter.SeriesData> b : batches) {
-                encoded.add(rollupOnly(b, rawCutoff) ? null : pool.submit(() -> BlockWriter.encode(b, -1)));
+                // Split further when the bytes would not fit one queue excerpt (values that hardly compress).
+                encoded.add(rollupOnly(b, rawCutoff) ? null : pool.submit(() -> FittingBlocks.encode(b, -1)));
             }
             // Raw blocks then their rollups, in time order; flushed at whole hours so that an
             // hour's window is rarely cut in two, and under the seal lock so that rollup excerpts
@@ -123,12 +123,20 @@ final class BulkWriter implements BulkAppender {
                 long rawFrom = -1;
                 long rawIndex = -1;
                 for (int k = 0; k < encoded.size(); k++) {
+                    // Without samples raw blocks already hold (the same file imported twice): see
+                    // SealedDuplicates. Asked before this batch's own blocks are appended.
+                    List<BlockWriter.SeriesData> counted = db.withoutSealed(batches.get(k));
                     if (encoded.get(k) != null) {
-                        rawIndex = db.appendRaw(encoded.get(k).get()).index();
-                        rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                        for (byte[] block : encoded.get(k).get()) {
+                            rawIndex = db.appendRaw(block).index();
+                            rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+                        }
+                    }
+                    for (BlockWriter.SeriesData sd : counted) {
+                        rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
                     }
                     for (BlockWriter.SeriesData sd : batches.get(k)) {
-                        rollup.add(sd.ref(), sd.timestamps(), sd.values(), sd.offset(), sd.size());
+                        rollup.span(sd.timestamps()[sd.offset()], sd.timestamps()[sd.offset() + sd.size() - 1]);
                     }
                     // Many series (churn) cost bytes of header each: flush before an excerpt outgrows the queue.
                     if ((rollup.entries() > 500_000 || rollup.series() > 40_000) && endsHour(batches, k)) {

@@ -16,6 +16,7 @@ import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
+import dev.sandglass.storage.segment.FittingBlocks;
 import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.util.DiskSpace;
 import dev.sandglass.storage.wal.Wal;
@@ -58,6 +59,8 @@ public final class Db implements Storage {
     private final Wal wal;
     private final SegmentStore segments;
     private final RollupStore rollups;
+    /** Keeps samples written twice out of the rollups; used under the seal lock. */
+    private final SealedDuplicates duplicates;
     /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
     private volatile long lastRawIndex = -1;
     /** Bumped by every change of what a querier can read (commit, block, seal, retention): see {@link #changes}. */
@@ -93,6 +96,7 @@ public final class Db implements Storage {
         this.index = index;
         this.wal = wal;
         this.segments = segments;
+        this.duplicates = new SealedDuplicates(segments);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()}. */
@@ -300,6 +304,11 @@ public final class Db implements Storage {
     /** Serializes writers of raw blocks with their rollups: excerpts must cover raw blocks in order. */
     Object sealLock() {
         return sealLock;
+    }
+
+    /** Under the seal lock: the series as their rollups should count them (see SealedDuplicates). */
+    List<BlockWriter.SeriesData> withoutSealed(List<BlockWriter.SeriesData> series) {
+        return duplicates.withoutSealed(series, lastRawIndex);
     }
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
@@ -559,7 +568,8 @@ public final class Db implements Storage {
     }
 
     /**
-     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples; the last carries the
+     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
+     * series and one queue excerpt of bytes (see FittingBlocks); the last carries the
      * checkpoint. Each batch's runs are split into time and value columns reused from seal to
      * seal (only the seal job runs this, under the seal lock), so sealing allocates no copy of
      * the head.
@@ -569,6 +579,8 @@ public final class Db implements Storage {
         List<byte[]> blocks = new ArrayList<>();
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
+        long batchMinT = Long.MAX_VALUE;
+        long batchMaxT = Long.MIN_VALUE;
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
             if (sealTs.length < inBatch + r.size()) {
@@ -579,11 +591,24 @@ public final class Db implements Storage {
                 sealVs = java.util.Arrays.copyOf(sealVs, cap);
             }
             r.copyTo(sealTs, sealVs, inBatch);
+            if (r.size() > 0) {
+                batchMinT = Math.min(batchMinT, sealTs[inBatch]);
+                batchMaxT = Math.max(batchMaxT, sealTs[inBatch + r.size() - 1]);
+            }
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
-            rollup.add(r.ref(), sealTs, sealVs, inBatch, r.size());
             inBatch += r.size();
-            if (inBatch >= BLOCK_SAMPLES || i == runs.size() - 1) {
-                blocks.add(BlockWriter.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+            if (inBatch >= BLOCK_SAMPLES || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
+                // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
+                blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                // Rolled up now, before the next batch reuses the columns; without what raw blocks from
+                // before already hold (a write retried after a seal, a replay after a kill midway
+                // through a seal): see SealedDuplicates.
+                for (BlockWriter.SeriesData s : duplicates.withoutSealed(batch, lastRawIndex)) {
+                    rollup.add(s.ref(), s.timestamps(), s.values(), s.offset(), s.size());
+                }
+                rollup.span(batchMinT, batchMaxT);
+                batchMinT = Long.MAX_VALUE;
+                batchMaxT = Long.MIN_VALUE;
                 batch = new ArrayList<>();
                 inBatch = 0;
             }

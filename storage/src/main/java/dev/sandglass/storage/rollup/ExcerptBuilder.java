@@ -101,6 +101,16 @@ final class ExcerptBuilder {
      * The excerpt's bytes, then empties the builder. {@code continued}: more parts of the same write
      * follow, and this one counts only once a later excerpt lists it in {@code commits}.
      */
+    /**
+     * An excerpt of no series that still covers raw blocks (their samples were all rolled up
+     * before: written twice), dated by those samples' times so that retention ages it with them.
+     */
+    byte[] finishEmpty(long rawFrom, long rawIndex, long samplesMinT, long samplesMaxT) {
+        minT = samplesMinT;
+        maxT = samplesMaxT;
+        return finish(rawFrom, rawIndex, new long[0], false, new long[0]);
+    }
+
     byte[] finish(long rawFrom, long rawIndex, long[] supersedes, boolean continued, long[] commits) {
         Varints.Out head = new Varints.Out(FIXED_HEADER_BYTES + 8 * (supersedes.length + commits.length) + n * 12);
         head.byte1(RollupCodec.VERSION);

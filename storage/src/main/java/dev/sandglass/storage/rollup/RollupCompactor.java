@@ -45,6 +45,9 @@ public final class RollupCompactor {
             long runBytes = 0;
             for (RollupStore.Entry e : entries) {
                 var h = e.header();
+                if (h.refs().length == 0) {
+                    continue; // only covers raw blocks (SealedDuplicates): no window to merge or to keep in order
+                }
                 long day = Math.floorDiv(h.minT(), DAY_MS);
                 boolean fits = Math.floorDiv(h.maxT(), DAY_MS) == day && (day + 1) * DAY_MS <= before;
                 // A merged excerpt is never larger than its parts together: cap those so that it

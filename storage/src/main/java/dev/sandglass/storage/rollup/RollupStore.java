@@ -156,6 +156,10 @@ public final class RollupStore implements AutoCloseable {
         if (appender == null) {
             appender = queue.createAppender();
         }
+        // Appends are serialised by this monitor, but come from several threads (the storage job's
+        // seals and compactions, an import's caller): Chronicle's one-thread check must follow
+        // the holder, or the job's append fails while an import ran last (seen in bench/rollups.sh).
+        appender.singleThreadedCheckReset();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(excerpt);

@@ -22,6 +22,9 @@ public final class RollupWriter {
     private final Map<Integer, Windows>[] byRes;
     private final int maxExcerptBytes;
     private long entries;
+    /** The time range of every sample of the write, rolled up or not (see {@link #span}). */
+    private long spanMinT = Long.MAX_VALUE;
+    private long spanMaxT = Long.MIN_VALUE;
     /** Tests: excerpts appended so far, and after how many the next append fails instead. */
     int partsWritten;
     int stopAfterParts = Integer.MAX_VALUE;
@@ -61,6 +64,16 @@ public final class RollupWriter {
             w.addAll(t, v, off, n);
             entries += w.size - before;
         }
+    }
+
+    /**
+     * Notes samples over [minT, maxT] the raw blocks of this write hold but the rollups get no more
+     * (written before: see Db's SealedDuplicates), so that a write whose every sample was written
+     * before still records its raw blocks as covered, in an excerpt of no series.
+     */
+    public void span(long minT, long maxT) {
+        spanMinT = Math.min(spanMinT, minT);
+        spanMaxT = Math.max(spanMaxT, maxT);
     }
 
     /** Series gathered since the last flush (at one resolution; each has its windows at every one). */
@@ -125,12 +138,18 @@ public final class RollupWriter {
                     commits[k] = parts.get(k);
                 }
                 append(store, held.finish(rawFrom, rawIndex, NONE, false, commits));
+            } else if (rawFrom >= 0 && spanMinT <= spanMaxT) {
+                // Raw blocks whose samples were all rolled up before: covered all the same, or every
+                // open would roll them up again (and count them twice).
+                append(store, new ExcerptBuilder(RESOLUTIONS_MS[0]).finishEmpty(rawFrom, rawIndex, spanMinT, spanMaxT));
             }
         } finally {
             for (Map<Integer, Windows> m : byRes) {
                 m.clear();
             }
             entries = 0;
+            spanMinT = Long.MAX_VALUE;
+            spanMaxT = Long.MIN_VALUE;
         }
     }
 

@@ -84,7 +84,8 @@ public final class BlockWriter {
         int[] frameOf = new int[series.size()];
         int[] offset = new int[series.size()];
         int[] length = new int[series.size()];
-        List<String> frameNames = new ArrayList<>();
+        // A frame's number by name: a search of a list was quadratic in metric names (churn of names).
+        Map<String, Integer> frameNumbers = new HashMap<>();
         long[] scratch = new long[Math.max(1, maxN)];
         for (int i = 0; i < series.size(); i++) {
             SeriesData s = series.get(i);
@@ -92,9 +93,9 @@ public final class BlockWriter {
             if (f == null) {
                 f = new Varints.Out(s.size() * 2);
                 frames.put(s.metric(), f);
-                frameNames.add(s.metric());
+                frameNumbers.put(s.metric(), frameNumbers.size());
             }
-            frameOf[i] = frameNames.indexOf(s.metric());
+            frameOf[i] = frameNumbers.get(s.metric());
             offset[i] = f.length();
             ValueCodec.encode(s.values(), s.offset(), s.size(), f, scratch);
             length[i] = f.length() - offset[i];

@@ -69,6 +69,11 @@ public final class SegmentStore implements AutoCloseable {
     private int tailerGeneration;
     private static final int IDLE_TAILERS = 4;
 
+    /** The queue's block: an excerpt may take at most a quarter of it (Chronicle's limit). */
+    static final long BLOCK_SIZE = 16L << 20;
+    /** Bytes of one raw block at most (the queue's excerpt limit, less room for its header). */
+    public static final int MAX_BLOCK_BYTES = (int) (BLOCK_SIZE / 4) - 4096;
+
     /** Hourly segments: small enough units for retention, few enough files for weeks of data. */
     public static final RollCycle DEFAULT_CYCLE = RollCycles.FAST_HOURLY;
 
@@ -82,7 +87,7 @@ public final class SegmentStore implements AutoCloseable {
         this.damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
                 .rollCycle(cycle)
-                .blockSize(16L << 20)
+                .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
                 .storeFileListener(new StoreFileListener() {
                     @Override
@@ -201,10 +206,18 @@ public final class SegmentStore implements AutoCloseable {
         if (readOnly) {
             throw new StorageException("the store is open read-only: " + queue.file());
         }
+        if (block.length > MAX_BLOCK_BYTES) {
+            // Writers split by FittingBlocks; refused here before the queue is touched, whatever the caller.
+            throw new StorageException("a block of " + block.length + " bytes is over the queue's limit of " + MAX_BLOCK_BYTES);
+        }
         space.ensure(block.length);
         if (appender == null) {
             appender = queue.createAppender();
         }
+        // Appends are serialised by this monitor, but come from several threads (the storage job's
+        // seals and compactions, an import's caller): Chronicle's one-thread check must follow
+        // the holder, or the job's append fails while an import ran last (seen in bench/rollups.sh).
+        appender.singleThreadedCheckReset();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(block);

@@ -76,7 +76,7 @@ public final class EngineWarmup {
                 if (self != null && !stop.getAsBoolean()) {
                     requestSelf(self);
                 }
-                LOG.info("query engine warmed up: {} queries over a synthetic fleet in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
             } catch (Exception | LinkageError | OutOfMemoryError e) { // the heap is bounded by --memory.limit
                 LOG.warn("query engine warm-up skipped: {}", e.toString());
             }
@@ -124,7 +124,9 @@ public final class EngineWarmup {
                     break;
                 }
             }
-            return n;
+            // The capacity report reads rollups, not raw samples: its own history and rounds, in the same store.
+            CapacityWarmup.fill(db, last - hours * HOUR_MS, sandboxes);
+            return n + CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
         } finally {
             deleteTree(dir);
         }
