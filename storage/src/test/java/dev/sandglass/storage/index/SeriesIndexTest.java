@@ -36,6 +36,8 @@ class SeriesIndexTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(i, idx.ref(churn(i)));
             }
+            idx.flush();
+            idx.syncMap();
             assertTrue(idx.capacity() >= n, "capacity grew to " + idx.capacity());
             assertEquals(7, idx.ref(churn(7)), "an existing series keeps its ref");
         }

@@ -68,11 +68,12 @@ public final class OtlpRoutes implements RouteModule {
             return;
         }
         OtlpTranslator.Result result;
+        Appender app;
         try {
             WriteBodies.Slice body = WriteBodies.slice(ctx, options.otlpMaxBody());
             // JSON goes through the generated messages; protobuf is read in place.
             var request = json ? OtlpCodec.decode(Arrays.copyOfRange(body.array(), body.from(), body.to()), true) : null;
-            Appender app = storage.appender();
+            app = storage.appender();
             try {
                 result = json ? OtlpTranslator.translate(request, app, series)
                         : OtlpProtoReader.translate(body.array(), body.from(), body.to(), app, refs);
@@ -102,6 +103,7 @@ public final class OtlpRoutes implements RouteModule {
         metrics.count(WriteMetrics.Kind.OTLP_REJECTED, result.rejectedPoints());
         ctx.response().setStatusCode(200).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf")
                 .end(Buffer.buffer(OtlpCodec.response(result, json)));
+        app.prepareNext(); // answered: now file the batch and back up new series, off the sender's wait
     }
 
     private void fail(RoutingContext ctx, int status, boolean json, String message) {
