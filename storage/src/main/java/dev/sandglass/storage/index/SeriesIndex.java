@@ -153,7 +153,12 @@ public final class SeriesIndex implements AutoCloseable {
         int logged = fromLog.cardinality();
         try {
             map = openMap(f, capacity);
-            if (!log.damaged() && map.longSize() == logged) {
+            long inMap = map.longSize();
+            if (!log.damaged() && inMap == logged) {
+                return;
+            }
+            if (!log.damaged() && inMap < logged) {
+                refill(latestGen, inMap, logged);
                 return;
             }
             reconcile(fromLog);
@@ -176,6 +181,31 @@ public final class SeriesIndex implements AutoCloseable {
             mapEntries = 0;
             fillMap(new BitSet());
         }
+    }
+
+    /**
+     * The map lags a whole log: it is filled after the log, so a kill leaves it short, possibly
+     * inside a put whose segment lock the dead process still holds (Chronicle would wait for it,
+     * then fail). Such a map is not walked: a new generation, sized for every series, is filled
+     * from the log's series and the old file goes.
+     */
+    private void refill(int latestGen, long inMap, int logged) throws IOException {
+        long cap = capacity;
+        while (logged > cap * 3 / 4) {
+            cap *= 2;
+        }
+        if (inMap > 0 || cap != capacity) {
+            map.close();
+            map = null;
+            generation = latestGen + 1;
+            capacity = cap;
+            Path next = file(generation, capacity);
+            Files.deleteIfExists(next);
+            map = openMap(next, capacity);
+        }
+        LOG.info("series index map holds {} of the log's {} series: filling it from {}", inMap, logged, dir.resolve(SeriesLog.FILE));
+        mapEntries = 0;
+        fillMap(new BitSet());
     }
 
     /**
@@ -338,6 +368,16 @@ public final class SeriesIndex implements AutoCloseable {
                 if (map == null || mapped >= logged) {
                     return;
                 }
+                // The whole backlog's room at once: an import's hundred thousand series would
+                // otherwise copy the map at every doubling on the way.
+                long need = mapEntries + (logged - mapped);
+                if (need > capacity * 3 / 4) {
+                    long cap = capacity;
+                    while (need > cap * 3 / 4) {
+                        cap *= 2;
+                    }
+                    grow(cap);
+                }
                 int to = Math.min(logged, mapped + 1024);
                 for (int ref = mapped; ref < to; ref++) {
                     if (series.has(ref)) {
@@ -351,15 +391,14 @@ public final class SeriesIndex implements AutoCloseable {
 
     private void putInMap(int ref) {
         if (mapEntries + 1 > capacity * 3 / 4) {
-            grow();
+            grow(capacity * 2);
         }
         map.put(LabelText.format(series.labels(ref)), (long) ref);
         mapEntries++;
     }
 
-    /** Rotates to a map twice the size; the new file is complete before the old one is removed. */
-    private void grow() {
-        long newCap = capacity * 2;
+    /** Rotates to a map of {@code newCap} entries; the new file is complete before the old one is removed. */
+    private void grow(long newCap) {
         int newGen = generation + 1;
         Path next = file(newGen, newCap);
         try {
