@@ -334,6 +334,11 @@ public final class SeriesIndex implements AutoCloseable {
         if (tooLarge != null) {
             throw new StorageException("cannot add series: " + tooLarge);
         }
+        if (log.pendingRecords() == 0) {
+            // Once per batch, not per series: a full disk refuses new series here, as it did when
+            // each was written at once, rather than at the commit that would write them.
+            space.ensure(64 << 10);
+        }
         int ref = series.size();
         log.add(ref, labels);
         addInMemory(ref, labels);
