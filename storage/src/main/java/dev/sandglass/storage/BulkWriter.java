@@ -64,6 +64,7 @@ final class BulkWriter implements BulkAppender {
         }
         done = true;
         db.checkOpen();
+        db.index().flush(); // the new series are durable before the blocks naming them
         // Per block start: the series slices that fall in it.
         TreeMap<Long, List<BlockWriter.SeriesData>> byBlock = new TreeMap<>();
         long total = 0;

@@ -388,6 +388,16 @@ public final class Db implements Storage {
                 return;
             }
             checkOpen();
+            try {
+                index.flush(); // the batch's new series are durable before any sample naming them
+            } catch (DiskFullException e) {
+                n = 0;
+                health.diskFull(e, "new series");
+                throw e;
+            } catch (RuntimeException e) {
+                n = 0;
+                throw e;
+            }
             lock.writeLock().lock();
             try {
                 try {
@@ -414,12 +424,16 @@ public final class Db implements Storage {
             n = 0;
         }
 
-        /** Files the last batch into the head's series and pre-faults the WAL for the next commits. */
+        /**
+         * Files the last batch into the head's series, pre-faults the WAL for the next commits and
+         * copies new series into the index's map.
+         */
         @Override
         public void prepareNext() {
             if (!closed) {
                 foldPending();
                 wal.prefault();
+                index.syncMap();
             }
         }
     }

@@ -7,16 +7,8 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,56 +21,12 @@ class CrashTest {
     @TempDir
     Path dir;
 
-    private Process child(long startT) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashChild.class.getName());
-        cmd.add(dir.toString());
-        cmd.add(Long.toString(startT));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
     @Test
     void everyCommittedSampleSurvivesSigkill() throws Exception {
         long firstT = 1_000_000;
         long nextT = firstT;
         for (int round = 0; round < 3; round++) {
-            Process p = child(nextT);
-            AtomicLong last = new AtomicLong(-1);
-            AtomicLong ready = new AtomicLong();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.equals("ready")) {
-                            ready.set(System.nanoTime());
-                        } else if (line.startsWith("committed ")) {
-                            last.set(Long.parseLong(line.substring(10)));
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the child died: that is the point
-                }
-            });
-            reader.start();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (ready.get() == 0 && System.nanoTime() < deadline && p.isAlive()) {
-                Thread.sleep(20);
-            }
-            assertTrue(ready.get() != 0, "round " + round + ": the child did not start");
-            Thread.sleep(1500);
-            p.destroyForcibly(); // SIGKILL on Linux
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            reader.join(30_000);
-            assertTrue(!reader.isAlive(), "the child's output was not read to its end");
-            long committed = last.get();
+            long committed = KilledChild.runAndKill(CrashChild.class, dir, nextT, 1500);
             assertTrue(committed >= nextT, "round " + round + ": the child committed nothing");
 
             long t0 = System.nanoTime();

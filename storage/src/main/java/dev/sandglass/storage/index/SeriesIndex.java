@@ -28,7 +28,14 @@ import org.slf4j.LoggerFactory;
  * the log at open. Sandbox
  * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
  * new generation with twice the capacity is written, entries are copied, and the old file goes.
- * Thread-safe.
+ *
+ * <p>New series cost no I/O when they are added: {@link #ref} puts them in memory and encodes
+ * their log records into a batch; {@link #flush} writes the batch in one write, and the store
+ * calls it before anything that names their refs (a WAL commit, a block) is written, so every
+ * durable sample's series is durable first. The map is the log's redundant copy (the log is
+ * complete without it, and every open completes the map from the log), so it is filled later,
+ * in {@link #syncMap} between batches and at close, off the path of the request that made the
+ * series. Thread-safe.
  */
 public final class SeriesIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SeriesIndex.class);
@@ -42,6 +49,14 @@ public final class SeriesIndex implements AutoCloseable {
     private SeriesLog log;
     private long capacity;
     private int generation;
+    /** Entries in the map (Chronicle's own count walks every segment). */
+    private long mapEntries;
+    /** Refs below this are in the log (flushed). */
+    private int logged;
+    /** Refs below this are in the map (or are gaps). */
+    private int mapped;
+    /** A batch is written early past this many bytes (an import adds series by the hundred thousand). */
+    private static final int FLUSH_BYTES = 1 << 20;
     private final Symbols symbols = new Symbols();
     private final SeriesTable series = new SeriesTable(symbols);
     private final Postings postings = new Postings();
@@ -93,7 +108,10 @@ public final class SeriesIndex implements AutoCloseable {
             }
             if (!readOnly) {
                 removeOtherGenerations();
+                mapEntries = map.longSize();
             }
+            logged = series.size();
+            mapped = series.size();
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             if (e instanceof StorageException se) {
@@ -135,7 +153,12 @@ public final class SeriesIndex implements AutoCloseable {
         int logged = fromLog.cardinality();
         try {
             map = openMap(f, capacity);
-            if (!log.damaged() && map.longSize() == logged) {
+            long inMap = map.longSize();
+            if (!log.damaged() && inMap == logged) {
+                return;
+            }
+            if (!log.damaged() && inMap < logged) {
+                refill(latestGen, inMap, logged);
                 return;
             }
             reconcile(fromLog);
@@ -155,8 +178,34 @@ public final class SeriesIndex implements AutoCloseable {
                     dir.resolve(SeriesLog.FILE));
             generation = latestGen + 1;
             map = openMap(file(generation, capacity), capacity);
+            mapEntries = 0;
             fillMap(new BitSet());
         }
+    }
+
+    /**
+     * The map lags a whole log: it is filled after the log, so a kill leaves it short, possibly
+     * inside a put whose segment lock the dead process still holds (Chronicle would wait for it,
+     * then fail). Such a map is not walked: a new generation, sized for every series, is filled
+     * from the log's series and the old file goes.
+     */
+    private void refill(int latestGen, long inMap, int logged) throws IOException {
+        long cap = capacity;
+        while (logged > cap * 3 / 4) {
+            cap *= 2;
+        }
+        if (inMap > 0 || cap != capacity) {
+            map.close();
+            map = null;
+            generation = latestGen + 1;
+            capacity = cap;
+            Path next = file(generation, capacity);
+            Files.deleteIfExists(next);
+            map = openMap(next, capacity);
+        }
+        LOG.info("series index map holds {} of the log's {} series: filling it from {}", inMap, logged, dir.resolve(SeriesLog.FILE));
+        mapEntries = 0;
+        fillMap(new BitSet());
     }
 
     /**
@@ -183,13 +232,15 @@ public final class SeriesIndex implements AutoCloseable {
                     addInMemory(ref, l);
                     inMap.set(ref);
                     if (!readOnly) {
-                        log.append(ref, text);
+                        log.add(ref, text);
                     }
                 }
             }
         });
         if (!readOnly) {
+            log.flush();
             wrong.forEach(map::remove);
+            mapEntries = map.longSize();
             fillMap(inMap);
         }
     }
@@ -198,10 +249,7 @@ public final class SeriesIndex implements AutoCloseable {
     private void fillMap(BitSet inMap) {
         for (int ref = 0; ref < series.size(); ref++) {
             if (series.has(ref) && !inMap.get(ref)) {
-                if (map.longSize() + 1 > capacity * 3 / 4) {
-                    grow();
-                }
-                map.put(LabelText.format(series.labels(ref)), (long) ref);
+                putInMap(ref);
             }
         }
     }
@@ -286,21 +334,76 @@ public final class SeriesIndex implements AutoCloseable {
         if (tooLarge != null) {
             throw new StorageException("cannot add series: " + tooLarge);
         }
-        space.ensure(64 << 10);
-        if (map.longSize() + 1 > capacity * 3 / 4) {
-            grow();
+        if (log.pendingRecords() == 0) {
+            // Once per batch, not per series: a full disk refuses new series here, as it did when
+            // each was written at once, rather than at the commit that would write them.
+            space.ensure(64 << 10);
         }
         int ref = series.size();
-        String text = LabelText.format(labels);
-        log.append(ref, text); // first: a map cut short by a kill is rebuilt from the log
-        map.put(text, (long) ref);
+        log.add(ref, labels);
         addInMemory(ref, labels);
+        if (log.pendingBytes() > FLUSH_BYTES) {
+            flush();
+        }
         return ref;
     }
 
-    /** Rotates to a map twice the size; the new file is complete before the old one is removed. */
-    private void grow() {
-        long newCap = capacity * 2;
+    /**
+     * Writes the log records of every series added since the last flush, in one write. Call it
+     * before writing anything that names their refs. On failure (a full disk) the records stay
+     * pending and the next flush writes them: a ref is never handed out twice.
+     */
+    public synchronized void flush() {
+        if (log == null || log.pendingRecords() == 0) {
+            return;
+        }
+        space.ensure(log.pendingBytes() + (64L << 10));
+        log.flush();
+        logged = series.size();
+    }
+
+    /**
+     * Puts the series logged since the last call into the map, a few at a time (the lock is let go
+     * between them). For a writer's quiet moments: nothing depends on it but the map's use as the
+     * log's backup.
+     */
+    public void syncMap() {
+        while (true) {
+            synchronized (this) {
+                if (map == null || mapped >= logged) {
+                    return;
+                }
+                // The whole backlog's room at once: an import's hundred thousand series would
+                // otherwise copy the map at every doubling on the way.
+                long need = mapEntries + (logged - mapped);
+                if (need > capacity * 3 / 4) {
+                    long cap = capacity;
+                    while (need > cap * 3 / 4) {
+                        cap *= 2;
+                    }
+                    grow(cap);
+                }
+                int to = Math.min(logged, mapped + 1024);
+                for (int ref = mapped; ref < to; ref++) {
+                    if (series.has(ref)) {
+                        putInMap(ref);
+                    }
+                }
+                mapped = to;
+            }
+        }
+    }
+
+    private void putInMap(int ref) {
+        if (mapEntries + 1 > capacity * 3 / 4) {
+            grow(capacity * 2);
+        }
+        map.put(LabelText.format(series.labels(ref)), (long) ref);
+        mapEntries++;
+    }
+
+    /** Rotates to a map of {@code newCap} entries; the new file is complete before the old one is removed. */
+    private void grow(long newCap) {
         int newGen = generation + 1;
         Path next = file(newGen, newCap);
         try {
@@ -395,6 +498,14 @@ public final class SeriesIndex implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (log != null) {
+            try {
+                flush();
+                syncMap();
+            } catch (RuntimeException e) {
+                LOG.warn("closing series index {}: {}", dir, e.getMessage());
+            }
+        }
         if (map != null) {
             map.close();
             map = null;

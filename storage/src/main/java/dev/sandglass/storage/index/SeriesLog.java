@@ -1,5 +1,6 @@
 package dev.sandglass.storage.index;
 
+import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.encoding.Checksum;
 import dev.sandglass.storage.segment.Damage;
@@ -15,21 +16,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code index/series.log}: every series added, appended before it goes into the Chronicle Map,
- * as records {@code u32 length, u32 CRC32C of the payload, payload = u32 ref, label text (UTF-8)}.
+ * {@code index/series.log}: every series added, written before it goes into the Chronicle Map and
+ * before any sample naming its ref is written anywhere, as records {@code u32 length, u32 CRC32C of the payload, payload = u32 ref, label text (UTF-8)}.
  * The map is the fast lookup; this log is what a damaged map (torn, scribbled, cut short by a
  * kill during growth) is rebuilt from, and what tells a scribbled map entry from a real one. A
  * damaged record ends the log: what comes before is kept, the file is copied aside, and the log is
- * cut there (by a writer) to be completed from the map.
+ * cut there (by a writer) to be completed from the map. Records are batched: {@link #add} encodes
+ * into a buffer, {@link #flush} writes the batch in one write (the store flushes before every
+ * commit, so a batch of new series costs one system call, not one each).
  */
 final class SeriesLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SeriesLog.class);
     static final String FILE = "series.log";
     private static final int MAX_RECORD = 1 << 20;
 
+    /** The pending buffer is kept up to this size between batches (an import may grow it far past). */
+    private static final int KEEP_BUFFER = 1 << 20;
+
     private final Path file;
     private final FileChannel ch;
     private boolean damaged;
+    /** Records added since the last flush: a whole batch of new series costs one write. */
+    private byte[] pending = new byte[64 << 10];
+    private int pendingLen;
+    private int pendingRecords;
 
     private SeriesLog(Path file, FileChannel ch) {
         this.file = file;
@@ -147,21 +157,119 @@ final class SeriesLog implements AutoCloseable {
         return pos;
     }
 
-    /** Appends one series; durable against a process crash once it returns (the page cache has it). */
-    void append(long ref, String labelText) {
-        byte[] text = labelText.getBytes(StandardCharsets.UTF_8);
-        byte[] rec = new byte[8 + 4 + text.length];
-        Checksum.putInt(rec, 0, 4 + text.length);
-        Checksum.putInt(rec, 8, (int) ref);
-        System.arraycopy(text, 0, rec, 12, text.length);
-        Checksum.putInt(rec, 4, Checksum.crc32c(rec, 8, 4 + text.length));
+    /**
+     * Adds one series' record to the pending batch (nothing is written yet): the label text is
+     * encoded straight from the label set, without an intermediate String.
+     */
+    void add(long ref, Labels labels) {
+        int start = pendingLen;
+        reserve(12);
+        pendingLen += 12;
+        for (int i = 0; i < labels.size(); i++) {
+            text(labels.name(i));
+            text(labels.value(i));
+        }
+        seal(start, ref);
+    }
+
+    /** As {@link #add(long, Labels)} for a series known by its canonical label text. */
+    void add(long ref, String labelText) {
+        int start = pendingLen;
+        byte[] b = labelText.getBytes(StandardCharsets.UTF_8);
+        reserve(12 + b.length);
+        System.arraycopy(b, 0, pending, start + 12, b.length);
+        pendingLen += 12 + b.length;
+        seal(start, ref);
+    }
+
+    /** Length and checksum of the record begun at {@code start}. */
+    private void seal(int start, long ref) {
+        int payload = pendingLen - start - 8;
+        if (payload > MAX_RECORD) {
+            pendingLen = start;
+            throw new StorageException("series of " + payload + " bytes is too large for the series index log (at most " + MAX_RECORD + ")");
+        }
+        Checksum.putInt(pending, start, payload);
+        Checksum.putInt(pending, start + 8, (int) ref);
+        Checksum.putInt(pending, start + 4, Checksum.crc32c(pending, start + 8, payload));
+        pendingRecords++;
+    }
+
+    /** One name or value as {@code length:text} (length in chars, as LabelText writes it; text UTF-8). */
+    private void text(String s) {
+        int n = s.length();
+        reserve(11 + 3 * n);
+        byte[] b = pending;
+        int at = pendingLen;
+        if (n < 10) {
+            b[at++] = (byte) ('0' + n);
+        } else {
+            String len = Integer.toString(n);
+            for (int i = 0; i < len.length(); i++) {
+                b[at++] = (byte) len.charAt(i);
+            }
+        }
+        b[at++] = ':';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] utf8 = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, b, at, utf8.length);
+                at += utf8.length;
+                break;
+            }
+            b[at++] = (byte) c;
+        }
+        pendingLen = at;
+    }
+
+    private void reserve(int more) {
+        if (pendingLen + more > pending.length) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + more));
+        }
+    }
+
+    /** Records added and not yet written. */
+    int pendingRecords() {
+        return pendingRecords;
+    }
+
+    /** Bytes of the records added and not yet written. */
+    int pendingBytes() {
+        return pendingLen;
+    }
+
+    /**
+     * Writes every pending record in one write; durable against a process crash once it returns
+     * (the page cache has it). On failure the file is cut back to where it was and the records stay
+     * pending, to be written by the next flush: a ref handed out is never handed out again.
+     */
+    void flush() {
+        if (pendingLen == 0) {
+            return;
+        }
+        long before = -1;
         try {
-            ByteBuffer bb = ByteBuffer.wrap(rec);
+            before = ch.position();
+            ByteBuffer bb = ByteBuffer.wrap(pending, 0, pendingLen);
             while (bb.hasRemaining()) {
                 ch.write(bb);
             }
         } catch (IOException e) {
-            throw new StorageException("append to series index log " + file + ": " + e.getMessage(), e);
+            try {
+                if (before >= 0) {
+                    ch.truncate(before);
+                    ch.position(before);
+                }
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw new StorageException("append " + pendingRecords + " series to series index log " + file + ": " + e.getMessage(), e);
+        }
+        pendingLen = 0;
+        pendingRecords = 0;
+        if (pending.length > KEEP_BUFFER) {
+            pending = new byte[KEEP_BUFFER];
         }
     }
 

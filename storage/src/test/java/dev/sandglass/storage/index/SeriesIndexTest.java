@@ -36,6 +36,8 @@ class SeriesIndexTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(i, idx.ref(churn(i)));
             }
+            idx.flush();
+            idx.syncMap();
             assertTrue(idx.capacity() >= n, "capacity grew to " + idx.capacity());
             assertEquals(7, idx.ref(churn(7)), "an existing series keeps its ref");
         }
@@ -101,6 +103,82 @@ class SeriesIndexTest {
             assertSame(la.get("job"), lb.get("job"));
             assertEquals("2", lb.get("i"));
             assertEquals(b, idx.ref(Labels.of("__name__", "up", "job", "node", "i", "2")), "found again by equal labels");
+        }
+    }
+
+    /** What a kill at this moment leaves on disk: the files as the page cache holds them. */
+    private Path crashCopy(String name) throws Exception {
+        Path copy = dir.resolveSibling(dir.getFileName() + "-" + name).resolve("index");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void aKillInsideABatchOfNewSeriesReopensWithTheWholeRecordsAndNewRefsAfterThem() throws Exception {
+        Path torn;
+        Path unflushed;
+        long batchStart;
+        try (SeriesIndex idx = new SeriesIndex(dir, 256, false)) {
+            for (int i = 0; i < 10; i++) {
+                idx.ref(churn(i));
+            }
+            idx.flush();
+            idx.syncMap();
+            batchStart = Files.size(dir.resolve(SeriesLog.FILE));
+            for (int i = 10; i < 15; i++) {
+                assertEquals(i, idx.ref(churn(i)));
+            }
+            // Handed out, not yet written: a kill now loses them, and nothing durable names them
+            // (the store flushes before any sample naming them is written).
+            unflushed = crashCopy("unflushed");
+            idx.flush();
+            // Written in one write, not yet in the map: a kill now, with the write torn inside ref 13.
+            torn = crashCopy("torn");
+        }
+        long[] ends = new long[6];
+        ends[0] = batchStart;
+        for (int i = 10; i < 15; i++) {
+            ends[i - 9] = ends[i - 10] + 12 + LabelText.format(churn(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        assertEquals(Files.size(dir.resolve(SeriesLog.FILE)), ends[5], "one record per series in the log");
+        try (var ch = java.nio.channels.FileChannel.open(torn.resolve(SeriesLog.FILE), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(ends[3] + 7);
+        }
+        try (SeriesIndex idx = new SeriesIndex(unflushed, 256, false)) {
+            assertEquals(10, idx.size());
+            assertEquals(10, idx.ref(churn(99)), "the lost refs are free again");
+        }
+        try (SeriesIndex idx = new SeriesIndex(torn, 256, false)) {
+            assertEquals(13, idx.size(), "the records before the torn one are kept");
+            for (int i = 0; i < 13; i++) {
+                assertEquals(churn(i), idx.labels(i));
+                assertEquals(i, idx.ref(churn(i)));
+            }
+            assertEquals(13, idx.ref(churn(99)), "a new series takes the next ref");
+        }
+        try (SeriesIndex idx = new SeriesIndex(torn, 256, false)) {
+            assertEquals(14, idx.size(), "log and map agree after the repair");
+            assertEquals(churn(99), idx.labels(13));
+        }
+    }
+
+    @Test
+    void newSeriesAreWrittenOncePerFlushNotOncePerSeries() throws Exception {
+        try (SeriesIndex idx = new SeriesIndex(dir, 256, false)) {
+            long before = Files.size(dir.resolve(SeriesLog.FILE));
+            for (int i = 0; i < 100; i++) {
+                idx.ref(churn(i));
+            }
+            assertEquals(before, Files.size(dir.resolve(SeriesLog.FILE)), "nothing written before the flush");
+            idx.flush();
+            assertTrue(Files.size(dir.resolve(SeriesLog.FILE)) > before + 100 * 12);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
 import dev.sandglass.web.api.RouteModule;
+import dev.sandglass.web.remote.BodyBuffers;
 import dev.sandglass.web.remote.WriteBodies;
 import dev.sandglass.web.remote.WriteMetrics;
 import dev.sandglass.web.remote.WriteOptions;
@@ -40,6 +41,8 @@ public final class OtlpRoutes implements RouteModule {
     private final WriteMetrics metrics;
     private final OtlpSeriesCache series = new OtlpSeriesCache(1 << 20);
     private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
+    /** Gunzipped bodies: one per core at a time is the usual concurrency. */
+    private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
 
     public OtlpRoutes(Storage storage, WriteOptions options, WriteMetrics metrics) {
         this.storage = storage;
@@ -68,11 +71,13 @@ public final class OtlpRoutes implements RouteModule {
             return;
         }
         OtlpTranslator.Result result;
+        Appender app;
+        WriteBodies.Slice body = null;
         try {
-            WriteBodies.Slice body = WriteBodies.slice(ctx, options.otlpMaxBody());
+            body = WriteBodies.slice(ctx, options.otlpMaxBody(), buffers);
             // JSON goes through the generated messages; protobuf is read in place.
             var request = json ? OtlpCodec.decode(Arrays.copyOfRange(body.array(), body.from(), body.to()), true) : null;
-            Appender app = storage.appender();
+            app = storage.appender();
             try {
                 result = json ? OtlpTranslator.translate(request, app, series)
                         : OtlpProtoReader.translate(body.array(), body.from(), body.to(), app, refs);
@@ -97,11 +102,16 @@ public final class OtlpRoutes implements RouteModule {
             LOG.error("storing OTLP export failed: {}", e.getMessage());
             fail(ctx, 503, json, "cannot store the export: " + e.getMessage());
             return;
+        } finally {
+            if (body != null && body.pooled()) {
+                buffers.give(body.array());
+            }
         }
         metrics.count(WriteMetrics.Kind.OTLP_SAMPLES, result.samples());
         metrics.count(WriteMetrics.Kind.OTLP_REJECTED, result.rejectedPoints());
         ctx.response().setStatusCode(200).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf")
                 .end(Buffer.buffer(OtlpCodec.response(result, json)));
+        app.prepareNext(); // answered: now file the batch and back up new series, off the sender's wait
     }
 
     private void fail(RoutingContext ctx, int status, boolean json, String message) {

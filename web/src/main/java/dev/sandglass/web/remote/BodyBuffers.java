@@ -8,18 +8,18 @@ import java.util.ArrayDeque;
  * "humongous" object under G1) and collect for every request. At most {@code keep} arrays of at
  * most {@code maxKept} bytes are kept; larger or surplus ones are left to the collector.
  */
-final class BodyBuffers {
+public final class BodyBuffers {
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
     private final int keep;
     private final int maxKept;
 
-    BodyBuffers(int keep, int maxKept) {
+    public BodyBuffers(int keep, int maxKept) {
         this.keep = keep;
         this.maxKept = maxKept;
     }
 
     /** An array of at least {@code n} bytes (contents undefined). */
-    byte[] take(int n) {
+    public byte[] take(int n) {
         synchronized (free) {
             byte[] b = free.pollFirst();
             if (b != null && b.length >= n) {
@@ -29,7 +29,7 @@ final class BodyBuffers {
         return new byte[n <= maxKept ? Math.min(maxKept, Math.max(n + (n >> 2), 64 << 10)) : n];
     }
 
-    void give(byte[] b) {
+    public void give(byte[] b) {
         if (b.length > maxKept) {
             return;
         }

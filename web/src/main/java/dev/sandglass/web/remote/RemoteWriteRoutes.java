@@ -54,12 +54,13 @@ public final class RemoteWriteRoutes implements RouteModule {
         metrics.count(WriteMetrics.Kind.RW_REQUEST, 1);
         RemoteWriteIngester.Result r;
         byte[] body = null;
+        Appender app;
         try {
             WriteBodies.Slice raw = WriteBodies.rawSlice(ctx, options.remoteWriteMaxBody());
             int n = Snappy.uncompressedLength(raw.array(), raw.from(), raw.length(), options.remoteWriteMaxBody());
             body = buffers.take(n);
             n = Snappy.uncompress(raw.array(), raw.from(), raw.length(), body);
-            Appender app = storage.appender();
+            app = storage.appender();
             try {
                 r = RemoteWriteIngester.ingest(body, 0, n, app, minValidTime.getAsLong(), refs);
             } catch (StorageException e) {
@@ -97,9 +98,10 @@ public final class RemoteWriteRoutes implements RouteModule {
         metrics.count(WriteMetrics.Kind.RW_REJECTED, r.rejected());
         if (r.rejected() > 0) {
             text(ctx, 400, r.rejected() + " samples rejected, " + r.samples() + " stored; first: " + r.firstError());
-            return;
+        } else {
+            ctx.response().setStatusCode(204).end();
         }
-        ctx.response().setStatusCode(204).end();
+        app.prepareNext(); // answered: now file the batch and back up new series, off the sender's wait
     }
 
     static void text(RoutingContext ctx, int status, String message) {

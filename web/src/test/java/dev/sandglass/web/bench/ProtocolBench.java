@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * Ingestion throughput of msb-metrics-shaped collections (1,024 sandboxes x 16 series, one
  * collection per request and client thread) fed the same pre-encoded payloads over HTTP to each
  * receiver in the same run: remote write to Sandglass, VictoriaMetrics and Prometheus, then OTLP
- * protobuf to Sandglass. Each client thread owns a share of the sandboxes (as Prometheus shards by
+ * protobuf to Sandglass, plain and gzipped. Every receiver gets the same client (BenchHttp). Each client thread owns a share of the sandboxes (as Prometheus shards by
  * series), so every series' samples arrive in order. After sending, each receiver is asked how
  * many samples it holds; a figure counts only if every sample is there.
  *
@@ -47,7 +47,12 @@ public final class ProtocolBench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** One timed pass: the first collection (every series new) and the others (every series known). */
-    record Pass(double firstSecs, double restSecs, long samplesPerCollection, int collections) {
+    record Pass(double firstSecs, double restSecs, long samplesPerCollection, int collections, double cpuSecs) {
+        /** The receiver's CPU time (all its threads, user and system) per sample, microseconds; NaN when unknown. */
+        double cpuMicros() {
+            return cpuSecs * 1e6 / (samplesPerCollection * collections);
+        }
+
         double all() {
             return samplesPerCollection * collections / (firstSecs + restSecs);
         }
@@ -63,9 +68,13 @@ public final class ProtocolBench {
         int rounds = Integer.parseInt(args[2]);
         List<String> names = new ArrayList<>();
         List<String> bases = new ArrayList<>();
+        List<Long> pids = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
             names.add(args[i].substring(0, args[i].indexOf('=')));
-            bases.add(args[i].substring(args[i].indexOf('=') + 1));
+            String target = args[i].substring(args[i].indexOf('=') + 1);
+            int at = target.lastIndexOf('@');
+            bases.add(at < 0 ? target : target.substring(0, at));
+            pids.add(at < 0 ? -1L : Long.parseLong(target.substring(at + 1)));
         }
         long t0 = (System.currentTimeMillis() - collections * 1000L - 5000) / 1000 * 1000;
         long perCollection = (long) SANDBOXES * SERIES;
@@ -75,35 +84,42 @@ public final class ProtocolBench {
         // An untimed pass of the same shape under other names first: the JVM's compiler warms up
         // (VictoriaMetrics and Prometheus are compiled ahead).
         for (int i = 0; i < names.size(); i++) {
-            send(bases.get(i) + "/api/v1/write", "application/x-protobuf", "snappy", rw("warm_rw_m", threads, collections, t0), threads);
+            send(bases.get(i) + "/api/v1/write", -1, "application/x-protobuf", "snappy", rw("warm_rw_m", threads, collections, t0), threads);
             if (names.get(i).equals("sandglass")) {
-                send(bases.get(i) + "/v1/metrics", "application/x-protobuf", null, otlp("warm.otlp.m", threads, collections, t0), threads);
+                send(bases.get(i) + "/v1/metrics", -1, "application/x-protobuf", null, otlp("warm.otlp.m", threads, collections, t0), threads);
+                send(bases.get(i) + "/v1/metrics", -1, "application/x-protobuf", "gzip", gzip(otlp("warm.otlpz.m", threads, collections, t0)), threads);
             }
         }
         java.util.Map<String, List<Pass>> results = new java.util.LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
             byte[][][] rw = rw("r" + r + "_rw_m", threads, collections, t0);
             byte[][][] ot = otlp("r" + r + ".otlp.m", threads, collections, t0);
+            byte[][][] oz = gzip(otlp("r" + r + ".otlpz.m", threads, collections, t0));
             if (r == 0) {
-                System.out.printf("one request: remote write %,d bytes (snappy), OTLP %,d bytes%n", rw[0][0].length, ot[0][0].length);
+                System.out.printf("one request: remote write %,d bytes (snappy), OTLP %,d bytes (%,d gzipped)%n", rw[0][0].length,
+                        ot[0][0].length, oz[0][0].length);
             }
             for (int k = 0; k < names.size(); k++) {
                 int i = (k + r) % names.size();
                 String name = names.get(i);
                 String base = bases.get(i);
-                Pass p = send(base + "/api/v1/write", "application/x-protobuf", "snappy", rw, threads);
+                long pid = pids.get(i);
+                Pass p = send(base + "/api/v1/write", pid, "application/x-protobuf", "snappy", rw, threads);
                 report(results, r, name + " remote write", p, count(base, "r" + r + "_rw_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                 if (name.equals("sandglass")) {
-                    p = send(base + "/v1/metrics", "application/x-protobuf", null, ot, threads);
+                    p = send(base + "/v1/metrics", pid, "application/x-protobuf", null, ot, threads);
                     report(results, r, name + " OTLP protobuf", p, count(base, "r" + r + "_otlp_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
+                    // msb-metrics' exporter may gzip (optional in OTLP/HTTP): the same samples so sent.
+                    p = send(base + "/v1/metrics", pid, "application/x-protobuf", "gzip", oz, threads);
+                    report(results, r, name + " OTLP protobuf gzip", p, count(base, "r" + r + "_otlpz_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                 }
             }
         }
         System.out.println("summary (samples/s, median and range over the rounds; ratios are Sandglass over the other within each round):");
         for (var e : results.entrySet()) {
             List<Pass> ps = e.getValue();
-            System.out.printf("  %-30s all %s   known series %s   first collection %s ms%n", e.getKey(),
-                    range(ps, Pass::all), range(ps, Pass::known), range(ps, p -> p.firstSecs() * 1000));
+            System.out.printf("  %-30s all %s   known series %s   first collection %s ms   receiver CPU %s us/sample%n", e.getKey(),
+                    range(ps, Pass::all), range(ps, Pass::known), range(ps, p -> p.firstSecs() * 1000), range2(ps, Pass::cpuMicros));
         }
         List<Pass> sg = results.get("sandglass remote write");
         for (var e : results.entrySet()) {
@@ -113,23 +129,31 @@ public final class ProtocolBench {
             List<Pass> other = e.getValue();
             List<Double> all = new ArrayList<>();
             List<Double> known = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (int r = 0; r < Math.min(sg.size(), other.size()); r++) {
                 all.add(sg.get(r).all() / other.get(r).all());
                 known.add(sg.get(r).known() / other.get(r).known());
+                cpu.add(other.get(r).cpuMicros() / sg.get(r).cpuMicros());
             }
-            System.out.printf("  sandglass remote write / %-24s all %s   known series %s%n", e.getKey(), ratios(all), ratios(known));
+            System.out.printf("  sandglass remote write / %-24s all %s   known series %s   CPU per sample (other's over ours) %s%n", e.getKey(),
+                    ratios(all), ratios(known), ratios(cpu));
         }
     }
 
     static void report(java.util.Map<String, List<Pass>> results, int round, String what, Pass p, long stored, long expected) {
-        System.out.printf("round %d  %-30s all %,10.0f samples/s   known series %,10.0f samples/s   first collection %,7.0f ms   stored %,d of %,d%s%n",
-                round, what, p.all(), p.known(), p.firstSecs() * 1000, stored, expected, stored == expected ? "" : "  (NOT ALL STORED)");
+        System.out.printf("round %d  %-30s all %,10.0f samples/s   known series %,10.0f samples/s   first collection %,7.0f ms   receiver CPU %.2f us/sample   stored %,d of %,d%s%n",
+                round, what, p.all(), p.known(), p.firstSecs() * 1000, p.cpuMicros(), stored, expected, stored == expected ? "" : "  (NOT ALL STORED)");
         results.computeIfAbsent(what, k -> new ArrayList<>()).add(p);
     }
 
     static String range(List<Pass> ps, java.util.function.ToDoubleFunction<Pass> f) {
         double[] v = ps.stream().mapToDouble(f).sorted().toArray();
         return String.format("%,.0f (%,.0f-%,.0f)", v[v.length / 2], v[0], v[v.length - 1]);
+    }
+
+    static String range2(List<Pass> ps, java.util.function.ToDoubleFunction<Pass> f) {
+        double[] v = ps.stream().mapToDouble(f).sorted().toArray();
+        return String.format("%.2f (%.2f-%.2f)", v[v.length / 2], v[0], v[v.length - 1]);
     }
 
     static String ratios(List<Double> rs) {
@@ -152,6 +176,21 @@ public final class ProtocolBench {
         for (int k = 0; k < threads; k++) {
             for (int c = 0; c < collections; c++) {
                 out[k][c] = otlp(prefix, k, threads, t0 + c * 1000L, c).toByteArray();
+            }
+        }
+        return out;
+    }
+
+    static byte[][][] gzip(byte[][][] bodies) throws java.io.IOException {
+        byte[][][] out = new byte[bodies.length][][];
+        for (int k = 0; k < bodies.length; k++) {
+            out[k] = new byte[bodies[k].length][];
+            for (int c = 0; c < bodies[k].length; c++) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+                    z.write(bodies[k][c]);
+                }
+                out[k][c] = b.toByteArray();
             }
         }
         return out;
@@ -195,34 +234,48 @@ public final class ProtocolBench {
      * Sends every payload, thread k its own in order: first every thread's first collection (all
      * series new), timed apart, then the rest.
      */
-    static Pass send(String url, String type, String encoding, byte[][][] payloads, int threads) throws Exception {
+    static Pass send(String url, long pid, String type, String encoding, byte[][][] payloads, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            double cpu0 = cpuSecs(pid);
             long a = System.nanoTime();
             run(pool, url, type, encoding, payloads, 0, 1);
             long b = System.nanoTime();
             run(pool, url, type, encoding, payloads, 1, payloads[0].length);
             long c = System.nanoTime();
-            return new Pass((b - a) / 1e9, (c - b) / 1e9, (long) SANDBOXES * SERIES, payloads[0].length);
+            return new Pass((b - a) / 1e9, (c - b) / 1e9, (long) SANDBOXES * SERIES, payloads[0].length, cpuSecs(pid) - cpu0);
         } finally {
             pool.shutdown();
         }
     }
 
+    /**
+     * CPU seconds a process has used (utime + stime of /proc/PID/stat, in clock ticks of 10 ms),
+     * NaN without a pid. Unlike wall time, hardly moved by other work on a busy machine.
+     */
+    static double cpuSecs(long pid) throws java.io.IOException {
+        if (pid < 0) {
+            return Double.NaN;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
     private static void run(ExecutorService pool, String url, String type, String encoding, byte[][][] payloads, int from, int to)
             throws Exception {
         List<Future<?>> done = new ArrayList<>();
+        URI uri = URI.create(url);
         for (byte[][] mine : payloads) {
             done.add(pool.submit(() -> {
-                for (int c = from; c < to; c++) {
-                    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(mine[c]));
-                    if (encoding != null) {
-                        r.header("Content-Encoding", encoding).header("X-Prometheus-Remote-Write-Version", "0.1.0");
-                    }
-                    HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
-                    if (resp.statusCode() / 100 != 2 || resp.body().contains("rejected")) {
-                        throw new IllegalStateException(url + " answered " + resp.statusCode() + ": " + resp.body());
+                try (BenchHttp http = new BenchHttp(uri.getHost(), uri.getPort())) {
+                    for (int c = from; c < to; c++) {
+                        BenchHttp.Response resp = encoding == null ? http.post(uri, mine[c], "Content-Type", type)
+                                : http.post(uri, mine[c], "Content-Type", type, "Content-Encoding", encoding,
+                                        "X-Prometheus-Remote-Write-Version", "0.1.0");
+                        if (resp.status() / 100 != 2 || resp.body().contains("rejected")) {
+                            throw new IllegalStateException(url + " answered " + resp.status() + ": " + resp.body());
+                        }
                     }
                 }
                 return null;
