@@ -8,6 +8,7 @@ import dev.sandglass.query.sandbox.SandboxHistory;
 import dev.sandglass.query.sandbox.SandboxStatus;
 import dev.sandglass.query.sandbox.SandboxViews;
 import dev.sandglass.storage.api.Queryable;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -44,7 +45,7 @@ final class SandboxRoutes implements AutoCloseable {
         // VMM instances of the /proc source are shown next to the sandboxes (a read layer, no copy).
         this.store = dev.sandglass.query.sandbox.VmmInstances.over((minT, maxT) -> handlers.store().querier(minT, maxT));
         this.views = new SandboxViews(store);
-        this.hub = new LatestHub<>(views, e -> Buffer.buffer(SandboxJson.sse(e)), System::currentTimeMillis);
+        this.hub = new LatestHub<>(views, e -> sse(e), System::currentTimeMillis);
     }
 
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
@@ -73,7 +74,7 @@ final class SandboxRoutes implements AutoCloseable {
         Request r = new Request(ctx);
         long now = System.currentTimeMillis();
         long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
-        reply.end(200, Buffer.buffer(fleetJson.body(views.fleet(now, Math.max(0, now - since)))));
+        reply.end(200, fleetJson.body(views.fleet(now, Math.max(0, now - since))));
     }
 
     /**
@@ -119,13 +120,13 @@ final class SandboxRoutes implements AutoCloseable {
         }
         long step = r.param("step") == null ? 0 : positiveDuration(r, "step");
         SandboxHistory h = new HistoryReader(store, MAX_POINTS, MAX_RAW_POINTS).read(ctx.pathParam("name"), start, end, step);
-        StringBuilder sb = new StringBuilder(Math.min(SandboxJson.SPILL_CHARS + 4096, 1024 + h.points().size() * 1024));
-        JsonWriter w = new JsonWriter(sb);
-        w.beginObject().field("status", "success").name("data");
-        SandboxJson.history(h, w, () -> reply.spill(sb));
-        w.endObject();
-        reply.end(sb);
+        JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reply);
+        b.raw(DATA);
+        SandboxJson.history(h, b);
+        reply.end(b.raw('}').toByteArray());
     }
+
+    private static final byte[] DATA = JsonBytes.ascii("{\"status\":\"success\",\"data\":");
 
     private void restarts(Request r, JsonWriter w) {
         long now = System.currentTimeMillis();
@@ -178,10 +179,10 @@ final class SandboxRoutes implements AutoCloseable {
         res.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
                 .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
         String name = now.name();
-        res.write(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.POINT, name, now, null)));
+        res.write(sse(new LatestHub.Event(LatestHub.Kind.POINT, name, now, null)));
         handlers.recordRequest("sandbox_stream", 200, System.nanoTime() - t0);
         if (!now.running()) {
-            res.end(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.STOP, name, now, null)));
+            res.end(sse(new LatestHub.Event(LatestHub.Kind.STOP, name, now, null)));
             return;
         }
         LatestHub.Subscription sub = hub.subscribe(name, interval, now.latest().runId(), new LatestHub.Subscriber<>() {
@@ -203,6 +204,11 @@ final class SandboxRoutes implements AutoCloseable {
         if (res.closed()) {
             sub.cancel();
         }
+    }
+
+    /** An event's bytes as a Buffer, without a copy: one per event, written to every subscriber of its sandbox. */
+    private static Buffer sse(LatestHub.Event e) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(SandboxJson.sse(e)));
     }
 
     private static long positiveDuration(Request r, String name) {

@@ -17,7 +17,7 @@ import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
-import dev.sandglass.web.api.JsonWriter;
+import dev.sandglass.web.api.JsonBytes;
 import dev.sandglass.web.api.SandboxJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -139,10 +139,9 @@ public final class ViewsBench {
             print("fleet-wide latest, read again after a change", changed);
             long[] json = time(200, () -> {
                 views.invalidate();
-                StringBuilder sb = new StringBuilder(1 << 20);
-                JsonWriter w = new JsonWriter(sb).beginArray();
-                views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, w));
-                return w.endArray().buffer().length();
+                JsonBytes b = new JsonBytes(600 << 10).raw('[');
+                views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, b.raw(',')));
+                return b.raw(']').size();
             });
             print("  the same, with its JSON", json);
             long[] reused = time(400, () -> views.fleet(now, 15 * 60_000L).size());
@@ -215,9 +214,12 @@ public final class ViewsBench {
             print("history, raw, all fields + rates", read);
             long[] json = time(20, () -> {
                 SandboxHistory h = reader.read("sbx-0000", null, end, 0);
-                StringBuilder sb = new StringBuilder(64 << 20);
-                SandboxJson.history(h, new JsonWriter(sb));
-                return sb.length();
+                // As the server writes it: in chunks, each handed on (here dropped) as it fills.
+                long[] sent = {0};
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, (chunk, length) -> sent[0] += length);
+                SandboxJson.history(h, b);
+                b.flush();
+                return sent[0];
             });
             print("  the same, with its JSON", json);
             long start = end - hours * 3_600_000L + 1000;
