@@ -142,6 +142,9 @@ public final class JsonBytes {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return raw(NULL);
         }
+        if (shortDecimal(v)) {
+            return this;
+        }
         StringBuilder sb = scratch();
         PromFormat.value(v, sb);
         room(sb.length());
@@ -151,7 +154,7 @@ public final class JsonBytes {
         return this;
     }
 
-    /** A long in decimal (never Long.MIN_VALUE's sign trouble: numbers here are below 1e15 or lengths). */
+    /** A long in decimal. */
     public JsonBytes integer(long v) {
         room(20);
         if (v < 0) {
@@ -161,8 +164,27 @@ public final class JsonBytes {
             buf[len++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+        if (v < Integer.MAX_VALUE) {
+            // The usual case (byte gauges below 2 GiB, counters, seconds): int arithmetic, two digits at a time.
+            int x = (int) v;
+            int end = len + digits(x);
+            int i = end;
+            while (x >= 100) {
+                int q = x / 100;
+                int r = x - q * 100;
+                buf[--i] = ONES[r];
+                buf[--i] = TENS[r];
+                x = q;
+            }
+            buf[--i] = ONES[x];
+            if (x >= 10) {
+                buf[--i] = TENS[x];
+            }
+            len = end;
+            return this;
+        }
+        int digits = 10;
+        for (long p = 10_000_000_000L; digits < 19 && v >= p; p *= 10) {
             digits++;
         }
         int end = len + digits;
@@ -172,6 +194,59 @@ public final class JsonBytes {
         }
         len = end;
         return this;
+    }
+
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
+    private static int digits(int x) {
+        int d = 1;
+        for (int p = 10; d < 10 && x >= p; p *= 10) {
+            d++;
+        }
+        return d;
+    }
+
+    private static final double[] POW10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+    /**
+     * A short decimal ({@code 0.5}, {@code 57.25}, {@code 12.000001}) without the general shortest-
+     * form search: the fewest fraction digits j (at most 6) with {@code rint(v * 10^j) / 10^j == v}.
+     * Then that decimal reads back as v (the division is correctly rounded), none with fewer digits
+     * does, and below 2^30 no other with as many does (10^-6 exceeds two ulps): it is the shortest
+     * form, the one {@link PromFormat#value} finds. False when v is not such a decimal.
+     */
+    private boolean shortDecimal(double v) {
+        double a = Math.abs(v);
+        if (!(a >= 1e-6 && a < 1 << 30)) {
+            return false;
+        }
+        for (int j = 1; j < POW10.length; j++) {
+            double m = Math.rint(a * POW10[j]);
+            if (m / POW10[j] == a) {
+                long n = (long) m;
+                long unit = (long) POW10[j];
+                room(24);
+                if (v < 0) {
+                    buf[len++] = '-';
+                }
+                integer(n / unit);
+                buf[len++] = '.';
+                long frac = n % unit;
+                for (long p = unit / 10; p > 0; p /= 10) {
+                    buf[len++] = DIGITS[(int) (frac / p % 10)];
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 3339 in UTC with milliseconds, quoted, as {@link SandboxJson#time(long)}: "2026-11-29T02:17:05.123Z". */

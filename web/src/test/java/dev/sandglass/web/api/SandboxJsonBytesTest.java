@@ -89,9 +89,13 @@ class SandboxJsonBytesTest {
     void numbersTimesStringsAndIdsAsTheirTextForms() {
         SplittableRandom rnd = new SplittableRandom(7);
         List<Double> values = new ArrayList<>(List.of(0.0, -0.0, 1.0, -1.0, 1e15, 1e15 - 1, -1e15 + 1, 1e21, 9.99e20, 1e-6, 9.99e-7, 5e-324,
-                Double.MAX_VALUE, Double.MIN_NORMAL, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2, 100 * 0.57));
-        for (int i = 0; i < 20_000; i++) {
-            values.add(switch (i % 4) {
+                Double.MAX_VALUE, Double.MIN_NORMAL, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2, 100 * 0.57,
+                0.000001, 0.0000015, -0.5, (1 << 30) - 0.5, (1 << 30) + 0.5, 1073741823.999999, 0.1 * 3, 1.0000001, 123456.789012));
+        for (int i = 0; i < 60_000; i++) {
+            values.add(switch (i % 6) {
+                // Short decimals (rates, percentages, seconds) take their own fast path: many of them, near its edges too.
+                case 4 -> rnd.nextLong(-2_000_000_000_000L, 2_000_000_000_000L) / Math.pow(10, rnd.nextInt(1, 9));
+                case 5 -> Math.nextUp(rnd.nextInt(-100_000, 100_000) / Math.pow(10, rnd.nextInt(1, 7)));
                 case 0 -> (double) rnd.nextLong(-(1L << 52), 1L << 52);
                 case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-12, 25));
                 case 2 -> Double.longBitsToDouble(rnd.nextLong());
