@@ -159,45 +159,93 @@ public final class ViewsBench {
 
     /**
      * GET /api/v1/sandboxes over HTTP while the collector writes all sandboxes every second (so the
-     * answer changes every second), polled every 50 ms for 20 s: about one call in 20 is the first
-     * after a collection and reads the store again.
+     * answer changes every second), polled every 50 ms for 20 s. Each round alternates the default
+     * list (rendered off the request path after each collection), the same with gzip (decompressed
+     * by the client, in the time), the list computed on the request path ({@code ?since=15m}, what
+     * every call after a change paid before), and {@code /-/healthy} (the floor: client, event
+     * loop, machine), so a busy machine shows in the floor too.
      */
     static void http(Path tmp, Db db, int collected) throws Exception {
         ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
                 new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ApiServer server = ApiServer.start("127.0.0.1", 0, h); Fleet fleet = new Fleet(tmp.resolve("live"), db, FLEET, System.currentTimeMillis() - 60_000)) {
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/sandboxes")).build();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpRequest[] gets = {
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).header("Accept-Encoding", "gzip").build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes?since=15m")).build(),
+                HttpRequest.newBuilder(URI.create(base + "/-/healthy")).build()};
             java.util.concurrent.ScheduledExecutorService collector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             int[] r = {collected};
             collector.scheduleAtFixedRate(() -> fleet.collect(r[0]++, System.currentTimeMillis()), 0, 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            int bytes = 0;
+            int[] bytes = new int[gets.length];
             for (int i = 0; i < 40; i++) {
-                bytes = http.send(get, HttpResponse.BodyHandlers.ofByteArray()).body().length; // warm-up
+                for (int k = 0; k < gets.length; k++) {
+                    bytes[k] = receive(http, gets[k]); // warm-up
+                }
             }
             int calls = 400;
-            long[] ns = new long[calls];
+            long[][] ns = new long[gets.length][calls];
             long cpu0 = OS.getProcessCpuTime();
+            long render0 = threadCpu("sandglass-fleet-render");
+            long renders0 = server.fleetRendererRenders();
+            long t0 = System.nanoTime();
             long c0 = r[0];
             for (int i = 0; i < calls; i++) {
-                long t = System.nanoTime();
-                HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
-                ns[i] = System.nanoTime() - t;
-                if (res.statusCode() != 200) {
-                    throw new IllegalStateException("GET /api/v1/sandboxes: " + res.statusCode());
+                for (int k = 0; k < gets.length; k++) {
+                    long t = System.nanoTime();
+                    receive(http, gets[k]);
+                    ns[k][i] = System.nanoTime() - t;
                 }
                 Thread.sleep(50);
             }
-            cpuPerCallNs = (OS.getProcessCpuTime() - cpu0) / (double) calls;
-            threadCpuPerCallNs = Double.NaN;
+            long wall = System.nanoTime() - t0;
+            double cpuPerRound = (OS.getProcessCpuTime() - cpu0) / (double) calls;
+            long renderCpu = threadCpu("sandglass-fleet-render") - render0;
+            long renders = server.fleetRendererRenders() - renders0;
             long collections = r[0] - c0;
             collector.shutdown();
             collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-            Arrays.sort(ns);
-            print("HTTP GET /api/v1/sandboxes, 1 collection/s", ns);
-            System.out.printf("  (%d calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer; CPU per call includes the collector and the client)%n",
-                    calls, collections, FLEET, bytes);
+            String[] what = {"HTTP GET /api/v1/sandboxes, 1 collection/s", "  the same, Accept-Encoding: gzip (+ unzip)",
+                "  ?since=15m: computed on the request path", "  floor: GET /-/healthy"};
+            cpuPerCallNs = Double.NaN;
+            threadCpuPerCallNs = Double.NaN;
+            for (int k = 0; k < gets.length; k++) {
+                Arrays.sort(ns[k]);
+                print(what[k], ns[k]);
+            }
+            System.out.printf("  (%d rounds of the 4 calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer, %,d gzipped;"
+                    + " process CPU %.2f ms per round incl. the collector and the client)%n", calls, collections, FLEET, bytes[0], bytes[1], cpuPerRound / 1e6);
+            System.out.printf("  fleet renderer: %d answers rendered in %.1f s, %.2f ms CPU each, %.2f%% of one core%n",
+                    renders, wall / 1e9, renderCpu / 1e6 / Math.max(1, renders), 100.0 * renderCpu / wall);
         }
+    }
+
+    /** Sends one request, reads (and unzips) its answer; returns the bytes received. */
+    private static int receive(HttpClient http, HttpRequest get) throws Exception {
+        HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException(get.uri() + ": " + res.statusCode());
+        }
+        if (res.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(res.body()))) {
+                in.readAllBytes();
+            }
+        }
+        return res.body().length;
+    }
+
+    /** CPU used so far by the threads whose name starts with {@code prefix}. */
+    private static long threadCpu(String prefix) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(prefix)) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     static void history(int hours) throws Exception {
@@ -281,14 +329,7 @@ public final class ViewsBench {
 
     /** CPU used so far by the threads that serve the streams: the hub's and Vert.x's event loops. */
     private static long streamThreadsCpu() {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t != null && (t.getThreadName().startsWith("sandglass-sandbox-stream") || t.getThreadName().startsWith("vert.x-eventloop"))) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
-            }
-        }
-        return sum;
+        return threadCpu("sandglass-sandbox-stream") + threadCpu("vert.x-eventloop");
     }
 
     private static double cpuShare(LongSupplier cpuNanos, int seconds) throws InterruptedException {
