@@ -293,11 +293,15 @@ public final class ViewsBench {
             try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
                 Thread.sleep(5000); // warm up the collector
                 LongSupplier cpu = os::getProcessCpuTime;
+                java.util.Map<String, Long> threads0 = threadGroupsCpu();
+                long gc0 = gcMillis();
                 double base = cpuShare(cpu, seconds);
+                java.util.Map<String, Long> baseThreads = minus(threadGroupsCpu(), threads0);
+                long baseGc = gcMillis() - gc0;
                 System.out.printf("baseline: collector of %d sandboxes at 1 s + fleet writer + idle server: %.2f%% of one core%n", FLEET, 100 * base);
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ViewsBench.class.getName(),
-                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 25))
+                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 300))
                         .redirectErrorStream(true).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream()));
                 String line;
@@ -305,17 +309,47 @@ public final class ViewsBench {
                     System.out.println("client: " + line);
                 }
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
-                Thread.sleep(10_000); // let the compiler finish with the streaming paths before measuring
+                // Let the JIT compiler finish with the streaming paths before measuring (on a busy
+                // machine that takes more than a few seconds): until it uses under 1% of a core over 5 s, 90 s at most.
+                long settle = System.nanoTime() + 90_000_000_000L;
+                double jit;
+                do {
+                    long j0 = jitCpu();
+                    Thread.sleep(5000);
+                    jit = (jitCpu() - j0) / 5e9;
+                } while (jit > 0.01 && System.nanoTime() < settle);
+                System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
                 long reads0 = server.sandboxHub().reads();
                 long streamCpu0 = streamThreadsCpu();
+                java.util.Map<String, Long> threads1 = threadGroupsCpu();
+                long gc1 = gcMillis();
                 double with = cpuShare(cpu, seconds);
                 long streamCpu = streamThreadsCpu() - streamCpu0;
+                java.util.Map<String, Long> withThreads = minus(threadGroupsCpu(), threads1);
+                long withGc = gcMillis() - gc1;
                 long reads = server.sandboxHub().reads() - reads0;
                 System.out.printf("with %d subscribers at 1 s: %.2f%% of one core; store reads by the hub: %d in %d s%n",
                         subscribers, 100 * with, reads, seconds);
                 System.out.printf("SSE cost beyond the collector: %.2f%% of one core%n", 100 * (with - base));
+                double jitDelta = (withThreads.getOrDefault("C2 CompilerThre", 0L) + withThreads.getOrDefault("C1 CompilerThre", 0L)
+                        - baseThreads.getOrDefault("C2 CompilerThre", 0L) - baseThreads.getOrDefault("C1 CompilerThre", 0L)) / (seconds * 1e9);
+                System.out.printf("  the same without the JIT compilers' difference (%.2f%%, warm-up, not serving): %.2f%% of one core%n",
+                        100 * jitDelta, 100 * (with - base - jitDelta));
                 System.out.printf("  of which the hub's thread and the event loops (their own CPU, less noisy than the difference): %.2f%% of one core%n",
                         100.0 * streamCpu / (seconds * 1e9));
+                System.out.println("  by thread, from /proc (% of one core, without -> with subscribers; the clients run in their own JVM, not counted):");
+                java.util.TreeSet<String> names = new java.util.TreeSet<>(baseThreads.keySet());
+                names.addAll(withThreads.keySet());
+                for (String n : names) {
+                    double b = 100.0 * baseThreads.getOrDefault(n, 0L) / (seconds * 1e9);
+                    double w = 100.0 * withThreads.getOrDefault(n, 0L) / (seconds * 1e9);
+                    if (b >= 0.05 || w >= 0.05) {
+                        System.out.printf("    %-34s %6.2f%% -> %6.2f%%%n", n, b, w);
+                    }
+                }
+                System.out.printf("    GC pauses (wall, all collectors)   %4d ms -> %4d ms in %d s%n", baseGc, withGc, seconds);
+                clients.getOutputStream().write('\n'); // done: the clients print their figures and exit
+                clients.getOutputStream().flush();
                 while ((line = out.readLine()) != null) {
                     System.out.println("client: " + line);
                 }
@@ -328,6 +362,50 @@ public final class ViewsBench {
     }
 
     /** CPU used so far by the threads that serve the streams: the hub's and Vert.x's event loops. */
+    /**
+     * CPU so far (ns) by thread, threads of one pool summed (numbers stripped from their names),
+     * from /proc/self/task: the JVM's own threads too (JIT compilers, GC), which the Java thread
+     * list does not show. Names are the OS's (15 characters at most). 10 ms resolution.
+     */
+    private static java.util.Map<String, Long> threadGroupsCpu() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim().replaceAll("[-#]?\\d+$", "");
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    out.merge(name, ticks * 10_000_000L, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static long jitCpu() {
+        java.util.Map<String, Long> t = threadGroupsCpu();
+        return t.getOrDefault("C2 CompilerThre", 0L) + t.getOrDefault("C1 CompilerThre", 0L);
+    }
+
+    private static java.util.Map<String, Long> minus(java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        a.forEach((k, v) -> out.put(k, v - b.getOrDefault(k, 0L)));
+        return out;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
     private static long streamThreadsCpu() {
         return threadCpu("sandglass-sandbox-stream") + threadCpu("vert.x-eventloop");
     }
@@ -391,9 +469,15 @@ public final class ViewsBench {
         }
         System.out.println("connected " + started.get() + " of " + n + " streams over " + Math.min(n, names.size()) + " sandboxes");
         long e0 = events.get();
-        Thread.sleep(seconds * 1000L);
-        System.out.printf("events in the last %d s: %,d (%.0f/s)%n", seconds, events.get() - e0, (events.get() - e0) / (double) seconds);
-        System.out.printf("events received: %,d (%.0f/s); streams ended by a stop or error: %d%n", events.get(), events.get() / (double) seconds, ended.get());
+        long t0 = System.nanoTime();
+        // Until the server is done measuring (a line on stdin), or {@code seconds} at most.
+        long until = t0 + seconds * 1_000_000_000L;
+        while (System.in.available() == 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("events in the last %.0f s: %,d (%.0f/s); streams ended by a stop or error: %d%n", s, events.get() - e0,
+                (events.get() - e0) / s, ended.get());
         System.exit(0);
     }
 
