@@ -293,6 +293,11 @@ public final class Db implements Storage {
         return options.readOnly() ? -1 : changes.get();
     }
 
+    @Override
+    public long changeCount() {
+        return changes();
+    }
+
     /**
      * The last raw block and rollup excerpt indexes a reader made now may use: while a seal runs,
      * those from before it, since the head being sealed is read instead. Call under the lock.

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 final class LatestCache {
     /** One fleet-wide answer with what it depends on. */
-    private record Entry(long changes, long nowMs, boolean exactOnly, long oldestMs, Map<String, SandboxStatus> all, Map<String, Boolean> endedStale) {
+    private record Entry(long changes, long nowMs, boolean exactOnly, long oldestMs, Map<String, SandboxStatus> all, Set<String> endedStale) {
     }
 
     private static final int ENTRIES = 4;
@@ -50,7 +50,7 @@ final class LatestCache {
      * Keeps a fleet-wide answer computed at {@code nowMs} with the stamp taken before computing it.
      * When the store held a sample after {@code nowMs}, a later time could see it: reused at {@code nowMs} only.
      */
-    synchronized void put(Stamp stamp, long sinceMs, long nowMs, long oldestMs, Map<String, SandboxStatus> all, Map<String, Boolean> endedStale) {
+    synchronized void put(Stamp stamp, long sinceMs, long nowMs, long oldestMs, Map<String, SandboxStatus> all, Set<String> endedStale) {
         if (stamp.changes() < 0) {
             return;
         }
@@ -68,14 +68,15 @@ final class LatestCache {
     }
 
     private static Map<String, SandboxStatus> view(Entry e, Set<String> names, long nowMs, long oldestMs) {
-        Map<String, SandboxStatus> out = new TreeMap<>();
+        // The whole fleet comes in name order already: kept in that order without sorting it again.
+        Map<String, SandboxStatus> out = names == null ? new LinkedHashMap<>(e.all.size() * 2) : new TreeMap<>();
         Iterable<String> keys = names == null ? e.all.keySet() : names;
         for (String name : keys) {
             SandboxStatus s = e.all.get(name);
             if (s == null || s.lastSeenMs() < oldestMs) {
                 continue;
             }
-            boolean running = SandboxViews.running(e.endedStale.get(name), s.lastSeenMs(), nowMs);
+            boolean running = SandboxViews.running(e.endedStale.contains(name), s.lastSeenMs(), nowMs);
             out.put(name, running == s.running() ? s : new SandboxStatus(name, running, s.lastSeenMs(), s.latest()));
         }
         return out;

@@ -12,7 +12,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +92,7 @@ public final class SandboxViews {
         if (stamp.changes() < 0) {
             return compute(names, nowMs, sinceMs, null);
         }
-        Map<String, Boolean> endedStale = new HashMap<>();
+        Set<String> endedStale = new HashSet<>();
         Map<String, SandboxStatus> all = Collections.unmodifiableMap(compute(null, nowMs, sinceMs, endedStale));
         cache.put(stamp, sinceMs, nowMs, oldest, all, endedStale);
         if (names == null) {
@@ -116,12 +117,16 @@ public final class SandboxViews {
         return !endedStale && lastRealMs >= nowMs - STOPPED_AFTER_MS;
     }
 
-    /** {@link #latest} read from the store; records each sandbox's ended-by-marker flag in {@code endedStale} when not null. */
-    private Map<String, SandboxStatus> compute(Set<String> names, long nowMs, long sinceMs, Map<String, Boolean> endedStale) {
+    /**
+     * {@link #latest} read from the store, by name in name order; records the sandboxes whose
+     * series ended with a staleness marker in {@code endedStale} when not null.
+     */
+    private Map<String, SandboxStatus> compute(Set<String> names, long nowMs, long sinceMs, Set<String> endedStale) {
         long from = nowMs - Math.min(recentMs, sinceMs);
         long oldest = oldest(nowMs, sinceMs);
         Set<String> filter = names != null && names.size() == 1 ? names : null;
-        Map<String, SandboxStatus> out = new TreeMap<>();
+        // By slot: gathered over the windows, put in name order once at the end (no sorted map grown entry by entry).
+        SandboxStatus[] bySlot = new SandboxStatus[0];
         // Slots of sandboxes whose series have samples in the store but were not yet found in a window (null: look for all).
         BitSet missing = null;
         List<Samples> pool = new ArrayList<>();
@@ -159,7 +164,8 @@ public final class SandboxViews {
                     }
                 }
                 if (ready) {
-                    readPoints(q, seen, nameOf, filter, nowMs, out, pool, endedStale);
+                    bySlot = Arrays.copyOf(bySlot, Math.max(bySlot.length, seen.length));
+                    readPoints(q, seen, nameOf, filter, nowMs, bySlot, pool, endedStale);
                 }
             }
             missing = notFound;
@@ -169,15 +175,21 @@ public final class SandboxViews {
             long span = nowMs - from;
             from = span > (nowMs - oldest) / 4 ? oldest : nowMs - span * 4;
         }
+        Map<String, SandboxStatus> out = new LinkedHashMap<>(bySlot.length * 2);
+        for (int k : slots.byName()) {
+            if (k < bySlot.length && bySlot[k] != null) {
+                out.put(bySlot[k].name(), bySlot[k]);
+            }
+        }
         return out;
     }
 
     /**
      * Reads every field at the last-seen time of each sandbox in {@code ready} (by slot, null where
-     * none) and adds their statuses to {@code out} (and ended-by-marker flags to {@code endedStale}).
+     * none) and puts their statuses in {@code out} by slot (and the names of those ended by a marker in {@code endedStale}).
      */
-    private void readPoints(Querier q, LastSeen[] ready, String[] nameOf, Set<String> filter, long nowMs, Map<String, SandboxStatus> out,
-            List<Samples> pool, Map<String, Boolean> endedStale) {
+    private void readPoints(Querier q, LastSeen[] ready, String[] nameOf, Set<String> filter, long nowMs, SandboxStatus[] out,
+            List<Samples> pool, Set<String> endedStale) {
         for (LastSeen seen : ready) {
             if (seen != null) {
                 seen.values = SandboxPoint.absent();
@@ -213,9 +225,9 @@ public final class SandboxViews {
             if (s != null) {
                 String name = nameOf[k];
                 SandboxPoint p = new SandboxPoint(name, s.lastRealMs, s.sandboxId, s.runId, s.values, null);
-                out.put(name, new SandboxStatus(name, running(s.endedStale, s.lastRealMs, nowMs), s.lastRealMs, p));
-                if (endedStale != null) {
-                    endedStale.put(name, s.endedStale);
+                out[k] = new SandboxStatus(name, running(s.endedStale, s.lastRealMs, nowMs), s.lastRealMs, p);
+                if (endedStale != null && s.endedStale) {
+                    endedStale.add(name);
                 }
             }
         }

@@ -81,6 +81,19 @@ final class SeriesSlots {
         return k == null ? -1 : k;
     }
 
+    private int[] byName = new int[0];
+
+    /** Every slot, in the order of their names (kept until a slot is added). */
+    synchronized int[] byName() {
+        if (byName.length != slotOf.size()) {
+            String[] names = new String[slotOf.size()];
+            slotOf.forEach((n, k) -> names[k] = n);
+            byName = java.util.stream.IntStream.range(0, names.length).boxed().sorted(java.util.Comparator.comparing(k -> names[k]))
+                    .mapToInt(Integer::intValue).toArray();
+        }
+        return byName;
+    }
+
     /** Slots handed out so far (every slot of a mapping is below it). */
     synchronized int size() {
         return slotOf.size();

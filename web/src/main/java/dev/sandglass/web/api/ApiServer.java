@@ -194,6 +194,11 @@ public final class ApiServer implements AutoCloseable {
         return sandboxes.hub();
     }
 
+    /** Default fleet answers rendered off the request path so far (for tests and figures). */
+    public long fleetRendererRenders() {
+        return sandboxes.fleetRenderer().renders();
+    }
+
     public int port() {
         return server.actualPort();
     }

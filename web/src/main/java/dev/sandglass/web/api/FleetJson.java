@@ -1,7 +1,8 @@
 package dev.sandglass.web.api;
 
 import dev.sandglass.query.sandbox.SandboxStatus;
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
@@ -13,14 +14,16 @@ import java.util.List;
 final class FleetJson {
     private static final int KEPT = 4;
 
-    private record Rendered(List<SandboxStatus> statuses, byte[] body) {
+    private record Rendered(List<SandboxStatus> statuses, Buffer body) {
     }
 
     private final Rendered[] kept = new Rendered[KEPT];
     private int next;
+    /** The last body's size: the next one is about as big (one array, no growing). */
+    private volatile int lastSize = 4096;
 
-    /** The body {@code {"status":"success","data":[...]}} of this answer, as UTF-8. */
-    byte[] body(List<SandboxStatus> statuses) {
+    /** The body {@code {"status":"success","data":[...]}} of this answer, as UTF-8 (written as is by every request). */
+    Buffer body(List<SandboxStatus> statuses) {
         synchronized (this) {
             for (Rendered r : kept) {
                 if (r != null && same(r.statuses, statuses)) {
@@ -28,20 +31,28 @@ final class FleetJson {
                 }
             }
         }
-        StringBuilder sb = new StringBuilder(256 + statuses.size() * 720);
-        JsonWriter w = new JsonWriter(sb);
-        w.beginObject().field("status", "success").name("data").beginArray();
+        JsonBytes b = new JsonBytes(Math.max(lastSize + lastSize / 16, 256 + statuses.size() * 600));
+        b.raw(OPEN);
+        boolean first = true;
         for (SandboxStatus s : statuses) {
-            SandboxJson.status(s, w);
+            if (!first) {
+                b.raw(',');
+            }
+            first = false;
+            SandboxJson.status(s, b);
         }
-        w.endArray().endObject();
-        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        b.raw(CLOSE);
+        lastSize = b.size();
+        Buffer body = Buffer.buffer(Unpooled.wrappedBuffer(b.toByteArray()));
         synchronized (this) {
             kept[next] = new Rendered(List.copyOf(statuses), body);
             next = (next + 1) % KEPT;
         }
         return body;
     }
+
+    private static final byte[] OPEN = JsonBytes.ascii("{\"status\":\"success\",\"data\":[");
+    private static final byte[] CLOSE = JsonBytes.ascii("]}");
 
     /** The same status objects in the same order: then the same JSON. */
     private static boolean same(List<SandboxStatus> a, List<SandboxStatus> b) {

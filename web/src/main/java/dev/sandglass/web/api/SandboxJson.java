@@ -6,6 +6,7 @@ import dev.sandglass.query.sandbox.SandboxField;
 import dev.sandglass.query.sandbox.SandboxHistory;
 import dev.sandglass.query.sandbox.SandboxPoint;
 import dev.sandglass.query.sandbox.SandboxStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
@@ -13,111 +14,113 @@ import java.time.LocalDate;
  * fields as null, times as RFC 3339 UTC with milliseconds.
  */
 public final class SandboxJson {
-    /** {@code ,"<field>":} and {@code ,"<field>_per_second":} by field, spelled once. */
-    private static final String[] KEYS = new String[SandboxField.all().length];
-    private static final String[] RATE_KEYS = new String[SandboxField.all().length];
+    /** {@code ,"<field>":} and {@code ,"<field>_per_second":} by field, spelled once as bytes. */
+    private static final byte[][] KEYS = new byte[SandboxField.all().length][];
+    private static final byte[][] RATE_KEYS = new byte[SandboxField.all().length][];
+    private static final SandboxField[] COUNTERS = java.util.Arrays.stream(SandboxField.all()).filter(SandboxField::counter).toArray(SandboxField[]::new);
 
     static {
         for (SandboxField f : SandboxField.all()) {
-            KEYS[f.ordinal()] = ",\"" + f.json() + "\":";
-            RATE_KEYS[f.ordinal()] = ",\"" + f.json() + "_per_second\":";
+            KEYS[f.ordinal()] = JsonBytes.ascii(",\"" + f.json() + "\":");
+            RATE_KEYS[f.ordinal()] = JsonBytes.ascii(",\"" + f.json() + "_per_second\":");
         }
     }
 
-    /** A history's text is handed on in pieces of about this size (see {@link #history(SandboxHistory, JsonWriter, Runnable)}). */
-    static final int SPILL_CHARS = 1 << 20;
+    private static final byte[] TIMESTAMP = JsonBytes.ascii("{\"timestamp\":");
+    private static final byte[] SANDBOX_NAME = JsonBytes.ascii(",\"sandbox_name\":");
+    private static final byte[] SANDBOX_ID = JsonBytes.ascii(",\"sandbox_id\":");
+    private static final byte[] RUN_ID = JsonBytes.ascii(",\"run_id\":");
+    private static final byte[] NAME = JsonBytes.ascii("{\"name\":");
+    private static final byte[] RUNNING = JsonBytes.ascii(",\"state\":\"running\",\"last_seen\":");
+    private static final byte[] STOPPED = JsonBytes.ascii(",\"state\":\"stopped\",\"last_seen\":");
+    private static final byte[] LATEST = JsonBytes.ascii(",\"latest\":");
+
+    /** A history's bytes are handed on in chunks of about this size (see {@link #history(SandboxHistory, JsonBytes)}). */
+    public static final int CHUNK_BYTES = 256 * 1024;
 
     private SandboxJson() {
     }
 
     public static void status(SandboxStatus s, JsonWriter w) {
-        w.beginObject().field("name", s.name()).field("state", s.state());
-        w.name("last_seen").raw(time(s.lastSeenMs()));
-        w.name("latest");
-        point(s.latest(), w.buffer()); // the object is ended next: no separator is owed
-        w.endObject();
+        JsonBytes b = new JsonBytes(1024);
+        status(s, b);
+        w.raw(new String(b.toByteArray(), StandardCharsets.UTF_8));
     }
 
-    public static void point(SandboxPoint p, JsonWriter w) {
-        StringBuilder sb = new StringBuilder(512);
-        point(p, sb);
-        w.raw(sb);
+    /** {@code {"name":..,"state":..,"last_seen":..,"latest":{point}}}. */
+    public static void status(SandboxStatus s, JsonBytes b) {
+        b.raw(NAME).string(s.name()).raw(s.running() ? RUNNING : STOPPED).time(s.lastSeenMs()).raw(LATEST);
+        point(s.latest(), b);
+        b.raw('}');
     }
 
-    /** One point as a JSON object, appended to {@code sb} (formatted without a writer: 86,400 of these make a day). */
-    static void point(SandboxPoint p, StringBuilder sb) {
-        sb.append("{\"timestamp\":");
-        time(p.timestampMs(), sb);
-        sb.append(",\"sandbox_name\":");
-        JsonWriter.string(sb, p.name());
-        sb.append(",\"sandbox_id\":");
-        id(p.sandboxId(), sb);
-        sb.append(",\"run_id\":");
-        id(p.runId(), sb);
+    /** One point as a JSON object (86,400 of these make a day). */
+    public static void point(SandboxPoint p, JsonBytes b) {
+        b.raw(TIMESTAMP).time(p.timestampMs());
+        b.raw(SANDBOX_NAME).string(p.name());
+        b.raw(SANDBOX_ID).id(p.sandboxId());
+        b.raw(RUN_ID).id(p.runId());
         for (SandboxField f : SandboxField.all()) {
-            sb.append(KEYS[f.ordinal()]);
-            number(p.value(f), sb);
+            b.raw(KEYS[f.ordinal()]).number(p.value(f));
         }
         if (p.hasRates()) {
-            for (SandboxField f : SandboxField.all()) {
-                if (f.counter()) {
-                    sb.append(RATE_KEYS[f.ordinal()]);
-                    number(p.rate(f), sb);
-                }
+            for (SandboxField f : COUNTERS) {
+                b.raw(RATE_KEYS[f.ordinal()]).number(p.rate(f));
             }
         }
-        sb.append('}');
-    }
-
-    public static void history(SandboxHistory h, JsonWriter w) {
-        history(h, w, () -> { });
+        b.raw('}');
     }
 
     /**
-     * The history as JSON into {@code w}; {@code spill} is called whenever the writer's buffer
-     * holds over {@link #SPILL_CHARS} between two points, to send and clear it: a day of raw
-     * points is ~80 MB of text and need not be held whole.
+     * The history as the data of an answer; {@code b.spillIfFull()} is called between points, so
+     * a writer with a sink hands on each chunk as it fills: a day of raw points is ~80 MB of text
+     * and need not be held whole.
      */
-    public static void history(SandboxHistory h, JsonWriter w, Runnable spill) {
-        StringBuilder sb = w.buffer();
-        w.beginObject().field("name", h.name());
-        w.name("start").raw(time(h.startMs()));
-        w.name("end").raw(time(h.endMs()));
-        w.name("step_seconds").raw(h.stepMs() > 0 ? PromFormat.value(h.stepMs() / 1000.0) : "null");
-        w.name("interval_seconds").raw(h.intervalMs() > 0 ? PromFormat.value(h.intervalMs() / 1000.0) : "null");
-        w.name("points").beginArray();
+    public static void history(SandboxHistory h, JsonBytes b) {
+        b.raw(NAME).string(h.name());
+        b.raw(JsonBytes.ascii(",\"start\":")).time(h.startMs());
+        b.raw(JsonBytes.ascii(",\"end\":")).time(h.endMs());
+        b.raw(JsonBytes.ascii(",\"step_seconds\":"));
+        seconds(h.stepMs(), b);
+        b.raw(JsonBytes.ascii(",\"interval_seconds\":"));
+        seconds(h.intervalMs(), b);
+        b.raw(JsonBytes.ascii(",\"points\":["));
         boolean first = true;
         for (SandboxPoint p : h.points()) {
             if (!first) {
-                sb.append(',');
+                b.raw(',');
             }
             first = false;
-            point(p, sb);
-            if (sb.length() > SPILL_CHARS) {
-                spill.run();
-            }
+            point(p, b);
+            b.spillIfFull();
         }
-        w.endArray();
-        w.name("gaps").beginArray();
+        b.raw(JsonBytes.ascii("],\"gaps\":["));
+        first = true;
         for (SandboxHistory.Gap g : h.gaps()) {
-            w.beginObject();
-            w.name("from").raw(time(g.lastMs()));
-            w.name("to").raw(time(g.nextMs()));
-            w.name("seconds").raw(PromFormat.value((g.nextMs() - g.lastMs()) / 1000.0));
-            w.endObject();
+            b.raw(first ? JsonBytes.ascii("{\"from\":") : JsonBytes.ascii(",{\"from\":")).time(g.lastMs());
+            b.raw(JsonBytes.ascii(",\"to\":")).time(g.nextMs());
+            b.raw(JsonBytes.ascii(",\"seconds\":")).number((g.nextMs() - g.lastMs()) / 1000.0).raw('}');
+            first = false;
         }
-        w.endArray();
-        w.name("restarts").beginArray();
+        b.raw(JsonBytes.ascii("],\"restarts\":["));
+        first = true;
         for (SandboxHistory.Restart r : h.restarts()) {
-            w.beginObject();
-            w.name("timestamp").raw(time(r.firstMs()));
-            w.name("last_sample_of_old_run").raw(time(r.lastMs()));
-            w.name("old_run_id").raw(id(r.oldRunId()));
-            w.name("new_run_id").raw(id(r.newRunId()));
-            w.endObject();
+            b.raw(first ? JsonBytes.ascii("{\"timestamp\":") : JsonBytes.ascii(",{\"timestamp\":")).time(r.firstMs());
+            b.raw(JsonBytes.ascii(",\"last_sample_of_old_run\":")).time(r.lastMs());
+            b.raw(JsonBytes.ascii(",\"old_run_id\":")).id(r.oldRunId());
+            b.raw(JsonBytes.ascii(",\"new_run_id\":")).id(r.newRunId()).raw('}');
+            first = false;
         }
-        w.endArray();
-        w.endObject();
+        b.raw(JsonBytes.ascii("]}"));
+    }
+
+    /** A positive duration in seconds, or null. */
+    private static void seconds(long ms, JsonBytes b) {
+        if (ms > 0) {
+            b.number(ms / 1000.0);
+        } else {
+            b.nullValue();
+        }
     }
 
     /** A restart or stop with the old run's end-of-life figures. */
@@ -159,40 +162,37 @@ public final class SandboxJson {
         w.raw(sb.append('}'));
     }
 
-    /** A server-sent event: {@code point}, {@code restart} or {@code stop}, its data one line of JSON. */
-    public static String sse(LatestHub.Event e) {
-        StringBuilder sb = new StringBuilder(640);
+    private static final byte[] SSE_POINT = JsonBytes.ascii("event: point\ndata: ");
+    private static final byte[] SSE_RESTART = JsonBytes.ascii("event: restart\ndata: {\"sandbox_name\":");
+    private static final byte[] SSE_STOP = JsonBytes.ascii("event: stop\ndata: {\"sandbox_name\":");
+    private static final byte[] SSE_END = JsonBytes.ascii("\n\n");
+
+    /** A server-sent event: {@code point}, {@code restart} or {@code stop}, its data one line of JSON, as UTF-8. */
+    public static byte[] sse(LatestHub.Event e) {
+        JsonBytes b = new JsonBytes(768);
         switch (e.kind()) {
             case POINT -> {
-                sb.append("event: point\ndata: ");
-                point(e.status().latest(), sb);
+                b.raw(SSE_POINT);
+                point(e.status().latest(), b);
             }
             case RESTART -> {
-                sb.append("event: restart\ndata: {\"sandbox_name\":");
-                JsonWriter.string(sb, e.name());
-                sb.append(",\"timestamp\":");
-                time(e.status().latest().timestampMs(), sb);
-                sb.append(",\"old_run_id\":");
-                id(e.oldRunId(), sb);
-                sb.append(",\"new_run_id\":");
-                id(e.status().latest().runId(), sb);
-                sb.append('}');
+                b.raw(SSE_RESTART).string(e.name());
+                b.raw(JsonBytes.ascii(",\"timestamp\":")).time(e.status().latest().timestampMs());
+                b.raw(JsonBytes.ascii(",\"old_run_id\":")).id(e.oldRunId());
+                b.raw(JsonBytes.ascii(",\"new_run_id\":")).id(e.status().latest().runId()).raw('}');
             }
             case STOP -> {
-                sb.append("event: stop\ndata: {\"sandbox_name\":");
-                JsonWriter.string(sb, e.name());
-                sb.append(",\"last_seen\":");
+                b.raw(SSE_STOP).string(e.name()).raw(JsonBytes.ascii(",\"last_seen\":"));
                 if (e.status() == null) {
-                    sb.append("null,\"latest\":null}");
+                    b.raw(JsonBytes.ascii("null,\"latest\":null}"));
                 } else {
-                    time(e.status().lastSeenMs(), sb);
-                    sb.append(",\"latest\":");
-                    point(e.status().latest(), sb);
-                    sb.append('}');
+                    b.time(e.status().lastSeenMs()).raw(LATEST);
+                    point(e.status().latest(), b);
+                    b.raw('}');
                 }
             }
         }
-        return sb.append("\n\n").toString();
+        return b.raw(SSE_END).toByteArray();
     }
 
     /** A JSON number, or null for NaN (a field not reported). */
@@ -222,7 +222,7 @@ public final class SandboxJson {
     }
 
     /** Whether v is a plain int (as microsandbox's i32 ids are): no sign but minus, no leading zero. */
-    private static boolean isInt(String v) {
+    static boolean isInt(String v) {
         int start = v.startsWith("-") ? 1 : 0;
         int len = v.length() - start;
         if (len < 1 || len > 9 || (len > 1 && v.charAt(start) == '0')) {

@@ -8,6 +8,7 @@ import dev.sandglass.query.sandbox.SandboxHistory;
 import dev.sandglass.query.sandbox.SandboxStatus;
 import dev.sandglass.query.sandbox.SandboxViews;
 import dev.sandglass.storage.api.Queryable;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -37,6 +38,7 @@ final class SandboxRoutes implements AutoCloseable {
     /** One for every request: it keeps the last fleet-wide answers until the store changes. */
     private final SandboxViews views;
     private final FleetJson fleetJson = new FleetJson();
+    private final FleetRenderer fleetRenderer;
 
     private SandboxRoutes(ApiHandlers handlers) {
         this.handlers = handlers;
@@ -44,12 +46,16 @@ final class SandboxRoutes implements AutoCloseable {
         // VMM instances of the /proc source are shown next to the sandboxes (a read layer, no copy).
         this.store = dev.sandglass.query.sandbox.VmmInstances.over((minT, maxT) -> handlers.store().querier(minT, maxT));
         this.views = new SandboxViews(store);
-        this.hub = new LatestHub<>(views, e -> Buffer.buffer(SandboxJson.sse(e)), System::currentTimeMillis);
+        this.hub = new LatestHub<>(views, e -> sse(e), System::currentTimeMillis);
+        this.fleetRenderer = new FleetRenderer(views, fleetJson, () -> {
+            Queryable q = handlers.storageOrNull();
+            return q == null ? -1 : q.changeCount();
+        }, System::currentTimeMillis);
     }
 
     static SandboxRoutes register(Router router, ApiHandlers handlers) {
         SandboxRoutes r = new SandboxRoutes(handlers);
-        router.route("/api/v1/sandboxes").method(HttpMethod.GET).method(HttpMethod.POST)
+        router.route("/api/v1/sandboxes").method(HttpMethod.GET).method(HttpMethod.POST).handler(r::rendered)
                 .blockingHandler(ctx -> r.own(ctx, "sandboxes", r::list), false);
         ApiServer.json(router, "/api/v1/restarts", "restarts", handlers, r::restarts);
         router.route("/api/v1/sandboxes/:name/metrics").method(HttpMethod.GET).method(HttpMethod.POST)
@@ -60,20 +66,53 @@ final class SandboxRoutes implements AutoCloseable {
         return r;
     }
 
+    FleetRenderer fleetRenderer() {
+        return fleetRenderer;
+    }
+
     LatestHub<Buffer> hub() {
         return hub;
     }
 
     /**
-     * The fleet list. Its answer changes once per collection at most, and it is the one every
-     * dashboard polls: the body is rendered once per answer (FleetJson) and its bytes written as
-     * they are, instead of through {@link ApiServer#json}'s writer.
+     * The default fleet list (a GET without parameters), when {@link FleetRenderer} has it: its
+     * bytes written on the event loop as they are, no worker thread, no read. Otherwise on to {@link #list}.
+     */
+    private void rendered(RoutingContext ctx) {
+        if (ctx.request().method() != HttpMethod.GET || ctx.request().query() != null) {
+            ctx.next();
+            return;
+        }
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+        boolean gzip = accept != null && accept.contains("gzip");
+        Buffer body = fleetRenderer.current(gzip);
+        if (gzip && body != null) {
+            // Compressed once by the renderer: the server's compressor leaves an encoded answer alone.
+            ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        } else if (gzip) {
+            body = fleetRenderer.current(false); // the renderer compresses from its next answer on
+        }
+        if (body == null) {
+            ctx.next();
+            return;
+        }
+        long t0 = System.nanoTime();
+        handlers.agent.started();
+        ctx.response().putHeader("Content-Type", "application/json").end(body);
+        handlers.agent.finished();
+        handlers.recordRequest("sandboxes", 200, System.nanoTime() - t0);
+    }
+
+    /**
+     * The fleet list, computed (other windows, or no rendered answer yet). Its answer changes once
+     * per collection at most: the body is rendered once per answer (FleetJson) and its bytes
+     * written as they are, instead of through {@link ApiServer#json}'s writer.
      */
     private void list(RoutingContext ctx, StreamedReply reply) {
         Request r = new Request(ctx);
         long now = System.currentTimeMillis();
-        long since = r.param("since") == null ? now - 15 * 60_000L : ApiParams.parseSince("since", r.param("since"), now);
-        reply.end(200, Buffer.buffer(fleetJson.body(views.fleet(now, Math.max(0, now - since)))));
+        long since = r.param("since") == null ? now - FleetRenderer.DEFAULT_SINCE_MS : ApiParams.parseSince("since", r.param("since"), now);
+        reply.end(200, fleetJson.body(views.fleet(now, Math.max(0, now - since))));
     }
 
     /**
@@ -119,13 +158,13 @@ final class SandboxRoutes implements AutoCloseable {
         }
         long step = r.param("step") == null ? 0 : positiveDuration(r, "step");
         SandboxHistory h = new HistoryReader(store, MAX_POINTS, MAX_RAW_POINTS).read(ctx.pathParam("name"), start, end, step);
-        StringBuilder sb = new StringBuilder(Math.min(SandboxJson.SPILL_CHARS + 4096, 1024 + h.points().size() * 1024));
-        JsonWriter w = new JsonWriter(sb);
-        w.beginObject().field("status", "success").name("data");
-        SandboxJson.history(h, w, () -> reply.spill(sb));
-        w.endObject();
-        reply.end(sb);
+        JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reply);
+        b.raw(DATA);
+        SandboxJson.history(h, b);
+        reply.end(b.raw('}').toByteArray());
     }
+
+    private static final byte[] DATA = JsonBytes.ascii("{\"status\":\"success\",\"data\":");
 
     private void restarts(Request r, JsonWriter w) {
         long now = System.currentTimeMillis();
@@ -178,10 +217,10 @@ final class SandboxRoutes implements AutoCloseable {
         res.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
                 .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
         String name = now.name();
-        res.write(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.POINT, name, now, null)));
+        res.write(sse(new LatestHub.Event(LatestHub.Kind.POINT, name, now, null)));
         handlers.recordRequest("sandbox_stream", 200, System.nanoTime() - t0);
         if (!now.running()) {
-            res.end(SandboxJson.sse(new LatestHub.Event(LatestHub.Kind.STOP, name, now, null)));
+            res.end(sse(new LatestHub.Event(LatestHub.Kind.STOP, name, now, null)));
             return;
         }
         LatestHub.Subscription sub = hub.subscribe(name, interval, now.latest().runId(), new LatestHub.Subscriber<>() {
@@ -205,6 +244,11 @@ final class SandboxRoutes implements AutoCloseable {
         }
     }
 
+    /** An event's bytes as a Buffer, without a copy: one per event, written to every subscriber of its sandbox. */
+    private static Buffer sse(LatestHub.Event e) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(SandboxJson.sse(e)));
+    }
+
     private static long positiveDuration(Request r, String name) {
         long ms = ApiParams.parseDuration(name, r.param(name));
         if (ms <= 0) {
@@ -215,6 +259,7 @@ final class SandboxRoutes implements AutoCloseable {
 
     @Override
     public void close() {
+        fleetRenderer.close();
         hub.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sandglass.web.api;
 
 import dev.sandglass.query.engine.PromQLException;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * writer makes the writer wait (Vert.x's write queue is bounded), so a slow reader cannot make the
  * server buffer a whole answer either; one that goes away ends the writing.
  */
-final class StreamedReply implements JsonWriter.Sink {
+final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
     /** Characters buffered before a chunk is sent. */
     static final int CHUNK = 64 * 1024;
 
@@ -32,6 +33,16 @@ final class StreamedReply implements JsonWriter.Sink {
 
     @Override
     public void write(StringBuilder text) {
+        send(Buffer.buffer(text.toString()));
+    }
+
+    /** Sends a chunk of bytes as the next piece of a 200 answer; the chunk is not copied, nor touched afterwards. */
+    @Override
+    public void take(byte[] chunk, int length) {
+        send(Buffer.buffer(Unpooled.wrappedBuffer(chunk, 0, length)));
+    }
+
+    private void send(Buffer piece) {
         if (response.closed()) {
             throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
         }
@@ -39,19 +50,21 @@ final class StreamedReply implements JsonWriter.Sink {
             started = true;
             response.setStatusCode(200).putHeader("Content-Type", "application/json").setChunked(true);
         }
-        response.write(Buffer.buffer(text.toString()));
+        response.write(piece);
         awaitDrain();
     }
 
-    /** Sends what {@code sb} holds as the next piece and clears it. */
-    void spill(StringBuilder sb) {
-        write(sb);
-        sb.setLength(0);
-    }
-
-    /** Sends the rest, {@code sb}, and ends a 200 answer. */
-    void end(StringBuilder sb) {
-        end(200, sb);
+    /** Sends the rest of a 200 answer, {@code rest}: the whole answer (with its length) when nothing was sent yet. */
+    void end(byte[] rest) {
+        if (response.closed()) {
+            return;
+        }
+        Buffer b = Buffer.buffer(Unpooled.wrappedBuffer(rest));
+        if (!started) {
+            response.setStatusCode(200).putHeader("Content-Type", "application/json").end(b);
+        } else {
+            response.end(b);
+        }
     }
 
     /** The whole answer at once (nothing sent before). */

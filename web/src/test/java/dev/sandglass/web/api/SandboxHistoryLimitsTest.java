@@ -54,7 +54,7 @@ class SandboxHistoryLimitsTest {
                 String base0 = "http://127.0.0.1:" + server.port() + "/api/v1/sandboxes/sbx-long/metrics";
                 HttpResponse<String> raw = http.send(HttpRequest.newBuilder(URI.create(base0)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, raw.statusCode(), raw.body());
-                assertTrue(raw.body().length() > 2 * SandboxJson.SPILL_CHARS, "big enough to be sent in pieces: " + raw.body().length());
+                assertTrue(raw.body().length() > 2 * SandboxJson.CHUNK_BYTES, "big enough to be sent in pieces: " + raw.body().length());
                 assertTrue(raw.headers().firstValue("content-length").isEmpty(), "chunked, not held whole: " + raw.headers().map());
                 // Counted and the last point parsed alone (a JSON tree of 10 MB would make the test slow).
                 String body = raw.body();

@@ -17,7 +17,7 @@ import dev.sandglass.storage.DbOptions;
 import dev.sandglass.web.api.ApiHandlers;
 import dev.sandglass.web.api.ApiServer;
 import dev.sandglass.web.api.EngineQueryService;
-import dev.sandglass.web.api.JsonWriter;
+import dev.sandglass.web.api.JsonBytes;
 import dev.sandglass.web.api.SandboxJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -139,10 +139,9 @@ public final class ViewsBench {
             print("fleet-wide latest, read again after a change", changed);
             long[] json = time(200, () -> {
                 views.invalidate();
-                StringBuilder sb = new StringBuilder(1 << 20);
-                JsonWriter w = new JsonWriter(sb).beginArray();
-                views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, w));
-                return w.endArray().buffer().length();
+                JsonBytes b = new JsonBytes(600 << 10).raw('[');
+                views.fleet(now, 15 * 60_000L).forEach(s -> SandboxJson.status(s, b.raw(',')));
+                return b.raw(']').size();
             });
             print("  the same, with its JSON", json);
             long[] reused = time(400, () -> views.fleet(now, 15 * 60_000L).size());
@@ -160,45 +159,93 @@ public final class ViewsBench {
 
     /**
      * GET /api/v1/sandboxes over HTTP while the collector writes all sandboxes every second (so the
-     * answer changes every second), polled every 50 ms for 20 s: about one call in 20 is the first
-     * after a collection and reads the store again.
+     * answer changes every second), polled every 50 ms for 20 s. Each round alternates the default
+     * list (rendered off the request path after each collection), the same with gzip (decompressed
+     * by the client, in the time), the list computed on the request path ({@code ?since=15m}, what
+     * every call after a change paid before), and {@code /-/healthy} (the floor: client, event
+     * loop, machine), so a busy machine shows in the floor too.
      */
     static void http(Path tmp, Db db, int collected) throws Exception {
         ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
                 new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ApiServer server = ApiServer.start("127.0.0.1", 0, h); Fleet fleet = new Fleet(tmp.resolve("live"), db, FLEET, System.currentTimeMillis() - 60_000)) {
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/sandboxes")).build();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpRequest[] gets = {
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).header("Accept-Encoding", "gzip").build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes?since=15m")).build(),
+                HttpRequest.newBuilder(URI.create(base + "/-/healthy")).build()};
             java.util.concurrent.ScheduledExecutorService collector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             int[] r = {collected};
             collector.scheduleAtFixedRate(() -> fleet.collect(r[0]++, System.currentTimeMillis()), 0, 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            int bytes = 0;
+            int[] bytes = new int[gets.length];
             for (int i = 0; i < 40; i++) {
-                bytes = http.send(get, HttpResponse.BodyHandlers.ofByteArray()).body().length; // warm-up
+                for (int k = 0; k < gets.length; k++) {
+                    bytes[k] = receive(http, gets[k]); // warm-up
+                }
             }
             int calls = 400;
-            long[] ns = new long[calls];
+            long[][] ns = new long[gets.length][calls];
             long cpu0 = OS.getProcessCpuTime();
+            long render0 = threadCpu("sandglass-fleet-render");
+            long renders0 = server.fleetRendererRenders();
+            long t0 = System.nanoTime();
             long c0 = r[0];
             for (int i = 0; i < calls; i++) {
-                long t = System.nanoTime();
-                HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
-                ns[i] = System.nanoTime() - t;
-                if (res.statusCode() != 200) {
-                    throw new IllegalStateException("GET /api/v1/sandboxes: " + res.statusCode());
+                for (int k = 0; k < gets.length; k++) {
+                    long t = System.nanoTime();
+                    receive(http, gets[k]);
+                    ns[k][i] = System.nanoTime() - t;
                 }
                 Thread.sleep(50);
             }
-            cpuPerCallNs = (OS.getProcessCpuTime() - cpu0) / (double) calls;
-            threadCpuPerCallNs = Double.NaN;
+            long wall = System.nanoTime() - t0;
+            double cpuPerRound = (OS.getProcessCpuTime() - cpu0) / (double) calls;
+            long renderCpu = threadCpu("sandglass-fleet-render") - render0;
+            long renders = server.fleetRendererRenders() - renders0;
             long collections = r[0] - c0;
             collector.shutdown();
             collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-            Arrays.sort(ns);
-            print("HTTP GET /api/v1/sandboxes, 1 collection/s", ns);
-            System.out.printf("  (%d calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer; CPU per call includes the collector and the client)%n",
-                    calls, collections, FLEET, bytes);
+            String[] what = {"HTTP GET /api/v1/sandboxes, 1 collection/s", "  the same, Accept-Encoding: gzip (+ unzip)",
+                "  ?since=15m: computed on the request path", "  floor: GET /-/healthy"};
+            cpuPerCallNs = Double.NaN;
+            threadCpuPerCallNs = Double.NaN;
+            for (int k = 0; k < gets.length; k++) {
+                Arrays.sort(ns[k]);
+                print(what[k], ns[k]);
+            }
+            System.out.printf("  (%d rounds of the 4 calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer, %,d gzipped;"
+                    + " process CPU %.2f ms per round incl. the collector and the client)%n", calls, collections, FLEET, bytes[0], bytes[1], cpuPerRound / 1e6);
+            System.out.printf("  fleet renderer: %d answers rendered in %.1f s, %.2f ms CPU each, %.2f%% of one core%n",
+                    renders, wall / 1e9, renderCpu / 1e6 / Math.max(1, renders), 100.0 * renderCpu / wall);
         }
+    }
+
+    /** Sends one request, reads (and unzips) its answer; returns the bytes received. */
+    private static int receive(HttpClient http, HttpRequest get) throws Exception {
+        HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException(get.uri() + ": " + res.statusCode());
+        }
+        if (res.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(res.body()))) {
+                in.readAllBytes();
+            }
+        }
+        return res.body().length;
+    }
+
+    /** CPU used so far by the threads whose name starts with {@code prefix}. */
+    private static long threadCpu(String prefix) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(prefix)) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     static void history(int hours) throws Exception {
@@ -215,9 +262,12 @@ public final class ViewsBench {
             print("history, raw, all fields + rates", read);
             long[] json = time(20, () -> {
                 SandboxHistory h = reader.read("sbx-0000", null, end, 0);
-                StringBuilder sb = new StringBuilder(64 << 20);
-                SandboxJson.history(h, new JsonWriter(sb));
-                return sb.length();
+                // As the server writes it: in chunks, each handed on (here dropped) as it fills.
+                long[] sent = {0};
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, (chunk, length) -> sent[0] += length);
+                SandboxJson.history(h, b);
+                b.flush();
+                return sent[0];
             });
             print("  the same, with its JSON", json);
             long start = end - hours * 3_600_000L + 1000;
@@ -243,11 +293,15 @@ public final class ViewsBench {
             try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
                 Thread.sleep(5000); // warm up the collector
                 LongSupplier cpu = os::getProcessCpuTime;
+                java.util.Map<String, Long> threads0 = threadGroupsCpu();
+                long gc0 = gcMillis();
                 double base = cpuShare(cpu, seconds);
+                java.util.Map<String, Long> baseThreads = minus(threadGroupsCpu(), threads0);
+                long baseGc = gcMillis() - gc0;
                 System.out.printf("baseline: collector of %d sandboxes at 1 s + fleet writer + idle server: %.2f%% of one core%n", FLEET, 100 * base);
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ViewsBench.class.getName(),
-                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 25))
+                        "clients", Integer.toString(server.port()), Integer.toString(subscribers), Integer.toString(seconds + 300))
                         .redirectErrorStream(true).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream()));
                 String line;
@@ -255,17 +309,47 @@ public final class ViewsBench {
                     System.out.println("client: " + line);
                 }
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
-                Thread.sleep(10_000); // let the compiler finish with the streaming paths before measuring
+                // Let the JIT compiler finish with the streaming paths before measuring (on a busy
+                // machine that takes more than a few seconds): until it uses under 1% of a core over 5 s, 90 s at most.
+                long settle = System.nanoTime() + 90_000_000_000L;
+                double jit;
+                do {
+                    long j0 = jitCpu();
+                    Thread.sleep(5000);
+                    jit = (jitCpu() - j0) / 5e9;
+                } while (jit > 0.01 && System.nanoTime() < settle);
+                System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
                 long reads0 = server.sandboxHub().reads();
                 long streamCpu0 = streamThreadsCpu();
+                java.util.Map<String, Long> threads1 = threadGroupsCpu();
+                long gc1 = gcMillis();
                 double with = cpuShare(cpu, seconds);
                 long streamCpu = streamThreadsCpu() - streamCpu0;
+                java.util.Map<String, Long> withThreads = minus(threadGroupsCpu(), threads1);
+                long withGc = gcMillis() - gc1;
                 long reads = server.sandboxHub().reads() - reads0;
                 System.out.printf("with %d subscribers at 1 s: %.2f%% of one core; store reads by the hub: %d in %d s%n",
                         subscribers, 100 * with, reads, seconds);
                 System.out.printf("SSE cost beyond the collector: %.2f%% of one core%n", 100 * (with - base));
+                double jitDelta = (withThreads.getOrDefault("C2 CompilerThre", 0L) + withThreads.getOrDefault("C1 CompilerThre", 0L)
+                        - baseThreads.getOrDefault("C2 CompilerThre", 0L) - baseThreads.getOrDefault("C1 CompilerThre", 0L)) / (seconds * 1e9);
+                System.out.printf("  the same without the JIT compilers' difference (%.2f%%, warm-up, not serving): %.2f%% of one core%n",
+                        100 * jitDelta, 100 * (with - base - jitDelta));
                 System.out.printf("  of which the hub's thread and the event loops (their own CPU, less noisy than the difference): %.2f%% of one core%n",
                         100.0 * streamCpu / (seconds * 1e9));
+                System.out.println("  by thread, from /proc (% of one core, without -> with subscribers; the clients run in their own JVM, not counted):");
+                java.util.TreeSet<String> names = new java.util.TreeSet<>(baseThreads.keySet());
+                names.addAll(withThreads.keySet());
+                for (String n : names) {
+                    double b = 100.0 * baseThreads.getOrDefault(n, 0L) / (seconds * 1e9);
+                    double w = 100.0 * withThreads.getOrDefault(n, 0L) / (seconds * 1e9);
+                    if (b >= 0.05 || w >= 0.05) {
+                        System.out.printf("    %-34s %6.2f%% -> %6.2f%%%n", n, b, w);
+                    }
+                }
+                System.out.printf("    GC pauses (wall, all collectors)   %4d ms -> %4d ms in %d s%n", baseGc, withGc, seconds);
+                clients.getOutputStream().write('\n'); // done: the clients print their figures and exit
+                clients.getOutputStream().flush();
                 while ((line = out.readLine()) != null) {
                     System.out.println("client: " + line);
                 }
@@ -278,15 +362,52 @@ public final class ViewsBench {
     }
 
     /** CPU used so far by the threads that serve the streams: the hub's and Vert.x's event loops. */
-    private static long streamThreadsCpu() {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t != null && (t.getThreadName().startsWith("sandglass-sandbox-stream") || t.getThreadName().startsWith("vert.x-eventloop"))) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+    /**
+     * CPU so far (ns) by thread, threads of one pool summed (numbers stripped from their names),
+     * from /proc/self/task: the JVM's own threads too (JIT compilers, GC), which the Java thread
+     * list does not show. Names are the OS's (15 characters at most). 10 ms resolution.
+     */
+    private static java.util.Map<String, Long> threadGroupsCpu() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim().replaceAll("[-#]?\\d+$", "");
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    out.merge(name, ticks * 10_000_000L, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
             }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static long jitCpu() {
+        java.util.Map<String, Long> t = threadGroupsCpu();
+        return t.getOrDefault("C2 CompilerThre", 0L) + t.getOrDefault("C1 CompilerThre", 0L);
+    }
+
+    private static java.util.Map<String, Long> minus(java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        a.forEach((k, v) -> out.put(k, v - b.getOrDefault(k, 0L)));
+        return out;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
         }
         return sum;
+    }
+
+    private static long streamThreadsCpu() {
+        return threadCpu("sandglass-sandbox-stream") + threadCpu("vert.x-eventloop");
     }
 
     private static double cpuShare(LongSupplier cpuNanos, int seconds) throws InterruptedException {
@@ -348,9 +469,15 @@ public final class ViewsBench {
         }
         System.out.println("connected " + started.get() + " of " + n + " streams over " + Math.min(n, names.size()) + " sandboxes");
         long e0 = events.get();
-        Thread.sleep(seconds * 1000L);
-        System.out.printf("events in the last %d s: %,d (%.0f/s)%n", seconds, events.get() - e0, (events.get() - e0) / (double) seconds);
-        System.out.printf("events received: %,d (%.0f/s); streams ended by a stop or error: %d%n", events.get(), events.get() / (double) seconds, ended.get());
+        long t0 = System.nanoTime();
+        // Until the server is done measuring (a line on stdin), or {@code seconds} at most.
+        long until = t0 + seconds * 1_000_000_000L;
+        while (System.in.available() == 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("events in the last %.0f s: %,d (%.0f/s); streams ended by a stop or error: %d%n", s, events.get() - e0,
+                (events.get() - e0) / s, ended.get());
         System.exit(0);
     }
 
