@@ -1,9 +1,12 @@
 package dev.sandglass.web.api;
 
 import dev.sandglass.storage.Db;
+import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.BulkAppender;
 import dev.sandglass.storage.api.Labels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -17,7 +20,9 @@ import java.util.Random;
  * whole seconds for half the sandboxes and with milliseconds for the other half; rare restarts that
  * reset every counter; sandboxes that start late, stop early or live for one sample (churn: series
  * with no sample at the start or the end of a range, blocks of one sample); one sample a second
- * with a few milliseconds of jitter.
+ * with a few milliseconds of jitter; and two more minutes written as a collector writes them
+ * (through the write-ahead appender, so that queries read them from the in-memory head, as they
+ * read a live store's latest samples: the head's copy was another trap).
  */
 final class WarmupFleet {
     /** The first sample's time. */
@@ -26,7 +31,14 @@ final class WarmupFleet {
     private WarmupFleet() {
     }
 
-    /** Writes {@code sandboxes} over {@code hours} into {@code db}; returns the last time. */
+    /** Seconds written through the write-ahead appender after the bulk-loaded hours. */
+    private static final int HEAD_SECONDS = 120;
+
+    /** A series still running at the end of the bulk-loaded hours, and its last value. */
+    private record Tail(Labels labels, double value) {
+    }
+
+    /** Writes {@code sandboxes} over {@code hours} (and two minutes more) into {@code db}; returns the last time. */
     static long fill(Db db, int sandboxes, int hours) {
         Random rnd = new Random(42);
         int n = hours * 3600;
@@ -34,19 +46,42 @@ final class WarmupFleet {
         for (int i = 0; i < n; i++) {
             ts[i] = T0 + i * 1000L + rnd.nextInt(7) - 3;
         }
+        List<Tail> tails = new ArrayList<>();
         try (BulkAppender app = db.bulkAppender()) {
             for (int s = 0; s < sandboxes; s++) {
                 // Every fourth sandbox starts late, every fifth stops early, the third lives for one sample.
                 int from = s % 4 == 3 ? n / 4 + rnd.nextInt(n / 4) : 0;
                 int to = s % 5 == 4 ? n - n / 8 - rnd.nextInt(n / 8) : s == 2 ? from + 1 : n;
-                sandbox(app, "warmup-" + s, rnd, ts, from, to, s % 2 == 1);
+                sandbox(app, "warmup-" + s, rnd, ts, from, to, s % 2 == 1, to == n ? tails : null);
             }
             app.finish();
         }
-        return ts[n - 1];
+        return head(db, tails, ts[n - 1]);
     }
 
-    private static void sandbox(BulkAppender app, String name, Random rnd, long[] ts, int from, int to, boolean uptimeMs) {
+    /** The series in {@code tails} go on at their last value for {@link #HEAD_SECONDS}, committed every 10 s; returns the last time. */
+    private static long head(Db db, List<Tail> tails, long after) {
+        Appender app = db.appender();
+        long[] refs = new long[tails.size()];
+        for (int i = 0; i < refs.length; i++) {
+            refs[i] = app.seriesRef(tails.get(i).labels());
+        }
+        long t = after;
+        for (int second = 1; second <= HEAD_SECONDS; second++) {
+            t = after + second * 1000L;
+            for (int i = 0; i < refs.length; i++) {
+                app.append(refs[i], t, tails.get(i).value());
+            }
+            if (second % 10 == 0) {
+                app.commit();
+            }
+        }
+        app.commit();
+        return t;
+    }
+
+    private static void sandbox(BulkAppender app, String name, Random rnd, long[] ts, int from, int to, boolean uptimeMs,
+            List<Tail> tails) {
         int n = to - from;
         double[] cpu = new double[n];
         double[] mem = new double[n];
@@ -90,18 +125,21 @@ final class WarmupFleet {
             }
         }
         long[] t = Arrays.copyOfRange(ts, from, to);
-        add(app, "microsandbox_cpu_utilization_ratio", name, t, cpu);
-        add(app, "microsandbox_memory_usage_bytes", name, t, mem);
-        add(app, "microsandbox_memory_limit_bytes", name, t, limit);
-        add(app, "microsandbox_uptime_seconds", name, t, up);
-        add(app, "microsandbox_disk_bytes_read", name, t, counters[0]);
-        add(app, "microsandbox_disk_bytes_written", name, t, counters[1]);
-        add(app, "microsandbox_network_bytes_received", name, t, counters[2]);
-        add(app, "microsandbox_network_bytes_sent", name, t, counters[3]);
+        add(app, "microsandbox_cpu_utilization_ratio", name, t, cpu, tails);
+        add(app, "microsandbox_memory_usage_bytes", name, t, mem, tails);
+        add(app, "microsandbox_memory_limit_bytes", name, t, limit, tails);
+        add(app, "microsandbox_uptime_seconds", name, t, up, tails);
+        add(app, "microsandbox_disk_bytes_read", name, t, counters[0], tails);
+        add(app, "microsandbox_disk_bytes_written", name, t, counters[1], tails);
+        add(app, "microsandbox_network_bytes_received", name, t, counters[2], tails);
+        add(app, "microsandbox_network_bytes_sent", name, t, counters[3], tails);
     }
 
-    private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values) {
-        long ref = app.seriesRef(Labels.of("__name__", metric, "sandbox_name", sandbox));
-        app.appendAll(ref, ts, values, values.length);
+    private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values, List<Tail> tails) {
+        Labels labels = Labels.of("__name__", metric, "sandbox_name", sandbox);
+        app.appendAll(app.seriesRef(labels), ts, values, values.length);
+        if (tails != null && values.length > 0) {
+            tails.add(new Tail(labels, values[values.length - 1]));
+        }
     }
 }
