@@ -136,7 +136,12 @@ final class WarmupFleet {
     }
 
     private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values, List<Tail> tails) {
-        Labels labels = Labels.of("__name__", metric, "sandbox_name", sandbox);
+        // As collected: the name and id of the sandbox, and on every third one a third label, so
+        // that label lookups meet sets of more than one size (another trap when all had two).
+        String id = sandbox.substring(sandbox.indexOf('-') + 1);
+        Labels labels = Integer.parseInt(id) % 3 == 0
+                ? Labels.of("__name__", metric, "sandbox_name", sandbox, "sandbox_id", id, "template", "tpl-" + id.length())
+                : Labels.of("__name__", metric, "sandbox_name", sandbox, "sandbox_id", id);
         app.appendAll(app.seriesRef(labels), ts, values, values.length);
         if (tails != null && values.length > 0) {
             tails.add(new Tail(labels, values[values.length - 1]));
