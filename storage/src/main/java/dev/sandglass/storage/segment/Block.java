@@ -30,14 +30,27 @@ public final class Block {
 
     /** Parses a block's header from a prefix of its bytes; bodies are not available. */
     static Block headerOnly(byte[] header) {
-        return new Block(header, false);
+        return new Block(header, (Void) null);
     }
 
+    /**
+     * Parses a whole block. The sections are found here rather than behind a "with body" flag in
+     * the shared header constructor: queries only ever pass one value of such a flag and the
+     * segment store's appends the other, so the compiled constructor the queries had warmed up was
+     * thrown away the first time the store sealed a block (JFR: a deoptimisation, then a new
+     * optimising compilation during the next query).
+     */
     public Block(byte[] bytes) {
-        this(bytes, true);
+        this(bytes, (Void) null);
+        int p = skipSection(tsSection);
+        for (int i = 0; i < frameSections.length; i++) {
+            frameSections[i] = p;
+            p = skipSection(p);
+        }
     }
 
-    private Block(byte[] bytes, boolean withBody) {
+    /** The header alone; {@code headerOnly} marks the overload. */
+    private Block(byte[] bytes, Void headerOnly) {
         this.bytes = bytes;
         Varints.In in = new Varints.In(bytes, 0, bytes.length);
         int version = in.byte1();
@@ -70,14 +83,6 @@ public final class Block {
         tsSection = in.position();
         frameSections = new int[nf];
         frameBytes = new byte[nf][];
-        if (!withBody) {
-            return;
-        }
-        int p = skipSection(tsSection);
-        for (int i = 0; i < nf; i++) {
-            frameSections[i] = p;
-            p = skipSection(p);
-        }
     }
 
     private int skipSection(int at) {

@@ -3,8 +3,6 @@ package dev.sandglass.web.api;
 import dev.sandglass.query.engine.QueryResult;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
-import dev.sandglass.storage.api.BulkAppender;
-import dev.sandglass.storage.api.Labels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -94,10 +91,14 @@ public final class EngineWarmup {
     public int run(BooleanSupplier stop, Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * 24 * HOUR_MS, 0))) {
-            long last = fill(db);
-            // Whole minutes, as dashboards ask, and now and then a time with milliseconds.
+            long last = WarmupFleet.fill(db, sandboxes, hours);
+            // Whole minutes, as dashboards ask, and now and then a time with milliseconds. Every
+            // other round the range starts at the data's first minute, as a range over all of a
+            // store does: its first windows hold no sample or one, which real queries meet at
+            // once and which would otherwise be compiled as never taken.
             long end = last / 60_000 * 60_000;
-            long start = end - hours * HOUR_MS + 10 * 60_000;
+            long length = hours * HOUR_MS - 10 * 60_000;
+            long firstMinute = WarmupFleet.T0 / 60_000 * 60_000;
             // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
             // here, the compiler would assume that kind, and the first real request (whose check
             // is of another kind) would throw the compiled code away. Several kinds from the
@@ -117,10 +118,11 @@ public final class EngineWarmup {
                     if (stop.getAsBoolean()) {
                         break;
                     }
-                    n += format(engine.range(db, q, start, end, 60_000, 60_000, check));
-                    n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check));
+                    long from = r % 2 == 0 ? end - length : firstMinute;
+                    n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
+                    n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
                 }
-                if (converged.after(System.nanoTime() - t0)) {
+                if (converged.after(System.nanoTime() - t0, compileMillis())) {
                     break;
                 }
             }
@@ -132,24 +134,40 @@ public final class EngineWarmup {
         }
     }
 
+    /** Milliseconds the JIT compilers have spent so far, or -1 when the JVM does not tell. */
+    private static long compileMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /**
-     * Whether the rounds have stopped getting faster: two rounds in a row none of them 10% faster
-     * than the fastest before it, after at least {@link #MIN_ROUNDS}. The hot loops are compiled by then;
-     * running the full count of rounds on top of that cost seconds of CPU at every start for
-     * nothing (1,560 queries, ~9 s of CPU, where 5 to 10 rounds reach the same speed).
+     * Whether the warm-up has done its job: the rounds have stopped getting faster (two rounds in
+     * a row none of them 10% faster than the fastest before it, after at least {@link #MIN_ROUNDS})
+     * and the JIT compilers have caught up (they spent under {@link #QUIET_MS} compiling during
+     * the last round). Timing alone stopped too early: the compilers work from a queue, and with
+     * the queue long the JVM raises the bar for compiling a method with the optimising compiler,
+     * so rounds looked level while the query path was still compiled by the quick compiler alone;
+     * the first real queries then paid for the optimising compilation (JFR showed 2-6 s of it
+     * during the eight reference queries). Running the full count of rounds on top of that cost
+     * seconds of CPU at every start for nothing.
      */
     static final class Converged {
         static final int MIN_ROUNDS = 4;
+        static final long QUIET_MS = 50;
         private long best = Long.MAX_VALUE;
         private int rounds;
         private int steady;
+        private long compiled = -1;
 
-        boolean after(long roundNanos) {
+        /** After a round that took {@code roundNanos}, with the JIT's total {@code compileMillis} (-1: unknown). */
+        boolean after(long roundNanos, long compileMillis) {
             rounds++;
             // Level: not 10% faster than the fastest round so far (a faster round is still compiling).
             steady = best != Long.MAX_VALUE && roundNanos >= best - best / 10 ? steady + 1 : 0;
             best = Math.min(best, roundNanos);
-            return rounds >= MIN_ROUNDS && steady >= 2;
+            boolean quiet = compileMillis < 0 || (compiled >= 0 && compileMillis - compiled < QUIET_MS);
+            compiled = compileMillis;
+            return rounds >= MIN_ROUNDS && steady >= 2 && quiet;
         }
     }
 
@@ -185,91 +203,26 @@ public final class EngineWarmup {
         }
     }
 
-    /** Formats the answer as the API would; 1 when it has data, else 0. */
-    private static int format(QueryResult r) {
-        ResultJson.write(r, new JsonWriter(new StringBuilder(1 << 16)));
+    /**
+     * Sinks of three kinds, for the reason given for the cancel checks: a writer that only ever saw
+     * one kind was compiled for it, and the API's first streamed answer threw that code away.
+     */
+    private static final List<JsonWriter.Sink> SINKS = List.of(text -> { }, text -> text.length(), new JsonWriter.Sink() {
+        @Override
+        public void write(StringBuilder text) {
+        }
+    });
+
+    /**
+     * Formats the answer as the API does, through a writer that hands its text on in chunks (here
+     * to nowhere); 1 when it has data, else 0. A writer that never spilled left the API's streamed
+     * answers a branch compiled as never taken, and their first large answer deoptimised.
+     */
+    private static int format(QueryResult r, int round) {
+        ResultJson.write(r, new JsonWriter(new StringBuilder(256), SINKS.get(round % SINKS.size()), StreamedReply.CHUNK));
         boolean data = r instanceof QueryResult.MatrixResult m ? !m.series().isEmpty()
                 : r instanceof QueryResult.VectorResult v && !v.samples().isEmpty();
         return data ? 1 : 0;
-    }
-
-    /**
-     * Writes the fleet, shaped like real sandboxes so that the same encodings and branches get
-     * exercised: idle, steady, bursty and batch profiles; a CPU ratio with four decimals; memory
-     * in pages drifting up while busy; disk and network byte counters that grow only while busy
-     * or now and then (mostly-zero deltas with bursts); uptime in milliseconds; rare restarts that
-     * reset every counter; one sample a second with a few milliseconds of jitter. Returns the
-     * last time.
-     */
-    private long fill(Db db) {
-        Random rnd = new Random(42);
-        int n = hours * 3600;
-        long t0 = 1_700_000_000_000L;
-        long[] ts = new long[n];
-        for (int i = 0; i < n; i++) {
-            ts[i] = t0 + i * 1000L + rnd.nextInt(7) - 3;
-        }
-        try (BulkAppender app = db.bulkAppender()) {
-            for (int s = 0; s < sandboxes; s++) {
-                String name = "warmup-" + s;
-                double[] cpu = new double[n];
-                double[] mem = new double[n];
-                double[] limit = new double[n];
-                double[] up = new double[n];
-                double[][] counters = new double[4][n];
-                int profile = rnd.nextInt(10) < 5 ? 0 : 1 + rnd.nextInt(3); // idle, steady, bursty, batch
-                int vcpus = new int[] {1, 1, 2, 2, 4}[rnd.nextInt(5)];
-                double memLimit = new int[] {512, 1024, 2048, 4096}[rnd.nextInt(4)] * 1048576.0;
-                double base = new double[] {0.01, 0.35 * vcpus, 0.05, 0.1}[profile];
-                double m = (60 + rnd.nextInt(80)) * 1048576.0;
-                double uptime = rnd.nextInt(3600);
-                double[] c = {4096.0 * rnd.nextInt(10_000), 4096.0 * rnd.nextInt(1000), 1024.0 * rnd.nextInt(200), 1024.0 * rnd.nextInt(80)};
-                int busyUntil = -1;
-                for (int i = 0; i < n; i++) {
-                    if (rnd.nextInt(4 * 3600) == 0) {
-                        uptime = 0;
-                        java.util.Arrays.fill(c, 0);
-                    }
-                    if (profile == 2 && i > busyUntil && rnd.nextInt(250) == 0) {
-                        busyUntil = i + 5 + rnd.nextInt(115);
-                    }
-                    boolean busy = profile == 1 || (profile == 2 && i <= busyUntil) || (profile == 3 && (i / 600) % 3 == 0);
-                    double load = base + (busy ? 0.8 * vcpus : 0) + Math.abs(rnd.nextGaussian() * (0.004 + 0.02 * base));
-                    cpu[i] = Math.round(Math.min(load, vcpus) * 1e4) / 1e4;
-                    m += rnd.nextGaussian() * 0.3 * 1048576 + (busy ? 0.6 : -0.05) * 1048576;
-                    m = Math.max(48 * 1048576.0, Math.min(m, memLimit * 0.97));
-                    mem[i] = Math.floor(m / 4096) * 4096;
-                    limit[i] = memLimit;
-                    uptime += 1;
-                    up[i] = Math.round(uptime * 1000) / 1000.0;
-                    if (busy || rnd.nextInt(20) == 0) {
-                        int f = busy ? 4 : 1;
-                        c[0] += 4096.0 * rnd.nextInt(64) * f;
-                        c[1] += 4096.0 * rnd.nextInt(128) * f;
-                        c[2] += (60 + rnd.nextInt(20_000)) * (busy ? 8 : 1);
-                        c[3] += (60 + rnd.nextInt(9_000)) * (busy ? 8 : 1);
-                    }
-                    for (int k = 0; k < 4; k++) {
-                        counters[k][i] = c[k];
-                    }
-                }
-                add(app, "microsandbox_cpu_utilization_ratio", name, ts, cpu);
-                add(app, "microsandbox_memory_usage_bytes", name, ts, mem);
-                add(app, "microsandbox_memory_limit_bytes", name, ts, limit);
-                add(app, "microsandbox_uptime_seconds", name, ts, up);
-                add(app, "microsandbox_disk_bytes_read", name, ts, counters[0]);
-                add(app, "microsandbox_disk_bytes_written", name, ts, counters[1]);
-                add(app, "microsandbox_network_bytes_received", name, ts, counters[2]);
-                add(app, "microsandbox_network_bytes_sent", name, ts, counters[3]);
-            }
-            app.finish();
-        }
-        return ts[n - 1];
-    }
-
-    private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values) {
-        long ref = app.seriesRef(Labels.of("__name__", metric, "sandbox_name", sandbox));
-        app.appendAll(ref, ts, values, values.length);
     }
 
     private static void deleteTree(Path dir) {

@@ -59,14 +59,26 @@ class EngineWarmupTest {
         long[] rounds = {900, 500, 300, 200, 195, 205, 190};
         boolean[] stop = new boolean[rounds.length];
         for (int i = 0; i < rounds.length; i++) {
-            stop[i] = c.after(rounds[i]);
+            stop[i] = c.after(rounds[i], -1);
         }
         assertEquals("[false, false, false, false, false, true, true]", java.util.Arrays.toString(stop));
         // Never before MIN_ROUNDS, however level the times.
         EngineWarmup.Converged level = new EngineWarmup.Converged();
-        assertEquals(false, level.after(100));
-        assertEquals(false, level.after(100));
-        assertEquals(false, level.after(100));
-        assertEquals(true, level.after(100));
+        assertEquals(false, level.after(100, -1));
+        assertEquals(false, level.after(100, -1));
+        assertEquals(false, level.after(100, -1));
+        assertEquals(true, level.after(100, -1));
+    }
+
+    /** Level rounds are not enough while the JIT is still compiling: its queue raises the bar for the optimising compiler. */
+    @Test
+    void roundsStopOnlyOnceTheCompilersHaveCaughtUp() {
+        EngineWarmup.Converged c = new EngineWarmup.Converged();
+        long[] compiledMs = {400, 900, 1300, 1700, 2100, 2130, 2160};
+        boolean[] stop = new boolean[compiledMs.length];
+        for (int i = 0; i < compiledMs.length; i++) {
+            stop[i] = c.after(100, compiledMs[i]);
+        }
+        assertEquals("[false, false, false, false, false, true, true]", java.util.Arrays.toString(stop));
     }
 }
