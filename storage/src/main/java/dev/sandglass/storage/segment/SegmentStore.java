@@ -205,6 +205,10 @@ public final class SegmentStore implements AutoCloseable {
         if (appender == null) {
             appender = queue.createAppender();
         }
+        // Serialised by this object's monitor, but seals run on the storage job thread, on a
+        // writer that outran them (head budget) and at close: let Chronicle's one-thread check
+        // follow the thread that holds the monitor now.
+        appender.singleThreadedCheckReset();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(block);
