@@ -286,14 +286,14 @@ public final class Db implements Storage {
      */
     private void checkHeadBudget() {
         long held = headBytes();
-        if (!headBudget.over(held) || jobs == null) {
+        if (!headBudget.over(held) || jobs == null || !worthSealing()) {
             return;
         }
         if (held > 2 * headBudget.limitBytes()) {
             // Writers outrun the seals: this one waits for the seal in flight and seals what is
             // still over, so the heads stay near their budget however fast samples arrive.
             runJob("seal", () -> {
-                if (headBudget.over(headBytes())) {
+                if (headBudget.over(headBytes()) && worthSealing()) {
                     headBudget.sealedEarly();
                     seal();
                 }
@@ -306,13 +306,28 @@ public final class Db implements Storage {
         try {
             jobs.execute(() -> {
                 earlySealQueued.set(false);
-                if (headBudget.over(headBytes())) {
+                if (headBudget.over(headBytes()) && worthSealing()) {
                     headBudget.sealedEarly();
                     runJob("seal", this::seal);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             earlySealQueued.set(false); // closing
+        }
+    }
+
+    /**
+     * Whether an early seal would free much: only when the head's samples (16 bytes each) are at
+     * least half the budget. Past the budget with fewer, the series' own slots and arrays are what
+     * fill it (too many series for the budget): sealing then would write a block of one or two
+     * samples per series at every commit and free next to nothing.
+     */
+    private boolean worthSealing() {
+        lock.readLock().lock();
+        try {
+            return head.samples() * 16 >= headBudget.limitBytes() / 2;
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -677,8 +692,10 @@ public final class Db implements Storage {
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
         int blockSamples = headBudget.blockSamples(BLOCK_SAMPLES);
-        if (sealTs.length > blockSamples + blockSamples / 8) {
-            sealTs = new long[0]; // the budget was lowered since: columns from before are too big to keep
+        if (sealTs.length > blockSamples + blockSamples / 8 || sealTs.length != sealVs.length) {
+            // The budget was lowered since (columns from before are too big to keep), or a seal
+            // ran out of heap between growing one column and the other.
+            sealTs = new long[0];
             sealVs = new double[0];
         }
         for (int i = 0; i < runs.size(); i++) {
@@ -687,8 +704,10 @@ public final class Db implements Storage {
                 // Doubling up to a block and a bit; runs already batched keep the old arrays.
                 int need = inBatch + r.size();
                 int cap = Math.max(need, Math.min(blockSamples + blockSamples / 8, 2 * need));
-                sealTs = java.util.Arrays.copyOf(sealTs, cap);
-                sealVs = java.util.Arrays.copyOf(sealVs, cap);
+                long[] ts = java.util.Arrays.copyOf(sealTs, cap);
+                double[] vs = java.util.Arrays.copyOf(sealVs, cap); // both or neither: a full heap may fail the second
+                sealTs = ts;
+                sealVs = vs;
             }
             r.copyTo(sealTs, sealVs, inBatch);
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));

@@ -207,9 +207,18 @@ final class ServeCommand implements Callable<Integer> {
                     db.releaseIdleReaders();
                     System.gc();
                 }).startInBackground(signals::stopping);
-                while (!signals.awaitMillis(5000)) {
-                    System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
-                            metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
+                boolean stopping = false;
+                while (!stopping) {
+                    try {
+                        stopping = signals.awaitMillis(5000);
+                        if (!stopping) {
+                            System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
+                                    metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
+                        }
+                    } catch (OutOfMemoryError e) {
+                        // A full heap must not end serve through its main thread (waiting and printing
+                        // allocate): the loops' guards report it, and this goes on waiting.
+                    }
                 }
                 loop.stop();
             } finally {
