@@ -5,6 +5,7 @@ import * as promql from './promql.js';
 import * as restarts from './restarts.js';
 import * as sandbox from './sandbox.js';
 import { status } from './dom.js';
+import { watchIngest } from './ingest-status.js';
 
 const ROUTES = [
   [/^\/$/, 'fleet', (el, m, q) => fleet.mount(el, q)],
@@ -45,3 +46,4 @@ function route() {
 
 window.addEventListener('hashchange', route);
 route();
+watchIngest(document.getElementById('ingest'));

@@ -81,6 +81,12 @@ public final class Db implements Storage {
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
     private final StorageHealth health = new StorageHealth();
+    private final dev.sandglass.storage.head.HeadBudget headBudget =
+            dev.sandglass.storage.head.HeadBudget.ofHeap(Runtime.getRuntime().maxMemory());
+    private final java.util.concurrent.atomic.AtomicBoolean earlySealQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A head whose seal failed and could not be put back into the head (out of heap): sealed first next time. */
+    private Head unsealed;
+    private long unsealedCheckpoint;
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
@@ -97,6 +103,7 @@ public final class Db implements Storage {
         this.wal = wal;
         this.segments = segments;
         this.duplicates = new SealedDuplicates(segments);
+        head.compactPast(headBudget.limitBytes() / 4);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()}. */
@@ -236,14 +243,95 @@ public final class Db implements Storage {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a job; nothing it throws cancels the schedule (a full disk is logged once, by health). */
+    /**
+     * Runs a job through its loop guard: nothing it throws (an OutOfMemoryError included) cancels
+     * the schedule; a failure is counted, logged and backed off (a full disk is logged once, by health).
+     */
     private static void runJob(String name, Runnable job) {
+        dev.sandglass.storage.jobs.LoopGuard.named("storage " + name).run(() -> {
+            try {
+                job.run();
+            } catch (DiskFullException e) {
+                // logged by health when writes start failing; the job runs again next time
+            }
+        });
+    }
+
+    /** The head's share of the heap, what it holds and the early seals (sandglass_storage_head_*). */
+    public dev.sandglass.storage.head.HeadBudget headBudget() {
+        return headBudget;
+    }
+
+    /** Sets the head's share of the heap (see {@link dev.sandglass.storage.head.HeadBudget}); serve derives it from --memory.limit. */
+    public void limitHead(long bytes) {
+        headBudget.limit(bytes);
+        lock.writeLock().lock();
         try {
-            job.run();
-        } catch (DiskFullException e) {
-            // logged by health when writes start failing; the job runs again next time
-        } catch (RuntimeException | Error e) {
-            LOG.error("{} job failed: {}", name, e.getMessage(), e);
+            head.compactPast(headBudget.limitBytes() / 4);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Bytes the heads hold now: the one filling, the one being sealed, the spare. Under the read lock. */
+    long headBytes() {
+        lock.readLock().lock();
+        try {
+            return head.bytes() + (sealing != null ? sealing.bytes() : 0) + (spare != null ? spare.bytes() : 0)
+                    + (unsealed != null && unsealed != sealing ? unsealed.bytes() : 0);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * After a commit: when the heads hold more than their budget, queues one early seal on the
+     * storage job thread (not on the committing one; commits go on meanwhile).
+     */
+    private void checkHeadBudget() {
+        long held = headBytes();
+        if (!headBudget.over(held) || jobs == null || !worthSealing()) {
+            return;
+        }
+        if (held > 2 * headBudget.limitBytes()) {
+            // Writers outrun the seals: this one waits for the seal in flight and seals what is
+            // still over, so the heads stay near their budget however fast samples arrive.
+            runJob("seal", () -> {
+                if (headBudget.over(headBytes()) && worthSealing()) {
+                    headBudget.sealedEarly();
+                    seal();
+                }
+            });
+            return;
+        }
+        if (!earlySealQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            jobs.execute(() -> {
+                earlySealQueued.set(false);
+                if (headBudget.over(headBytes()) && worthSealing()) {
+                    headBudget.sealedEarly();
+                    runJob("seal", this::seal);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            earlySealQueued.set(false); // closing
+        }
+    }
+
+    /**
+     * Whether an early seal would free much: only when the head's samples (16 bytes each) are at
+     * least half the budget. Past the budget with fewer, the series' own slots and arrays are what
+     * fill it (too many series for the budget): sealing then would write a block of one or two
+     * samples per series at every commit and free next to nothing.
+     */
+    private boolean worthSealing() {
+        lock.readLock().lock();
+        try {
+            return head.samples() * 16 >= headBudget.limitBytes() / 2;
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -405,6 +493,10 @@ public final class Db implements Storage {
             }
             lock.writeLock().lock();
             try {
+                // What may need memory comes first: a heap too full for it fails the commit
+                // before the batch is durable (the caller retries), never after it is.
+                head.fold();
+                head.reservePending(n);
                 try {
                     wal.append(refs, ts, vs, n);
                 } catch (DiskFullException e) {
@@ -422,6 +514,7 @@ public final class Db implements Storage {
                 lock.writeLock().unlock();
                 n = 0;
             }
+            checkHeadBudget();
         }
 
         @Override
@@ -473,6 +566,7 @@ public final class Db implements Storage {
      */
     public void seal() {
         synchronized (sealLock) {
+            sealUnsealed();
             long checkpoint;
             Head old;
             lock.writeLock().lock();
@@ -496,7 +590,14 @@ public final class Db implements Storage {
             } catch (RuntimeException | Error e) {
                 // Nothing of old was appended (writeBlocks checks space for all its blocks first) or
                 // the WAL still holds it: put its samples back in front of the head, to seal later.
-                restore(old);
+                try {
+                    restore(old);
+                } catch (OutOfMemoryError oom) {
+                    // No heap to merge them: old stays readable as the head being sealed and is
+                    // sealed first next time, with its own checkpoint (the WAL keeps it till then).
+                    unsealed = old;
+                    unsealedCheckpoint = checkpoint;
+                }
                 if (e instanceof DiskFullException df) {
                     health.diskFull(df, "seal");
                 } else {
@@ -507,11 +608,29 @@ public final class Db implements Storage {
             lock.writeLock().lock();
             try {
                 sealing = null;
-                spare = old;
+                // Under a tight budget the sealed head's arrays are let go rather than kept for reuse.
+                spare = headBudget.keepSpare(old.bytes(), head.bytes()) ? old : null;
             } finally {
                 lock.writeLock().unlock();
             }
             wal.dropBefore(walKeepFrom(checkpoint, System.currentTimeMillis()));
+        }
+    }
+
+    /** Seals the head a failed seal left behind (see {@link #unsealed}); under the seal lock. */
+    private void sealUnsealed() {
+        Head left = unsealed;
+        if (left == null) {
+            return;
+        }
+        writeBlocks(left.runs(), unsealedCheckpoint);
+        lock.writeLock().lock();
+        try {
+            unsealed = null;
+            sealing = null;
+            changes.incrementAndGet();
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -520,7 +639,7 @@ public final class Db implements Storage {
         lock.writeLock().lock();
         try {
             head.fold();
-            Head merged = new Head(old.longestRun() + head.longestRun());
+            Head merged = new Head(old.longestRun() + head.longestRun()).compactPast(headBudget.limitBytes() / 4);
             for (Head h : new Head[] {old, head}) {
                 for (Head.Run r : h.runs()) {
                     long[] d = r.data();
@@ -574,16 +693,19 @@ public final class Db implements Storage {
     /**
      * The head after {@code old}, under the write lock: the spare, cleared, when no querier holds it
      * (queriers take their reference under the read lock, so none can start reading it meanwhile),
-     * else a new one sized like {@code old} plus a tenth so its series never copy to grow.
+     * else a new one sized like {@code old} plus a tenth so its series never copy to grow (when
+     * the head budget leaves room for that).
      */
     private Head nextHead(Head old) {
         Head next = spare;
         spare = null;
         if (next != null && next.readers() == 0) {
             next.clear();
-            return next;
+            return next.compactPast(headBudget.limitBytes() / 4);
         }
-        return Head.after(old);
+        // Sized like old only when that is well within the budget: after an early seal, series
+        // arrays sized by their last run would put the new head over the budget at once.
+        return (headBudget.keepSpare(old.bytes(), 0) ? Head.after(old) : new Head()).compactPast(headBudget.limitBytes() / 4);
     }
 
     /**
@@ -600,14 +722,23 @@ public final class Db implements Storage {
         int inBatch = 0;
         long batchMinT = Long.MAX_VALUE;
         long batchMaxT = Long.MIN_VALUE;
+        int blockSamples = headBudget.blockSamples(BLOCK_SAMPLES);
+        if (sealTs.length > blockSamples + blockSamples / 8 || sealTs.length != sealVs.length) {
+            // The budget was lowered since (columns from before are too big to keep), or a seal
+            // ran out of heap between growing one column and the other.
+            sealTs = new long[0];
+            sealVs = new double[0];
+        }
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
             if (sealTs.length < inBatch + r.size()) {
                 // Doubling up to a block and a bit; runs already batched keep the old arrays.
                 int need = inBatch + r.size();
-                int cap = Math.max(need, Math.min(BLOCK_SAMPLES + BLOCK_SAMPLES / 8, 2 * need));
-                sealTs = java.util.Arrays.copyOf(sealTs, cap);
-                sealVs = java.util.Arrays.copyOf(sealVs, cap);
+                int cap = Math.max(need, Math.min(blockSamples + blockSamples / 8, 2 * need));
+                long[] ts = java.util.Arrays.copyOf(sealTs, cap);
+                double[] vs = java.util.Arrays.copyOf(sealVs, cap); // both or neither: a full heap may fail the second
+                sealTs = ts;
+                sealVs = vs;
             }
             r.copyTo(sealTs, sealVs, inBatch);
             if (r.size() > 0) {
@@ -616,7 +747,7 @@ public final class Db implements Storage {
             }
             batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
             inBatch += r.size();
-            if (inBatch >= BLOCK_SAMPLES || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
+            if (inBatch >= blockSamples || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
                 // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
                 blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
                 // Rolled up now, before the next batch reuses the columns; without what raw blocks from

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Polls every agent at its own interval on one shared thread (agents answer in milliseconds). */
 public final class AgentPoller implements AutoCloseable {
+    /** Keeps an Error (out of heap) from cancelling an agent's schedule: sandglass_loop_*{loop="agent"}. */
+    public static final dev.sandglass.storage.jobs.LoopGuard GUARD = dev.sandglass.storage.jobs.LoopGuard.named("agent");
     private final List<AgentSource> agents;
     private ScheduledExecutorService pool;
 
@@ -20,7 +22,7 @@ public final class AgentPoller implements AutoCloseable {
         }
         pool = Schedulers.daemon("sandglass-agents", 1);
         for (AgentSource a : agents) {
-            pool.scheduleAtFixedRate(a::pollOnce, 0, a.intervalMs(), TimeUnit.MILLISECONDS);
+            pool.scheduleAtFixedRate(GUARD.wrap(a::pollOnce), 0, a.intervalMs(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -88,6 +88,20 @@ public final class AgentSource {
 
     /** One poll, committed; failures are counted and logged, never thrown. */
     public synchronized void pollOnce() {
+        try {
+            poll();
+        } catch (Error e) {
+            appender.rollback(); // nothing of this poll is durable; the poller's guard logs and backs off
+            try {
+                health.failed(e instanceof OutOfMemoryError ? "out_of_memory" : "error", "polling failed: " + e);
+            } catch (Throwable ignored) {
+                // the heap is still full: the guard counts it
+            }
+            throw e;
+        }
+    }
+
+    private void poll() {
         long t = Math.max(System.currentTimeMillis(), lastT + 1);
         lastT = t;
         Set<Long> written = new HashSet<>();

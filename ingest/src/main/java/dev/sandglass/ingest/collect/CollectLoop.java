@@ -7,6 +7,7 @@ import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Storage;
+import dev.sandglass.storage.jobs.LoopGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects the registry every interval: read, map, append, commit (durable before the next
  * collection starts), then, outside that window, lets the store prepare the next commit. A failure is counted and logged once per distinct message (and once when it
- * clears); it never stops the loop.
+ * clears); it never stops the loop: an Error (a full heap) is counted, then handed to the loop's
+ * {@link LoopGuard}, which logs it with its cause and backs off before the next collection.
  */
 public final class CollectLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectLoop.class);
@@ -68,17 +70,16 @@ public final class CollectLoop implements AutoCloseable {
             return t;
         });
         metrics.started(System.currentTimeMillis(), intervalMs);
-        // A repeating task that throws is cancelled for good: nothing may escape this one.
-        scheduler.scheduleAtFixedRate(() -> {
-            try {
-                collectOnce();
-                prepareNext();
-            } catch (Throwable t) {
-                metrics.failed("error", 0);
-                LOG.error("collect loop: {}", t.toString());
-            }
-        }, 0, intervalMs, TimeUnit.MILLISECONDS);
+        // A repeating task that throws is cancelled for good: the guard lets nothing escape (an
+        // OutOfMemoryError in a handler included), logs it and backs off before the next try.
+        scheduler.scheduleAtFixedRate(GUARD.wrap(() -> {
+            collectOnce();
+            prepareNext();
+        }), 0, intervalMs, TimeUnit.MILLISECONDS);
     }
+
+    /** The collect loop's guard: sandglass_loop_*{loop="collect"}, and /-/ready while it fails. */
+    public static final LoopGuard GUARD = LoopGuard.named("collect");
 
     /**
      * Between collections: lets the store do work that keeps commits fast (filing the batch into
@@ -140,17 +141,28 @@ public final class CollectLoop implements AutoCloseable {
             metrics.failed("disk_full", System.nanoTime() - t0);
             lastError = e.getMessage();
             failedHealth("disk_full", e.getMessage());
-        } catch (RuntimeException | Error e) {
-            // An Error too (a mapping fault is an InternalError, a full heap an OutOfMemoryError):
-            // counted and retried next interval, never the end of collection.
+        } catch (RuntimeException e) {
             appender.rollback();
-            metrics.failed(e instanceof Error ? "error" : "store", System.nanoTime() - t0);
+            metrics.failed("store", System.nanoTime() - t0);
             String msg = "collection failed: " + e;
-            failedHealth(e instanceof Error ? "error" : "store", msg);
+            failedHealth("store", msg);
             if (!msg.equals(lastError)) {
                 LOG.error(msg, e);
                 lastError = msg;
             }
+        } catch (Error e) {
+            // A mapping fault (InternalError), a full heap (OutOfMemoryError): the batch is dropped
+            // (nothing of it is durable) and counted, and the Error goes on to the loop's guard,
+            // which logs it and backs off. The handler allocates as little as it can: the heap
+            // may still be full.
+            appender.rollback();
+            metrics.failed(e instanceof OutOfMemoryError ? "out_of_memory" : "error", System.nanoTime() - t0);
+            try {
+                failedHealth(e instanceof OutOfMemoryError ? "out_of_memory" : "error", "collection failed: " + e);
+            } catch (Throwable ignored) {
+                // counted above; the guard logs it
+            }
+            throw e;
         }
     }
 

@@ -105,7 +105,8 @@ public final class DemoFleet implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
+        // Guarded: the demo's registry writer must not stop for good on an Error (out of heap) either.
+        ticker.scheduleAtFixedRate(dev.sandglass.storage.jobs.LoopGuard.named("demo fleet").wrap(this::tick), 1000, 1000, TimeUnit.MILLISECONDS);
     }
 
     private void boot(Sim s, long now, boolean fresh) {

@@ -79,11 +79,31 @@ public final class VmmSource implements AutoCloseable {
             return;
         }
         scheduler = Schedulers.daemon("sandglass-vmm", 1);
-        scheduler.scheduleAtFixedRate(this::collectOnce, 0, intervalMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(GUARD.wrap(this::collectOnce), 0, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Keeps an Error (out of heap) from cancelling the schedule: sandglass_loop_*{loop="vmm"}. */
+    public static final dev.sandglass.storage.jobs.LoopGuard GUARD = dev.sandglass.storage.jobs.LoopGuard.named("vmm");
+
+    /** One collection, committed; an Error drops its batch and goes on to the guard. */
+    public synchronized void collectOnce() {
+        try {
+            collect();
+        } catch (Error e) {
+            appender.rollback();
+            try {
+                for (SourceHealth h : specHealth) {
+                    h.failed(e instanceof OutOfMemoryError ? "out_of_memory" : "error", "collecting failed: " + e);
+                }
+            } catch (Throwable ignored) {
+                // the heap is still full: the guard counts it
+            }
+            throw e;
+        }
     }
 
     /** One collection: find the processes, append their values, stale-mark the gone, commit. */
-    public synchronized void collectOnce() {
+    private void collect() {
         long now = System.currentTimeMillis();
         try {
             Map<String, Found> found = find();

@@ -90,6 +90,7 @@ public final class ScrapeLoop {
         lastScrapeMs = t;
         int[] counts = new int[2]; // scraped, added series
         ScrapeException failure = null;
+        Error fatal = null;
         try {
             ScrapeClient.Response r = client.fetch(target, conn);
             append(r, t, counts);
@@ -97,6 +98,14 @@ public final class ScrapeLoop {
             failure = e;
         } catch (RuntimeException e) {
             failure = new ScrapeException("store", "storing the scrape failed: " + e.getMessage());
+        } catch (Error e) {
+            // Out of heap part way: the batch goes (nothing of it is durable) and the scrape counts
+            // as failed, as Prometheus counts one it could not finish; the Error goes on to the
+            // scrape pool's guard (logged with its cause, backed off) once the failure is recorded.
+            appender.rollback();
+            conn.close(); // it may be part way through an answer: the next scrape opens a new one
+            fatal = e;
+            failure = e instanceof OutOfMemoryError ? OUT_OF_MEMORY : new ScrapeException("error", "scraping failed: " + e);
         }
         try {
             if (failure != null) {
@@ -116,10 +125,21 @@ public final class ScrapeLoop {
         } catch (RuntimeException e) {
             appender.rollback();
             health.failed("store", "storing the scrape failed: " + e.getMessage() + "; check the data dir's disk");
+        } catch (Error e) {
+            appender.rollback(); // nothing written of this scrape: its series go on at the next one
+            fatal = fatal == null ? e : fatal;
+        } finally {
+            iter++; // always a new iteration: series marked seen in a failed one must not look seen in the next
         }
-        iter++;
+        if (fatal != null) {
+            throw fatal;
+        }
         prepareNext();
     }
+
+    /** Made once: a scrape that ran out of heap must not need heap to say so. */
+    private static final ScrapeException OUT_OF_MEMORY = new ScrapeException("out_of_memory",
+            "out of heap while scraping (the heap is too small for the series scraped: give serve a larger --memory.limit)");
 
     /** After the commit, outside the scrape: lets the store file the batch and pre-fault its log (loses nothing if it fails). */
     private void prepareNext() {

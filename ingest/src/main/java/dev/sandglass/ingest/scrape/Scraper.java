@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * delays itself.
  */
 public final class Scraper implements AutoCloseable {
+    /** The scrape pool's guard: sandglass_loop_*{loop="scrape"}. */
+    public static final dev.sandglass.storage.jobs.LoopGuard GUARD = dev.sandglass.storage.jobs.LoopGuard.named("scrape");
     private final List<ScrapeLoop> loops = new ArrayList<>();
     private ScheduledExecutorService pool;
 
@@ -37,7 +39,8 @@ public final class Scraper implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (ScrapeLoop l : loops) {
             long interval = l.target().intervalMs();
-            pool.scheduleAtFixedRate(l::scrapeOnce, offset(l.target(), now), interval, TimeUnit.MILLISECONDS);
+            // The guard keeps an Error (out of heap) from cancelling the target's schedule for good.
+            pool.scheduleAtFixedRate(GUARD.wrap(l::scrapeOnce), offset(l.target(), now), interval, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -39,6 +39,10 @@ public final class Head {
     private double[] pendingVs = new double[0];
     private int pending;
     private volatile boolean hasPending;
+    /** Bytes of the series' own arrays (see {@link #bytes()}). */
+    private long seriesBytes;
+    /** Past this many bytes of series arrays, a series' array grows by doubling from 4 samples (see {@link #compactPast}). */
+    private long compactPastBytes = Long.MAX_VALUE;
 
     public Head() {
         this(16);
@@ -85,10 +89,12 @@ public final class Head {
                 int hint = runHints[ref] + runHints[ref] / 10;
                 int cap = hint + (int) ((ref * 0x9E3779B9L >>> 16) % Math.max(1, hint / 8));
                 data[ref] = d = new long[2 * cap];
+                seriesBytes += arrayBytes(2 * cap);
             } else {
                 // Two samples first: churn leaves many series with one sample in a head, and a million
                 // of them must not reserve the hint's kilobytes each. The second sample grows it to the hint.
                 data[ref] = d = new long[4];
+                seriesBytes += arrayBytes(4);
             }
         }
         int size = n[ref];
@@ -105,7 +111,9 @@ public final class Head {
             insert(ref, i, t, bits);
         } else {
             if (end == d.length) {
-                data[ref] = d = Arrays.copyOf(d, end == 4 ? 2 * firstCapacity(ref) : end * 2);
+                long[] grown = Arrays.copyOf(d, end == 4 ? 2 * firstCapacity(ref) : end * 2);
+                seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
+                data[ref] = d = grown;
             }
             d[end] = t;
             d[end + 1] = bits;
@@ -126,11 +134,7 @@ public final class Head {
      */
     public void addPending(int[] refs, long[] ts, double[] vs, int count) {
         fold();
-        if (pendingRefs.length < count) {
-            pendingRefs = new int[count];
-            pendingTs = new long[count];
-            pendingVs = new double[count];
-        }
+        reservePending(count);
         System.arraycopy(refs, 0, pendingRefs, 0, count);
         System.arraycopy(ts, 0, pendingTs, 0, count);
         System.arraycopy(vs, 0, pendingVs, 0, count);
@@ -138,7 +142,40 @@ public final class Head {
         hasPending = count > 0;
     }
 
-    /** Files the pending batch, if any, into its series. */
+    /**
+     * Makes room for a pending batch of {@code count} samples. The Db calls it before the batch
+     * goes to the WAL, so a heap too full for it fails the commit before it is durable (and the
+     * caller retries) instead of leaving a durable batch out of the head. Keeps a waiting batch.
+     */
+    public void reservePending(int count) {
+        if (pendingRefs.length < count) {
+            int[] r = Arrays.copyOf(pendingRefs, count);
+            long[] t = Arrays.copyOf(pendingTs, count);
+            double[] v = Arrays.copyOf(pendingVs, count);
+            pendingRefs = r;
+            pendingTs = t;
+            pendingVs = v;
+        }
+    }
+
+    /**
+     * Heap this head holds, about: every series' array (kept through {@link #clear()}, which is
+     * why a cleared head still counts), the per-series slots and the pending batch. What the
+     * store weighs against its head budget.
+     */
+    public long bytes() {
+        return seriesBytes + (long) data.length * 28 + (long) pendingRefs.length * 20;
+    }
+
+    private static long arrayBytes(int longs) {
+        return 16L + 8L * longs;
+    }
+
+    /**
+     * Files the pending batch, if any, into its series. A failure part way (a full heap) leaves
+     * the batch pending: filing it again is harmless, since a sample for a timestamp already
+     * present replaces it.
+     */
     public void fold() {
         for (int i = 0; i < pending; i++) {
             add(pendingRefs[i], pendingTs[i], pendingVs[i]);
@@ -157,7 +194,20 @@ public final class Head {
      * over many commits instead of all series copying in one.
      */
     private int firstCapacity(int ref) {
+        if (seriesBytes > compactPastBytes) {
+            return 4;
+        }
         return capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
+    }
+
+    /**
+     * Once the series' arrays hold {@code bytes}, a series' second sample grows its array to 4
+     * samples instead of the hint (16-127): under a head budget, thousands of series with a few
+     * samples each must not reserve a kilobyte each. Returns this head.
+     */
+    public Head compactPast(long bytes) {
+        compactPastBytes = bytes;
+        return this;
     }
 
     /** First sample index in {@code d} (interleaved, {@code size} samples) with time >= t. */
@@ -179,8 +229,9 @@ public final class Head {
         int size = n[ref];
         long[] d = data[ref];
         if (2 * size == d.length) {
-            d = Arrays.copyOf(d, 4 * size);
-            data[ref] = d;
+            long[] grown = Arrays.copyOf(d, 4 * size);
+            seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
+            data[ref] = d = grown;
         }
         System.arraycopy(d, 2 * at, d, 2 * at + 2, 2 * (size - at));
         d[2 * at] = t;

@@ -78,8 +78,19 @@ public final class ApiHandlers {
         this.readiness = ready;
     }
 
+    /** Why serve is degraded (a background loop failing, collection stalled): /-/ready lists them and says 503. */
+    private volatile java.util.function.Supplier<java.util.List<String>> degraded = java.util.List::of;
+
+    public void degraded(java.util.function.Supplier<java.util.List<String>> reasons) {
+        this.degraded = reasons;
+    }
+
+    java.util.List<String> degradedReasons() {
+        return degraded.get();
+    }
+
     boolean ready() {
-        return storage.get() != null && readiness.getAsBoolean();
+        return storage.get() != null && readiness.getAsBoolean() && degraded.get().isEmpty();
     }
 
     Queryable storageOrNull() {

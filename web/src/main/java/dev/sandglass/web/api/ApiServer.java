@@ -110,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
             router.route("/-/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
                 boolean ready = handlers.ready();
                 ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "text/plain; charset=utf-8")
-                        .end(ready ? "Sandglass is Ready.\n" : "Service Unavailable\n");
+                        .end(ready ? "Sandglass is Ready.\n" : "Service Unavailable\n" + IngestStatusRoutes.reasonsText(handlers.degradedReasons()));
             });
             router.route("/metrics").method(HttpMethod.GET).blockingHandler(ctx -> ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(handlers.metricsText()), false);

@@ -58,9 +58,10 @@ public final class IdleMemory {
     public Thread startInBackground(BooleanSupplier stop) {
         Thread t = new Thread(() -> {
             try {
+                dev.sandglass.storage.jobs.LoopGuard guard = dev.sandglass.storage.jobs.LoopGuard.named("idle memory release");
                 while (!stop.getAsBoolean()) {
                     Thread.sleep(1000);
-                    tick(System.currentTimeMillis());
+                    guard.run(() -> tick(System.currentTimeMillis()));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -159,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
             MetricsSource storeStats = out -> out.append("# HELP sandglass_storage_series Series in the index.\n")
                     .append("# TYPE sandglass_storage_series gauge\nsandglass_storage_series ").append(db.seriesCount()).append('\n')
                     .append("# HELP sandglass_storage_blocks Sealed blocks.\n# TYPE sandglass_storage_blocks gauge\nsandglass_storage_blocks ")
-                    .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString());
+                    .append(db.blockCount()).append('\n').append(db.health().writePrometheusTextString()).append(IngestHealth.text(db));
             RemoteWriteSenders senders = RemoteWriteSenders.start(db, remoteWrite, rwUser, rwPasswordFile, rwTokenFile, rwHeaders,
                     dataDir.resolve("remote-write"), hostName());
             MemoryBudget budget = MemoryBudget.of(memoryLimit == null ? MemoryBudget.NONE : memoryLimit, Runtime.getRuntime().maxMemory(),
@@ -170,10 +170,16 @@ final class ServeCommand implements Callable<Integer> {
                     List.of(metrics::writePrometheusText, storeStats, health::writePrometheusText, writeMetrics,
                             out -> senders.writePrometheusText(out)));
             handlers.readiness(() -> !metrics.stalled(System.currentTimeMillis()));
+            db.limitHead(budget.heapBytes() / 4);
+            IngestHealth ingestHealth = new IngestHealth(metrics);
+            handlers.degraded(ingestHealth::degraded);
             List<RouteModule> routes = ProtocolRoutes.all(db, writeOptions, writeMetrics, budget.maxSamples());
             try (SourceFlags.Running running = sources.start(db, intervalMs, hostName(), health, "Sandglass/" + Main.VERSION);
                  ApiServer server = ApiServer.start(hp.host(), hp.port(), handlers, serverOptions, routes,
-                         router -> dev.sandglass.web.api.InstanceRoutes.register(router, () -> db))) {
+                         router -> {
+                             dev.sandglass.web.api.InstanceRoutes.register(router, () -> db);
+                             dev.sandglass.web.api.IngestStatusRoutes.register(router, health, db.headBudget(), ingestHealth::degraded);
+                         })) {
                 loop.start(); // after the source flags were checked: a bad one stops start-up before anything runs
                 String scheme = serverOptions.web() != null && serverOptions.web().tls() ? "https" : "http";
                 System.out.println("sandglass " + Main.VERSION + " serving " + scheme + "://" + hp.display() + ":" + server.port() + "/");
@@ -201,9 +207,18 @@ final class ServeCommand implements Callable<Integer> {
                     db.releaseIdleReaders();
                     System.gc();
                 }).startInBackground(signals::stopping);
-                while (!signals.awaitMillis(5000)) {
-                    System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
-                            metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
+                boolean stopping = false;
+                while (!stopping) {
+                    try {
+                        stopping = signals.awaitMillis(5000);
+                        if (!stopping) {
+                            System.out.printf("collected: %d sandboxes, %,d samples stored in %,d collections (%d failed)%n",
+                                    metrics.sandboxes(), metrics.samples(), metrics.collections(), metrics.failures());
+                        }
+                    } catch (OutOfMemoryError e) {
+                        // A full heap must not end serve through its main thread (waiting and printing
+                        // allocate): the loops' guards report it, and this goes on waiting.
+                    }
                 }
                 loop.stop();
             } finally {

@@ -89,7 +89,24 @@ public final class RemoteWriteSender implements AutoCloseable {
         }
     }
 
+    /** Keeps the senders going through anything (out of heap included): sandglass_loop_*{loop="remote-write"}. */
+    static final dev.sandglass.storage.jobs.LoopGuard GUARD = dev.sandglass.storage.jobs.LoopGuard.named("remote-write");
+
+    /**
+     * Sends until closed. Whatever ends a pass over the WAL (out of heap, a store fault) is
+     * counted and logged by the guard, and the sender starts again from the last position the
+     * receiver took after the guard's backoff: nothing is skipped, a batch may be sent twice.
+     */
     private void run() {
+        while (running) {
+            GUARD.run(this::send);
+            if (running && GUARD.consecutiveFailures() > 0) {
+                sleep(Math.max(100, GUARD.retryInMillis()));
+            }
+        }
+    }
+
+    private void send() {
         try (WalWatcher watcher = db.walWatcher(acked)) {
             WalWatcher.Batch batch = new WalWatcher.Batch();
             while (running) {
@@ -112,7 +129,7 @@ public final class RemoteWriteSender implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (running) {
-                LOG.error("remote write {} stopped: {}", target.url(), e.getMessage(), e);
+                throw new IllegalStateException("remote write " + target.url() + ": " + e.getMessage(), e);
             }
         }
     }

@@ -25,7 +25,8 @@ public final class RemoteWriteSenders implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        store.scheduleWithFixedDelay(() -> storeFigures(db, instance), STORE_EVERY_MS, STORE_EVERY_MS, TimeUnit.MILLISECONDS);
+        store.scheduleWithFixedDelay(dev.sandglass.storage.jobs.LoopGuard.named("remote-write figures").wrap(() -> storeFigures(db, instance)),
+                STORE_EVERY_MS, STORE_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     public static RemoteWriteSenders start(Db db, List<String> urls, String user, Path passwordFile, Path tokenFile,
