@@ -112,7 +112,7 @@ final class CapacityWarmup {
                 }
             }
             // Enough rounds for the decoding loops to be compiled, then until the rounds stop getting faster.
-            if (round >= MIN_ROUNDS && converged.after(System.nanoTime() - t0)) {
+            if (round >= MIN_ROUNDS && converged.after(System.nanoTime() - t0, EngineWarmup.compileMillis())) {
                 break;
             }
         }

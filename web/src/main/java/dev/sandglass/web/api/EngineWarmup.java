@@ -135,7 +135,7 @@ public final class EngineWarmup {
     }
 
     /** Milliseconds the JIT compilers have spent so far, or -1 when the JVM does not tell. */
-    private static long compileMillis() {
+    static long compileMillis() {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
