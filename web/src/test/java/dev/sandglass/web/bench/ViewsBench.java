@@ -292,6 +292,7 @@ public final class ViewsBench {
                     new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
             try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
                 Thread.sleep(5000); // warm up the collector
+                settle();
                 LongSupplier cpu = os::getProcessCpuTime;
                 java.util.Map<String, Long> threads0 = threadGroupsCpu();
                 long gc0 = gcMillis();
@@ -310,15 +311,8 @@ public final class ViewsBench {
                 }
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
                 // Let the JIT compiler finish with the streaming paths before measuring (on a busy
-                // machine that takes more than a few seconds): until it uses under 1% of a core over 5 s, 90 s at most.
-                long settle = System.nanoTime() + 90_000_000_000L;
-                double jit;
-                do {
-                    long j0 = jitCpu();
-                    Thread.sleep(5000);
-                    jit = (jitCpu() - j0) / 5e9;
-                } while (jit > 0.01 && System.nanoTime() < settle);
-                System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
+                // machine that takes more than a few seconds).
+                settle();
                 long reads0 = server.sandboxHub().reads();
                 long streamCpu0 = streamThreadsCpu();
                 java.util.Map<String, Long> threads1 = threadGroupsCpu();
@@ -385,6 +379,18 @@ public final class ViewsBench {
             return out;
         }
         return out;
+    }
+
+    /** Waits until the JIT compilers use under 1% of a core over 5 s (90 s at most), and says so. */
+    private static void settle() throws InterruptedException {
+        long until = System.nanoTime() + 90_000_000_000L;
+        double jit;
+        do {
+            long j0 = jitCpu();
+            Thread.sleep(5000);
+            jit = (jitCpu() - j0) / 5e9;
+        } while (jit > 0.01 && System.nanoTime() < until);
+        System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
     }
 
     private static long jitCpu() {
