@@ -161,8 +161,9 @@ public final class ViewsBench {
      * GET /api/v1/sandboxes over HTTP while the collector writes all sandboxes every second (so the
      * answer changes every second), polled every 50 ms for 20 s. Each round alternates the default
      * list (rendered off the request path after each collection), the same with gzip (decompressed
-     * by the client, in the time), the list computed on the request path ({@code ?since=15m}, what
-     * every call after a change paid before), and {@code /-/healthy} (the floor: client, event
+     * by the client, in the time), the list with a window given ({@code ?since=15m}: a worker thread
+     * and the views' cache, which the renderer has usually filled for this store already; on main
+     * every first call after a change computed it), and {@code /-/healthy} (the floor: client, event
      * loop, machine), so a busy machine shows in the floor too.
      */
     static void http(Path tmp, Db db, int collected) throws Exception {
@@ -208,7 +209,7 @@ public final class ViewsBench {
             collector.shutdown();
             collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             String[] what = {"HTTP GET /api/v1/sandboxes, 1 collection/s", "  the same, Accept-Encoding: gzip (+ unzip)",
-                "  ?since=15m: computed on the request path", "  floor: GET /-/healthy"};
+                "  ?since=15m: worker path, views' cached answer", "  floor: GET /-/healthy"};
             cpuPerCallNs = Double.NaN;
             threadCpuPerCallNs = Double.NaN;
             for (int k = 0; k < gets.length; k++) {
@@ -292,6 +293,7 @@ public final class ViewsBench {
                     new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
             try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
                 Thread.sleep(5000); // warm up the collector
+                settle();
                 LongSupplier cpu = os::getProcessCpuTime;
                 java.util.Map<String, Long> threads0 = threadGroupsCpu();
                 long gc0 = gcMillis();
@@ -310,15 +312,8 @@ public final class ViewsBench {
                 }
                 System.out.println("client: " + line + "; server hub subscribers: " + server.sandboxHub().subscribers());
                 // Let the JIT compiler finish with the streaming paths before measuring (on a busy
-                // machine that takes more than a few seconds): until it uses under 1% of a core over 5 s, 90 s at most.
-                long settle = System.nanoTime() + 90_000_000_000L;
-                double jit;
-                do {
-                    long j0 = jitCpu();
-                    Thread.sleep(5000);
-                    jit = (jitCpu() - j0) / 5e9;
-                } while (jit > 0.01 && System.nanoTime() < settle);
-                System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
+                // machine that takes more than a few seconds).
+                settle();
                 long reads0 = server.sandboxHub().reads();
                 long streamCpu0 = streamThreadsCpu();
                 java.util.Map<String, Long> threads1 = threadGroupsCpu();
@@ -385,6 +380,18 @@ public final class ViewsBench {
             return out;
         }
         return out;
+    }
+
+    /** Waits until the JIT compilers use under 1% of a core over 5 s (90 s at most), and says so. */
+    private static void settle() throws InterruptedException {
+        long until = System.nanoTime() + 90_000_000_000L;
+        double jit;
+        do {
+            long j0 = jitCpu();
+            Thread.sleep(5000);
+            jit = (jitCpu() - j0) / 5e9;
+        } while (jit > 0.01 && System.nanoTime() < until);
+        System.out.printf("JIT compilers settled: %.2f%% of one core over the last 5 s%n", 100 * jit);
     }
 
     private static long jitCpu() {
