@@ -84,6 +84,8 @@ public final class Db implements Storage {
     private final dev.sandglass.storage.head.HeadBudget headBudget =
             dev.sandglass.storage.head.HeadBudget.ofHeap(Runtime.getRuntime().maxMemory());
     private final java.util.concurrent.atomic.AtomicBoolean earlySealQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This store's jobs' guards (seal, retention, rollup compaction): its own, so another store's backoff never skips its seals. */
+    private final Map<String, dev.sandglass.storage.jobs.LoopGuard> guards = new java.util.concurrent.ConcurrentHashMap<>();
     /** A head whose seal failed and could not be put back into the head (out of heap): sealed first next time. */
     private Head unsealed;
     private long unsealedCheckpoint;
@@ -247,8 +249,8 @@ public final class Db implements Storage {
      * Runs a job through its loop guard: nothing it throws (an OutOfMemoryError included) cancels
      * the schedule; a failure is counted, logged and backed off (a full disk is logged once, by health).
      */
-    private static void runJob(String name, Runnable job) {
-        dev.sandglass.storage.jobs.LoopGuard.named("storage " + name).run(() -> {
+    private void runJob(String name, Runnable job) {
+        guards.computeIfAbsent(name, n -> dev.sandglass.storage.jobs.LoopGuard.fresh("storage " + n)).run(() -> {
             try {
                 job.run();
             } catch (DiskFullException e) {

@@ -53,7 +53,9 @@ class HeadBudgetTest {
             }
             // 240,000 samples: ~3.8 MB as 16-byte samples alone, ~4x the budget.
             assertTrue(db.headBudget().earlySeals() >= 2, "sealed early: " + db.headBudget().earlySeals());
-            assertTrue(maxHeld <= 3 * limit, "the heads stay near their budget: at most " + maxHeld + " bytes against " + limit);
+            // A writer seals on its own thread past twice the budget; one commit can add up to
+            // another budget's worth when every series' array doubles in it (they grow in step).
+            assertTrue(maxHeld <= 4 * limit, "the heads stay near their budget: at most " + maxHeld + " bytes against " + limit);
             checkAll(db);
             StringBuilder text = new StringBuilder();
             db.headBudget().writePrometheusText(text);

@@ -48,6 +48,17 @@ public final class LoopGuard {
         return ALL.computeIfAbsent(name, LoopGuard::new);
     }
 
+    /**
+     * A new guard for {@code name}, reported under that name from now on in place of the one
+     * before: for loops of an object a process may make several of (a store), so one's backoff
+     * never skips another's turns.
+     */
+    public static LoopGuard fresh(String name) {
+        LoopGuard g = new LoopGuard(name);
+        ALL.put(name, g);
+        return g;
+    }
+
     public String name() {
         return name;
     }

@@ -97,6 +97,8 @@ public final class ApiServer implements AutoCloseable {
             json(router, "/api/v1/metadata", "metadata", handlers, handlers::metadata);
             json(router, "/api/v1/status/buildinfo", "buildinfo", handlers, handlers::buildInfo);
             moreRoutes.accept(router);
+            // serve registers its own above (sources, head); every other server answers with its loops alone.
+            IngestStatusRoutes.register(router, new dev.sandglass.ingest.source.SourceHealthSet(), null, handlers::degradedReasons);
             json(router, "/api/v1/status/agent", "agent", handlers, handlers::agentStatus);
             sandboxes = SandboxRoutes.register(router, handlers);
             json(router, "/api/v1/capacity", "capacity", handlers, handlers::capacity);

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * {@code GET /api/v1/status/ingest}: whether ingest is whole, for the UI's header and for people:
  * {@code degraded} (the reasons /-/ready gives when it says 503), every background loop's guard
  * (up, failures by kind), every source's health (up, last success, last error) and the head
- * against its share of the heap. In Prometheus's envelope.
+ * against its share of the heap (null when the server has no store of its own to report). In
+ * Prometheus's envelope.
  */
 public final class IngestStatusRoutes {
     private IngestStatusRoutes() {
@@ -59,8 +60,13 @@ public final class IngestStatusRoutes {
             w.endObject();
         }
         w.endArray();
-        w.name("head").beginObject().name("bytes").value(head.heldBytes()).name("limit_bytes").value(head.limitBytes())
-                .name("early_seals").value(head.earlySeals()).endObject();
+        w.name("head");
+        if (head == null) {
+            w.raw("null");
+        } else {
+            w.beginObject().name("bytes").value(head.heldBytes()).name("limit_bytes").value(head.limitBytes())
+                    .name("early_seals").value(head.earlySeals()).endObject();
+        }
         return w.endObject().endObject().buffer().toString();
     }
 }
