@@ -3,7 +3,6 @@ package dev.sandglass.ingest.agent;
 import dev.sandglass.ingest.source.Schedulers;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** Polls every agent at its own interval on one shared thread (agents answer in milliseconds). */
 public final class AgentPoller implements AutoCloseable {
@@ -22,7 +21,7 @@ public final class AgentPoller implements AutoCloseable {
         }
         pool = Schedulers.daemon("sandglass-agents", 1);
         for (AgentSource a : agents) {
-            pool.scheduleAtFixedRate(GUARD.wrap(a::pollOnce), 0, a.intervalMs(), TimeUnit.MILLISECONDS);
+            Schedulers.keepRunning(pool, GUARD, a::pollOnce, 0, a.intervalMs());
         }
     }
 

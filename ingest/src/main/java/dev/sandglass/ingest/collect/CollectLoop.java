@@ -3,6 +3,7 @@ package dev.sandglass.ingest.collect;
 import dev.sandglass.ingest.registry.RegistryException;
 import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.ingest.registry.SlotSnapshot;
+import dev.sandglass.ingest.source.Schedulers;
 import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.DiskFullException;
@@ -72,10 +73,10 @@ public final class CollectLoop implements AutoCloseable {
         metrics.started(System.currentTimeMillis(), intervalMs);
         // A repeating task that throws is cancelled for good: the guard lets nothing escape (an
         // OutOfMemoryError in a handler included), logs it and backs off before the next try.
-        scheduler.scheduleAtFixedRate(GUARD.wrap(() -> {
+        Schedulers.keepRunning(scheduler, GUARD, () -> {
             collectOnce();
             prepareNext();
-        }), 0, intervalMs, TimeUnit.MILLISECONDS);
+        }, 0, intervalMs);
     }
 
     /** The collect loop's guard: sandglass_loop_*{loop="collect"}, and /-/ready while it fails. */

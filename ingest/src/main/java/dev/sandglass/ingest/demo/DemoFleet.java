@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated fleet that writes a real v3 registry for a private home, once a second, so the
@@ -106,7 +105,7 @@ public final class DemoFleet implements AutoCloseable {
             return t;
         });
         // Guarded: the demo's registry writer must not stop for good on an Error (out of heap) either.
-        ticker.scheduleAtFixedRate(dev.sandglass.storage.jobs.LoopGuard.named("demo fleet").wrap(this::tick), 1000, 1000, TimeUnit.MILLISECONDS);
+        dev.sandglass.ingest.source.Schedulers.keepRunning(ticker, dev.sandglass.storage.jobs.LoopGuard.named("demo fleet"), this::tick, 1000, 1000);
     }
 
     private void boot(Sim s, long now, boolean fresh) {

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,7 +78,7 @@ public final class VmmSource implements AutoCloseable {
             return;
         }
         scheduler = Schedulers.daemon("sandglass-vmm", 1);
-        scheduler.scheduleAtFixedRate(GUARD.wrap(this::collectOnce), 0, intervalMs, TimeUnit.MILLISECONDS);
+        Schedulers.keepRunning(scheduler, GUARD, this::collectOnce, 0, intervalMs);
     }
 
     /** Keeps an Error (out of heap) from cancelling the schedule: sandglass_loop_*{loop="vmm"}. */

@@ -6,7 +6,6 @@ import dev.sandglass.storage.api.Storage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a {@link ScrapeLoop} per target on a small shared pool. Like Prometheus, each target is
@@ -40,7 +39,7 @@ public final class Scraper implements AutoCloseable {
         for (ScrapeLoop l : loops) {
             long interval = l.target().intervalMs();
             // The guard keeps an Error (out of heap) from cancelling the target's schedule for good.
-            pool.scheduleAtFixedRate(GUARD.wrap(l::scrapeOnce), offset(l.target(), now), interval, TimeUnit.MILLISECONDS);
+            Schedulers.keepRunning(pool, GUARD, l::scrapeOnce, offset(l.target(), now), interval);
         }
     }
 
