@@ -12,9 +12,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,6 +35,9 @@ public final class OtlpProtoReader extends WireReader {
     /** The cache key being built: metric name, job, instance (length-prefixed), then attribute bytes. */
     private byte[] key = new byte[256];
     private int prefixLen;
+    /** A new series' attributes, keys and values in turn ({@code attrCount} strings). */
+    private String[] attrs = new String[8];
+    private int attrCount;
 
     private OtlpProtoReader(byte[] body, int from, int to, Appender appender, SeriesRefCache cache) {
         super(body, from, to);
@@ -255,7 +256,8 @@ public final class OtlpProtoReader extends WireReader {
         }
         long ref = contiguous && cache != null ? cache.get(key, 0, keyLen) : -1;
         if (ref < 0) {
-            ref = translator.numberSeries(prom, attributes(from, to), base);
+            String[] kv = attributes(from, to);
+            ref = translator.numberSeries(prom, kv, attrCount, base);
             if (contiguous && cache != null) {
                 cache.put(key, 0, keyLen, ref);
             }
@@ -264,21 +266,71 @@ public final class OtlpProtoReader extends WireReader {
         return t;
     }
 
-    /** The attributes of the point {@code [from, to)}, for a series not in the cache. */
-    private List<KeyValue> attributes(int from, int to) {
-        List<KeyValue> attrs = new ArrayList<>();
+    /**
+     * The attributes of the point {@code [from, to)} as keys and values in turn, read in place
+     * ({@link #attrCount} strings), for a series not in the cache. An attribute that is not one key
+     * and one string value (another value type, a field sent twice) is parsed with the generated
+     * classes and written as {@link OtlpTranslator#text} writes it, so both readers agree.
+     */
+    private String[] attributes(int from, int to) {
+        attrCount = 0;
         pos = from;
         while (pos < to) {
             int tag = varint32();
             if (tag == tag(7, 2)) {
                 int len = length(to);
-                attrs.add(parse(pos, pos + len, KeyValue.parser()));
-                pos += len;
+                int kvFrom = pos;
+                int kvEnd = pos + len;
+                if (attrs.length < attrCount + 2) {
+                    attrs = Arrays.copyOf(attrs, 2 * attrs.length);
+                }
+                if (!stringAttribute(kvFrom, kvEnd)) {
+                    KeyValue kv = parse(kvFrom, kvEnd, KeyValue.parser());
+                    attrs[attrCount] = kv.getKey();
+                    attrs[attrCount + 1] = OtlpTranslator.text(kv.getValue());
+                }
+                attrCount += 2;
+                pos = kvEnd;
             } else {
                 skip(tag, to);
             }
         }
         return attrs;
+    }
+
+    /** Reads a KeyValue {@code [from, to)} of one key and one string value into {@link #attrs}; false for any other shape. */
+    private boolean stringAttribute(int from, int to) {
+        String k = null;
+        String v = null;
+        pos = from;
+        while (pos < to) {
+            int tag = varint32();
+            if (tag == tag(1, 2) && k == null) {
+                int len = length(to);
+                k = utf8(pos, len);
+                pos += len;
+            } else if (tag == tag(2, 2) && v == null) {
+                int len = length(to);
+                int valueEnd = pos + len;
+                if (pos >= valueEnd || varint32() != tag(1, 2)) {
+                    return false;
+                }
+                int sl = length(valueEnd);
+                if (pos + sl != valueEnd) {
+                    return false;
+                }
+                v = utf8(pos, sl);
+                pos = valueEnd;
+            } else {
+                return false;
+            }
+        }
+        if (k == null || v == null) {
+            return false;
+        }
+        attrs[attrCount] = k;
+        attrs[attrCount + 1] = v;
+        return true;
     }
 
     /** Starts every key of a metric's points with its name, job and instance, each length-prefixed (-1: absent). */

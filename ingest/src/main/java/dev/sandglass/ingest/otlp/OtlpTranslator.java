@@ -15,6 +15,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,6 +49,8 @@ public final class OtlpTranslator {
     private long samples;
     private long rejected;
     private final List<String> errors = new ArrayList<>();
+    /** Label names of the attribute keys seen in this request: a fleet sends the same few keys on every point. */
+    private final Map<String, String> labelNames = new HashMap<>();
 
     OtlpTranslator(Appender appender, OtlpSeriesCache cache) {
         this.appender = appender;
@@ -255,9 +258,18 @@ public final class OtlpTranslator {
         l.merge(name, value, (a, b) -> a.compareTo(b) <= 0 ? a + ";" + b : b + ";" + a);
     }
 
-    /** The ref of a gauge or sum point's series, created when new. */
-    long numberSeries(String name, List<KeyValue> attrs, Map<String, String> base) {
-        return appender.seriesRef(toLabels(labels(name, attrs, base)));
+    /**
+     * The ref of a gauge or sum point's series, created when new, from its attributes as keys and
+     * values in turn ({@code n} strings); labels as {@link #labels} makes them.
+     */
+    long numberSeries(String name, String[] attrs, int n, Map<String, String> base) {
+        TreeMap<String, String> l = new TreeMap<>();
+        for (int i = 0; i < n; i += 2) {
+            merge(l, labelNames.computeIfAbsent(attrs[i], OtlpNames::labelName), attrs[i + 1]);
+        }
+        l.putAll(base);
+        l.put(Labels.METRIC_NAME, name);
+        return appender.seriesRef(toLabels(l));
     }
 
     /** Appends a sample of a series already known by ref. */

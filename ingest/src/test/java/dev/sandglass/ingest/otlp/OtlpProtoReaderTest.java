@@ -124,6 +124,51 @@ class OtlpProtoReaderTest {
     }
 
     @Test
+    void attributesOfNewSeriesReadInPlaceNameTheSeriesAsTheGeneratedParserDoes() {
+        // Shapes the in-place attribute read takes itself (one key, one string value, "" included)
+        // and the ones it leaves to the generated parser: other value types, a value sent in two
+        // pieces (merged: the later oneof case wins), a key sent twice (the later wins).
+        byte[] str = AnyValue.newBuilder().setStringValue("x").build().toByteArray();
+        byte[] empty = AnyValue.newBuilder().setStringValue("").build().toByteArray();
+        byte[] bool = AnyValue.newBuilder().setBoolValue(true).build().toByteArray();
+        byte[] dbl = AnyValue.newBuilder().setDoubleValue(0.25).build().toByteArray();
+        byte[] arr = AnyValue.newBuilder().setArrayValue(io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
+                .addValues(AnyValue.newBuilder().setStringValue("a")).addValues(AnyValue.newBuilder().setIntValue(2))).build().toByteArray();
+        byte[] integer = AnyValue.newBuilder().setIntValue(9).build().toByteArray();
+        List<byte[]> attrs = List.of(
+                concat(field(1, bytes("s.str")), field(2, str)),
+                concat(field(1, bytes("s.empty")), field(2, empty)),
+                concat(field(1, bytes("b")), field(2, bool)),
+                concat(field(1, bytes("d")), field(2, dbl)),
+                concat(field(1, bytes("arr")), field(2, arr)),
+                concat(field(1, bytes("merged")), field(2, integer), field(2, str)),
+                concat(field(1, bytes("first")), field(1, bytes("second")), field(2, str)),
+                concat(field(1, bytes("no.value"))),
+                concat(field(2, str)));
+        byte[] base = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000).setAsDouble(1).build().toByteArray();
+        for (byte[] a : attrs) {
+            byte[] point = concat(base, field(7, a), field(7, concat(field(1, bytes("sandbox.name")), field(2, str))));
+            byte[] metric = concat(Metric.newBuilder().setName("m").build().toByteArray(), field(5, field(1, point)));
+            byte[] body = field(1, concat(ResourceMetrics.newBuilder().setResource(request().getResourceMetrics(0).getResource())
+                    .build().toByteArray(), field(2, field(2, metric))));
+            MemStorage plain = new MemStorage();
+            MemStorage quick = new MemStorage();
+            try {
+                OtlpTranslatorTest.run(plain, ExportMetricsServiceRequest.parseFrom(body));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+            fast(quick, body, new SeriesRefCache(1 << 20));
+            assertEquals(stored(plain), stored(quick));
+            assertEquals(2, stored(quick).size(), stored(quick).toString());
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void malformedBodiesAreDecodeErrors() {
         byte[] good = request(Metric.newBuilder().setName("up").setGauge(Gauge.newBuilder().addDataPoints(point(1, kv("k", "v")))).build()).toByteArray();
         for (byte[] bad : List.of(Arrays.copyOf(good, good.length - 1), Arrays.copyOf(good, 20), new byte[] {0x0a, 0x7f, 0x00}, new byte[] {0x0f})) {

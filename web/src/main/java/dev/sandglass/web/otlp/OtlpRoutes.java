@@ -10,6 +10,7 @@ import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
 import dev.sandglass.web.api.RouteModule;
 import dev.sandglass.web.remote.BodyBuffers;
+import dev.sandglass.web.remote.PooledBody;
 import dev.sandglass.web.remote.WriteBodies;
 import dev.sandglass.web.remote.WriteMetrics;
 import dev.sandglass.web.remote.WriteOptions;
@@ -17,7 +18,6 @@ import dev.sandglass.web.remote.WritesDisabled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +43,8 @@ public final class OtlpRoutes implements RouteModule {
     private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
     /** Gunzipped bodies: one per core at a time is the usual concurrency. */
     private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
+    /** Bodies as sent, read by {@link PooledBody}. */
+    private final BodyBuffers sent = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
 
     public OtlpRoutes(Storage storage, WriteOptions options, WriteMetrics metrics) {
         this.storage = storage;
@@ -57,8 +59,7 @@ public final class OtlpRoutes implements RouteModule {
                 router.route(path).handler(ctx -> WritesDisabled.reply(ctx));
                 continue;
             }
-            router.post(path).handler(BodyHandler.create().setBodyLimit(options.otlpMaxBody()).setHandleFileUploads(false))
-                    .blockingHandler(this::export, false);
+            router.post(path).handler(PooledBody.handler(options.otlpMaxBody(), sent)).blockingHandler(this::export, false);
         }
     }
 
@@ -67,6 +68,7 @@ public final class OtlpRoutes implements RouteModule {
         String type = WriteBodies.mediaType(ctx);
         boolean json = type.equals("application/json");
         if (!json && !type.equals("application/x-protobuf") && !type.equals("application/protobuf")) {
+            PooledBody.release(ctx);
             fail(ctx, 415, false, "unsupported content type \"" + type + "\": send application/x-protobuf or application/json");
             return;
         }
@@ -106,6 +108,7 @@ public final class OtlpRoutes implements RouteModule {
             if (body != null && body.pooled()) {
                 buffers.give(body.array());
             }
+            PooledBody.release(ctx);
         }
         metrics.count(WriteMetrics.Kind.OTLP_SAMPLES, result.samples());
         metrics.count(WriteMetrics.Kind.OTLP_REJECTED, result.rejectedPoints());

@@ -10,7 +10,6 @@ import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.web.api.RouteModule;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +30,8 @@ public final class RemoteWriteRoutes implements RouteModule {
     private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
     /** Decompressed bodies: one per core at a time is the usual concurrency. */
     private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
+    /** Bodies as sent (snappy), read by {@link PooledBody}. */
+    private final BodyBuffers sent = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
 
     /** {@code minValidTime}: samples older than this (unix ms, e.g. the retention cutoff) are out of bounds. */
     public RemoteWriteRoutes(Storage storage, WriteOptions options, WriteMetrics metrics, LongSupplier minValidTime) {
@@ -46,8 +47,7 @@ public final class RemoteWriteRoutes implements RouteModule {
             router.route("/api/v1/write").handler(WritesDisabled::reply);
             return;
         }
-        router.post("/api/v1/write").handler(BodyHandler.create().setBodyLimit(options.remoteWriteMaxBody()).setHandleFileUploads(false))
-                .blockingHandler(this::write, false);
+        router.post("/api/v1/write").handler(PooledBody.handler(options.remoteWriteMaxBody(), sent)).blockingHandler(this::write, false);
     }
 
     private void write(RoutingContext ctx) {
@@ -93,6 +93,7 @@ public final class RemoteWriteRoutes implements RouteModule {
             if (body != null) {
                 buffers.give(body);
             }
+            PooledBody.release(ctx);
         }
         metrics.count(WriteMetrics.Kind.RW_SAMPLES, r.samples());
         metrics.count(WriteMetrics.Kind.RW_REJECTED, r.rejected());

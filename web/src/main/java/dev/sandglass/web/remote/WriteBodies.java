@@ -129,6 +129,10 @@ public final class WriteBodies {
 
     /** As {@link #raw}, without copying the body when Vert.x holds it in one heap array. */
     public static Slice rawSlice(RoutingContext ctx, long max) {
+        Slice pooled = PooledBody.slice(ctx);
+        if (pooled != null) {
+            return pooled; // PooledBody kept it within max
+        }
         io.vertx.core.buffer.Buffer buffer = ctx.body().buffer();
         if (buffer != null) {
             io.netty.buffer.ByteBuf bb = buffer.getByteBuf();

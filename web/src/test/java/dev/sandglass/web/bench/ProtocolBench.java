@@ -62,6 +62,8 @@ public final class ProtocolBench {
         }
     }
 
+    private static final boolean GZIP = !"false".equals(System.getProperty("bench.gzip"));
+
     public static void main(String[] args) throws Exception {
         int collections = Integer.parseInt(args[0]);
         int threads = Integer.parseInt(args[1]);
@@ -87,7 +89,9 @@ public final class ProtocolBench {
             send(bases.get(i) + "/api/v1/write", -1, "application/x-protobuf", "snappy", rw("warm_rw_m", threads, collections, t0), threads);
             if (names.get(i).equals("sandglass")) {
                 send(bases.get(i) + "/v1/metrics", -1, "application/x-protobuf", null, otlp("warm.otlp.m", threads, collections, t0), threads);
-                send(bases.get(i) + "/v1/metrics", -1, "application/x-protobuf", "gzip", gzip(otlp("warm.otlpz.m", threads, collections, t0)), threads);
+                if (GZIP) {
+                    send(bases.get(i) + "/v1/metrics", -1, "application/x-protobuf", "gzip", gzip(otlp("warm.otlpz.m", threads, collections, t0)), threads);
+                }
             }
         }
         java.util.Map<String, List<Pass>> results = new java.util.LinkedHashMap<>();
@@ -109,7 +113,11 @@ public final class ProtocolBench {
                 if (name.equals("sandglass")) {
                     p = send(base + "/v1/metrics", pid, "application/x-protobuf", null, ot, threads);
                     report(results, r, name + " OTLP protobuf", p, count(base, "r" + r + "_otlp_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
-                    // msb-metrics' exporter may gzip (optional in OTLP/HTTP): the same samples so sent.
+                    // msb-metrics' exporter may gzip (optional in OTLP/HTTP): the same samples so sent
+                    // (-Dbench.gzip=false leaves it out, e.g. to profile plain OTLP beside remote write).
+                    if (!GZIP) {
+                        continue;
+                    }
                     p = send(base + "/v1/metrics", pid, "application/x-protobuf", "gzip", oz, threads);
                     report(results, r, name + " OTLP protobuf gzip", p, count(base, "r" + r + "_otlpz_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                 }
