@@ -10,11 +10,16 @@ import java.util.Random;
 /**
  * Writes a fleet's history at 1 s straight through the storage API (bulk appender, two hours at a
  * time, each sealed with its rollups): per sandbox CPU, memory and its limit, disk and network
- * counters, uptime and start time, with restarts (counters from zero, a new start time).
+ * counters, uptime and start time, with restarts (counters from zero, a new start time); and the
+ * registry's other seven series (vCPU seconds, available and host-resident memory, the upper
+ * layer's three figures, run info), so a sandbox has the collector's 16 series.
  * Usage: FleetHistory DIR DAYS SANDBOXES RAW_RETENTION_DAYS END_UNIX_S [CHUNK_MINUTES]
  * (CHUNK_MINUTES 10 writes as a live server's seals do: one excerpt per resolution every 10 minutes).
  */
 public final class FleetHistory {
+    static final String[] OTHERS = {"microsandbox_vcpu_time_seconds", "microsandbox_memory_available_bytes",
+            "microsandbox_memory_host_resident_bytes", "microsandbox_upper_used_bytes", "microsandbox_upper_free_bytes",
+            "microsandbox_upper_host_allocated_bytes", "microsandbox_sandbox_run_info"};
     static final String[] COUNTERS = {"microsandbox_disk_bytes_read", "microsandbox_disk_bytes_written",
             "microsandbox_network_bytes_received", "microsandbox_network_bytes_sent"};
 
@@ -65,6 +70,8 @@ public final class FleetHistory {
         final double[] counters = new double[COUNTERS.length];
         double startTime;
         double uptime;
+        double vcpuSeconds;
+        double upperUsed;
 
         Sandbox(int i, long start) {
             name = String.format("sbx-%03d", i);
@@ -82,7 +89,7 @@ public final class FleetHistory {
         long write(BulkAppender b, long from, long to) {
             int n = (int) ((to - from) / 1000);
             long[] t = new long[n];
-            double[][] v = new double[5 + COUNTERS.length][n];
+            double[][] v = new double[5 + COUNTERS.length + OTHERS.length][n];
             for (int k = 0; k < n; k++) {
                 t[k] = from + k * 1000L + rnd.nextInt(5);
                 if (rnd.nextInt(400_000) == 0) {
@@ -91,6 +98,7 @@ public final class FleetHistory {
                     uptime = 0;
                     startTime = t[k] / 1000.0;
                     mem = limit * 0.2;
+                    vcpuSeconds = 0;
                 }
                 cpu = Math.max(0, Math.min(vcpus, cpu + (rnd.nextDouble() - 0.5) * 0.05 * vcpus));
                 mem = Math.max(limit * 0.05, Math.min(limit * 0.98, mem + (rnd.nextDouble() - 0.5) * limit * 0.004));
@@ -106,11 +114,22 @@ public final class FleetHistory {
                 for (int c = 0; c < counters.length; c++) {
                     v[5 + c][k] = counters[c];
                 }
+                vcpuSeconds += cpu;
+                upperUsed = Math.min(4e9, upperUsed + rnd.nextInt(4096));
+                int o = 5 + COUNTERS.length;
+                v[o][k] = Math.round(vcpuSeconds * 1e6) / 1e6;
+                v[o + 1][k] = limit - v[1][k];
+                v[o + 2][k] = v[1][k] + (24 << 20);
+                v[o + 3][k] = upperUsed;
+                v[o + 4][k] = 4e9 - upperUsed;
+                v[o + 5][k] = upperUsed + (16 << 20);
+                v[o + 6][k] = 1;
             }
             String[] names = {"microsandbox_cpu_utilization_ratio", "microsandbox_memory_usage_bytes",
                     "microsandbox_memory_limit_bytes", "microsandbox_uptime_seconds", "microsandbox_sandbox_start_time_seconds"};
             for (int s = 0; s < v.length; s++) {
-                String metric = s < names.length ? names[s] : COUNTERS[s - names.length];
+                String metric = s < names.length ? names[s]
+                        : s < names.length + COUNTERS.length ? COUNTERS[s - names.length] : OTHERS[s - names.length - COUNTERS.length];
                 b.appendAll(b.seriesRef(labels(metric)), s == 0 ? t : t.clone(), v[s], n);
             }
             return (long) n * v.length;
