@@ -237,12 +237,13 @@ public final class Db implements Storage {
             t.setDaemon(true);
             return t;
         });
-        jobs.scheduleWithFixedDelay(() -> runJob("seal", this::seal), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        jobs.scheduleWithFixedDelay(() -> runJob("retention", () -> applyRetention(System.currentTimeMillis())),
-                RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        // Kept repeating (see KeptTasks): a seal job lost to a full heap would let the WAL and the head grow for good.
+        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("seal"), quiet(this::seal), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS);
+        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("retention"), quiet(() -> applyRetention(System.currentTimeMillis())),
+                RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS);
         // Days end while the server runs: their seals' small rollup excerpts are merged an hour later.
-        jobs.scheduleWithFixedDelay(() -> runJob("rollup compaction", this::compactRollups), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("rollup compaction"), quiet(this::compactRollups),
+                SEAL_INTERVAL_MS, SEAL_INTERVAL_MS);
     }
 
     /**
@@ -250,13 +251,22 @@ public final class Db implements Storage {
      * the schedule; a failure is counted, logged and backed off (a full disk is logged once, by health).
      */
     private void runJob(String name, Runnable job) {
-        guards.computeIfAbsent(name, n -> dev.sandglass.storage.jobs.LoopGuard.fresh("storage " + n)).run(() -> {
+        guard(name).run(quiet(job));
+    }
+
+    private dev.sandglass.storage.jobs.LoopGuard guard(String job) {
+        return guards.computeIfAbsent(job, n -> dev.sandglass.storage.jobs.LoopGuard.fresh("storage " + n));
+    }
+
+    /** {@code job} with a full disk left to health, which logs it once when writes start failing; it runs again next time. */
+    private static Runnable quiet(Runnable job) {
+        return () -> {
             try {
                 job.run();
             } catch (DiskFullException e) {
-                // logged by health when writes start failing; the job runs again next time
+                // logged by health
             }
-        });
+        };
     }
 
     /** The head's share of the heap, what it holds and the early seals (sandglass_storage_head_*). */

@@ -1,6 +1,7 @@
 package dev.sandglass.ingest.agent;
 
 import dev.sandglass.ingest.source.Schedulers;
+import dev.sandglass.storage.jobs.KeptTasks;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -21,7 +22,7 @@ public final class AgentPoller implements AutoCloseable {
         }
         pool = Schedulers.daemon("sandglass-agents", 1);
         for (AgentSource a : agents) {
-            Schedulers.keepRunning(pool, GUARD, a::pollOnce, 0, a.intervalMs());
+            KeptTasks.atFixedRate(pool, GUARD, a::pollOnce, 0, a.intervalMs());
         }
     }
 

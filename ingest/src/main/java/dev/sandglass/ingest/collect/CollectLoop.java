@@ -3,11 +3,11 @@ package dev.sandglass.ingest.collect;
 import dev.sandglass.ingest.registry.RegistryException;
 import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.ingest.registry.SlotSnapshot;
-import dev.sandglass.ingest.source.Schedulers;
 import dev.sandglass.ingest.source.SourceHealth;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Storage;
+import dev.sandglass.storage.jobs.KeptTasks;
 import dev.sandglass.storage.jobs.LoopGuard;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class CollectLoop implements AutoCloseable {
         metrics.started(System.currentTimeMillis(), intervalMs);
         // A repeating task that throws is cancelled for good: the guard lets nothing escape (an
         // OutOfMemoryError in a handler included), logs it and backs off before the next try.
-        Schedulers.keepRunning(scheduler, GUARD, () -> {
+        KeptTasks.atFixedRate(scheduler, GUARD, () -> {
             collectOnce();
             prepareNext();
         }, 0, intervalMs);

@@ -105,7 +105,7 @@ public final class DemoFleet implements AutoCloseable {
             return t;
         });
         // Guarded: the demo's registry writer must not stop for good on an Error (out of heap) either.
-        dev.sandglass.ingest.source.Schedulers.keepRunning(ticker, dev.sandglass.storage.jobs.LoopGuard.named("demo fleet"), this::tick, 1000, 1000);
+        dev.sandglass.storage.jobs.KeptTasks.atFixedRate(ticker, dev.sandglass.storage.jobs.LoopGuard.named("demo fleet"), this::tick, 1000, 1000);
     }
 
     private void boot(Sim s, long now, boolean fresh) {

@@ -7,6 +7,7 @@ import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Storage;
 import dev.sandglass.storage.api.Values;
+import dev.sandglass.storage.jobs.KeptTasks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -78,7 +79,7 @@ public final class VmmSource implements AutoCloseable {
             return;
         }
         scheduler = Schedulers.daemon("sandglass-vmm", 1);
-        Schedulers.keepRunning(scheduler, GUARD, this::collectOnce, 0, intervalMs);
+        KeptTasks.atFixedRate(scheduler, GUARD, this::collectOnce, 0, intervalMs);
     }
 
     /** Keeps an Error (out of heap) from cancelling the schedule: sandglass_loop_*{loop="vmm"}. */

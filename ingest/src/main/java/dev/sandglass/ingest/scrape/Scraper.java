@@ -3,6 +3,7 @@ package dev.sandglass.ingest.scrape;
 import dev.sandglass.ingest.source.Schedulers;
 import dev.sandglass.ingest.source.SourceHealthSet;
 import dev.sandglass.storage.api.Storage;
+import dev.sandglass.storage.jobs.KeptTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,7 +40,7 @@ public final class Scraper implements AutoCloseable {
         for (ScrapeLoop l : loops) {
             long interval = l.target().intervalMs();
             // The guard keeps an Error (out of heap) from cancelling the target's schedule for good.
-            Schedulers.keepRunning(pool, GUARD, l::scrapeOnce, offset(l.target(), now), interval);
+            KeptTasks.atFixedRate(pool, GUARD, l::scrapeOnce, offset(l.target(), now), interval);
         }
     }
 
