@@ -6,11 +6,16 @@ package dev.sandglass.storage.api;
  * hours in UTC), the times of its first and last sample, and over the samples in it (staleness
  * markers left out): count, sum, min, max, first and last value, and the counter correction as
  * Prometheus computes it for rate and increase: the sum of the value before each decrease (a
- * reset). Between two windows see {@link #seamCorrection(int)}. Entries {@code [0, size)} are the
- * windows; the arrays may be longer.
+ * reset). Also Prometheus's {@code changes()} and {@code resets()} over the window's samples: the
+ * consecutive pairs whose values differ (NaN to NaN is no change) and the pairs whose value
+ * decreased; both NaN where unknown (windows written before rollup format 3: a reader then falls
+ * back on first/last and correction, see storage/FORMAT.md). Between two windows see
+ * {@link #seamCorrection(int)}, {@link #seamChange(int)} and {@link #seamReset(int)}. Entries
+ * {@code [0, size)} are the windows; the arrays may be longer.
  */
 public record RollupSeries(Labels labels, long resolutionMs, int size, long[] windowStart, long[] firstT, long[] lastT,
-        double[] count, double[] sum, double[] min, double[] max, double[] first, double[] last, double[] correction) {
+        double[] count, double[] sum, double[] min, double[] max, double[] first, double[] last, double[] correction,
+        double[] changes, double[] resets) {
 
     /** The reset-adjusted increase from the first to the last sample of window {@code i} (no extrapolation). */
     public double increase(int i) {
@@ -20,6 +25,23 @@ public record RollupSeries(Labels labels, long resolutionMs, int size, long[] wi
     /** The counter correction between window {@code i - 1}'s last sample and window {@code i}'s first. */
     public double seamCorrection(int i) {
         return first[i] < last[i - 1] ? last[i - 1] : 0;
+    }
+
+    /** 1 when window {@code i}'s first value differs from window {@code i - 1}'s last (as changes() counts), else 0. */
+    public int seamChange(int i) {
+        double p = last[i - 1];
+        double c = first[i];
+        return c != p && !(Double.isNaN(c) && Double.isNaN(p)) ? 1 : 0;
+    }
+
+    /** 1 when window {@code i}'s first value is below window {@code i - 1}'s last (as resets() counts), else 0. */
+    public int seamReset(int i) {
+        return first[i] < last[i - 1] ? 1 : 0;
+    }
+
+    /** Whether window {@code i} has its changes and resets (written in rollup format 3 or later). */
+    public boolean hasChanges(int i) {
+        return !Double.isNaN(changes[i]) && !Double.isNaN(resets[i]);
     }
 
     /** The mean of window {@code i}: sum / count. */

@@ -68,7 +68,7 @@ final class ExcerptBuilder {
             one.uvarint(w.firstT[i] - w.start[i]);
             one.uvarint(w.lastT[i] - w.firstT[i]);
         }
-        for (double[] col : new double[][] {w.count, w.sum, w.min, w.max, w.first, w.last, w.corr}) {
+        for (double[] col : new double[][] {w.count, w.sum, w.min, w.max, w.first, w.last, w.corr, w.chg, w.rst}) {
             ValueCodec.encode(col, a, k, one, scratch);
         }
         oneRef = ref;

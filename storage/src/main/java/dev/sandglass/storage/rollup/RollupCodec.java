@@ -12,8 +12,11 @@ import java.util.TreeMap;
  * storage/FORMAT.md ("Rollup excerpt"). Values go through {@link ValueCodec}, bit-exact.
  */
 public final class RollupCodec {
-    /** The version written; version 1 (no flags, no commits) is still read. */
-    static final int VERSION = 2;
+    /**
+     * The version written: 3, with the changes and resets columns. Still read: version 2 (no such
+     * columns: they read as NaN, unknown) and version 1 (no flags, no commits either).
+     */
+    static final int VERSION = 3;
     /** Flag bit: a part of a write that more parts follow; it counts once a later excerpt commits it. */
     static final int CONTINUED = 1;
 
@@ -22,7 +25,7 @@ public final class RollupCodec {
 
     /** What a reader keeps of an excerpt in memory; {@code refs} sorted. */
     public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, boolean continued, long[] supersedes,
-            long[] commits, int[] refs, int[] windows, int[] offset, int[] length, int bodyStart) {
+            long[] commits, int[] refs, int[] windows, int[] offset, int[] length, int bodyStart, int version) {
         public int indexOf(int ref) {
             return Arrays.binarySearch(refs, ref);
         }
@@ -62,7 +65,7 @@ public final class RollupCodec {
 
     /** The header length stored in an excerpt's first bytes (at least 9 available). */
     static long headerLength(byte[] b) {
-        if (b[0] != 1 && b[0] != VERSION) {
+        if (b[0] < 1 || b[0] > VERSION) {
             throw new CorruptBlockException("unknown rollup excerpt version " + b[0]);
         }
         long v = 0;
@@ -100,7 +103,7 @@ public final class RollupCodec {
             length[i] = (int) in.uvarint();
         }
         return new Header(res, minT, maxT, rawFrom, rawIndex, (flags & CONTINUED) != 0, supersedes, commits, refs, windows, offset, length,
-                headerLen);
+                headerLen, b[0]);
     }
 
     private static long[] indexes(Varints.In in, int headerLen, String what) {
@@ -184,6 +187,13 @@ public final class RollupCodec {
         ValueCodec.decode(in, n, w.first, at);
         ValueCodec.decode(in, n, w.last, at);
         ValueCodec.decode(in, n, w.corr, at);
+        if (h.version() >= 3) {
+            ValueCodec.decode(in, n, w.chg, at);
+            ValueCodec.decode(in, n, w.rst, at);
+        } else {
+            Arrays.fill(w.chg, at, at + n, Double.NaN);
+            Arrays.fill(w.rst, at, at + n, Double.NaN);
+        }
         return ordered;
     }
 }

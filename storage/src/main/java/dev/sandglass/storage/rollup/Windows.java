@@ -26,6 +26,13 @@ public final class Windows {
     double[] last;
     /** Prometheus's counter correction: the sum of the value before each decrease. */
     double[] corr;
+    /**
+     * Prometheus's changes() and resets() over the window's samples: consecutive pairs that differ
+     * (NaN to NaN is no change) and that decrease. NaN when unknown (read from a version 1 or 2
+     * excerpt, or merged with such a part).
+     */
+    double[] chg;
+    double[] rst;
 
     public Windows(long resolutionMs, int capacity) {
         this.resolutionMs = resolutionMs;
@@ -40,6 +47,8 @@ public final class Windows {
         first = new double[c];
         last = new double[c];
         corr = new double[c];
+        chg = new double[c];
+        rst = new double[c];
     }
 
     public int size() {
@@ -73,11 +82,17 @@ public final class Windows {
             first[i] = v;
             last[i] = v;
             corr[i] = 0;
+            chg[i] = 0;
+            rst[i] = 0;
             return;
         }
         int i = size - 1;
         if (v < last[i]) {
             corr[i] += last[i];
+            rst[i] += 1;
+        }
+        if (differ(last[i], v)) {
+            chg[i] += 1;
         }
         lastT[i] = t;
         last[i] = v;
@@ -112,6 +127,13 @@ public final class Windows {
         first[i] = o.first[j];
         last[i] = o.last[j];
         corr[i] = o.corr[j];
+        chg[i] = o.chg[j];
+        rst[i] = o.rst[j];
+    }
+
+    /** As Prometheus's changes(): the values differ, and are not both NaN. */
+    static boolean differ(double prev, double cur) {
+        return cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev));
     }
 
     /**
@@ -119,12 +141,17 @@ public final class Windows {
      * entry i (same window). When o's samples all come at or after i's last, every figure is exact.
      * When they interleave (a sample written late into a window a seal had already rolled up),
      * first and last still follow the samples' times and count, sum, min and max are exact, but
-     * the correction adds the parts' own only: no reset is assumed between interleaved parts.
+     * the correction, changes and resets add the parts' own only: no reset or change is assumed
+     * between interleaved parts. Changes and resets stay NaN (unknown) when either part's are.
      */
     void mergeInto(int i, Windows o, int j) {
         if (o.firstT[j] >= lastT[i]) {
             if (o.first[j] < last[i]) {
                 corr[i] += last[i];
+                rst[i] += 1;
+            }
+            if (differ(last[i], o.first[j])) {
+                chg[i] += 1;
             }
             lastT[i] = o.lastT[j];
             last[i] = o.last[j];
@@ -133,6 +160,8 @@ public final class Windows {
             last[i] = o.last[j];
         }
         corr[i] += o.corr[j];
+        chg[i] += o.chg[j];
+        rst[i] += o.rst[j];
         count[i] += o.count[j];
         sum[i] += o.sum[j];
         if (o.max[j] > max[i] || Double.isNaN(max[i])) {
@@ -152,7 +181,7 @@ public final class Windows {
 
     /** Removes {@code n} entries at {@code at}, moving those after it, up to {@code end}, down. */
     void remove(int at, int n, int end) {
-        for (Object a : new Object[] {start, firstT, lastT, count, sum, min, max, first, last, corr}) {
+        for (Object a : new Object[] {start, firstT, lastT, count, sum, min, max, first, last, corr, chg, rst}) {
             System.arraycopy(a, at + n, a, at, end - at - n);
         }
     }
@@ -191,6 +220,8 @@ public final class Windows {
         first = Arrays.copyOf(first, c);
         last = Arrays.copyOf(last, c);
         corr = Arrays.copyOf(corr, c);
+        chg = Arrays.copyOf(chg, c);
+        rst = Arrays.copyOf(rst, c);
     }
 
     /**
@@ -318,13 +349,14 @@ public final class Windows {
      * windows): this must not be changed afterwards.
      */
     public RollupSeries handOver(Labels labels) {
-        return new RollupSeries(labels, resolutionMs, size, start, firstT, lastT, count, sum, min, max, first, last, corr);
+        return new RollupSeries(labels, resolutionMs, size, start, firstT, lastT, count, sum, min, max, first, last, corr, chg, rst);
     }
 
     /** The columns as the read API's value, trimmed to size. */
     public RollupSeries toSeries(Labels labels) {
         return new RollupSeries(labels, resolutionMs, size, Arrays.copyOf(start, size), Arrays.copyOf(firstT, size),
                 Arrays.copyOf(lastT, size), Arrays.copyOf(count, size), Arrays.copyOf(sum, size), Arrays.copyOf(min, size),
-                Arrays.copyOf(max, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size), Arrays.copyOf(corr, size));
+                Arrays.copyOf(max, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size), Arrays.copyOf(corr, size),
+                Arrays.copyOf(chg, size), Arrays.copyOf(rst, size));
     }
 }

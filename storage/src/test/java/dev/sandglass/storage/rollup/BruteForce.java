@@ -1,6 +1,7 @@
 package dev.sandglass.storage.rollup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sandglass.storage.api.RollupSeries;
 import dev.sandglass.storage.api.Samples;
@@ -18,7 +19,7 @@ public final class BruteForce {
 
     /** One window's figures. */
     public record Window(long start, long firstT, long lastT, double count, double sum, double min, double max, double first,
-            double last, double increase) {
+            double last, double increase, double changes, double resets) {
     }
 
     public static List<Window> windows(Samples raw, long res) {
@@ -58,14 +59,41 @@ public final class BruteForce {
                     inc += vs.get(k - 1);
                 }
             }
+            // Prometheus's funcChanges and funcResets over the window's samples.
+            int changes = 0;
+            int resets = 0;
+            for (int k = 1; k < vs.size(); k++) {
+                double p = vs.get(k - 1);
+                double c = vs.get(k);
+                if (c != p && !(Double.isNaN(c) && Double.isNaN(p))) {
+                    changes++;
+                }
+                if (c < p) {
+                    resets++;
+                }
+            }
             out.add(new Window(w, ts.get(0)[0], ts.get(ts.size() - 1)[0], vs.size(), sum, min, max, vs.get(0),
-                    vs.get(vs.size() - 1), inc));
+                    vs.get(vs.size() - 1), inc, changes, resets));
         }
         return out;
     }
 
     /** Asserts the store's windows equal the brute-force ones (sums and increases to 1e-9 relative). */
     public static void assertSame(List<Window> want, RollupSeries got, String what) {
+        assertSame(want, got, what, true);
+        for (int k = 0; k < want.size(); k++) {
+            Window w = want.get(k);
+            assertEquals(w.changes(), got.changes()[k], what + " window " + k + " (" + w.start() + ") changes");
+            assertEquals(w.resets(), got.resets()[k], what + " window " + k + " (" + w.start() + ") resets");
+        }
+    }
+
+    /**
+     * As above without changes and resets when {@code changes} is false: those must then be
+     * unknown (NaN, as read from an excerpt older than version 3) or at most the brute-force count
+     * (windows whose parts interleave in time: changes between the parts are not seen).
+     */
+    public static void assertSame(List<Window> want, RollupSeries got, String what, boolean changes) {
         assertEquals(want.size(), got.size(), what + ": windows");
         for (int k = 0; k < want.size(); k++) {
             Window w = want.get(k);
@@ -80,6 +108,10 @@ public final class BruteForce {
             assertEquals(w.first(), got.first()[k], at + " first");
             assertEquals(w.last(), got.last()[k], at + " last");
             close(w.increase(), got.increase(k), at + " increase");
+            if (!changes && !Double.isNaN(got.changes()[k])) {
+                assertTrue(got.changes()[k] <= w.changes(), at + " changes " + got.changes()[k] + " > " + w.changes());
+                assertTrue(got.resets()[k] <= w.resets(), at + " resets " + got.resets()[k] + " > " + w.resets());
+            }
         }
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flush of more series than one excerpt takes: split into parts under the limit, values exact,
  * and parts cut short by a crash never counted (nor their coverage), so a later write of the same
- * data is not added to them. Version 1 excerpts (before parts) still read.
+ * data is not added to them. (Older versions: OldRollupVersionsTest.)
  */
 class RollupSplitTest {
     private static final int LIMIT = 4096;
@@ -202,57 +202,5 @@ class RollupSplitTest {
             assertTrue(store.counted(Long.MAX_VALUE).isEmpty());
             assertFalse(store.coverage(Long.MAX_VALUE).covers(3));
         }
-    }
-
-    @Test
-    void versionOneExcerptsStillRead() {
-        Map<Integer, Samples> all = data();
-        Map<Integer, Samples> data = new HashMap<>();
-        data.put(3, all.get(7));
-        data.put(11, all.get(14));
-        try (RollupStore store = new RollupStore(dir, false)) {
-            for (long res : RollupWriter.RESOLUTIONS_MS) {
-                Map<Integer, Windows> windows = new HashMap<>();
-                for (var d : data.entrySet()) {
-                    Windows w = new Windows(res, 8);
-                    w.addAll(d.getValue().timestamps(), d.getValue().values(), 0, d.getValue().size());
-                    windows.put(d.getKey(), w);
-                }
-                store.append(versionOne(RollupCodec.encode(res, windows, 0, 4)));
-            }
-        }
-        try (RollupStore store = new RollupStore(dir, false)) {
-            assertEquals(2, store.counted(Long.MAX_VALUE).size());
-            assertTrue(store.coverage(Long.MAX_VALUE).covers(4));
-            assertExact(store, data);
-        }
-    }
-
-    /** The same excerpt as version 1 wrote it: no flags byte, no commits, the same body. */
-    static byte[] versionOne(byte[] v2) {
-        RollupCodec.Header h = RollupCodec.header(v2);
-        Varints.Out head = new Varints.Out(256);
-        head.byte1(1);
-        head.long8(0);
-        for (long x : new long[] {h.resolutionMs(), h.minT(), h.maxT(), h.rawFrom(), h.rawIndex()}) {
-            head.long8(x);
-        }
-        head.uvarint(0);
-        head.uvarint(h.refs().length);
-        for (int i = 0; i < h.refs().length; i++) {
-            head.uvarint(h.refs()[i]);
-            head.uvarint(h.windows()[i]);
-            head.uvarint(h.offset()[i]);
-            head.uvarint(h.length()[i]);
-        }
-        int len = head.length();
-        byte[] out = new byte[len + v2.length - h.bodyStart()];
-        System.arraycopy(head.array(), 0, out, 0, len);
-        for (int i = 0; i < 8; i++) {
-            out[1 + i] = (byte) ((long) len >>> (8 * i));
-        }
-        System.arraycopy(v2, h.bodyStart(), out, len, v2.length - h.bodyStart());
-        assertEquals(1, out[0]);
-        return out;
     }
 }

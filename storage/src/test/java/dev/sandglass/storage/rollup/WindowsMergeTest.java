@@ -103,9 +103,11 @@ class WindowsMergeTest {
         double c = 0;
         for (int i = 0; i < t.length; i++) {
             at += 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 900_000 : 20_000);
-            c = rnd.nextInt(50) == 0 ? rnd.nextInt(10) : c + rnd.nextInt(100);
+            // Resets, repeated values (not changes) and runs of NaN (NaN to NaN is not a change either).
+            c = rnd.nextInt(50) == 0 ? rnd.nextInt(10) : rnd.nextInt(3) == 0 ? c : c + rnd.nextInt(100);
             t[i] = at;
-            v[i] = rnd.nextInt(30) == 0 ? Double.NaN : c;
+            boolean nan = rnd.nextInt(30) == 0 || (i > 0 && Double.isNaN(v[i - 1]) && rnd.nextBoolean());
+            v[i] = nan ? Double.NaN : c;
         }
     }
 
@@ -124,5 +126,7 @@ class WindowsMergeTest {
         assertArrayEquals(e.first(), a.first());
         assertArrayEquals(e.last(), a.last());
         assertArrayEquals(e.correction(), a.correction(), 1e-9);
+        assertArrayEquals(e.changes(), a.changes());
+        assertArrayEquals(e.resets(), a.resets());
     }
 }
