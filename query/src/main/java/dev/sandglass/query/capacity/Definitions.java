@@ -28,9 +28,11 @@ final class Definitions {
         d.put("throughput", "disk (microsandbox_disk_bytes_read/_written) and network (microsandbox_network_bytes_received/_sent),"
                 + " bytes/s: peak = largest reset-adjusted increase in one " + w + " window (from the last sample before it) / "
                 + (res / 1000) + " s; mean = total increase over the range / the range's seconds");
-        d.put("restarts", "times microsandbox_sandbox_start_time_seconds changed, with the new value first seen in the range"
-                + " (seen at each window's first and last sample: two restarts within one window count once); for a sandbox"
-                + " without that series, windows in which microsandbox_uptime_seconds went down");
+        d.put("restarts", "times microsandbox_sandbox_start_time_seconds changed between consecutive samples, the later one in"
+                + " the range (as changes(): every change within each " + w + " window, from its stored count, and between"
+                + " windows); for a sandbox without that series, times microsandbox_uptime_seconds went down (as resets());"
+                + " windows stored before rollup format 3 have no such count: there a change (reset) is seen only between"
+                + " the window's first and last sample, so two restarts within one such window count once");
         d.put("fleet", "per " + w + " window, the sum over running sandboxes of their window means (CPU, memory, limit) and"
                 + " bytes; peak = largest window sum, p95 and mean over every window of the range (none running = 0);"
                 + " ofLimit figures use only sandboxes with a limit; restarts = sum over sandboxes");

@@ -21,11 +21,16 @@ final class SandboxWindows {
     double cpuPeak = Double.NaN;
     double memPeak = Double.NaN;
     double limitPeak = Double.NaN;
-    /** Start-time values in time order per series: (t, value) pairs, for restarts. */
-    private final List<double[]> startTimes = new ArrayList<>();
-    private long firstWindowMs;
-    /** Decreases of uptime in the range (at most one per window), for sandboxes without a start-time series. */
+    /** Each start-time window's first and last sample, of every series of the sandbox: for the changes between windows. */
+    private final List<Point> startTimes = new ArrayList<>();
+    /** Start-time changes within the range's windows. */
+    private long startChangesWithin;
+    /** Decreases of uptime in the range, for sandboxes without a start-time series. */
     private long uptimeResets;
+
+    /** A window's first or last start-time sample; {@code window} its index in the report (-1 before the range). */
+    private record Point(long t, double v, int id, boolean last, int window) {
+    }
 
     SandboxWindows(int windows) {
         this.windows = windows;
@@ -41,7 +46,6 @@ final class SandboxWindows {
     }
 
     void add(RollupSeries r, long first, long res) {
-        firstWindowMs = first;
         String metric = r.labels().get("__name__");
         int counter = switch (metric) {
             case CapacityCalculator.DISK_READ -> 0;
@@ -54,17 +58,20 @@ final class SandboxWindows {
             long start = r.windowStart()[k];
             int w = (int) Math.floorDiv(start - first, res);
             if (metric.equals(CapacityCalculator.START)) {
-                startTimes.add(new double[] {r.firstT()[k], r.first()[k]});
-                startTimes.add(new double[] {r.lastT()[k], r.last()[k]});
+                int id = startTimes.size();
+                startTimes.add(new Point(r.firstT()[k], r.first()[k], id, false, w));
+                startTimes.add(new Point(r.lastT()[k], r.last()[k], id, true, w));
+                if (w >= 0 && w < windows) {
+                    startChangesWithin += r.hasChanges(k) ? (long) r.changes()[k] : fallback(r, k, r.first()[k] != r.last()[k]);
+                }
                 continue;
             }
             if (w < 0 || w >= windows) {
                 continue;
             }
             if (metric.equals(CapacityCalculator.UPTIME)) {
-                boolean within = r.correction()[k] > 0;
-                boolean into = k > 0 && r.first()[k] < r.last()[k - 1];
-                uptimeResets += within || into ? 1 : 0;
+                uptimeResets += r.hasChanges(k) ? (long) r.resets()[k] : fallback(r, k, r.correction()[k] > 0);
+                uptimeResets += k > 0 ? r.seamReset(k) : 0;
                 continue;
             }
             if (counter >= 0) {
@@ -99,6 +106,11 @@ final class SandboxWindows {
         }
     }
 
+    /** Before rollup format 3: 1 when the window's first/last rule sees a change (or reset), else 0. */
+    private static long fallback(RollupSeries r, int k, boolean seen) {
+        return seen && !(Double.isNaN(r.first()[k]) && Double.isNaN(r.last()[k])) ? 1 : 0;
+    }
+
     static double max(double a, double b) {
         return Double.isNaN(a) || b > a ? b : a;
     }
@@ -120,19 +132,22 @@ final class SandboxWindows {
     }
 
     /**
-     * Times the start time changed between consecutive samples seen, the later one in the range;
-     * without a start-time series, times uptime went down.
+     * Times the start time changed between consecutive samples, the later one in the range: the
+     * changes within each window of the range, plus those between one window's last sample and
+     * the next first sample (of any of the sandbox's series, in time order). Without a start-time
+     * series, times uptime went down, within and between windows.
      */
     long restarts() {
         if (startTimes.isEmpty()) {
             return uptimeResets;
         }
-        startTimes.sort((a, b) -> Double.compare(a[0], b[0]));
-        long n = 0;
+        startTimes.sort((a, b) -> Long.compare(a.t(), b.t())); // stable: a window's first stays before its last
+        long n = startChangesWithin;
         for (int i = 1; i < startTimes.size(); i++) {
-            double[] p = startTimes.get(i - 1);
-            double[] c = startTimes.get(i);
-            if (c[0] >= firstWindowMs && c[1] != p[1]) {
+            Point p = startTimes.get(i - 1);
+            Point c = startTimes.get(i);
+            boolean sameWindow = c.last() && p.id() == c.id();
+            if (!sameWindow && c.window() >= 0 && c.window() < windows && c.v() != p.v() && !(Double.isNaN(c.v()) && Double.isNaN(p.v()))) {
                 n++;
             }
         }
