@@ -13,8 +13,8 @@ import java.util.Map;
  * Range functions over a matrix selector when the query reaches past raw retention: each reads
  * the rollup figure that answers it (Thanos's mapping): max_over_time the max, min_over_time the
  * min, sum_over_time the sum, count_over_time the sum of counts, avg_over_time sum over count,
- * rate/increase/irate the counter rebuilt from first, last and resets; every other function reads
- * window means. Raw samples after the split are read as they are.
+ * rate/increase/irate the counter rebuilt from first, last and resets, changes/resets the windows'
+ * counts of them (RollupCounts); every other function reads window means. Raw samples after the split are read as they are.
  */
 final class RollupCalls {
     private RollupCalls() {
@@ -31,6 +31,8 @@ final class RollupCalls {
             case "avg_over_time" -> divide(ev, over(ev, c, sum, ms, RollupView.Aggregate.SUM, scalars, matrixArg),
                     over(ev, c, sum, ms, RollupView.Aggregate.COUNT, scalars, matrixArg));
             case "rate", "increase", "irate" -> over(ev, c, def, ms, RollupView.Aggregate.COUNTER, scalars, matrixArg);
+            case "changes" -> over(ev, c, RollupCounts.DEF, ms, RollupView.Aggregate.CHANGES, scalars, matrixArg);
+            case "resets" -> over(ev, c, RollupCounts.DEF, ms, RollupView.Aggregate.RESETS, scalars, matrixArg);
             default -> over(ev, c, def, ms, RollupView.Aggregate.MEAN, scalars, matrixArg);
         };
     }

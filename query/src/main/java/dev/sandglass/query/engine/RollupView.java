@@ -28,7 +28,8 @@ final class RollupView {
     /** Which rollup figure becomes the points a function reads. */
     enum Aggregate {
         MAX("each window's max"), MIN("each window's min"), SUM("each window's sum"), COUNT("each window's count"),
-        COUNTER("the counter rebuilt from each window's first and last value and resets"), MEAN("each window's mean");
+        COUNTER("the counter rebuilt from each window's first and last value and resets"), MEAN("each window's mean"),
+        CHANGES("each window's count of changes"), RESETS("each window's count of resets");
 
         final String what;
 
@@ -133,6 +134,9 @@ final class RollupView {
                             v[i] = 1.0;
                         }
                     }
+                } else if (agg == Aggregate.CHANGES || agg == Aggregate.RESETS) {
+                    int w = rolled == null ? 0 : RollupCounts.before(rolled, split);
+                    RollupCounts.continueRaw(s, from, agg == Aggregate.RESETS, w > 0 ? rolled.last()[w - 1] : Double.NaN, w > 0);
                 }
             }
             return s;
@@ -147,6 +151,10 @@ final class RollupView {
         }
         if (agg == Aggregate.COUNTER) {
             counter(r, n, out);
+            return;
+        }
+        if (agg == Aggregate.CHANGES || agg == Aggregate.RESETS) {
+            RollupCounts.points(r, n, agg == Aggregate.RESETS, out);
             return;
         }
         for (int k = 0; k < n; k++) {

@@ -64,6 +64,19 @@ class RollupQueryTest {
                 b.appendAll(b.seriesRef(withName(sb, "g")), gauge.timestamps(), gauge.values(), gauge.size());
                 b.appendAll(b.seriesRef(withName(sb, "c_total")), counter.timestamps(), counter.values(), counter.size());
             }
+            // A flapping value for changes() and resets(): repeats, drops, runs of NaN (NaN to NaN is no change).
+            Random flaps = new Random(4);
+            for (int k = 0; k < 2; k++) {
+                Samples flap = new Samples();
+                double v = 0;
+                for (long t = T0 + 2345 + k * 19; t < T0 + 3 * DAY; t += 9_000 + flaps.nextInt(2_000)) {
+                    int r = flaps.nextInt(100);
+                    v = r < 60 ? v : r < 97 ? flaps.nextInt(4) : Double.NaN;
+                    flap.add(t, Double.isNaN(v) && flaps.nextBoolean() ? Double.NaN : v);
+                }
+                b.appendAll(b.seriesRef(Labels.of("__name__", "flap", "sandbox_name", "sbx-" + k)), flap.timestamps(), flap.values(),
+                        flap.size());
+            }
             b.finish();
         }
     }
@@ -179,6 +192,17 @@ class RollupQueryTest {
         assertClose("increase(c_total[1d])", start, end, HOUR, 0.01, true);
         assertClose("rate(c_total[1d])", start, end, HOUR, 0.01, true);
         assertClose("rate(c_total[30m])", start, end, HOUR, 0.05, true);
+    }
+
+    @Test
+    void changesAndResetsOverRollupsEqualRawWhereWindowsAlign() {
+        long start = T0 + DAY;
+        long end = T0 + 3 * DAY - HOUR;
+        for (String f : List.of("changes", "resets")) {
+            assertClose(f + "(flap[1d])", start, end, HOUR, 0, true);
+            assertClose(f + "(flap[30m])", start, end, HOUR, 0, true);
+            assertClose(f + "(c_total[1d])", start, end, HOUR, 0, true);
+        }
     }
 
     @Test
