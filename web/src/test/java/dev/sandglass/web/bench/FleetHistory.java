@@ -12,7 +12,10 @@ import java.util.Random;
  * time, each sealed with its rollups): per sandbox CPU, memory and its limit, disk and network
  * counters, uptime and start time, with restarts (counters from zero, a new start time); and the
  * registry's other seven series (vCPU seconds, available and host-resident memory, the upper
- * layer's three figures, run info), so a sandbox has the collector's 16 series.
+ * layer's three figures, run info), so a sandbox has the collector's 16 series. sbx-000 also
+ * crash-loops once: five restarts within 18 minutes of one hour, from a minute past the hour
+ * starting 25 hours before the end (two of them within one 5-minute window), so the capacity
+ * report's restarts are checked against PromQL's changes() where a window holds several.
  * Usage: FleetHistory DIR DAYS SANDBOXES RAW_RETENTION_DAYS END_UNIX_S [CHUNK_MINUTES]
  * (CHUNK_MINUTES 10 writes as a live server's seals do: one excerpt per resolution every 10 minutes).
  */
@@ -37,7 +40,7 @@ public final class FleetHistory {
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(retentionMs, 0))) {
             Sandbox[] fleet = new Sandbox[sandboxes];
             for (int i = 0; i < sandboxes; i++) {
-                fleet[i] = new Sandbox(i, start);
+                fleet[i] = new Sandbox(i, start, end);
             }
             for (long from = start; from < end; from += chunkMs) {
                 long to = Math.min(end, from + chunkMs);
@@ -72,8 +75,12 @@ public final class FleetHistory {
         double uptime;
         double vcpuSeconds;
         double upperUsed;
+        /** sbx-000's crash loop: restarts this many seconds after {@link #loopFrom}; none for the others. */
+        static final long[] LOOP_S = {0, 120, 330, 720, 1080};
+        final long loopFrom;
 
-        Sandbox(int i, long start) {
+        Sandbox(int i, long start, long end) {
+            loopFrom = i == 0 ? Math.floorDiv(end, 3_600_000L) * 3_600_000L - 25 * 3_600_000L + 60_000 : Long.MAX_VALUE;
             name = String.format("sbx-%03d", i);
             rnd = new Random(i * 7919L + 1);
             limit = (256L << 20) * (1 + rnd.nextInt(8));
@@ -92,7 +99,8 @@ public final class FleetHistory {
             double[][] v = new double[5 + COUNTERS.length + OTHERS.length][n];
             for (int k = 0; k < n; k++) {
                 t[k] = from + k * 1000L + rnd.nextInt(5);
-                if (rnd.nextInt(400_000) == 0) {
+                boolean random = rnd.nextInt(400_000) == 0;
+                if (random || (t[k] >= loopFrom && java.util.Arrays.binarySearch(LOOP_S, (t[k] - loopFrom) / 1000) >= 0)) {
                     // A restart: counters and uptime from zero, a new start time.
                     java.util.Arrays.fill(counters, 0);
                     uptime = 0;
