@@ -62,7 +62,8 @@ final class SandboxWindows {
                 startTimes.add(new Point(r.firstT()[k], r.first()[k], id, false, w));
                 startTimes.add(new Point(r.lastT()[k], r.last()[k], id, true, w));
                 if (w >= 0 && w < windows) {
-                    startChangesWithin += r.hasChanges(k) ? (long) r.changes()[k] : fallback(r, k, r.first()[k] != r.last()[k]);
+                    // Before rollup format 3 (no count): a change when the window's first and last value differ.
+                    startChangesWithin += r.hasChanges(k) ? (long) r.changes()[k] : RollupSeries.changed(r.first()[k], r.last()[k]) ? 1 : 0;
                 }
                 continue;
             }
@@ -70,7 +71,7 @@ final class SandboxWindows {
                 continue;
             }
             if (metric.equals(CapacityCalculator.UPTIME)) {
-                uptimeResets += r.hasChanges(k) ? (long) r.resets()[k] : fallback(r, k, r.correction()[k] > 0);
+                uptimeResets += r.hasChanges(k) ? (long) r.resets()[k] : r.correction()[k] > 0 ? 1 : 0; // before format 3: at most one
                 uptimeResets += k > 0 ? r.seamReset(k) : 0;
                 continue;
             }
@@ -104,11 +105,6 @@ final class SandboxWindows {
                 }
             }
         }
-    }
-
-    /** Before rollup format 3: 1 when the window's first/last rule sees a change (or reset), else 0. */
-    private static long fallback(RollupSeries r, int k, boolean seen) {
-        return seen && !(Double.isNaN(r.first()[k]) && Double.isNaN(r.last()[k])) ? 1 : 0;
     }
 
     static double max(double a, double b) {
@@ -147,7 +143,7 @@ final class SandboxWindows {
             Point p = startTimes.get(i - 1);
             Point c = startTimes.get(i);
             boolean sameWindow = c.last() && p.id() == c.id();
-            if (!sameWindow && c.window() >= 0 && c.window() < windows && c.v() != p.v() && !(Double.isNaN(c.v()) && Double.isNaN(p.v()))) {
+            if (!sameWindow && c.window() >= 0 && c.window() < windows && RollupSeries.changed(p.v(), c.v())) {
                 n++;
             }
         }

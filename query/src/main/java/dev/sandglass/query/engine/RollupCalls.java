@@ -14,7 +14,8 @@ import java.util.Map;
  * the rollup figure that answers it (Thanos's mapping): max_over_time the max, min_over_time the
  * min, sum_over_time the sum, count_over_time the sum of counts, avg_over_time sum over count,
  * rate/increase/irate the counter rebuilt from first, last and resets, changes/resets the windows'
- * counts of them (RollupCounts); every other function reads window means. Raw samples after the split are read as they are.
+ * counts of them (RollupCounts); every other function reads window means. Raw samples after the
+ * split are read as they are.
  */
 final class RollupCalls {
     private RollupCalls() {

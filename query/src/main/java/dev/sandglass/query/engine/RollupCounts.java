@@ -25,7 +25,7 @@ final class RollupCounts {
 
     /** Whether {@code cur} after {@code prev} counts: for resets a decrease, else a change (NaN to NaN is none). */
     static boolean counts(double prev, double cur, boolean resets) {
-        return resets ? cur < prev : cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev));
+        return resets ? cur < prev : RollupSeries.changed(prev, cur);
     }
 
     /**
@@ -45,7 +45,7 @@ final class RollupCounts {
             if (r.hasChanges(k)) {
                 c += resets ? r.resets()[k] : r.changes()[k];
             } else {
-                c += (resets ? r.correction()[k] > 0 : counts(r.first()[k], r.last()[k], false)) ? 1 : 0;
+                c += (resets ? r.correction()[k] > 0 : RollupSeries.changed(r.first()[k], r.last()[k])) ? 1 : 0;
             }
             out.add(r.lastT()[k], c);
         }

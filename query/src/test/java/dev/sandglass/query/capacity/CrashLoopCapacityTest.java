@@ -114,7 +114,8 @@ class CrashLoopCapacityTest {
         double[] first = {0, 5, 9};
         double[] last = {5, 5, 2};
         SandboxWindows v3 = new SandboxWindows(3);
-        v3.add(series(CapacityCalculator.START, first, last, new double[] {3, 2, 4}, new double[] {0, 0, 0}), T0, CapacityCalculator.HOUR_MS);
+        v3.add(series(CapacityCalculator.START, first, last, new double[] {3, 2, 4}, new double[] {0, 0, 0}), T0,
+                CapacityCalculator.HOUR_MS);
         assertEquals(3 + 2 + 4 + 1, v3.restarts(), "each window's changes, and the one between windows 1 and 2");
         SandboxWindows v2 = new SandboxWindows(3);
         v2.add(series(CapacityCalculator.START, first, last, new double[] {nan, nan, 4}, new double[] {nan, nan, 0}), T0,

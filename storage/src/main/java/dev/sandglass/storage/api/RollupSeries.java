@@ -27,11 +27,14 @@ public record RollupSeries(Labels labels, long resolutionMs, int size, long[] wi
         return first[i] < last[i - 1] ? last[i - 1] : 0;
     }
 
+    /** Whether {@code cur} after {@code prev} is a change as Prometheus's changes() counts one: they differ, and are not both NaN. */
+    public static boolean changed(double prev, double cur) {
+        return cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev));
+    }
+
     /** 1 when window {@code i}'s first value differs from window {@code i - 1}'s last (as changes() counts), else 0. */
     public int seamChange(int i) {
-        double p = last[i - 1];
-        double c = first[i];
-        return c != p && !(Double.isNaN(c) && Double.isNaN(p)) ? 1 : 0;
+        return changed(last[i - 1], first[i]) ? 1 : 0;
     }
 
     /** 1 when window {@code i}'s first value is below window {@code i - 1}'s last (as resets() counts), else 0. */

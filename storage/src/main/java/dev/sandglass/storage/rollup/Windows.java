@@ -91,7 +91,7 @@ public final class Windows {
             corr[i] += last[i];
             rst[i] += 1;
         }
-        if (differ(last[i], v)) {
+        if (RollupSeries.changed(last[i], v)) {
             chg[i] += 1;
         }
         lastT[i] = t;
@@ -131,11 +131,6 @@ public final class Windows {
         rst[i] = o.rst[j];
     }
 
-    /** As Prometheus's changes(): the values differ, and are not both NaN. */
-    static boolean differ(double prev, double cur) {
-        return cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev));
-    }
-
     /**
      * Folds entry {@code j} of {@code o}, whose first sample is not before entry {@code i}'s, into
      * entry i (same window). When o's samples all come at or after i's last, every figure is exact.
@@ -150,7 +145,7 @@ public final class Windows {
                 corr[i] += last[i];
                 rst[i] += 1;
             }
-            if (differ(last[i], o.first[j])) {
+            if (RollupSeries.changed(last[i], o.first[j])) {
                 chg[i] += 1;
             }
             lastT[i] = o.lastT[j];
