@@ -54,6 +54,8 @@ final class ChunkParser {
     private byte[] prev = new byte[256];
     private int prevLen = -1;
     private int prevId;
+    private Samples prevSamples;
+    private final PlainSample plain = new PlainSample();
 
     ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps, long cutoffMs) {
         this.channel = channel;
@@ -81,6 +83,11 @@ final class ChunkParser {
             boolean last = pos >= end || n == 0 && want > 0;
             int p = 0;
             while (true) {
+                int q = sameSeriesPlainLine(buf, p, limit);
+                if (q >= 0) {
+                    p = q;
+                    continue;
+                }
                 int nl = indexOfNewline(buf, p, limit);
                 if (nl < 0) {
                     if (last && p < limit) {
@@ -106,6 +113,30 @@ final class ChunkParser {
                 System.arraycopy(buf, p, buf, 0, have);
             }
         }
+    }
+
+    /**
+     * The usual line, taken in one pass: the previous line's series, one space, then a plain
+     * {@link PlainSample}. Returns the next line's start, or -1 (nothing counted) for any other
+     * line, which {@link #line} then takes.
+     */
+    private int sameSeriesPlainLine(byte[] b, int s, int limit) {
+        int pl = prevLen;
+        int p = s + pl;
+        if (pl <= 0 || eofLine != 0 || p >= limit || b[p] != ' ' || !Arrays.equals(b, s, p, prev, 0, pl)
+                || !plain.read(b, p + 1, limit, secondsTimestamps)) {
+            return -1;
+        }
+        lines++;
+        if (plain.timestampMs < cutoffMs) {
+            tooOld++;
+        } else {
+            prevSamples.add(plain.timestampMs, plain.value);
+            if ((++samples & 0xffff) == 0) {
+                samplesDone.set(samples);
+            }
+        }
+        return plain.next;
     }
 
     /** First '\n' in [from, to), or -1; eight bytes at a time (the zero-byte trick on word ^ 0x0a..). */
@@ -198,6 +229,7 @@ final class ChunkParser {
             System.arraycopy(b, s, prev, 0, len);
             prevLen = len;
             prevId = id;
+            prevSamples = series.get(id).samples();
         }
         int p = SeriesText.skipBlanks(b, seriesEnd, e);
         if (p == seriesEnd && p < e) {
