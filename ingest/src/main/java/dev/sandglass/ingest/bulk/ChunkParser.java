@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Parses one byte range of a text file (starting at a line start) into per-series sample arrays.
- * One per thread. The series part of a line is compared byte for byte with the previous line's,
- * so runs of the same series (the usual layout) cost no lookup and no String.
+ * Parses one byte range of a text file (starting at a line start) into per-series sample arrays
+ * (all of them: the retention cutoff is applied when they are stored). One per thread. The series
+ * part of a line is compared byte for byte with the previous line's, so runs of the same series
+ * (the usual layout) cost no lookup and no String.
  */
 final class ChunkParser {
     static final int MAX_REJECTIONS_KEPT = 20;
@@ -37,7 +38,6 @@ final class ChunkParser {
     private final long start;
     private final long end;
     private final boolean secondsTimestamps;
-    private final long cutoffMs;
     final AtomicLong bytesDone = new AtomicLong();
     final AtomicLong samplesDone = new AtomicLong();
 
@@ -45,7 +45,6 @@ final class ChunkParser {
     private final Map<String, Integer> idsByText = new HashMap<>();
     final List<Rejection> rejections = new ArrayList<>();
     long rejected;
-    long tooOld;
     long lines;
     /** Line number (in this chunk) of a `# EOF`, or 0. */
     long eofLine;
@@ -57,12 +56,11 @@ final class ChunkParser {
     private Samples prevSamples;
     private final PlainSample plain = new PlainSample();
 
-    ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps, long cutoffMs) {
+    ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps) {
         this.channel = channel;
         this.start = start;
         this.end = end;
         this.secondsTimestamps = secondsTimestamps;
-        this.cutoffMs = cutoffMs;
     }
 
     void run() throws IOException {
@@ -128,13 +126,9 @@ final class ChunkParser {
             return -1;
         }
         lines++;
-        if (plain.timestampMs < cutoffMs) {
-            tooOld++;
-        } else {
-            prevSamples.add(plain.timestampMs, plain.value);
-            if ((++samples & 0xffff) == 0) {
-                samplesDone.set(samples);
-            }
+        prevSamples.add(plain.timestampMs, plain.value);
+        if ((++samples & 0xffff) == 0) {
+            samplesDone.set(samples);
         }
         return plain.next;
     }
@@ -265,10 +259,6 @@ final class ChunkParser {
         p = SeriesText.skipBlanks(b, tsEnd, e);
         if (p < e && b[p] != '#') {
             reject("unexpected text after the timestamp");
-            return;
-        }
-        if (t < cutoffMs) {
-            tooOld++;
             return;
         }
         series.get(id).samples().add(t, v);
