@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Parses one byte range of a text file (starting at a line start) into per-series sample arrays.
- * One per thread. The series part of a line is compared byte for byte with the previous line's,
- * so runs of the same series (the usual layout) cost no lookup and no String.
+ * Parses one byte range of a text file (starting at a line start) into per-series sample arrays
+ * (all of them: the retention cutoff is applied when they are stored). One per thread. The series
+ * part of a line is compared byte for byte with the previous line's, so runs of the same series
+ * (the usual layout) cost no lookup and no String.
  */
 final class ChunkParser {
     static final int MAX_REJECTIONS_KEPT = 20;
@@ -37,7 +38,6 @@ final class ChunkParser {
     private final long start;
     private final long end;
     private final boolean secondsTimestamps;
-    private final long cutoffMs;
     final AtomicLong bytesDone = new AtomicLong();
     final AtomicLong samplesDone = new AtomicLong();
 
@@ -45,7 +45,6 @@ final class ChunkParser {
     private final Map<String, Integer> idsByText = new HashMap<>();
     final List<Rejection> rejections = new ArrayList<>();
     long rejected;
-    long tooOld;
     long lines;
     /** Line number (in this chunk) of a `# EOF`, or 0. */
     long eofLine;
@@ -54,13 +53,14 @@ final class ChunkParser {
     private byte[] prev = new byte[256];
     private int prevLen = -1;
     private int prevId;
+    private Samples prevSamples;
+    private final PlainSample plain = new PlainSample();
 
-    ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps, long cutoffMs) {
+    ChunkParser(FileChannel channel, long start, long end, boolean secondsTimestamps) {
         this.channel = channel;
         this.start = start;
         this.end = end;
         this.secondsTimestamps = secondsTimestamps;
-        this.cutoffMs = cutoffMs;
     }
 
     void run() throws IOException {
@@ -81,6 +81,11 @@ final class ChunkParser {
             boolean last = pos >= end || n == 0 && want > 0;
             int p = 0;
             while (true) {
+                int q = sameSeriesPlainLine(buf, p, limit);
+                if (q >= 0) {
+                    p = q;
+                    continue;
+                }
                 int nl = indexOfNewline(buf, p, limit);
                 if (nl < 0) {
                     if (last && p < limit) {
@@ -106,6 +111,26 @@ final class ChunkParser {
                 System.arraycopy(buf, p, buf, 0, have);
             }
         }
+    }
+
+    /**
+     * The usual line, taken in one pass: the previous line's series, one space, then a plain
+     * {@link PlainSample}. Returns the next line's start, or -1 (nothing counted) for any other
+     * line, which {@link #line} then takes.
+     */
+    private int sameSeriesPlainLine(byte[] b, int s, int limit) {
+        int pl = prevLen;
+        int p = s + pl;
+        if (pl <= 0 || eofLine != 0 || p >= limit || b[p] != ' ' || !Arrays.equals(b, s, p, prev, 0, pl)
+                || !plain.read(b, p + 1, limit, secondsTimestamps)) {
+            return -1;
+        }
+        lines++;
+        prevSamples.add(plain.timestampMs, plain.value);
+        if ((++samples & 0xffff) == 0) {
+            samplesDone.set(samples);
+        }
+        return plain.next;
     }
 
     /** First '\n' in [from, to), or -1; eight bytes at a time (the zero-byte trick on word ^ 0x0a..). */
@@ -198,6 +223,7 @@ final class ChunkParser {
             System.arraycopy(b, s, prev, 0, len);
             prevLen = len;
             prevId = id;
+            prevSamples = series.get(id).samples();
         }
         int p = SeriesText.skipBlanks(b, seriesEnd, e);
         if (p == seriesEnd && p < e) {
@@ -233,10 +259,6 @@ final class ChunkParser {
         p = SeriesText.skipBlanks(b, tsEnd, e);
         if (p < e && b[p] != '#') {
             reject("unexpected text after the timestamp");
-            return;
-        }
-        if (t < cutoffMs) {
-            tooOld++;
             return;
         }
         series.get(id).samples().add(t, v);

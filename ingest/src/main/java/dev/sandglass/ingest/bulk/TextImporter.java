@@ -37,10 +37,32 @@ public final class TextImporter {
 
     /** @throws UncheckedIOException naming the file when it cannot be read */
     public ImportSummary importFile(Path file, ProgressListener progress) {
+        return store(parse(file, options.format(), options.threads(), progress), progress);
+    }
+
+    /**
+     * A file read and parsed, not stored yet. Parsing needs no store (the retention cutoff is
+     * applied when storing), so a command can parse while it opens the store.
+     */
+    public static final class Parsed {
+        final List<ChunkParser> parsers;
+        final String description;
+        final long size;
+        final long t0;
+
+        Parsed(List<ChunkParser> parsers, String description, long size, long t0) {
+            this.parsers = parsers;
+            this.description = description;
+            this.size = size;
+            this.t0 = t0;
+        }
+    }
+
+    /** The first half of {@link #importFile}: reads and parses, on {@code threads} threads. @throws UncheckedIOException naming the file when it cannot be read */
+    public static Parsed parse(Path file, ImportOptions.Format format, int threads, ProgressListener progress) {
         long t0 = System.nanoTime();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            ImportOptions.Format format = options.format();
             String description;
             boolean endsWithEof = endsWithEof(ch, size);
             if (format == ImportOptions.Format.AUTO) {
@@ -56,14 +78,19 @@ public final class TextImporter {
                 description = format == ImportOptions.Format.OPENMETRICS ? "openmetrics (as asked; timestamps in seconds)"
                         : "prometheus text (as asked; timestamps in milliseconds)";
             }
-            List<ChunkParser> parsers = split(ch, size, format == ImportOptions.Format.OPENMETRICS);
+            List<ChunkParser> parsers = split(ch, size, format == ImportOptions.Format.OPENMETRICS, threads);
             runAll(parsers, size, progress);
-            ImportSummary s = store(parsers, description, t0);
-            progress.progress(size, size, s.samples());
-            return s;
+            return new Parsed(parsers, description, size, t0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The second half of {@link #importFile}: stores what {@link #parse} read, samples older than the cutoff counted, not stored. */
+    public ImportSummary store(Parsed parsed, ProgressListener progress) {
+        ImportSummary s = store(parsed.parsers, parsed.description, parsed.t0);
+        progress.progress(parsed.size, parsed.size, s.samples());
+        return s;
     }
 
     private static boolean endsWithEof(FileChannel ch, long size) throws IOException {
@@ -98,19 +125,19 @@ public final class TextImporter {
         return null;
     }
 
-    private List<ChunkParser> split(FileChannel ch, long size, boolean seconds) throws IOException {
-        int n = size < (4 << 20) ? 1 : Math.max(1, options.threads());
+    private static List<ChunkParser> split(FileChannel ch, long size, boolean seconds, int threads) throws IOException {
+        int n = size < (4 << 20) ? 1 : Math.max(1, threads);
         List<ChunkParser> out = new ArrayList<>();
         long start = 0;
         for (int k = 1; k <= n && start < size; k++) {
             long end = k == n ? size : nextLineStart(ch, size * k / n, size);
             if (end > start) {
-                out.add(new ChunkParser(ch, start, end, seconds, options.retentionCutoffMs()));
+                out.add(new ChunkParser(ch, start, end, seconds));
             }
             start = end;
         }
         if (out.isEmpty()) {
-            out.add(new ChunkParser(ch, 0, 0, seconds, options.retentionCutoffMs()));
+            out.add(new ChunkParser(ch, 0, 0, seconds));
         }
         return out;
     }
@@ -188,11 +215,12 @@ public final class TextImporter {
         long stored;
         long minT = Long.MAX_VALUE;
         long maxT = Long.MIN_VALUE;
+        long cutoff = options.retentionCutoffMs();
         try (BulkAppender bulk = storage.bulkAppender()) {
             for (ChunkParser p : parsers) {
                 if (afterEof) {
                     // An earlier chunk ended the file with # EOF: every non-comment line here comes after it.
-                    long lost = p.samples + p.rejected + p.tooOld;
+                    long lost = p.samples + p.rejected;
                     rejected += lost;
                     if (lost > 0 && rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
                         rejections.add(new Rejection(lineOffset + 1, lost + " lines from here on come after \"# EOF\""));
@@ -206,18 +234,31 @@ public final class TextImporter {
                     }
                 }
                 rejected += p.rejected;
-                tooOld += p.tooOld;
                 for (ChunkParser.LocalSeries ls : p.series) {
                     Samples s = ls.samples();
+                    long[] ts = s.timestamps();
+                    long seriesMin = Long.MAX_VALUE;
+                    long seriesMax = Long.MIN_VALUE;
+                    for (int i = 0; i < s.size(); i++) {
+                        seriesMin = Math.min(seriesMin, ts[i]);
+                        seriesMax = Math.max(seriesMax, ts[i]);
+                    }
+                    if (seriesMin < cutoff) {
+                        int before = s.size();
+                        s = newerThan(s, cutoff);
+                        tooOld += before - s.size();
+                        ts = s.timestamps();
+                        seriesMin = Long.MAX_VALUE;
+                        for (int i = 0; i < s.size(); i++) {
+                            seriesMin = Math.min(seriesMin, ts[i]);
+                        }
+                    }
                     if (s.size() == 0) {
                         continue;
                     }
+                    minT = Math.min(minT, seriesMin);
+                    maxT = Math.max(maxT, seriesMax);
                     long ref = refs.computeIfAbsent(ls.labels(), bulk::seriesRef);
-                    long[] ts = s.timestamps();
-                    for (int i = 0; i < s.size(); i++) {
-                        minT = Math.min(minT, ts[i]);
-                        maxT = Math.max(maxT, ts[i]);
-                    }
                     bulk.appendAll(ref, ts, s.values(), s.size());
                     samples += s.size();
                 }
@@ -229,5 +270,20 @@ public final class TextImporter {
         }
         return new ImportSummary(description, refs.size(), stored, stored == 0 ? 0 : minT, stored == 0 ? 0 : maxT,
                 rejected, List.copyOf(rejections), tooOld, options.retentionCutoffMs(), System.nanoTime() - t0, samples - stored);
+    }
+
+    /** The samples at or after {@code cutoff}, in place (older ones are counted by the caller). */
+    private static Samples newerThan(Samples s, long cutoff) {
+        long[] ts = s.timestamps();
+        double[] vs = s.values();
+        int kept = 0;
+        for (int i = 0; i < s.size(); i++) {
+            if (ts[i] >= cutoff) {
+                ts[kept] = ts[i];
+                vs[kept] = vs[i];
+                kept++;
+            }
+        }
+        return new Samples(ts, vs, kept);
     }
 }

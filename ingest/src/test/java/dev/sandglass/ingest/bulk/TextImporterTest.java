@@ -159,6 +159,27 @@ class TextImporterTest {
     }
 
     @Test
+    void theCutoffAppliedAtStoreKeepsTheNewerSamplesOfEachSeries() throws Exception {
+        // One series wholly too old (not counted as imported), one with old samples between new ones.
+        Path f = tmp.resolve("mixed-old.om");
+        Files.writeString(f, "old 1 1\nold 2 2\nm 3 30\nm 4 5\nm 5 40\nm 6 9.999\nm 7 10\n# EOF\n");
+        MemStorage store = new MemStorage();
+        ImportSummary s = importText(store, f, 10_000, 1);
+        assertEquals(1, s.series());
+        assertEquals(3, s.samples());
+        assertEquals(4, s.tooOldSamples());
+        assertEquals(10_000, s.minTimeMs());
+        assertEquals(40_000, s.maxTimeMs());
+        try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            assertTrue(q.select(List.of(Matcher.eq("__name__", "old"))).isEmpty());
+            Samples m = q.select(List.of(Matcher.eq("__name__", "m"))).get(0).samples();
+            assertEquals(3, m.size());
+            assertEquals(List.of(10_000L, 30_000L, 40_000L), List.of(m.timestamps()[0], m.timestamps()[1], m.timestamps()[2]));
+            assertEquals(List.of(7.0, 3.0, 5.0), List.of(m.values()[0], m.values()[1], m.values()[2]));
+        }
+    }
+
+    @Test
     void escapesSpecialValuesAndExactSeconds() throws Exception {
         Path f = tmp.resolve("esc.om");
         Files.writeString(f, "m{a=\"x\\\"y\\\\z\\nw\",b=\"é\"} NaN 1763596800.001\nm{a=\"x\\\"y\\\\z\\nw\",b=\"é\"} +Inf 1763596800.002\n"
