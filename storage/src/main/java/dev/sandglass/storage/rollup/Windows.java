@@ -139,6 +139,8 @@ public final class Windows {
                 first[i] = x;
                 last[i] = x;
                 corr[i] = 0;
+                chg[i] = 0;
+                rst[i] = 0;
                 k++;
             }
             long lt = lastT[i];
@@ -148,6 +150,8 @@ public final class Windows {
             double mx = max[i];
             double lst = last[i];
             double cr = corr[i];
+            double cg = chg[i];
+            double rs = rst[i];
             // Same window while t - w < resolution (unsigned: exact for any t not before w).
             for (; k < end && Long.compareUnsigned(t[k] - w, resolutionMs) < 0; k++) {
                 x = v[k];
@@ -156,6 +160,10 @@ public final class Windows {
                 }
                 if (x < lst) {
                     cr += lst;
+                    rs += 1;
+                }
+                if (RollupSeries.changed(lst, x)) {
+                    cg += 1;
                 }
                 lt = t[k];
                 lst = x;
@@ -175,6 +183,8 @@ public final class Windows {
             max[i] = mx;
             last[i] = lst;
             corr[i] = cr;
+            chg[i] = cg;
+            rst[i] = rs;
         }
     }
 

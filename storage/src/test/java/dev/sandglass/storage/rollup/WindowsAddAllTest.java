@@ -27,7 +27,7 @@ class WindowsAddAllTest {
         assertArrayEquals(Arrays.copyOf(a.firstT, n), Arrays.copyOf(b.firstT, n), msg);
         assertArrayEquals(Arrays.copyOf(a.lastT, n), Arrays.copyOf(b.lastT, n), msg);
         for (double[][] col : new double[][][] {{a.count, b.count}, {a.sum, b.sum}, {a.min, b.min}, {a.max, b.max},
-            {a.first, b.first}, {a.last, b.last}, {a.corr, b.corr}}) {
+            {a.first, b.first}, {a.last, b.last}, {a.corr, b.corr}, {a.chg, b.chg}, {a.rst, b.rst}}) {
             for (int i = 0; i < n; i++) {
                 assertEquals(Double.doubleToRawLongBits(col[0][i]), Double.doubleToRawLongBits(col[1][i]), msg + " entry " + i);
             }
