@@ -238,12 +238,12 @@ class RollupSplitTest {
             head.long8(x);
         }
         head.uvarint(0);
-        head.uvarint(h.refs().length);
-        for (int i = 0; i < h.refs().length; i++) {
-            head.uvarint(h.refs()[i]);
-            head.uvarint(h.windows()[i]);
-            head.uvarint(h.offset()[i]);
-            head.uvarint(h.length()[i]);
+        head.uvarint(h.refs().size());
+        for (int i = 0; i < h.refs().size(); i++) {
+            head.uvarint(h.refs().get(i));
+            head.uvarint(h.windows(i));
+            head.uvarint(h.offset(i));
+            head.uvarint(h.length(i));
         }
         int len = head.length();
         byte[] out = new byte[len + v2.length - h.bodyStart()];
