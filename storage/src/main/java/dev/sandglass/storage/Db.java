@@ -718,7 +718,8 @@ public final class Db implements Storage {
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
         long[] sealTs = new long[0];
         double[] sealVs = new double[0];
-        RollupWriter rollup = new RollupWriter();
+        // Runs come in ascending ref order, each once: their rollups are encoded as they come.
+        RollupWriter rollup = RollupWriter.streaming();
         List<byte[]> blocks = new ArrayList<>();
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
