@@ -155,4 +155,21 @@ class HeadTest {
         }
         assertEquals(700, all(next, 0).size(), "a run longer than its hint still grows");
     }
+
+    @Test
+    void aFirstHeadGrowsEachSeriesToLittleMoreThanItHolds() {
+        Head h = new Head();
+        for (int t = 0; t < 40; t++) { // a 10-minute head of series scraped every 15 s
+            for (int ref = 0; ref < 1000; ref++) {
+                h.add(ref, t * 15_000L, t);
+            }
+        }
+        long room = 0;
+        for (int ref = 0; ref < 1000; ref++) {
+            assertTrue(h.capacity(ref) >= 40 && h.capacity(ref) <= 60, "room for 40 samples, a half more at most: " + h.capacity(ref));
+            room += h.capacity(ref);
+            assertEquals(40, all(h, ref).size());
+        }
+        assertTrue(room < 1000 * 50, "a quarter of slack on average, not 16-127 samples each: " + room);
+    }
 }
