@@ -34,13 +34,19 @@ serve_rss() {
     sleep 0.1
   done
   curl -sf "http://127.0.0.1:$port/api/v1/query" --data-urlencode 'query=count(count_over_time(sandbox_up{template="tpl-3"}[1y]))' \
-    --data-urlencode 'time=2026-01-01T00:00:00Z' > "$work/answer.json" || { echo "query failed:" >&2; tail -5 "$work/serve.log" >&2; }
+    --data-urlencode 'time=2026-01-01T00:00:00Z' > "$work/answer.json" || { echo "query failed:" >&2; grep -v 'collected: ' "$work/serve.log" | tail -5 >&2; }
   sleep 1
   local java_pid
   java_pid=$(pgrep -P "$pid" java || echo "$pid")
   local rss answer live
   rss=$(rss_kb "$java_pid")
-  answer=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["data"]["result"]; print(r[0]["value"][1] if r else "none")' "$work/answer.json")
+  answer=$(python3 -c '
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))["data"]["result"]
+    print(r[0]["value"][1] if r else "none")
+except Exception:
+    print("failed")' "$work/answer.json")
   jcmd "$java_pid" GC.class_histogram > "$work/histo" 2>/dev/null || true
   live=$(awk '/^Total/ { print $3 }' "$work/histo")
   [ -n "${HISTO:-}" ] && sed -n '3,14p' "$work/histo" >&2
