@@ -33,8 +33,13 @@ serve_rss() {
     kill -0 "$pid" 2>/dev/null || { echo "serve exited:" >&2; grep -v INFO "$work/serve.log" | tail -20 >&2; exit 1; }
     sleep 0.1
   done
-  curl -sf "http://127.0.0.1:$port/api/v1/query" --data-urlencode 'query=count(count_over_time(sandbox_up{template="tpl-3"}[1y]))' \
-    --data-urlencode 'time=2026-01-01T00:00:00Z' > "$work/answer.json" || { echo "query failed:" >&2; grep -v 'collected: ' "$work/serve.log" | tail -5 >&2; }
+  local code
+  code=$(curl -s -o "$work/answer.json" -w '%{http_code}' "http://127.0.0.1:$port/api/v1/query" \
+    --data-urlencode 'query=count(count_over_time(sandbox_up{template="tpl-3"}[1y]))' --data-urlencode 'time=2026-01-01T00:00:00Z' || true)
+  if [ "$code" != 200 ]; then
+    echo "query failed (HTTP $code): $(head -c 300 "$work/answer.json")" >&2
+    grep -v 'collected: ' "$work/serve.log" | grep -i 'warn\|error' | tail -3 >&2
+  fi
   sleep 1
   local java_pid
   java_pid=$(pgrep -P "$pid" java || echo "$pid")
