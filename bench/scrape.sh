@@ -7,6 +7,11 @@
 # Everything on loopback; the stores in a temporary directory.
 #
 # Usage: bench/scrape.sh [MINUTES] [TARGETS] [SERIES]     (defaults 3 100 1000)
+# Env: SEAL_MIN=N seals Sandglass's head every N minutes instead of 10 (the system property
+#      sandglass.seal.interval.ms through JAVA_TOOL_OPTIONS, the launcher's flags kept), so a
+#      short run also shows the state after seals: the RSS is then printed before the first seal
+#      and at the end. HISTO=1 prints the top of the launcher-default Sandglass's heap histogram
+#      (live objects, after a full collection) at the end.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-3}"; targets="${2:-100}"; series="${3:-1000}"
@@ -20,6 +25,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 "$here/sandglass" --version > /dev/null  # builds the jar now, outside the measurement
+seal_opts=""
+[ -n "${SEAL_MIN:-}" ] && seal_opts="-Dsandglass.seal.interval.ms=$((SEAL_MIN * 60000))"
 tport=$(free_port)
 python3 "$here/bench/scrape_targets.py" --port "$tport" --targets "$targets" --series "$series" & pids+=($!)
 wait_port "$tport"
@@ -41,10 +48,10 @@ prometheus --config.file="$cfg" --storage.tsdb.path="$dir/prom" --web.listen-add
 # way the launcher allows (SANDGLASS_JAVA_OPTS replaces its defaults; override with CAPPED_OPTS).
 capped="${CAPPED_OPTS:--XX:+UseSerialGC -Xmx160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}"
 sport=$(free_port)
-"$here/sandglass" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
+JAVA_TOOL_OPTIONS="$seal_opts" "$here/sandglass" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$sport" --scrape-config "$cfg" > "$dir/sg.log" 2>&1 & spid=$!; pids+=($spid)
 cport=$(free_port)
-SANDGLASS_JAVA_OPTS="$capped" "$here/sandglass" serve --no-warmup --data-dir "$dir/capped" --msb-home "$dir/no-msb" \
+JAVA_TOOL_OPTIONS="$seal_opts" SANDGLASS_JAVA_OPTS="$capped" "$here/sandglass" serve --no-warmup --data-dir "$dir/capped" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$cport" --scrape-config "$cfg" > "$dir/capped.log" 2>&1 & cpid=$!; pids+=($cpid)
 # The same server with nothing to scrape, as the baseline of what serve costs by itself.
 iport=$(free_port)
@@ -59,7 +66,16 @@ echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then 
 sleep 60
 tick=$(getconf CLK_TCK)
 p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); c0=$(cpu_ticks "$cpid"); i0=$(cpu_ticks "$ipid")
-sleep $((minutes * 60))
+if [ -n "${SEAL_MIN:-}" ]; then
+  # RSS of each just before the first seal (started ~SEAL_MIN after serve), then at the end.
+  before=$(( SEAL_MIN * 60 - 60 - 20 ))
+  [ "$before" -gt 0 ] && sleep "$before"
+  echo "before the first seal: RSS MiB Prometheus $(( $(rss_kb "$ppid") / 1024 )), Sandglass $(( $(rss_kb "$spid") / 1024 )), capped $(( $(rss_kb "$cpid") / 1024 ))"
+  rest=$(( minutes * 60 - (before > 0 ? before : 0) ))
+  [ "$rest" -gt 0 ] && sleep "$rest"
+else
+  sleep $((minutes * 60))
+fi
 p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); c1=$(cpu_ticks "$cpid"); i1=$(cpu_ticks "$ipid")
 prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); crss=$(rss_kb "$cpid"); irss=$(rss_kb "$ipid")
 ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
@@ -74,3 +90,9 @@ awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v i="$((i1 - i0
   printf "%-30s %18.2f %14.1f\n", "Sandglass serving, no targets", i / t / m, ir / 1024
   printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f (launcher defaults); CPU %.2f, RSS %.2f (heap capped)\n", s / p, sr / pr, c / p, cr / pr
 }'
+[ -n "${SEAL_MIN:-}" ] && echo "(head sealed every $SEAL_MIN min; Sandglass's $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_blocks' | head -1), $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_head_bytes' | head -1))"
+if [ -n "${HISTO:-}" ]; then
+  echo "Sandglass (launcher defaults) heap, live objects after a full collection (jcmd GC.class_histogram):"
+  jcmd "$spid" GC.class_histogram 2>/dev/null | sed -n '1,18p;$p'
+  echo "Sandglass RSS after that collection: $(( $(rss_kb "$spid") / 1024 )) MiB"
+fi

@@ -123,7 +123,7 @@ final class SealedDuplicates {
             long[] b = new long[64];
             Arrays.fill(b, Long.MIN_VALUE);
             for (BlockHeader h : segments.directory()) {
-                for (int ref : h.sortedRefs()) {
+                for (int ref : h.refs().toArray()) {
                     b = ensure(b, ref);
                     b[ref] = Math.max(b[ref], h.maxT());
                 }

@@ -2,7 +2,6 @@ package dev.sandglass.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sandglass.storage.api.Appender;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A sealed head is kept and reused by the seal after next, arrays and all. It must come back
- * empty, and it must not be reused while a querier that took it may still read it.
+ * A sealed head is let go, not kept for reuse (a second copy of the head's arrays in steady
+ * state): each seal starts a new, empty head; a querier that took the sealed head still reads it.
  */
 class HeadRecyclingTest {
     @TempDir
@@ -74,16 +73,16 @@ class HeadRecyclingTest {
     }
 
     @Test
-    void aRecycledHeadComesBackEmptyAndHoldsOnlyNewSamples() {
+    void theHeadAfterSealsIsNewAndHoldsOnlyNewSamples() {
         write(10, 0, 100);
         Head first = db.head();
         db.seal();
         write(5, 100, 110);
         db.seal();
-        assertSame(first, db.head(), "the head sealed two seals ago is reused");
+        assertNotSame(first, db.head(), "the head sealed two seals ago is not reused");
         assertEquals(0, db.head().samples());
         for (long ref : refs) {
-            assertEquals(0, headSamples(db.head(), ref), "recycled head holds nothing of series " + ref);
+            assertEquals(0, headSamples(db.head(), ref), "the new head holds nothing of series " + ref);
         }
         // Fewer series and later times than its last generation: nothing old may show through.
         write(3, 200, 203);
@@ -120,7 +119,7 @@ class HeadRecyclingTest {
     }
 
     @Test
-    void aHeadIsReusedOnceItsQuerierCloses() {
+    void aSealedHeadIsNotReusedOnceItsQuerierClosesEither() {
         write(10, 0, 100);
         Head first = db.head();
         try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
@@ -130,6 +129,7 @@ class HeadRecyclingTest {
         assertEquals(0, first.readers());
         write(10, 100, 200);
         db.seal();
-        assertSame(first, db.head(), "reused after the querier closed");
+        assertNotSame(first, db.head(), "let go, not reused");
+        assertEquals(0, first.readers());
     }
 }

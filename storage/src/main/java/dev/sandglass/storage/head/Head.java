@@ -16,21 +16,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a time array and one in a value array, and a collection appends to thousands of series.
  */
 public final class Head {
-    private long[][] data = new long[64][];
-    private int[] n = new int[64];
+    private static final int PAGE_BITS = 10;
+    private static final int PAGE = 1 << PAGE_BITS;
+
     /**
-     * Each series' newest sample again, in two dense arrays by ref: the sandbox views read the
-     * newest sample of thousands of series every second, and these touch a few cache lines where
-     * each series' own array costs a miss or two.
+     * The per-series slots of {@link #PAGE} consecutive refs. Pages exist only for refs the head
+     * holds: with dense arrays over every ref up to the highest (28 bytes a ref), a store of a
+     * million imported series spent 28 MB of heap on an empty head the moment serve's own
+     * series (the newest refs) got a sample.
      */
-    private long[] lastT = new long[64];
-    private long[] lastBits = new long[64];
+    private static final class Page {
+        final long[][] data = new long[PAGE][];
+        final int[] n = new int[PAGE];
+        /**
+         * Each series' newest sample again, in two dense arrays by ref: the sandbox views read the
+         * newest sample of thousands of series every second, and these touch a few cache lines where
+         * each series' own array costs a miss or two.
+         */
+        final long[] lastT = new long[PAGE];
+        final long[] lastBits = new long[PAGE];
+    }
+
+    private Page[] pages = new Page[1];
+    private int pageCount;
     private long samples;
     private long minT = Long.MAX_VALUE;
     private long maxT = Long.MIN_VALUE;
     private final int capacityHint;
-    /** Samples each series got in the head before this one (null: use capacityHint for all). */
-    private final int[] runHints;
+    /** Samples each series got in the head before this one, by page (null: use capacityHint for all). */
+    private final int[][] runHints;
     /** Queriers holding this head: it may be cleared for reuse only when none does. */
     private final AtomicInteger readers = new AtomicInteger();
     /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
@@ -68,58 +82,86 @@ public final class Head {
 
     private Head(Head previous) {
         this.capacityHint = 16;
-        this.runHints = Arrays.copyOf(previous.n, previous.n.length);
+        this.runHints = new int[previous.pages.length][];
+        for (int p = 0; p < previous.pages.length; p++) {
+            if (previous.pages[p] != null) {
+                runHints[p] = previous.pages[p].n.clone();
+            }
+        }
+    }
+
+    /** The page of {@code ref}, or null when the head has none. */
+    private Page pageOf(int ref) {
+        int p = ref >>> PAGE_BITS;
+        return p < pages.length ? pages[p] : null;
+    }
+
+    private Page pageFor(int ref) {
+        int p = ref >>> PAGE_BITS;
+        if (p >= pages.length) {
+            pages = Arrays.copyOf(pages, Math.max(p + 1, pages.length * 2));
+        }
+        Page pg = pages[p];
+        if (pg == null) {
+            pages[p] = pg = new Page();
+            pageCount++;
+        }
+        return pg;
+    }
+
+    private int runHint(int ref) {
+        if (runHints == null) {
+            return 0;
+        }
+        int p = ref >>> PAGE_BITS;
+        return p < runHints.length && runHints[p] != null ? runHints[p][ref & (PAGE - 1)] : 0;
     }
 
     public void add(int ref, long t, double v) {
-        if (ref >= n.length) {
-            int cap = Math.max(ref + 1, n.length * 2);
-            data = Arrays.copyOf(data, cap);
-            n = Arrays.copyOf(n, cap);
-            lastT = Arrays.copyOf(lastT, cap);
-            lastBits = Arrays.copyOf(lastBits, cap);
-        }
+        Page pg = pageFor(ref);
+        int slot = ref & (PAGE - 1);
+        long[][] data = pg.data;
         long bits = Double.doubleToRawLongBits(v);
-        long[] d = data[ref];
+        long[] d = data[slot];
         if (d == null) {
-            boolean known = runHints != null && ref < runHints.length && runHints[ref] > 0;
-            if (known) {
+            int last = runHint(ref);
+            if (last > 0) {
                 // Sized by the series' own last run (a tenth more), with a little spread (an eighth
                 // at most) so series collected together do not all copy in one commit.
-                int hint = runHints[ref] + runHints[ref] / 10;
+                int hint = last + last / 10;
                 int cap = hint + (int) ((ref * 0x9E3779B9L >>> 16) % Math.max(1, hint / 8));
-                data[ref] = d = new long[2 * cap];
+                data[slot] = d = new long[2 * cap];
                 seriesBytes += arrayBytes(2 * cap);
             } else {
                 // Two samples first: churn leaves many series with one sample in a head, and a million
                 // of them must not reserve the hint's kilobytes each. The second sample grows it to the hint.
-                data[ref] = d = new long[4];
+                data[slot] = d = new long[4];
                 seriesBytes += arrayBytes(4);
             }
         }
-        int size = n[ref];
+        int size = pg.n[slot];
         int end = 2 * size;
         if (size > 0 && d[end - 2] >= t) {
             int i = lowerBound(d, size, t);
             if (d[2 * i] == t) {
                 d[2 * i + 1] = bits;
                 if (i == size - 1) {
-                    lastBits[ref] = bits;
+                    pg.lastBits[slot] = bits;
                 }
                 return;
             }
-            insert(ref, i, t, bits);
+            insert(pg, slot, i, t, bits);
         } else {
             if (end == d.length) {
-                long[] grown = Arrays.copyOf(d, end == 4 ? 2 * firstCapacity(ref) : end * 2);
+                long[] grown = Arrays.copyOf(d, end == 4 ? 2 * firstCapacity(ref) : 2 * grownCapacity(size));
                 seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
-                data[ref] = d = grown;
+                data[slot] = d = grown;
             }
             d[end] = t;
             d[end + 1] = bits;
-            n[ref] = size + 1;
-            lastT[ref] = t;
-            lastBits[ref] = bits;
+            pg.n[slot] = size + 1;
+            pg.lastT[slot] = t;
+            pg.lastBits[slot] = bits;
         }
         samples++;
         minT = Math.min(minT, t);
@@ -164,7 +206,7 @@ public final class Head {
      * store weighs against its head budget.
      */
     public long bytes() {
-        return seriesBytes + (long) data.length * 28 + (long) pendingRefs.length * 20;
+        return seriesBytes + (long) pageCount * PAGE * 28 + (long) pendingRefs.length * 20;
     }
 
     private static long arrayBytes(int longs) {
@@ -190,20 +232,32 @@ public final class Head {
     }
 
     /**
-     * Series collected together grow together: staggered capacities spread the doubling copies
-     * over many commits instead of all series copying in one.
+     * The room of a series' array once its first two samples fill it, in samples. A head sized by
+     * a hint ({@link #Head(int)}, after a failed seal) gives each series the hint at once. Else the
+     * array grows by half from 4-7 samples ({@link #grownCapacity}): a series scraped every 15 s
+     * gets 40 samples in a 10-minute head, and 100,000 such series at the old 16-127 samples each
+     * held ~1.1 KB instead of ~0.7 (the heap histogram of bench/scrape.sh). The head after a seal
+     * sizes each series by its own last run ({@link #after}), so only the first head grows this
+     * way. Series collected together grow together: staggered capacities spread the copies over
+     * many commits instead of all series copying in one.
      */
     private int firstCapacity(int ref) {
         if (seriesBytes > compactPastBytes) {
             return 4;
         }
-        return capacityHint + (int) ((ref * 0x9E3779B9L >>> 16) % 112);
+        int stagger = (int) ((ref * 0x9E3779B9L >>> 16) & 3);
+        return capacityHint > 16 ? capacityHint + stagger : 4 + stagger;
+    }
+
+    /** The room a full array of {@code size} samples grows to: half again (a third of it slack at most). */
+    private static int grownCapacity(int size) {
+        return size + Math.max(2, size / 2);
     }
 
     /**
      * Once the series' arrays hold {@code bytes}, a series' second sample grows its array to 4
-     * samples instead of the hint (16-127): under a head budget, thousands of series with a few
-     * samples each must not reserve a kilobyte each. Returns this head.
+     * samples without the stagger: under a head budget, thousands of series with a few samples
+     * each must not reserve more than they hold. Returns this head.
      */
     public Head compactPast(long bytes) {
         compactPastBytes = bytes;
@@ -225,18 +279,18 @@ public final class Head {
         return lo;
     }
 
-    private void insert(int ref, int at, long t, long bits) {
-        int size = n[ref];
-        long[] d = data[ref];
+    private void insert(Page pg, int slot, int at, long t, long bits) {
+        int size = pg.n[slot];
+        long[] d = pg.data[slot];
         if (2 * size == d.length) {
-            long[] grown = Arrays.copyOf(d, 4 * size);
+            long[] grown = Arrays.copyOf(d, 2 * grownCapacity(size));
             seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
-            data[ref] = d = grown;
+            pg.data[slot] = d = grown;
         }
         System.arraycopy(d, 2 * at, d, 2 * at + 2, 2 * (size - at));
         d[2 * at] = t;
         d[2 * at + 1] = bits;
-        n[ref] = size + 1;
+        pg.n[slot] = size + 1;
     }
 
     /**
@@ -247,7 +301,11 @@ public final class Head {
         if (readers.get() != 0) {
             throw new IllegalStateException("BUG: clearing a head " + readers.get() + " queriers still read");
         }
-        Arrays.fill(n, 0);
+        for (Page pg : pages) {
+            if (pg != null) {
+                Arrays.fill(pg.n, 0);
+            }
+        }
         pending = 0;
         hasPending = false;
         samples = 0;
@@ -271,15 +329,21 @@ public final class Head {
     /** The most samples any one series holds. */
     public int longestRun() {
         int max = 0;
-        for (int size : n) {
-            max = Math.max(max, size);
+        for (Page pg : pages) {
+            if (pg != null) {
+                for (int size : pg.n) {
+                    max = Math.max(max, size);
+                }
+            }
         }
         return max;
     }
 
     /** Samples series {@code ref}'s array has room for (0: none yet); for tests of sizing. */
     int capacity(int ref) {
-        return ref < data.length && data[ref] != null ? data[ref].length / 2 : 0;
+        Page pg = pageOf(ref);
+        long[] d = pg != null ? pg.data[ref & (PAGE - 1)] : null;
+        return d != null ? d.length / 2 : 0;
     }
 
     /** Samples filed into series (a pending batch counts once folded). */
@@ -301,11 +365,13 @@ public final class Head {
 
     /** Copies the filed samples of {@code ref} within [from, to] into {@code out} (fold first). */
     public void copy(int ref, long from, long to, Samples out) {
-        if (ref >= n.length || n[ref] == 0) {
+        Page pg = pageOf(ref);
+        int slot = ref & (PAGE - 1);
+        if (pg == null || pg.n[slot] == 0) {
             return;
         }
-        long[] d = data[ref];
-        int size = n[ref];
+        long[] d = pg.data[slot];
+        int size = pg.n[slot];
         for (int i = lowerBound(d, size, from); i < size && d[2 * i] <= to; i++) {
             out.add(d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
         }
@@ -313,21 +379,23 @@ public final class Head {
 
     /** Adds the last filed sample of {@code ref} within [from, to] to {@code out}; false when none. */
     public boolean copyLast(int ref, long from, long to, Samples out) {
-        if (ref >= n.length || n[ref] == 0) {
+        Page pg = pageOf(ref);
+        int slot = ref & (PAGE - 1);
+        if (pg == null || pg.n[slot] == 0) {
             return false;
         }
-        long newest = lastT[ref];
+        long newest = pg.lastT[slot];
         if (newest <= to) {
             // Usually the newest sample is in range: read from the dense arrays alone.
             if (newest < from) {
                 return false;
             }
-            out.add(newest, Double.longBitsToDouble(lastBits[ref]));
+            out.add(newest, Double.longBitsToDouble(pg.lastBits[slot]));
             return true;
         }
-        long[] d = data[ref];
+        long[] d = pg.data[slot];
         // Walk back from the end a few steps before searching.
-        int i = n[ref] - 1;
+        int i = pg.n[slot] - 1;
         for (int k = 0; k < 4 && i >= 0 && d[2 * i] > to; k++) {
             i--;
         }
@@ -355,9 +423,15 @@ public final class Head {
     /** Every non-empty series, ascending by ref. */
     public List<Run> runs() {
         List<Run> out = new ArrayList<>();
-        for (int r = 0; r < n.length; r++) {
-            if (n[r] > 0) {
-                out.add(new Run(r, data[r], n[r]));
+        for (int p = 0; p < pages.length; p++) {
+            Page pg = pages[p];
+            if (pg == null) {
+                continue;
+            }
+            for (int slot = 0; slot < PAGE; slot++) {
+                if (pg.n[slot] > 0) {
+                    out.add(new Run((p << PAGE_BITS) + slot, pg.data[slot], pg.n[slot]));
+                }
             }
         }
         return out;

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The share of the heap the store's in-memory head may hold: the unsealed samples and series
- * slots of the head being filled, the one being sealed and the spare kept for reuse. Past it the
+ * slots of the head being filled and the one being sealed. Past it the
  * store seals early (a block per early seal) instead of growing until the heap runs out: many
  * series scraped at a long interval, or a burst of new series, would otherwise fill the heap
  * before the 10-minute seal. By default a quarter of the maximum heap (queries may take half of
@@ -48,7 +48,7 @@ public final class HeadBudget {
         return bytesHeld > limitBytes;
     }
 
-    /** Whether a sealed head of {@code oldBytes} may be kept beside the new head's {@code newBytes} for reuse. */
+    /** Whether {@code oldBytes} (a sealed head's, to size the next one like it) and {@code newBytes} fit well within the limit. */
     public boolean keepSpare(long oldBytes, long newBytes) {
         return oldBytes + newBytes <= limitBytes / 2 || limitBytes == NONE;
     }
@@ -72,7 +72,7 @@ public final class HeadBudget {
     }
 
     public void writePrometheusText(StringBuilder out) {
-        out.append("# HELP sandglass_storage_head_bytes Heap the in-memory head holds (unsealed samples, series slots, the spare), about.\n");
+        out.append("# HELP sandglass_storage_head_bytes Heap the in-memory head holds (unsealed samples, series slots), about.\n");
         out.append("# TYPE sandglass_storage_head_bytes gauge\nsandglass_storage_head_bytes ").append(heldBytes).append('\n');
         out.append("# HELP sandglass_storage_head_limit_bytes Head share of the heap; past it the head is sealed early.\n");
         out.append("# TYPE sandglass_storage_head_limit_bytes gauge\nsandglass_storage_head_limit_bytes ")

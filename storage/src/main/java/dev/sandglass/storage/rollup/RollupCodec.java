@@ -3,6 +3,7 @@ package dev.sandglass.storage.rollup;
 import dev.sandglass.storage.encoding.CorruptBlockException;
 import dev.sandglass.storage.encoding.ValueCodec;
 import dev.sandglass.storage.encoding.Varints;
+import dev.sandglass.storage.util.RefSet;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,11 +24,27 @@ public final class RollupCodec {
     private RollupCodec() {
     }
 
-    /** What a reader keeps of an excerpt in memory; {@code refs} sorted. */
+    /**
+     * What a reader keeps of an excerpt in memory: its series' refs (see {@link RefSet}) and, by
+     * position among them, their windows and bytes in the body (see {@link ExcerptSeries}).
+     */
     public record Header(long resolutionMs, long minT, long maxT, long rawFrom, long rawIndex, boolean continued, long[] supersedes,
-            long[] commits, int[] refs, int[] windows, int[] offset, int[] length, int bodyStart, int version) {
+            long[] commits, RefSet refs, ExcerptSeries series, int bodyStart, int version) {
+        /** The position of {@code ref} among the excerpt's series, or a negative number when it has none. */
         public int indexOf(int ref) {
-            return Arrays.binarySearch(refs, ref);
+            return refs.rank(ref);
+        }
+
+        public int windows(int i) {
+            return series.windows(i);
+        }
+
+        public int offset(int i) {
+            return series.offset(i);
+        }
+
+        public int length(int i) {
+            return series.length(i);
         }
     }
 
@@ -101,9 +118,12 @@ public final class RollupCodec {
             windows[i] = (int) in.uvarint();
             offset[i] = (int) in.uvarint();
             length[i] = (int) in.uvarint();
+            if (i > 0 && refs[i] <= refs[i - 1]) {
+                throw new CorruptBlockException("bad rollup header (series " + refs[i] + " after " + refs[i - 1] + ")");
+            }
         }
-        return new Header(res, minT, maxT, rawFrom, rawIndex, (flags & CONTINUED) != 0, supersedes, commits, refs, windows, offset, length,
-                headerLen, b[0]);
+        return new Header(res, minT, maxT, rawFrom, rawIndex, (flags & CONTINUED) != 0, supersedes, commits, RefSet.ofSorted(refs),
+                new ExcerptSeries(windows, offset, length), headerLen, b[0]);
     }
 
     private static long[] indexes(Varints.In in, int headerLen, String what) {
@@ -120,9 +140,9 @@ public final class RollupCodec {
 
     /** Decodes series {@code i} of an excerpt (its full bytes). */
     static Windows decode(byte[] b, Header h, int i) {
-        Windows w = new Windows(h.resolutionMs(), h.windows()[i]);
+        Windows w = new Windows(h.resolutionMs(), h.windows(i));
         columns(b, h, i, w, 0);
-        w.size = h.windows()[i];
+        w.size = h.windows(i);
         return w;
     }
 
@@ -133,7 +153,7 @@ public final class RollupCodec {
      * Otherwise returns false and leaves w's windows as they were.
      */
     static boolean decodeOnto(byte[] b, Header h, int i, Windows w) {
-        int n = h.windows()[i];
+        int n = h.windows(i);
         if (n == 0) {
             return true;
         }
@@ -159,11 +179,11 @@ public final class RollupCodec {
 
     /** Decodes series i's columns into w's arrays from {@code at}; false when its windows are not strictly in order. */
     private static boolean columns(byte[] b, Header h, int i, Windows w, int at) {
-        int n = h.windows()[i];
-        int from = h.bodyStart() + h.offset()[i];
-        int to = from + h.length()[i];
+        int n = h.windows(i);
+        int from = h.bodyStart() + h.offset(i);
+        int to = from + h.length(i);
         if (to > b.length) {
-            throw new CorruptBlockException("rollup series " + h.refs()[i] + " runs past the excerpt (" + to + " > " + b.length + ")");
+            throw new CorruptBlockException("rollup series " + h.refs().get(i) + " runs past the excerpt (" + to + " > " + b.length + ")");
         }
         Varints.In in = new Varints.In(b, from, to);
         long res = h.resolutionMs();

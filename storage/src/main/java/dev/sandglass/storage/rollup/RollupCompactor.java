@@ -45,7 +45,7 @@ public final class RollupCompactor {
             long runBytes = 0;
             for (RollupStore.Entry e : entries) {
                 var h = e.header();
-                if (h.refs().length == 0) {
+                if (h.refs().size() == 0) {
                     continue; // only covers raw blocks (SealedDuplicates): no window to merge or to keep in order
                 }
                 long day = Math.floorDiv(h.minT(), DAY_MS);
@@ -84,7 +84,7 @@ public final class RollupCompactor {
                         commits.add(x);
                     }
                     byte[] bytes = reader.read(e);
-                    for (int ref : e.header().refs()) {
+                    for (int ref : e.header().refs().toArray()) {
                         parts.computeIfAbsent(ref, r -> new ArrayList<>()).add(e.decode(bytes, ref));
                     }
                 }

@@ -46,7 +46,7 @@ public final class RollupStore implements AutoCloseable {
         /** How many windows {@code ref} has in this excerpt. */
         public int windows(int ref) {
             int i = header.indexOf(ref);
-            return i < 0 ? 0 : header.windows()[i];
+            return i < 0 ? 0 : header.windows(i);
         }
 
         /**

@@ -20,6 +20,30 @@ public final class RollupWriter {
     private static final long[] NONE = new long[0];
 
     private final Map<Integer, Windows>[] byRes;
+    /**
+     * Series already encoded, per resolution, in excerpt parts not yet written (the last one
+     * filling): a streaming writer ({@link #streaming}) encodes each series as it is added, a
+     * gathering one at {@link #flush}.
+     */
+    private final List<ExcerptBuilder>[] built;
+    /**
+     * Parts before the one filling, over all resolutions: each adds to the last part's commits.
+     * A resolution's last part counts from when the next resolution's first part fills
+     * ({@code heldPart}), as when parts were appended while filling: the same split points.
+     */
+    private int fullParts;
+    private boolean heldPart;
+    /**
+     * Streaming, every resolution's parts fill at once, so a part cannot know how many parts of
+     * lower resolutions will come before it: each keeps room for this many commits more (512
+     * bytes of a 4 MB part; a seal of a million series takes a few dozen parts).
+     */
+    private static final int STREAMING_SPARE_COMMITS = 64;
+    private final boolean streaming;
+    /** Streaming: the last ref added, and series added. */
+    private int lastRef = -1;
+    private int streamed;
+    private final Windows[] scratch;
     private final int maxExcerptBytes;
     private long entries;
     /** The time range of every sample of the write, rolled up or not (see {@link #span}). */
@@ -30,24 +54,46 @@ public final class RollupWriter {
     int stopAfterParts = Integer.MAX_VALUE;
 
     public RollupWriter() {
-        this(RollupStore.MAX_EXCERPT_BYTES);
+        this(RollupStore.MAX_EXCERPT_BYTES, false);
     }
 
     /** A writer whose excerpts stay under {@code maxExcerptBytes} (the queue's limit; smaller in tests). */
-    @SuppressWarnings("unchecked")
     public RollupWriter(int maxExcerptBytes) {
+        this(maxExcerptBytes, false);
+    }
+
+    /**
+     * A writer for series added once each, in ascending ref order (a seal's runs): each is
+     * encoded when added, so it holds their encoded windows (tens of bytes a series) instead of
+     * a {@link Windows} of ten columns per series and resolution until the flush (~0.9 KB a
+     * series, 90 MB of heap for a seal of 100,000 scraped series).
+     */
+    public static RollupWriter streaming() {
+        return new RollupWriter(RollupStore.MAX_EXCERPT_BYTES, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    RollupWriter(int maxExcerptBytes, boolean streaming) {
         if (maxExcerptBytes < 1024 || maxExcerptBytes > RollupStore.MAX_EXCERPT_BYTES) {
             throw new IllegalArgumentException("excerpt limit " + maxExcerptBytes);
         }
         this.maxExcerptBytes = maxExcerptBytes;
+        this.streaming = streaming;
         byRes = new Map[RESOLUTIONS_MS.length];
+        built = new List[RESOLUTIONS_MS.length];
+        scratch = new Windows[RESOLUTIONS_MS.length];
         for (int r = 0; r < byRes.length; r++) {
             byRes[r] = new HashMap<>();
+            built[r] = new ArrayList<>();
         }
     }
 
-    /** Adds one series' samples, in time order and later than any added before for it. */
+    /** Adds one series' samples, in time order and later than any added before for it (streaming: each series once, ascending). */
     public void add(int ref, long[] t, double[] v, int off, int n) {
+        if (streaming) {
+            addEncoded(ref, t, v, off, n);
+            return;
+        }
         for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
             long res = RESOLUTIONS_MS[r];
             // Sized to the windows these samples span: a million one-sample series (churn) must
@@ -66,6 +112,65 @@ public final class RollupWriter {
         }
     }
 
+    private void addEncoded(int ref, long[] t, double[] v, int off, int n) {
+        if (ref <= lastRef) {
+            throw new IllegalStateException("BUG: a streaming rollup writer got series " + ref + " after " + lastRef);
+        }
+        lastRef = ref;
+        streamed++;
+        for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
+            long res = RESOLUTIONS_MS[r];
+            int spans = n == 0 ? 0 : (int) Math.min(1 << 20, (Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res)) / res + 1);
+            Windows w = scratch[r];
+            if (w == null || w.size > 64) {
+                w = scratch[r] = new Windows(res, Math.max(spans, 4)); // a long series' columns are not kept
+            }
+            w.size = 0;
+            w.reserve(spans);
+            w.addAll(t, v, off, n);
+            entries += w.size;
+            place(r, ref, w.inWindowOrder());
+        }
+    }
+
+    /**
+     * Encodes the windows of series {@code ref} (greater than any placed before at resolution
+     * {@code r}) into the resolution's last part, starting another part whenever one would pass
+     * the queue's limit (a series too big for one part is cut between windows).
+     */
+    private void place(int r, int ref, Windows w) {
+        List<ExcerptBuilder> parts = built[r];
+        if (parts.isEmpty()) {
+            parts.add(new ExcerptBuilder(RESOLUTIONS_MS[r]));
+        }
+        ExcerptBuilder b = parts.get(parts.size() - 1);
+        int a = 0;
+        while (a < w.size) {
+            // Room left in this part, keeping space for the commits a last part carries.
+            long room = maxExcerptBytes - 8L * (fullParts + 2 + (streaming ? STREAMING_SPARE_COMMITS : 0)) - b.bytes();
+            int end = w.size;
+            int adds = b.encode(ref, w, a, end);
+            while (adds > room && end - a > 1 && b.series() == 0) {
+                // Alone in a part and still too big: fewer windows, in proportion.
+                end = a + Math.max(1, (int) ((end - a) * Math.max(0, room - 64) / 2 / adds));
+                adds = b.encode(ref, w, a, end);
+            }
+            if (adds > room && b.series() > 0) {
+                fullParts += heldPart ? 2 : 1;
+                heldPart = false;
+                b = new ExcerptBuilder(RESOLUTIONS_MS[r]);
+                parts.add(b);
+                continue; // the same windows again, into the next part
+            }
+            if (adds > room) {
+                throw new StorageException("one rollup window of series " + ref + " takes " + adds
+                        + " bytes, over the limit of " + maxExcerptBytes);
+            }
+            b.take();
+            a = end;
+        }
+    }
+
     /**
      * Notes samples over [minT, maxT] the raw blocks of this write hold but the rollups get no more
      * (written before: see Db's SealedDuplicates), so that a write whose every sample was written
@@ -78,7 +183,7 @@ public final class RollupWriter {
 
     /** Series gathered since the last flush (at one resolution; each has its windows at every one). */
     public int series() {
-        return byRes[0].size();
+        return streaming ? streamed : byRes[0].size();
     }
 
     /** Windows gathered since the last flush. */
@@ -96,69 +201,50 @@ public final class RollupWriter {
      */
     public void flush(RollupStore store, long rawFrom, long rawIndex) {
         try {
-            List<Long> parts = new ArrayList<>();
-            ExcerptBuilder held = null;
             for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
-                ExcerptBuilder b = new ExcerptBuilder(RESOLUTIONS_MS[r]);
                 int[] refs = byRes[r].keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
                 for (int ref : refs) {
-                    Windows w = byRes[r].get(ref).inWindowOrder();
-                    int a = 0;
-                    while (a < w.size) {
-                        // Room left in this part, keeping space for the commits a last part carries.
-                        long room = maxExcerptBytes - 8L * (parts.size() + 2) - b.bytes();
-                        int end = w.size;
-                        int adds = b.encode(ref, w, a, end);
-                        while (adds > room && end - a > 1 && b.series() == 0) {
-                            // Alone in a part and still too big: fewer windows, in proportion.
-                            end = a + Math.max(1, (int) ((end - a) * Math.max(0, room - 64) / 2 / adds));
-                            adds = b.encode(ref, w, a, end);
-                        }
-                        if (adds > room && b.series() > 0) {
-                            held = written(store, held, parts, rawFrom, rawIndex);
-                            parts.add(append(store, b.finish(rawFrom, rawIndex, NONE, true, NONE)));
-                            continue; // the same windows again, into the next part
-                        }
-                        if (adds > room) {
-                            throw new StorageException("one rollup window of series " + ref + " takes " + adds
-                                    + " bytes, over the limit of " + maxExcerptBytes);
-                        }
-                        b.take();
-                        a = end;
+                    place(r, ref, byRes[r].get(ref).inWindowOrder());
+                }
+                byRes[r].clear();
+                heldPart |= !built[r].isEmpty() && built[r].get(built[r].size() - 1).series() > 0;
+            }
+            List<ExcerptBuilder> all = new ArrayList<>();
+            for (List<ExcerptBuilder> parts : built) {
+                for (ExcerptBuilder b : parts) {
+                    if (b.series() > 0) {
+                        all.add(b);
                     }
                 }
-                if (b.series() > 0) {
-                    written(store, held, parts, rawFrom, rawIndex);
-                    held = b;
-                }
             }
-            if (held != null) {
-                long[] commits = new long[parts.size()];
-                for (int k = 0; k < commits.length; k++) {
-                    commits[k] = parts.get(k);
+            if (!all.isEmpty()) {
+                long[] commits = new long[all.size() - 1];
+                ExcerptBuilder last = all.get(all.size() - 1);
+                if (last.bytes() + 8L * commits.length > maxExcerptBytes) {
+                    throw new StorageException("the rollups of this write take " + all.size() + " parts, more than its last part has room to list");
                 }
-                append(store, held.finish(rawFrom, rawIndex, NONE, false, commits));
+                for (int k = 0; k < commits.length; k++) {
+                    commits[k] = append(store, all.get(k).finish(rawFrom, rawIndex, NONE, true, NONE));
+                }
+                append(store, last.finish(rawFrom, rawIndex, NONE, false, commits));
             } else if (rawFrom >= 0 && spanMinT <= spanMaxT) {
                 // Raw blocks whose samples were all rolled up before: covered all the same, or every
                 // open would roll them up again (and count them twice).
                 append(store, new ExcerptBuilder(RESOLUTIONS_MS[0]).finishEmpty(rawFrom, rawIndex, spanMinT, spanMaxT));
             }
         } finally {
-            for (Map<Integer, Windows> m : byRes) {
-                m.clear();
+            for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
+                byRes[r].clear();
+                built[r].clear();
             }
+            fullParts = 0;
+            heldPart = false;
+            lastRef = -1;
+            streamed = 0;
             entries = 0;
             spanMinT = Long.MAX_VALUE;
             spanMaxT = Long.MIN_VALUE;
         }
-    }
-
-    /** Appends the part held back (when any) as continued: another part follows it; returns null. */
-    private ExcerptBuilder written(RollupStore store, ExcerptBuilder held, List<Long> parts, long rawFrom, long rawIndex) {
-        if (held != null) {
-            parts.add(append(store, held.finish(rawFrom, rawIndex, NONE, true, NONE)));
-        }
-        return null;
     }
 
     private long append(RollupStore store, byte[] excerpt) {

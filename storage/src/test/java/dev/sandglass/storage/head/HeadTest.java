@@ -155,4 +155,39 @@ class HeadTest {
         }
         assertEquals(700, all(next, 0).size(), "a run longer than its hint still grows");
     }
+
+    @Test
+    void aFirstHeadGrowsEachSeriesToLittleMoreThanItHolds() {
+        Head h = new Head();
+        for (int t = 0; t < 40; t++) { // a 10-minute head of series scraped every 15 s
+            for (int ref = 0; ref < 1000; ref++) {
+                h.add(ref, t * 15_000L, t);
+            }
+        }
+        long room = 0;
+        for (int ref = 0; ref < 1000; ref++) {
+            assertTrue(h.capacity(ref) >= 40 && h.capacity(ref) <= 60, "room for 40 samples, a half more at most: " + h.capacity(ref));
+            room += h.capacity(ref);
+            assertEquals(40, all(h, ref).size());
+        }
+        assertTrue(room < 1000 * 50, "a quarter of slack on average, not 16-127 samples each: " + room);
+    }
+
+    @Test
+    void aSeriesWithAHighRefCostsItsPageNotASlotPerRefBelowIt() {
+        Head h = new Head();
+        h.add(1_000_000, 10, 1); // serve's own series after a million imported ones
+        h.add(1_000_001, 10, 2);
+        assertTrue(h.bytes() < 64 * 1024, "one page of slots, not 28 bytes for each of a million refs: " + h.bytes());
+        assertEquals("10=2.0", last(h, 1_000_001, 0, 100));
+        assertEquals("none", last(h, 999_999, 0, 100));
+        assertEquals("none", last(h, 5, 0, 100), "a ref on a page the head never had");
+        assertEquals(2, h.runs().size());
+        assertEquals(1_000_000, h.runs().get(0).ref());
+        Head next = Head.after(h);
+        next.add(1_000_001, 20, 3);
+        next.add(7, 20, 3);
+        assertEquals(1, all(next, 1_000_001).size());
+        assertEquals(List.of(7, 1_000_001), next.runs().stream().map(Head.Run::ref).toList());
+    }
 }

@@ -62,7 +62,7 @@ class OldRollupVersionsTest {
         RollupCodec.Header h = RollupCodec.header(v3);
         assertEquals(3, v3[0]);
         Varints.Out body = new Varints.Out(1 << 12);
-        int n = h.refs().length;
+        int n = h.refs().size();
         int[] offset = new int[n];
         int[] length = new int[n];
         long[] scratch = new long[1 << 12];
@@ -97,8 +97,8 @@ class OldRollupVersionsTest {
         }
         head.uvarint(n);
         for (int i = 0; i < n; i++) {
-            head.uvarint(h.refs()[i]);
-            head.uvarint(h.windows()[i]);
+            head.uvarint(h.refs().get(i));
+            head.uvarint(h.windows(i));
             head.uvarint(offset[i]);
             head.uvarint(length[i]);
         }

@@ -117,6 +117,44 @@ class RollupSplitTest {
         }
     }
 
+    /**
+     * A seal's writer encodes each series as it comes: under the limit, in parts committed by the
+     * last, the same windows as gathering them all first (split points differ by the room a
+     * streaming part keeps for commits).
+     */
+    @Test
+    void aStreamingWriterWritesWhatAGatheringOneWrites() {
+        Map<Integer, Samples> data = new java.util.TreeMap<>(data());
+        List<byte[]> gathered = new ArrayList<>();
+        List<byte[]> streamed = new ArrayList<>();
+        for (boolean streaming : new boolean[] {false, true}) {
+            Path sub = dir.resolve(streaming ? "streamed" : "gathered");
+            try (RollupStore store = new RollupStore(sub, false)) {
+                RollupWriter w = new RollupWriter(LIMIT, streaming);
+                add(w, data); // ascending refs, each once
+                assertEquals(301, w.series());
+                w.flush(store, 3, 9);
+                assertTrue(store.directory().size() > 20, store.directory().size() + " parts");
+                List<RollupStore.Entry> all = store.directory();
+                try (RollupStore.Reader reader = store.reader()) {
+                    for (RollupStore.Entry e : all) {
+                        assertTrue(e.bytes() <= LIMIT, e.bytes() + " bytes");
+                        if (e.header().resolutionMs() == RollupWriter.RESOLUTIONS_MS[1]) {
+                            (streaming ? streamed : gathered).add(java.util.Arrays.copyOfRange(reader.read(e), 9, e.bytes()));
+                        }
+                    }
+                }
+                assertEquals(all.size() - 1, all.get(all.size() - 1).header().commits().length, "the last part commits every other");
+                assertEquals(all.size(), store.counted(Long.MAX_VALUE).size());
+                assertExact(store, data);
+            }
+        }
+        assertTrue(streamed.size() > 3 && streamed.size() <= gathered.size() + 3, streamed.size() + " hourly parts against " + gathered.size());
+        RollupWriter w = new RollupWriter(LIMIT, true);
+        w.add(7, new long[] {T0}, new double[] {1}, 0, 1);
+        assertThrows(IllegalStateException.class, () -> w.add(7, new long[] {T0 + 1}, new double[] {1}, 0, 1), "a series twice");
+    }
+
     @Test
     void partsACrashCutShortNeverCountAndAWriteAfterThemIsExact() {
         Map<Integer, Samples> data = data();

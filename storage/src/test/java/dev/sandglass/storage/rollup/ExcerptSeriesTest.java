@@ -1,0 +1,29 @@
+package dev.sandglass.storage.rollup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ExcerptSeriesTest {
+    private static void assertEntries(int[] windows, int[] offset, int[] length) {
+        ExcerptSeries s = new ExcerptSeries(windows, offset, length);
+        assertEquals(windows.length, s.size());
+        for (int i = 0; i < windows.length; i++) {
+            assertEquals(windows[i], s.windows(i), "windows of " + i);
+            assertEquals(offset[i], s.offset(i), "offset of " + i);
+            assertEquals(length[i], s.length(i), "length of " + i);
+        }
+    }
+
+    @Test
+    void backToBackSeriesAnswerTheirLengthsFromTheOffsets() {
+        assertEntries(new int[] {1, 3, 255}, new int[] {0, 10, 25}, new int[] {10, 15, 7});
+    }
+
+    @Test
+    void seriesWithGapsOrManyWindowsKeepWhatTheHeaderSaid() {
+        assertEntries(new int[] {1, 256, 70_000}, new int[] {0, 10, 25}, new int[] {10, 12, 7}); // a gap after the second
+        assertEntries(new int[] {2, 1}, new int[] {30, 0}, new int[] {5, 30}); // out of order
+        assertEntries(new int[0], new int[0], new int[0]);
+    }
+}
