@@ -136,10 +136,10 @@ public final class SeriesIndex implements AutoCloseable {
                 moveAside(f, e, damage);
             }
         }
+        if (maps.isEmpty()) {
+            maps.start(last + 1, sized(initialCapacity, logged));
+        }
         try {
-            if (maps.isEmpty()) {
-                maps.start(last + 1, sized(initialCapacity, logged));
-            }
             long inMap = maps.size();
             if (!log.damaged() && inMap == logged) {
                 return;
