@@ -6,7 +6,6 @@ import dev.sandglass.storage.api.SeriesLimits;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.segment.Damage;
 import dev.sandglass.storage.util.DiskSpace;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +14,18 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Series refs by label set: persisted in a Chronicle Map (canonical label text -> ref) and in a
+ * Series refs by label set: persisted in Chronicle Maps (canonical label text -> ref; SeriesMaps) and in a
  * checksummed log the map is rebuilt from when damaged (SeriesLog), with the label sets (SeriesTable,
  * over interned Symbols) and an inverted index (Postings) in compact form in memory, rebuilt from
  * the log at open. Sandbox
  * churn mints series without end, so the map is never allowed to fill: at 3/4 of its capacity a
- * new generation with twice the capacity is written, entries are copied, and the old file goes.
+ * new generation with twice the capacity is started beside the older ones, which are kept as
+ * they are (nothing is copied).
  *
  * <p>New series cost no I/O when they are added: {@link #ref} puts them in memory and encodes
  * their log records into a batch; {@link #flush} writes the batch in one write, and the store
@@ -39,18 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SeriesIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SeriesIndex.class);
-    private static final Pattern GEN_FILE = Pattern.compile("series-(\\d+)-(\\d+)\\.cm");
     public static final long DEFAULT_CAPACITY = 4_096;
 
     private final Path dir;
     private final boolean readOnly;
     private final DiskSpace space;
-    private ChronicleMap<CharSequence, Long> map;
+    /** The map's generations; null when read-only (loaded, then closed). */
+    private SeriesMaps maps;
     private SeriesLog log;
-    private long capacity;
-    private int generation;
-    /** Entries in the map (Chronicle's own count walks every segment). */
-    private long mapEntries;
     /** Refs below this are in the log (flushed). */
     private int logged;
     /** Refs below this are in the map (or are gaps). */
@@ -77,38 +71,20 @@ public final class SeriesIndex implements AutoCloseable {
             if (!readOnly) {
                 Files.createDirectories(dir);
             }
-            Path latest = null;
-            int latestGen = -1;
-            long latestCap = initialCapacity;
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    var m = GEN_FILE.matcher(p.getFileName().toString());
-                    if (m.matches() && Integer.parseInt(m.group(1)) > latestGen) {
-                        latestGen = Integer.parseInt(m.group(1));
-                        latestCap = Long.parseLong(m.group(2));
-                        latest = p;
-                    }
-                }
-            }
-            generation = Math.max(latestGen, 0);
-            capacity = latestCap;
+            List<Path> files = Files.isDirectory(dir) ? SeriesMaps.files(dir) : List.of();
             Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
             // The log goes straight into the compact tables, one record at a time: a million series
             // never exist as a million Strings at once.
             BitSet fromLog = new BitSet();
             if (readOnly) {
-                // A complete log names every series: the map (whose first open in a process costs
-                // seconds of code generation) is read only when the log cannot stand alone.
+                // A complete log names every series: the maps (whose first open in a process costs
+                // seconds of code generation) are read only when the log cannot stand alone.
                 if (!SeriesLog.readOnly(dir, damage, (text, ref) -> addFromLog(text, ref, fromLog))) {
-                    loadCopy(latest, fromLog);
+                    loadCopies(files, fromLog);
                 }
             } else {
                 log = SeriesLog.open(dir, damage, (text, ref) -> addFromLog(text, ref, fromLog));
-                openOrRebuild(latest, latestGen, damage, fromLog);
-            }
-            if (!readOnly) {
-                removeOtherGenerations();
-                mapEntries = map.longSize();
+                openOrRebuild(files, initialCapacity, damage, fromLog);
             }
             logged = series.size();
             mapped = series.size();
@@ -143,80 +119,95 @@ public final class SeriesIndex implements AutoCloseable {
     }
 
     /**
-     * Opens the newest map; one Chronicle cannot open or read (torn, scribbled header, cut short) is
-     * moved aside into damaged/ and a new generation is started, to be filled from the log. When
-     * the log was read whole and the map holds as many entries, the map is not walked: its pages
-     * (hundreds of bytes a series) would otherwise all become resident at every start.
+     * Opens every generation of the map; one Chronicle cannot open (torn, scribbled header, cut
+     * short) is moved aside into damaged/ and what it held is put again from the log. When the log
+     * was read whole and the maps hold as many entries, they are not walked: their pages (hundreds
+     * of bytes a series) would otherwise all become resident at every start. A map that opens but
+     * cannot be walked sends every generation aside, and one new generation is filled from the log.
      */
-    private void openOrRebuild(Path latest, int latestGen, Damage damage, BitSet fromLog) throws IOException {
-        Path f = latest != null ? latest : file(generation, capacity);
+    private void openOrRebuild(List<Path> files, long initialCapacity, Damage damage, BitSet fromLog) throws IOException {
+        int last = files.isEmpty() ? -1 : SeriesMaps.number(files.get(files.size() - 1));
         int logged = fromLog.cardinality();
+        maps = new SeriesMaps(dir, space);
+        for (Path f : files) {
+            try {
+                maps.open(f);
+            } catch (IOException | RuntimeException e) {
+                moveAside(f, e, damage);
+            }
+        }
+        if (maps.isEmpty()) {
+            maps.start(last + 1, sized(initialCapacity, logged));
+        }
         try {
-            map = openMap(f, capacity);
-            long inMap = map.longSize();
+            long inMap = maps.size();
             if (!log.damaged() && inMap == logged) {
                 return;
             }
             if (!log.damaged() && inMap < logged) {
-                refill(latestGen, inMap, logged);
+                refill(initialCapacity, inMap, logged);
                 return;
             }
             reconcile(fromLog);
         } catch (IOException | RuntimeException e) {
-            if (map != null) {
-                try {
-                    map.close();
-                } catch (RuntimeException ignored) {
-                    // already damaged
-                }
-                map = null;
+            List<Path> held = maps.heldFiles();
+            int newest = Math.max(last, maps.newestNumber());
+            try {
+                maps.close();
+            } catch (RuntimeException ignored) {
+                // already damaged
             }
-            Files.createDirectories(damage.dir());
-            Path aside = damage.dir().resolve(f.getFileName() + "." + System.currentTimeMillis() + ".damaged");
-            Files.move(f, aside);
-            LOG.error("series index {} is damaged ({}): moved aside to {}; rebuilding it from {}", f, e.getMessage(), aside,
-                    dir.resolve(SeriesLog.FILE));
-            generation = latestGen + 1;
-            map = openMap(file(generation, capacity), capacity);
-            mapEntries = 0;
+            for (Path f : held) {
+                moveAside(f, e, damage);
+            }
+            maps = new SeriesMaps(dir, space);
+            maps.start(newest + 1, sized(initialCapacity, logged));
             fillMap(new BitSet());
         }
     }
 
-    /**
-     * The map lags a whole log: it is filled after the log, so a kill leaves it short, possibly
-     * inside a put whose segment lock the dead process still holds (Chronicle would wait for it,
-     * then fail). Such a map is not walked: a new generation, sized for every series, is filled
-     * from the log's series and the old file goes.
-     */
-    private void refill(int latestGen, long inMap, int logged) throws IOException {
-        long cap = capacity;
-        while (logged > cap * 3 / 4) {
+    private void moveAside(Path f, Exception e, Damage damage) throws IOException {
+        Files.createDirectories(damage.dir());
+        Path aside = damage.dir().resolve(f.getFileName() + "." + System.currentTimeMillis() + ".damaged");
+        Files.move(f, aside);
+        LOG.error("series index {} is damaged ({}): moved aside to {}; rebuilding it from {}", f, e.getMessage(), aside,
+                dir.resolve(SeriesLog.FILE));
+    }
+
+    /** {@code cap}, doubled until {@code entries} fit in 3/4 of it. */
+    private static long sized(long cap, long entries) {
+        while (entries > cap * 3 / 4) {
             cap *= 2;
         }
-        if (inMap > 0 || cap != capacity) {
-            map.close();
-            map = null;
-            generation = latestGen + 1;
-            capacity = cap;
-            Path next = file(generation, capacity);
-            Files.deleteIfExists(next);
-            map = openMap(next, capacity);
+        return cap;
+    }
+
+    /**
+     * The maps lag a whole log: they are filled after the log, so a kill leaves them short,
+     * possibly inside a put whose segment lock the dead process still holds (Chronicle would wait
+     * for it, then fail). Such maps are not walked: the older generations go first, then one new
+     * generation, sized for every series, is filled from the log's series (a kill during the fill
+     * leaves a map short of a whole log again: the next open comes back here).
+     */
+    private void refill(long initialCapacity, long inMap, int logged) throws IOException {
+        long cap = sized(initialCapacity, logged);
+        if (inMap > 0 || maps.capacity() < cap || maps.heldFiles().size() > 1) {
+            maps.start(cap);
+            maps.dropOlder();
         }
         LOG.info("series index map holds {} of the log's {} series: filling it from {}", inMap, logged, dir.resolve(SeriesLog.FILE));
-        mapEntries = 0;
         fillMap(new BitSet());
     }
 
     /**
-     * Walks the map beside what the log gave: the log's (checksummed) text wins where both have a
-     * ref; a ref only the map has is taken and logged (a store from before the log gets one here);
-     * then every series the map lacks is put into it.
+     * Walks the maps beside what the log gave: the log's (checksummed) text wins where both have a
+     * ref; a ref only a map has is taken and logged (a store from before the log gets one here);
+     * then every series the maps lack is put into the newest.
      */
     private void reconcile(BitSet fromLog) {
         BitSet inMap = new BitSet();
         List<String> wrong = new ArrayList<>();
-        map.forEach((k, v) -> {
+        maps.forEach((k, v) -> {
             int ref = v.intValue();
             String text = k.toString();
             if (fromLog.get(ref)) {
@@ -239,17 +230,17 @@ public final class SeriesIndex implements AutoCloseable {
         });
         if (!readOnly) {
             log.flush();
-            wrong.forEach(map::remove);
-            mapEntries = map.longSize();
+            wrong.forEach(maps::remove);
             fillMap(inMap);
         }
     }
 
     /** Puts every series held in memory and not in {@code inMap} into the map. */
     private void fillMap(BitSet inMap) {
+        int left = series.count() - inMap.cardinality();
         for (int ref = 0; ref < series.size(); ref++) {
             if (series.has(ref) && !inMap.get(ref)) {
-                putInMap(ref);
+                putInMap(ref, left--);
             }
         }
     }
@@ -262,54 +253,40 @@ public final class SeriesIndex implements AutoCloseable {
         }
     }
 
-    private Path file(int gen, long cap) {
-        return dir.resolve("series-" + gen + "-" + cap + ".cm");
-    }
-
-    private static ChronicleMap<CharSequence, Long> openMap(Path file, long capacity) throws IOException {
-        return ChronicleMap.of(CharSequence.class, Long.class)
-                .name("sandglass-series")
-                .averageKeySize(120)
-                .entries(capacity)
-                .createPersistedTo(file.toFile());
-    }
-
     /**
      * Read-only: Chronicle Map opens its file for writing, which fails on a data dir the user may
-     * only read (and would write to one it may). Everything is held in memory once loaded, so a
-     * private copy is opened, loaded and deleted; the original is only ever read.
+     * only read (and would write to one it may). Everything is held in memory once loaded, so
+     * private copies are opened, loaded and deleted; the originals are only ever read.
      */
-    private void loadCopy(Path latest, BitSet fromLog) throws IOException {
-        if (latest == null) {
+    private void loadCopies(List<Path> files, BitSet fromLog) throws IOException {
+        if (files.isEmpty()) {
             return;
         }
-        Path copy = Files.createTempFile("sandglass-index-", ".cm");
+        Path copies = Files.createTempDirectory("sandglass-index-");
+        maps = new SeriesMaps(copies, space);
         try {
-            Files.copy(latest, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            map = openMap(copy, capacity);
-            reconcile(fromLog);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("series index {} cannot be read ({}); the series come from {} alone", latest, e.getMessage(), dir.resolve(SeriesLog.FILE));
-        } finally {
-            if (map != null) {
-                map.close();
-                map = null;
+            for (Path f : files) {
+                Path copy = copies.resolve(f.getFileName());
+                try {
+                    Files.copy(f, copy);
+                    maps.open(copy);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("series index {} cannot be read ({}); the series come from {} and the other generations", f, e.getMessage(),
+                            dir.resolve(SeriesLog.FILE));
+                }
             }
-            Files.deleteIfExists(copy);
-        }
-    }
-
-    private void removeOtherGenerations() throws IOException {
-        if (readOnly) {
-            return;
-        }
-        Path current = file(generation, capacity);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                if (GEN_FILE.matcher(p.getFileName().toString()).matches() && !p.equals(current)) {
+            reconcile(fromLog);
+        } catch (RuntimeException e) {
+            LOG.error("series index in {} cannot be read ({}); the series come from {} alone", dir, e.getMessage(), dir.resolve(SeriesLog.FILE));
+        } finally {
+            maps.close();
+            maps = null;
+            try (Stream<Path> left = Files.list(copies)) {
+                for (Path p : left.toList()) {
                     Files.deleteIfExists(p);
                 }
             }
+            Files.deleteIfExists(copies);
         }
     }
 
@@ -370,23 +347,15 @@ public final class SeriesIndex implements AutoCloseable {
     public void syncMap() {
         while (true) {
             synchronized (this) {
-                if (map == null || mapped >= logged) {
+                if (maps == null || mapped >= logged) {
                     return;
-                }
-                // The whole backlog's room at once: an import's hundred thousand series would
-                // otherwise copy the map at every doubling on the way.
-                long need = mapEntries + (logged - mapped);
-                if (need > capacity * 3 / 4) {
-                    long cap = capacity;
-                    while (need > cap * 3 / 4) {
-                        cap *= 2;
-                    }
-                    grow(cap);
                 }
                 int to = Math.min(logged, mapped + 1024);
                 for (int ref = mapped; ref < to; ref++) {
                     if (series.has(ref)) {
-                        putInMap(ref);
+                        // The whole backlog's room when a generation is started: an import's hundred
+                        // thousand series would otherwise start one at every doubling on the way.
+                        putInMap(ref, logged - ref);
                     }
                 }
                 mapped = to;
@@ -394,35 +363,8 @@ public final class SeriesIndex implements AutoCloseable {
         }
     }
 
-    private void putInMap(int ref) {
-        if (mapEntries + 1 > capacity * 3 / 4) {
-            grow(capacity * 2);
-        }
-        map.put(LabelText.format(series.labels(ref)), (long) ref);
-        mapEntries++;
-    }
-
-    /** Rotates to a map of {@code newCap} entries; the new file is complete before the old one is removed. */
-    private void grow(long newCap) {
-        int newGen = generation + 1;
-        Path next = file(newGen, newCap);
-        try {
-            // The new map is filled before the old one goes: room for both.
-            space.ensure(2 * Files.size(file(generation, capacity)));
-            Files.deleteIfExists(next);
-            ChronicleMap<CharSequence, Long> bigger = openMap(next, newCap);
-            map.forEach(bigger::put);
-            ChronicleMap<CharSequence, Long> old = map;
-            Path oldFile = file(generation, capacity);
-            map = bigger;
-            generation = newGen;
-            capacity = newCap;
-            old.close();
-            Files.deleteIfExists(oldFile);
-            LOG.info("series index grown to capacity {} ({} series)", newCap, series.count());
-        } catch (IOException e) {
-            throw new StorageException("grow series index in " + dir + " to " + newCap + " entries: " + e.getMessage(), e);
-        }
+    private void putInMap(int ref, long backlog) {
+        maps.put(LabelText.format(series.labels(ref)), ref, backlog);
     }
 
     /** The label set of {@code ref} (a new object each call), or null for a ref lost to damage. */
@@ -443,8 +385,9 @@ public final class SeriesIndex implements AutoCloseable {
         return series.bytes();
     }
 
+    /** Entries the map's generations hold room for together (0 when read-only). */
     public synchronized long capacity() {
-        return capacity;
+        return maps == null ? 0 : maps.capacity();
     }
 
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
@@ -492,10 +435,6 @@ public final class SeriesIndex implements AutoCloseable {
         return sel;
     }
 
-    public File file() {
-        return file(generation, capacity).toFile();
-    }
-
     @Override
     public synchronized void close() {
         if (log != null) {
@@ -506,9 +445,9 @@ public final class SeriesIndex implements AutoCloseable {
                 LOG.warn("closing series index {}: {}", dir, e.getMessage());
             }
         }
-        if (map != null) {
-            map.close();
-            map = null;
+        if (maps != null) {
+            maps.close();
+            maps = null;
         }
         if (log != null) {
             try {

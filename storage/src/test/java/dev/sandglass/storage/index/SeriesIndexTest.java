@@ -42,7 +42,7 @@ class SeriesIndexTest {
             assertEquals(7, idx.ref(churn(7)), "an existing series keeps its ref");
         }
         try (SeriesIndex idx = new SeriesIndex(dir, 256, false); Stream<Path> files = Files.list(dir)) {
-            assertEquals(1, files.filter(p -> p.toString().endsWith(".cm")).count(), "old generations are removed");
+            assertTrue(files.filter(p -> p.toString().endsWith(".cm")).count() > 1, "older generations are kept beside the newest");
             assertEquals(n, idx.size());
             for (int i = 0; i < n; i += 97) {
                 assertEquals(churn(i), idx.labels(i));
