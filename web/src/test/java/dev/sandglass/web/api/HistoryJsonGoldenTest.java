@@ -10,12 +10,17 @@ import dev.sandglass.ingest.registry.RegistryLocator;
 import dev.sandglass.ingest.registry.RegistryReader;
 import dev.sandglass.ingest.registry.RegistryWriter;
 import dev.sandglass.ingest.registry.SlotSnapshot;
+import dev.sandglass.query.engine.EngineOptions;
 import dev.sandglass.query.sandbox.HistoryReader;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.Appender;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -165,6 +170,25 @@ class HistoryJsonGoldenTest {
         // The test is not vacuous: the large answers hold thousands of points with restarts and gaps.
         String raw = new String(ask(LARGE[0], 1 << 20), StandardCharsets.UTF_8);
         assertTrue(raw.contains("\"new_run_id\":4") && raw.contains("\"seconds\":10}") && raw.contains("\"cpu_percent\":null"), raw.substring(raw.indexOf("\"gaps\"")));
+    }
+
+    /** Over HTTP the answer goes out in chunks whose arrays are reused once sent: the bytes must not change. */
+    @Test
+    void sameBytesOverHttpWithReusedChunks() throws Exception {
+        ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
+                new ApiHandlers.Options(60_000, 2, "0.1.0", "abc", "2026-11-29"), List.of());
+        try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (String[] a : new String[][] {LARGE[4], LARGE[0]}) {
+                String q = "end=" + (T0 + Long.parseLong(a[2])) / 1000.0 + (a[3].equals("0") ? "" : "&step=" + Long.parseLong(a[3]) / 1000.0);
+                HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/sandboxes/" + a[0] + "/metrics?" + q)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, res.statusCode());
+                byte[] want = ask(a, SandboxJson.CHUNK_BYTES);
+                assertTrue(want.length > 8 * SandboxJson.CHUNK_BYTES, "several chunks: " + want.length);
+                assertArrayEquals(want, res.body(), String.join(" ", a));
+            }
+        }
     }
 
     @Test

@@ -157,6 +157,24 @@ public final class ViewsBench {
         }
     }
 
+    /** Counts the bytes handed on and hands the chunk back for the next (as the server's reply does once a chunk is sent). */
+    static JsonBytes.Sink reusing(long[] sent) {
+        return new JsonBytes.Sink() {
+            private byte[] last;
+
+            @Override
+            public void take(byte[] chunk, int length) {
+                sent[0] += length;
+                last = chunk;
+            }
+
+            @Override
+            public byte[] next(int size) {
+                return last != null && last.length >= size ? last : new byte[size];
+            }
+        };
+    }
+
     /** CPU used so far by the threads whose name starts with {@code prefix}. */
     private static long threadCpu(String prefix) {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -185,7 +203,7 @@ public final class ViewsBench {
                 SandboxHistory h = reader.read("sbx-0000", null, end, 0);
                 // As the server writes it: in chunks, each handed on (here dropped) as it fills.
                 long[] sent = {0};
-                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, (chunk, length) -> sent[0] += length);
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reusing(sent));
                 SandboxJson.history(h, b);
                 b.flush();
                 return sent[0];
@@ -194,7 +212,7 @@ public final class ViewsBench {
             SandboxHistory once = reader.read("sbx-0000", null, end, 0);
             long[] jsonAlone = time(20, () -> {
                 long[] sent = {0};
-                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, (chunk, length) -> sent[0] += length);
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reusing(sent));
                 SandboxJson.history(once, b);
                 b.flush();
                 return sent[0];
