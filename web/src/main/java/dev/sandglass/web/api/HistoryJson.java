@@ -7,16 +7,41 @@ import dev.sandglass.query.sandbox.SandboxField;
  * A history's points as JSON, written from its columns: the same bytes as
  * {@link SandboxJson#point} gives for each point, without an object per point. What all points
  * share is spelled once: {@code ,"sandbox_name":..,"sandbox_id":..} for the answer, and
- * {@code ,"run_id":..} until the run changes.
+ * {@code ,"run_id":..} until the run changes. A field whose value is the same as at the point
+ * before (a memory limit, an idle sandbox's counters and rates, a field not reported) copies the
+ * bytes of {@code ,"key":value} it wrote then.
  */
 final class HistoryJson {
     private static final SandboxField[] FIELDS = SandboxField.all();
 
+    /** By field (values, then rates): the bits of the value last written and its bytes with the key. */
+    private final long[] lastBits = new long[FIELDS.length * 2];
+    private final byte[][] lastBytes = new byte[FIELDS.length * 2][64];
+    private final int[] lastLength = new int[FIELDS.length * 2];
+
     private HistoryJson() {
+        java.util.Arrays.fill(lastLength, -1);
+    }
+
+    /** {@code ,"key":value}: the bytes written last time when the value is the same (bit for bit), else formatted. */
+    private void field(JsonBytes b, int f, byte[] key, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        if (lastLength[f] >= 0 && bits == lastBits[f]) {
+            b.raw(lastBytes[f], lastLength[f]);
+            return;
+        }
+        int from = b.size();
+        b.raw(key).number(v);
+        lastBits[f] = bits;
+        lastLength[f] = b.copySince(from, lastBytes[f]);
     }
 
     /** The points, comma-separated (at least one); the chunk is handed on between points when full. */
     static void points(HistoryPoints ps, JsonBytes b) {
+        new HistoryJson().write(ps, b);
+    }
+
+    private void write(HistoryPoints ps, JsonBytes b) {
         byte[] nameAndId = new JsonBytes(64).raw(SandboxJson.SANDBOX_NAME).string(ps.name()).raw(SandboxJson.SANDBOX_ID).id(ps.sandboxId())
                 .raw(SandboxJson.RUN_ID).toByteArray();
         double[][] cols = new double[FIELDS.length][];
@@ -47,10 +72,10 @@ final class HistoryJson {
             }
             b.raw(SandboxJson.TIMESTAMP).time(ps.timestampMs(i)).raw(nameAndId).raw(runBytes);
             for (int f = 0; f < cols.length; f++) {
-                b.raw(keys[f]).number(cols[f][s]);
+                field(b, f, keys[f], cols[f][s]);
             }
             for (int k = 0; k < nc; k++) {
-                b.raw(rateKeys[k]).number(rates[k][i]);
+                field(b, cols.length + k, rateKeys[k], rates[k][i]);
             }
             b.raw('}');
             b.spillIfFull();

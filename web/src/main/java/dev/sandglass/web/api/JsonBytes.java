@@ -97,6 +97,27 @@ public final class JsonBytes {
         return this;
     }
 
+    /** The first {@code n} bytes of {@code b} as they are. */
+    public JsonBytes raw(byte[] b, int n) {
+        room(n);
+        System.arraycopy(b, 0, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    /**
+     * Copies what was written since {@code from} (a {@link #size()} taken before, with no chunk
+     * handed on since) into {@code to}; returns its length, or -1 when it does not fit.
+     */
+    public int copySince(int from, byte[] to) {
+        int n = len - from;
+        if (n > to.length) {
+            return -1;
+        }
+        System.arraycopy(buf, from, to, 0, n);
+        return n;
+    }
+
     public JsonBytes raw(char c) {
         room(1);
         buf[len++] = (byte) c;
