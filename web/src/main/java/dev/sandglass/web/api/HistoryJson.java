@@ -2,6 +2,12 @@ package dev.sandglass.web.api;
 
 import dev.sandglass.query.sandbox.HistoryPoints;
 import dev.sandglass.query.sandbox.SandboxField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 
 /**
  * A history's points as JSON, written from its columns: the same bytes as
@@ -36,12 +42,81 @@ final class HistoryJson {
         lastLength[f] = b.copySince(from, lastBytes[f]);
     }
 
-    /** The points, comma-separated (at least one); the chunk is handed on between points when full. */
+    /** Points per piece formatted apart (~7 MB of JSON); answers of fewer than two pieces are written by the caller alone. */
+    static final int PIECE = 8192;
+    /** Formats every other piece of a long answer beside the request's thread; daemon, idle when no long answer is written. */
+    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sandglass-history-json");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * The points, comma-separated (at least one); the chunk is handed on between points when full.
+     * A long answer (a day of raw points is ~80 MB) is cut into pieces of {@link #PIECE} points:
+     * while the caller writes piece k, a helper thread formats piece k+1 into chunks of its own,
+     * which the caller then hands on in order, so two cores share the formatting and at most one
+     * piece waits. A piece the helper has not started (busy with another answer) is formatted by
+     * the caller itself. The bytes are the same either way.
+     */
     static void points(HistoryPoints ps, JsonBytes b) {
-        new HistoryJson().write(ps, b);
+        int n = ps.size();
+        if (n < 2 * PIECE || !b.streams()) {
+            new HistoryJson().write(ps, 0, n, b);
+            return;
+        }
+        FutureTask<List<Chunk>> ahead = null;
+        for (int from = 0; from < n; from += PIECE) {
+            int to = Math.min(n, from + PIECE);
+            int k = from / PIECE;
+            if (k % 2 == 0) {
+                if (to < n) {
+                    int nextTo = Math.min(n, to + PIECE);
+                    int nextFrom = to;
+                    JsonBytes.Sink into = b.sink();
+                    ahead = new FutureTask<>(() -> piece(ps, nextFrom, nextTo, into));
+                    HELPER.execute(ahead);
+                }
+                new HistoryJson().write(ps, from, to, b);
+            } else {
+                ahead.run(); // a no-op once the helper has started it
+                try {
+                    for (Chunk c : ahead.get()) {
+                        b.handOn(c.bytes, c.length);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing a history", e);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+        }
     }
 
-    private void write(HistoryPoints ps, JsonBytes b) {
+    private record Chunk(byte[] bytes, int length) {
+    }
+
+    /** Points [from, to) into chunks written in arrays from {@code sink}'s spares, to be handed to it in order. */
+    private static List<Chunk> piece(HistoryPoints ps, int from, int to, JsonBytes.Sink sink) {
+        List<Chunk> chunks = new ArrayList<>();
+        JsonBytes out = new JsonBytes(SandboxJson.CHUNK_BYTES, new JsonBytes.Sink() {
+            @Override
+            public void take(byte[] chunk, int length) {
+                chunks.add(new Chunk(chunk, length));
+            }
+
+            @Override
+            public byte[] next(int size) {
+                return sink.next(size);
+            }
+        });
+        new HistoryJson().write(ps, from, to, out);
+        out.flush();
+        return chunks;
+    }
+
+    private void write(HistoryPoints ps, int from, int to, JsonBytes b) {
         byte[] nameAndId = new JsonBytes(64).raw(SandboxJson.SANDBOX_NAME).string(ps.name()).raw(SandboxJson.SANDBOX_ID).id(ps.sandboxId())
                 .raw(SandboxJson.RUN_ID).toByteArray();
         double[][] cols = new double[FIELDS.length][];
@@ -59,8 +134,7 @@ final class HistoryJson {
         }
         String run = null;
         byte[] runBytes = null;
-        int n = ps.size();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             if (i > 0) {
                 b.raw(',');
             }

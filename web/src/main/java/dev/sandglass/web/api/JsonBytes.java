@@ -51,7 +51,7 @@ public final class JsonBytes {
     public JsonBytes(int chunk, Sink sink) {
         this.chunk = chunk;
         this.sink = sink;
-        this.buf = new byte[sink == null ? Math.max(16, chunk) : chunk + chunk / 8];
+        this.buf = sink == null ? new byte[Math.max(16, chunk)] : sink.next(chunk + chunk / 8);
     }
 
     public static byte[] ascii(String s) {
@@ -72,6 +72,22 @@ public final class JsonBytes {
         if (sink != null && len >= chunk) {
             flush();
         }
+    }
+
+    /** Whether chunks go to a sink (else one growing array). */
+    public boolean streams() {
+        return sink != null;
+    }
+
+    /** The sink chunks go to, or null. */
+    public Sink sink() {
+        return sink;
+    }
+
+    /** Hands on what is written so far, then {@code chunk} (written elsewhere, in an array from this sink's {@link Sink#next}). */
+    public void handOn(byte[] chunk, int length) {
+        flush();
+        sink.take(chunk, length);
     }
 
     /** Hands what is written, if anything, to the sink now (e.g. at the end). */

@@ -191,6 +191,22 @@ class HistoryJsonGoldenTest {
         }
     }
 
+    /** A long answer is formatted in pieces, every other one by a helper thread: the same bytes as written in one go. */
+    @Test
+    void piecesFormattedBesideTheCallerGiveTheSameBytes() {
+        var h = new HistoryReader(db, 100_000, 100_000).read("sbx-r", null, T0 + 3_300_000, 100); // ~31,000 points: 4 pieces
+        assertTrue(h.points().size() > 3 * HistoryJson.PIECE, "points: " + h.points().size());
+        JsonBytes whole = new JsonBytes(16); // no sink: written by the caller alone
+        SandboxJson.history(h, whole);
+        for (int chunk : new int[] {1000, SandboxJson.CHUNK_BYTES}) {
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            JsonBytes b = new JsonBytes(chunk, (c, n) -> sent.write(c, 0, n));
+            SandboxJson.history(h, b);
+            b.flush();
+            assertArrayEquals(whole.toByteArray(), sent.toByteArray(), "chunk " + chunk);
+        }
+    }
+
     @Test
     void chunkSizeDoesNotChangeTheBytes() {
         for (String[] a : LARGE) {

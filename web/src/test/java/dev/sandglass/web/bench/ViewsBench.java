@@ -159,18 +159,18 @@ public final class ViewsBench {
 
     /** Counts the bytes handed on and hands the chunk back for the next (as the server's reply does once a chunk is sent). */
     static JsonBytes.Sink reusing(long[] sent) {
+        java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
         return new JsonBytes.Sink() {
-            private byte[] last;
-
             @Override
             public void take(byte[] chunk, int length) {
                 sent[0] += length;
-                last = chunk;
+                spare.offer(chunk);
             }
 
             @Override
             public byte[] next(int size) {
-                return last != null && last.length >= size ? last : new byte[size];
+                byte[] b = spare.poll();
+                return b != null && b.length >= size ? b : new byte[size];
             }
         };
     }
