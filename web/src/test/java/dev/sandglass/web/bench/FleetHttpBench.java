@@ -75,7 +75,11 @@ final class FleetHttpBench {
                 fleet.collect(r[0]++, System.currentTimeMillis());
                 collections.add(new long[] {t0, micros()});
             }, 0, 1000, TimeUnit.MILLISECONDS);
-            for (String where : List.of("in the server's JVM (JDK HttpClient)", "in its own JVM (one kept-alive HTTP/1.1 connection)")) {
+            List<String> clients = new ArrayList<>(List.of("in the server's JVM (JDK HttpClient)", "in its own JVM (one kept-alive HTTP/1.1 connection)"));
+            if ("own".equals(System.getenv("VIEWS_CLIENT_FIRST"))) {
+                java.util.Collections.reverse(clients); // to see that the order (the JIT's warm-up) does not make the difference
+            }
+            for (String where : clients) {
                 collections.clear();
                 pauses.clear();
                 long renders0 = server.fleetRendererRenders();
