@@ -61,7 +61,7 @@ final class HistoryJson {
      */
     static void points(HistoryPoints ps, JsonBytes b) {
         int n = ps.size();
-        if (n < 2 * PIECE || !b.streams()) {
+        if (n < 2 * PIECE || !b.streams() || Boolean.getBoolean("sandglass.history.oneThread")) {
             new HistoryJson().write(ps, 0, n, b);
             return;
         }
