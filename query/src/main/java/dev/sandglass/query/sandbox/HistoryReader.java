@@ -86,25 +86,33 @@ public final class HistoryReader {
                 }
             }
             Counters counters = new Counters(ts, n, values, runs);
-            List<SandboxPoint> out = stepMs > 0 ? stepped(name, sandboxId, start, endMs, stepMs, interval, ts, n, values, runs, counters)
+            HistoryPoints out = stepMs > 0 ? stepped(name, sandboxId, start, endMs, stepMs, interval, ts, n, values, runs, counters)
                     : raw(name, sandboxId, ts, n, values, runs, counters);
             return new SandboxHistory(name, start, endMs, stepMs, interval, out, gaps, restarts);
         }
     }
 
-    private static List<SandboxPoint> raw(String name, String id, long[] ts, int n, double[][] values, String[] runs, Counters c) {
-        List<SandboxPoint> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(new SandboxPoint(name, ts[i], id, runs[i], column(values, i), c.rates(i, i - 1)));
+    private static HistoryPoints raw(String name, String id, long[] ts, int n, double[][] values, String[] runs, Counters c) {
+        double[][] rates = new double[FIELDS.length][];
+        for (SandboxField f : COUNTERS) {
+            double[] r = new double[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = c.rate(f, i, i - 1);
+            }
+            rates[f.ordinal()] = r;
         }
-        return out;
+        return new HistoryPoints(name, id, n, ts, null, values, runs, rates);
     }
 
     /** One point per step: the last sample at or before the step time, if one is recent enough (within the step, or two intervals). */
-    private static List<SandboxPoint> stepped(String name, String id, long start, long end, long step, long interval,
-                                              long[] ts, int n, double[][] values, String[] runs, Counters c) {
+    private static HistoryPoints stepped(String name, String id, long start, long end, long step, long interval,
+                                         long[] ts, int n, double[][] values, String[] runs, Counters c) {
         long lookback = Math.max(step, 2 * interval);
-        List<SandboxPoint> out = new ArrayList<>();
+        int max = (int) Math.min(Integer.MAX_VALUE - 8, (end - start) / step + 1);
+        long[] at = new long[Math.min(max, 1024)];
+        int[] sample = new int[at.length];
+        int[] before = new int[at.length];
+        int m = 0;
         int i = -1;
         for (long t = start; t <= end; t += step) {
             while (i + 1 < n && ts[i + 1] <= t) {
@@ -115,17 +123,24 @@ public final class HistoryReader {
             }
             int j = Arrays.binarySearch(ts, 0, n, t - step);
             j = j >= 0 ? j : -j - 2;
-            out.add(new SandboxPoint(name, t, id, runs[i], column(values, i), c.rates(i, j < i ? j : -1)));
+            if (m == at.length) {
+                at = Arrays.copyOf(at, Math.min(max, 2 * m));
+                sample = Arrays.copyOf(sample, at.length);
+                before = Arrays.copyOf(before, at.length);
+            }
+            at[m] = t;
+            sample[m] = i;
+            before[m++] = j < i ? j : -1;
         }
-        return out;
-    }
-
-    private static double[] column(double[][] values, int i) {
-        double[] v = new double[FIELDS.length];
-        for (int f = 0; f < v.length; f++) {
-            v[f] = values[f][i];
+        double[][] rates = new double[FIELDS.length][];
+        for (SandboxField f : COUNTERS) {
+            double[] r = new double[m];
+            for (int k = 0; k < m; k++) {
+                r[k] = c.rate(f, sample[k], before[k]);
+            }
+            rates[f.ordinal()] = r;
         }
-        return v;
+        return new HistoryPoints(name, id, m, at, sample, values, runs, rates);
     }
 
     /** The run id at each timestamp, from the run info series (one per run), or null where none is stored. */
@@ -198,21 +213,18 @@ public final class HistoryReader {
             }
         }
 
-        /** Per-second rates from sample j to sample i (NaN when j < 0 or a field is missing at i). */
-        double[] rates(int i, int j) {
-            double[] r = SandboxPoint.absent();
+        /** Counter f's per-second rate from sample j to sample i (NaN when j < 0 or the field is missing at i). */
+        double rate(SandboxField f, int i, int j) {
             if (j < 0) {
-                return r;
+                return Double.NaN;
             }
-            for (SandboxField f : COUNTERS) {
-                int[] last = lastValid[f.ordinal()];
-                int a = last[i];
-                int b = last[j];
-                if (a == i && b >= 0 && ts[i] > ts[b]) {
-                    r[f.ordinal()] = (adjusted[f.ordinal()][i] - adjusted[f.ordinal()][b]) / ((ts[i] - ts[b]) / 1000.0);
-                }
+            int[] last = lastValid[f.ordinal()];
+            int a = last[i];
+            int b = last[j];
+            if (a == i && b >= 0 && ts[i] > ts[b]) {
+                return (adjusted[f.ordinal()][i] - adjusted[f.ordinal()][b]) / ((ts[i] - ts[b]) / 1000.0);
             }
-            return r;
+            return Double.NaN;
         }
     }
 }

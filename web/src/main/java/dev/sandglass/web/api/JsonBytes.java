@@ -16,6 +16,15 @@ public final class JsonBytes {
     /** Takes a filled chunk; it owns {@code chunk} afterwards (the writer starts a new one). */
     public interface Sink {
         void take(byte[] chunk, int length);
+
+        /**
+         * An array of at least {@code size} bytes to write the next chunk into: a new one, or one
+         * taken before that the sink is done with (once sent), so a long answer reuses a few
+         * arrays instead of allocating (and zeroing) one per chunk.
+         */
+        default byte[] next(int size) {
+            return new byte[size];
+        }
     }
 
     private static final byte[] NULL = ascii("null");
@@ -28,6 +37,9 @@ public final class JsonBytes {
     /** The day whose prefix {@code "yyyy-mm-ddT} is in {@link #dayPrefix}. */
     private long day = Long.MIN_VALUE;
     private byte[] dayPrefix;
+    /** The minute whose prefix {@code "yyyy-mm-ddTHH:MM:} is in {@link #minutePrefix}. */
+    private long minute = Long.MIN_VALUE;
+    private byte[] minutePrefix;
     private StringBuilder scratch;
 
     /** One growing array, starting at {@code initial} bytes. */
@@ -39,7 +51,7 @@ public final class JsonBytes {
     public JsonBytes(int chunk, Sink sink) {
         this.chunk = chunk;
         this.sink = sink;
-        this.buf = new byte[sink == null ? Math.max(16, chunk) : chunk + chunk / 8];
+        this.buf = sink == null ? new byte[Math.max(16, chunk)] : sink.next(chunk + chunk / 8);
     }
 
     public static byte[] ascii(String s) {
@@ -62,11 +74,27 @@ public final class JsonBytes {
         }
     }
 
+    /** Whether chunks go to a sink (else one growing array). */
+    public boolean streams() {
+        return sink != null;
+    }
+
+    /** The sink chunks go to, or null. */
+    public Sink sink() {
+        return sink;
+    }
+
+    /** Hands on what is written so far, then {@code chunk} (written elsewhere, in an array from this sink's {@link Sink#next}). */
+    public void handOn(byte[] chunk, int length) {
+        flush();
+        sink.take(chunk, length);
+    }
+
     /** Hands what is written, if anything, to the sink now (e.g. at the end). */
     public void flush() {
         if (len > 0) {
             sink.take(buf, len);
-            buf = new byte[chunk + chunk / 8];
+            buf = sink.next(chunk + chunk / 8);
             len = 0;
         }
     }
@@ -83,6 +111,27 @@ public final class JsonBytes {
         System.arraycopy(b, 0, buf, len, b.length);
         len += b.length;
         return this;
+    }
+
+    /** The first {@code n} bytes of {@code b} as they are. */
+    public JsonBytes raw(byte[] b, int n) {
+        room(n);
+        System.arraycopy(b, 0, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    /**
+     * Copies what was written since {@code from} (a {@link #size()} taken before, with no chunk
+     * handed on since) into {@code to}; returns its length, or -1 when it does not fit.
+     */
+    public int copySince(int from, byte[] to) {
+        int n = len - from;
+        if (n > to.length) {
+            return -1;
+        }
+        System.arraycopy(buf, from, to, 0, n);
+        return n;
     }
 
     public JsonBytes raw(char c) {
@@ -183,16 +232,22 @@ public final class JsonBytes {
             len = end;
             return this;
         }
-        int digits = 10;
-        for (long p = 10_000_000_000L; digits < 19 && v >= p; p *= 10) {
-            digits++;
+        // Above 2^31 (memory limits, upper layers of several GiB): the part above 10^9 as a number,
+        // then the nine digits below it two at a time, instead of a division by 10 per digit.
+        long hi = v / 1_000_000_000L;
+        int lo = (int) (v - hi * 1_000_000_000L);
+        integer(hi);
+        room(9);
+        int i = len + 9;
+        for (int k = 0; k < 4; k++) {
+            int q = lo / 100;
+            int r = lo - q * 100;
+            buf[--i] = ONES[r];
+            buf[--i] = TENS[r];
+            lo = q;
         }
-        int end = len + digits;
-        for (int i = end - 1; i >= len; i--) {
-            buf[i] = DIGITS[(int) (v % 10)];
-            v /= 10;
-        }
-        len = end;
+        buf[--i] = ONES[lo];
+        len += 9;
         return this;
     }
 
@@ -206,12 +261,12 @@ public final class JsonBytes {
         }
     }
 
-    private static int digits(int x) {
-        int d = 1;
-        for (int p = 10; d < 10 && x >= p; p *= 10) {
-            d++;
-        }
-        return d;
+    private static final int[] INT_POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+
+    /** Decimal digits of x >= 0: from its bit length (log10(2) ~ 1233 / 4096), one comparison to settle it. */
+    static int digits(int x) {
+        int t = (32 - Integer.numberOfLeadingZeros(x | 1)) * 1233 >>> 12;
+        return t + ((x | 1) >= INT_POW10[t] ? 1 : 0); // x | 1: 0 has one digit too
     }
 
     private static final double[] POW10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
@@ -251,32 +306,45 @@ public final class JsonBytes {
 
     /** RFC 3339 in UTC with milliseconds, quoted, as {@link SandboxJson#time(long)}: "2026-11-29T02:17:05.123Z". */
     public JsonBytes time(long ms) {
-        long d = Math.floorDiv(ms, 86_400_000L);
-        int inDay = (int) Math.floorMod(ms, 86_400_000L);
-        if (d != day) {
-            day = d;
-            dayPrefix = ascii("\"" + LocalDate.ofEpochDay(d) + "T");
+        long m = Math.floorDiv(ms, 60_000L);
+        if (m != minute) {
+            minute(m);
         }
-        raw(dayPrefix);
-        room(14);
-        two(inDay / 3_600_000);
-        buf[len++] = ':';
-        two(inDay / 60_000 % 60);
-        buf[len++] = ':';
-        two(inDay / 1000 % 60);
-        int frac = inDay % 1000;
+        room(minutePrefix.length + 8);
+        System.arraycopy(minutePrefix, 0, buf, len, minutePrefix.length);
+        len += minutePrefix.length;
+        int inMinute = (int) (ms - m * 60_000L);
+        int sec = inMinute / 1000;
+        int frac = inMinute - sec * 1000;
+        buf[len++] = TENS[sec];
+        buf[len++] = ONES[sec];
         buf[len++] = '.';
         buf[len++] = DIGITS[frac / 100];
-        buf[len++] = DIGITS[frac / 10 % 10];
-        buf[len++] = DIGITS[frac % 10];
+        buf[len++] = TENS[frac % 100];
+        buf[len++] = ONES[frac % 100];
         buf[len++] = 'Z';
         buf[len++] = '"';
         return this;
     }
 
-    private void two(int v) {
-        buf[len++] = DIGITS[v / 10];
-        buf[len++] = DIGITS[v % 10];
+    /** Spells {@code "yyyy-mm-ddTHH:MM:} of minute {@code m} (points of a history share minutes, days even more). */
+    private void minute(long m) {
+        long d = Math.floorDiv(m, 1440L);
+        int inDay = (int) (m - d * 1440L);
+        if (d != day) {
+            day = d;
+            dayPrefix = ascii("\"" + LocalDate.ofEpochDay(d) + "T");
+        }
+        byte[] p = Arrays.copyOf(dayPrefix, dayPrefix.length + 6);
+        int at = dayPrefix.length;
+        p[at++] = TENS[inDay / 60];
+        p[at++] = ONES[inDay / 60];
+        p[at++] = ':';
+        p[at++] = TENS[inDay % 60];
+        p[at++] = ONES[inDay % 60];
+        p[at] = ':';
+        minute = m;
+        minutePrefix = p;
     }
 
     /** An id label as {@link SandboxJson#id(String)} writes it: a number when it is a plain int, else a string; null when absent. */

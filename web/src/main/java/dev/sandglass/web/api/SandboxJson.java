@@ -1,5 +1,6 @@
 package dev.sandglass.web.api;
 
+import dev.sandglass.query.sandbox.HistoryPoints;
 import dev.sandglass.query.sandbox.LatestHub;
 import dev.sandglass.query.sandbox.RunEnd;
 import dev.sandglass.query.sandbox.SandboxField;
@@ -15,9 +16,9 @@ import java.time.LocalDate;
  */
 public final class SandboxJson {
     /** {@code ,"<field>":} and {@code ,"<field>_per_second":} by field, spelled once as bytes. */
-    private static final byte[][] KEYS = new byte[SandboxField.all().length][];
-    private static final byte[][] RATE_KEYS = new byte[SandboxField.all().length][];
-    private static final SandboxField[] COUNTERS = java.util.Arrays.stream(SandboxField.all()).filter(SandboxField::counter).toArray(SandboxField[]::new);
+    static final byte[][] KEYS = new byte[SandboxField.all().length][];
+    static final byte[][] RATE_KEYS = new byte[SandboxField.all().length][];
+    static final SandboxField[] COUNTERS = java.util.Arrays.stream(SandboxField.all()).filter(SandboxField::counter).toArray(SandboxField[]::new);
 
     static {
         for (SandboxField f : SandboxField.all()) {
@@ -26,10 +27,10 @@ public final class SandboxJson {
         }
     }
 
-    private static final byte[] TIMESTAMP = JsonBytes.ascii("{\"timestamp\":");
-    private static final byte[] SANDBOX_NAME = JsonBytes.ascii(",\"sandbox_name\":");
-    private static final byte[] SANDBOX_ID = JsonBytes.ascii(",\"sandbox_id\":");
-    private static final byte[] RUN_ID = JsonBytes.ascii(",\"run_id\":");
+    static final byte[] TIMESTAMP = JsonBytes.ascii("{\"timestamp\":");
+    static final byte[] SANDBOX_NAME = JsonBytes.ascii(",\"sandbox_name\":");
+    static final byte[] SANDBOX_ID = JsonBytes.ascii(",\"sandbox_id\":");
+    static final byte[] RUN_ID = JsonBytes.ascii(",\"run_id\":");
     private static final byte[] NAME = JsonBytes.ascii("{\"name\":");
     private static final byte[] RUNNING = JsonBytes.ascii(",\"state\":\"running\",\"last_seen\":");
     private static final byte[] STOPPED = JsonBytes.ascii(",\"state\":\"stopped\",\"last_seen\":");
@@ -74,7 +75,9 @@ public final class SandboxJson {
     /**
      * The history as the data of an answer; {@code b.spillIfFull()} is called between points, so
      * a writer with a sink hands on each chunk as it fills: a day of raw points is ~80 MB of text
-     * and need not be held whole.
+     * and need not be held whole. Written straight from the columns ({@link HistoryPoints}): no
+     * object per point; what every point of the answer repeats (name and id, the run while it
+     * lasts) is spelled once as bytes.
      */
     public static void history(SandboxHistory h, JsonBytes b) {
         b.raw(NAME).string(h.name());
@@ -85,17 +88,12 @@ public final class SandboxJson {
         b.raw(JsonBytes.ascii(",\"interval_seconds\":"));
         seconds(h.intervalMs(), b);
         b.raw(JsonBytes.ascii(",\"points\":["));
-        boolean first = true;
-        for (SandboxPoint p : h.points()) {
-            if (!first) {
-                b.raw(',');
-            }
-            first = false;
-            point(p, b);
-            b.spillIfFull();
+        HistoryPoints ps = h.points();
+        if (ps.size() > 0) {
+            HistoryJson.points(ps, b);
         }
         b.raw(JsonBytes.ascii("],\"gaps\":["));
-        first = true;
+        boolean first = true;
         for (SandboxHistory.Gap g : h.gaps()) {
             b.raw(first ? JsonBytes.ascii("{\"from\":") : JsonBytes.ascii(",{\"from\":")).time(g.lastMs());
             b.raw(JsonBytes.ascii(",\"to\":")).time(g.nextMs());

@@ -21,6 +21,8 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
 
     private final HttpServerResponse response;
     private boolean started;
+    /** Chunks taken whose writes completed, for {@link #next(int)} (offered by the event loop). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     StreamedReply(HttpServerResponse response) {
         this.response = response;
@@ -33,16 +35,26 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
 
     @Override
     public void write(StringBuilder text) {
-        send(Buffer.buffer(text.toString()));
+        send(Buffer.buffer(text.toString()), null);
     }
 
-    /** Sends a chunk of bytes as the next piece of a 200 answer; the chunk is not copied, nor touched afterwards. */
+    /**
+     * Sends a chunk of bytes as the next piece of a 200 answer; the chunk is not copied, nor
+     * touched until its write completed, then it goes back to {@link #next(int)}.
+     */
     @Override
     public void take(byte[] chunk, int length) {
-        send(Buffer.buffer(Unpooled.wrappedBuffer(chunk, 0, length)));
+        send(Buffer.buffer(Unpooled.wrappedBuffer(chunk, 0, length)), chunk);
     }
 
-    private void send(Buffer piece) {
+    /** A chunk whose write completed (the write queue is bounded, so a few go round), else a new one. */
+    @Override
+    public byte[] next(int size) {
+        byte[] b = sent.poll();
+        return b != null && b.length >= size ? b : new byte[size];
+    }
+
+    private void send(Buffer piece, byte[] chunk) {
         if (response.closed()) {
             throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
         }
@@ -50,7 +62,11 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
             started = true;
             response.setStatusCode(200).putHeader("Content-Type", "application/json").setChunked(true);
         }
-        response.write(piece);
+        if (chunk == null) {
+            response.write(piece);
+        } else {
+            response.write(piece, done -> sent.offer(chunk));
+        }
         awaitDrain();
     }
 

@@ -134,6 +134,25 @@ class SandboxJsonBytesTest {
     }
 
     @Test
+    void integersAtEveryDigitCountEdgeAsLongToString() {
+        JsonBytes b = new JsonBytes(16);
+        StringBuilder want = new StringBuilder();
+        long p = 1;
+        for (int k = 0; k <= 18; k++, p *= 10) {
+            for (long v : new long[] {p - 1, p, p + 1, -p, 2 * p - 1, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+                b.integer(v).raw(' ');
+                want.append(v).append(' ');
+            }
+        }
+        for (int t = 0; t < 5000; t++) {
+            long ms = 1_800_000_000_000L + t * 997L;
+            b.time(ms);
+            want.append(SandboxJson.time(ms));
+        }
+        assertEquals(want.toString(), utf8(b.toByteArray()));
+    }
+
+    @Test
     void chunksHandedOnAddUpToTheWholeAnswer() {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         List<Integer> sizes = new ArrayList<>();

@@ -23,6 +23,10 @@ final class BenchHttp implements AutoCloseable {
     record Response(int status, String body) {
     }
 
+    /** An answer as bytes, with its Content-Encoding ("" when none). */
+    record Raw(int status, byte[] body, String encoding) {
+    }
+
     private final String host;
     private final int port;
     private Socket socket;
@@ -62,6 +66,32 @@ final class BenchHttp implements AutoCloseable {
         }
     }
 
+    /** GETs {@code uri} (same host and port as this client's), with the given headers as name, value pairs. */
+    Raw get(URI uri, String... headers) throws IOException {
+        StringBuilder h = new StringBuilder("GET ").append(uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            h.append('?').append(uri.getRawQuery());
+        }
+        h.append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\n");
+        for (int i = 0; i < headers.length; i += 2) {
+            h.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        byte[] head = h.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        for (int attempt = 0;; attempt++) {
+            try {
+                connect();
+                out.write(head);
+                out.flush();
+                return readRaw();
+            } catch (IOException e) {
+                close(); // a kept-alive connection the server closed: retried once on a new one
+                if (attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private void connect() throws IOException {
         if (socket == null) {
             socket = new Socket();
@@ -74,6 +104,11 @@ final class BenchHttp implements AutoCloseable {
     }
 
     private Response read() throws IOException {
+        Raw r = readRaw();
+        return new Response(r.status(), new String(r.body(), StandardCharsets.UTF_8));
+    }
+
+    private Raw readRaw() throws IOException {
         String status = line();
         if (status == null || !status.startsWith("HTTP/1.")) {
             throw new IOException("no HTTP answer: " + status);
@@ -82,6 +117,7 @@ final class BenchHttp implements AutoCloseable {
         long length = code == 204 || code == 304 ? 0 : -1;
         boolean chunked = false;
         boolean closes = false;
+        String encoding = "";
         for (String l = line(); l != null && !l.isEmpty(); l = line()) {
             int colon = l.indexOf(':');
             String name = l.substring(0, colon).trim().toLowerCase(Locale.ROOT);
@@ -90,6 +126,7 @@ final class BenchHttp implements AutoCloseable {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
+                case "content-encoding" -> encoding = value;
                 default -> {
                 }
             }
@@ -112,7 +149,7 @@ final class BenchHttp implements AutoCloseable {
         if (closes) {
             close();
         }
-        return new Response(code, body.toString(StandardCharsets.UTF_8));
+        return new Raw(code, body.toByteArray(), encoding);
     }
 
     private void copy(long n, ByteArrayOutputStream to) throws IOException {

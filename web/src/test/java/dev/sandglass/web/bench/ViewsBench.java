@@ -151,90 +151,28 @@ public final class ViewsBench {
             System.out.println("sandboxes in the answer: " + n[0]);
             System.out.printf("ratio p99 fleet latest read after a change / p99 one-metric PromQL: %.2f%n",
                     (double) changed[(int) (changed.length * 0.99)] / promql[(int) (promql.length * 0.99)]);
-            http(tmp, db, minutes * 60);
+            FleetHttpBench.run(tmp, db, minutes * 60);
         } finally {
             deleteTree(tmp);
         }
     }
 
-    /**
-     * GET /api/v1/sandboxes over HTTP while the collector writes all sandboxes every second (so the
-     * answer changes every second), polled every 50 ms for 20 s. Each round alternates the default
-     * list (rendered off the request path after each collection), the same with gzip (decompressed
-     * by the client, in the time), the list with a window given ({@code ?since=15m}: a worker thread
-     * and the views' cache, which the renderer has usually filled for this store already; on main
-     * every first call after a change computed it), and {@code /-/healthy} (the floor: client, event
-     * loop, machine), so a busy machine shows in the floor too.
-     */
-    static void http(Path tmp, Db db, int collected) throws Exception {
-        ApiHandlers h = new ApiHandlers(() -> db, new EngineQueryService(EngineOptions.defaults()),
-                new ApiHandlers.Options(60_000, 4, "bench", "bench", "bench"), List.of());
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (ApiServer server = ApiServer.start("127.0.0.1", 0, h); Fleet fleet = new Fleet(tmp.resolve("live"), db, FLEET, System.currentTimeMillis() - 60_000)) {
-            String base = "http://127.0.0.1:" + server.port();
-            HttpRequest[] gets = {
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).build(),
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes")).header("Accept-Encoding", "gzip").build(),
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/sandboxes?since=15m")).build(),
-                HttpRequest.newBuilder(URI.create(base + "/-/healthy")).build()};
-            java.util.concurrent.ScheduledExecutorService collector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-            int[] r = {collected};
-            collector.scheduleAtFixedRate(() -> fleet.collect(r[0]++, System.currentTimeMillis()), 0, 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            int[] bytes = new int[gets.length];
-            for (int i = 0; i < 40; i++) {
-                for (int k = 0; k < gets.length; k++) {
-                    bytes[k] = receive(http, gets[k]); // warm-up
-                }
+    /** Counts the bytes handed on and hands the chunk back for the next (as the server's reply does once a chunk is sent). */
+    static JsonBytes.Sink reusing(long[] sent) {
+        java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        return new JsonBytes.Sink() {
+            @Override
+            public void take(byte[] chunk, int length) {
+                sent[0] += length;
+                spare.offer(chunk);
             }
-            int calls = 400;
-            long[][] ns = new long[gets.length][calls];
-            long cpu0 = OS.getProcessCpuTime();
-            long render0 = threadCpu("sandglass-fleet-render");
-            long renders0 = server.fleetRendererRenders();
-            long t0 = System.nanoTime();
-            long c0 = r[0];
-            for (int i = 0; i < calls; i++) {
-                for (int k = 0; k < gets.length; k++) {
-                    long t = System.nanoTime();
-                    receive(http, gets[k]);
-                    ns[k][i] = System.nanoTime() - t;
-                }
-                Thread.sleep(50);
-            }
-            long wall = System.nanoTime() - t0;
-            double cpuPerRound = (OS.getProcessCpuTime() - cpu0) / (double) calls;
-            long renderCpu = threadCpu("sandglass-fleet-render") - render0;
-            long renders = server.fleetRendererRenders() - renders0;
-            long collections = r[0] - c0;
-            collector.shutdown();
-            collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-            String[] what = {"HTTP GET /api/v1/sandboxes, 1 collection/s", "  the same, Accept-Encoding: gzip (+ unzip)",
-                "  ?since=15m: worker path, views' cached answer", "  floor: GET /-/healthy"};
-            cpuPerCallNs = Double.NaN;
-            threadCpuPerCallNs = Double.NaN;
-            for (int k = 0; k < gets.length; k++) {
-                Arrays.sort(ns[k]);
-                print(what[k], ns[k]);
-            }
-            System.out.printf("  (%d rounds of the 4 calls, one every 50 ms, during %d collections of %d sandboxes; %,d bytes per answer, %,d gzipped;"
-                    + " process CPU %.2f ms per round incl. the collector and the client)%n", calls, collections, FLEET, bytes[0], bytes[1], cpuPerRound / 1e6);
-            System.out.printf("  fleet renderer: %d answers rendered in %.1f s, %.2f ms CPU each, %.2f%% of one core%n",
-                    renders, wall / 1e9, renderCpu / 1e6 / Math.max(1, renders), 100.0 * renderCpu / wall);
-        }
-    }
 
-    /** Sends one request, reads (and unzips) its answer; returns the bytes received. */
-    private static int receive(HttpClient http, HttpRequest get) throws Exception {
-        HttpResponse<byte[]> res = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
-        if (res.statusCode() != 200) {
-            throw new IllegalStateException(get.uri() + ": " + res.statusCode());
-        }
-        if (res.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
-            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(res.body()))) {
-                in.readAllBytes();
+            @Override
+            public byte[] next(int size) {
+                byte[] b = spare.poll();
+                return b != null && b.length >= size ? b : new byte[size];
             }
-        }
-        return res.body().length;
+        };
     }
 
     /** CPU used so far by the threads whose name starts with {@code prefix}. */
@@ -265,12 +203,21 @@ public final class ViewsBench {
                 SandboxHistory h = reader.read("sbx-0000", null, end, 0);
                 // As the server writes it: in chunks, each handed on (here dropped) as it fills.
                 long[] sent = {0};
-                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, (chunk, length) -> sent[0] += length);
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reusing(sent));
                 SandboxJson.history(h, b);
                 b.flush();
                 return sent[0];
             });
             print("  the same, with its JSON", json);
+            SandboxHistory once = reader.read("sbx-0000", null, end, 0);
+            long[] jsonAlone = time(20, () -> {
+                long[] sent = {0};
+                JsonBytes b = new JsonBytes(SandboxJson.CHUNK_BYTES, reusing(sent));
+                SandboxJson.history(once, b);
+                b.flush();
+                return sent[0];
+            });
+            print("  its JSON alone (one read, written again)", jsonAlone);
             long start = end - hours * 3_600_000L + 1000;
             long[] promql = time(20, () -> engine.range(db, "microsandbox_memory_usage_bytes{sandbox_name=\"sbx-0000\"}", start, end, 1000).hashCode());
             print("baseline: PromQL range query, one metric, step 1s", promql);
