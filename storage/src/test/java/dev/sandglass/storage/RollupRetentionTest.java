@@ -64,7 +64,9 @@ class RollupRetentionTest {
     @Test
     void rollupsOutliveRawRetentionUntilTheirOwn() throws Exception {
         long now = System.currentTimeMillis();
-        long t0 = (now / DAY - 50) * DAY;
+        // Whole hours 50 days back, not midnight: rollup retention drops a cycle file by its newest
+        // sample, so from midnight the second day's file would pass the 48.5-day cutoff after noon UTC.
+        long t0 = (now - 50 * DAY) / 3_600_000L * 3_600_000L;
         DbOptions keepAll = DbOptions.defaults(dir).withRetention(100 * DAY, 0);
         try (Db db = Db.open(keepAll, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
             importDays(db, t0, 3);
