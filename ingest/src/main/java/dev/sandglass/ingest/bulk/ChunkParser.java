@@ -317,7 +317,16 @@ final class ChunkParser {
         if (i != e || intDigits == 0 || intDigits > 15) {
             // More than ms precision, an exponent, or something odd: exact decimal arithmetic.
             BigDecimal d = new BigDecimal(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
-            return d.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+            // Integer digits checked before rounding: setScale(0) of 1e999999999 would build a
+            // billion-digit number, and longValueExact would throw past the range of a long.
+            if (d.signum() != 0 && d.precision() - d.scale() > 16) {
+                throw new NumberFormatException("timestamp out of range");
+            }
+            try {
+                return d.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+            } catch (ArithmeticException tooBig) {
+                throw new NumberFormatException("timestamp out of range");
+            }
         }
         while (frac < 3) {
             ms *= 10;
