@@ -64,6 +64,24 @@ public final class Windows {
         return Math.floorDiv(t, resolutionMs) * resolutionMs;
     }
 
+    /** Starts window {@code w} with its first sample; returns its entry. */
+    private int open(long w, long t, double v) {
+        int i = grow();
+        start[i] = w;
+        firstT[i] = t;
+        lastT[i] = t;
+        count[i] = 1;
+        sum[i] = v;
+        min[i] = v;
+        max[i] = v;
+        first[i] = v;
+        last[i] = v;
+        corr[i] = 0;
+        chg[i] = 0;
+        rst[i] = 0;
+        return i;
+    }
+
     /** Adds a sample later than every sample added before; staleness markers are skipped. */
     public void add(long t, double v) {
         if (Values.isStaleNaN(v)) {
@@ -71,19 +89,7 @@ public final class Windows {
         }
         long w = windowOf(t, resolutionMs);
         if (size == 0 || start[size - 1] != w) {
-            int i = grow();
-            start[i] = w;
-            firstT[i] = t;
-            lastT[i] = t;
-            count[i] = 1;
-            sum[i] = v;
-            min[i] = v;
-            max[i] = v;
-            first[i] = v;
-            last[i] = v;
-            corr[i] = 0;
-            chg[i] = 0;
-            rst[i] = 0;
+            open(w, t, v);
             return;
         }
         int i = size - 1;
@@ -128,19 +134,7 @@ public final class Windows {
             if (size > 0 && start[size - 1] == w) {
                 i = size - 1; // the sample continues the last window (k is taken in the loop)
             } else {
-                i = grow();
-                start[i] = w;
-                firstT[i] = t[k];
-                lastT[i] = t[k];
-                count[i] = 1;
-                sum[i] = x;
-                min[i] = x;
-                max[i] = x;
-                first[i] = x;
-                last[i] = x;
-                corr[i] = 0;
-                chg[i] = 0;
-                rst[i] = 0;
+                i = open(w, t[k], x);
                 k++;
             }
             long lt = lastT[i];
