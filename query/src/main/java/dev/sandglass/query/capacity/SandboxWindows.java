@@ -62,8 +62,7 @@ final class SandboxWindows {
                 startTimes.add(new Point(r.firstT()[k], r.first()[k], id, false, w));
                 startTimes.add(new Point(r.lastT()[k], r.last()[k], id, true, w));
                 if (w >= 0 && w < windows) {
-                    // Before rollup format 3 (no count): a change when the window's first and last value differ.
-                    startChangesWithin += r.hasChanges(k) ? (long) r.changes()[k] : RollupSeries.changed(r.first()[k], r.last()[k]) ? 1 : 0;
+                    startChangesWithin += (long) r.changesWithin(k);
                 }
                 continue;
             }
@@ -71,7 +70,7 @@ final class SandboxWindows {
                 continue;
             }
             if (metric.equals(CapacityCalculator.UPTIME)) {
-                uptimeResets += r.hasChanges(k) ? (long) r.resets()[k] : r.correction()[k] > 0 ? 1 : 0; // before format 3: at most one
+                uptimeResets += (long) r.resetsWithin(k);
                 uptimeResets += k > 0 ? r.seamReset(k) : 0;
                 continue;
             }

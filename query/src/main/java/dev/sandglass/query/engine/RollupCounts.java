@@ -42,11 +42,7 @@ final class RollupCounts {
             if (r.firstT()[k] != r.lastT()[k]) {
                 out.add(r.firstT()[k], c);
             }
-            if (r.hasChanges(k)) {
-                c += resets ? r.resets()[k] : r.changes()[k];
-            } else {
-                c += (resets ? r.correction()[k] > 0 : RollupSeries.changed(r.first()[k], r.last()[k])) ? 1 : 0;
-            }
+            c += resets ? r.resetsWithin(k) : r.changesWithin(k);
             out.add(r.lastT()[k], c);
         }
     }

@@ -47,6 +47,22 @@ public record RollupSeries(Labels labels, long resolutionMs, int size, long[] wi
         return !Double.isNaN(changes[i]) && !Double.isNaN(resets[i]);
     }
 
+    /**
+     * Window {@code i}'s changes; for a window written before rollup format 3 (no count), 1 when
+     * its first and last value differ, else 0: a lower bound.
+     */
+    public double changesWithin(int i) {
+        return hasChanges(i) ? changes[i] : changed(first[i], last[i]) ? 1 : 0;
+    }
+
+    /**
+     * Window {@code i}'s resets; for a window written before rollup format 3 (no count), 1 when its
+     * counter correction is positive, else 0: a lower bound.
+     */
+    public double resetsWithin(int i) {
+        return hasChanges(i) ? resets[i] : correction[i] > 0 ? 1 : 0;
+    }
+
     /** The mean of window {@code i}: sum / count. */
     public double mean(int i) {
         return sum[i] / count[i];
