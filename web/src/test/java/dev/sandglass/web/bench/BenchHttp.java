@@ -40,51 +40,44 @@ final class BenchHttp implements AutoCloseable {
 
     /** POSTs {@code body} to {@code uri} (same host and port as this client's), with the given headers as name, value pairs. */
     Response post(URI uri, byte[] body, String... headers) throws IOException {
-        StringBuilder h = new StringBuilder("POST ").append(uri.getRawPath());
-        if (uri.getRawQuery() != null) {
-            h.append('?').append(uri.getRawQuery());
-        }
-        h.append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\nContent-Length: ").append(body.length).append("\r\n");
-        for (int i = 0; i < headers.length; i += 2) {
-            h.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-        }
-        h.append("\r\n");
-        byte[] head = h.toString().getBytes(StandardCharsets.US_ASCII);
-        for (int attempt = 0;; attempt++) {
-            try {
-                connect();
-                out.write(head);
-                out.write(body);
-                out.flush();
-                return read();
-            } catch (IOException e) {
-                close(); // a kept-alive connection the server closed: retried once on a new one
-                if (attempt > 0) {
-                    throw e;
-                }
-            }
-        }
+        byte[] head = head("POST", uri, "Content-Length: " + body.length + "\r\n", headers);
+        return exchange(head, body, this::read);
     }
 
     /** GETs {@code uri} (same host and port as this client's), with the given headers as name, value pairs. */
     Raw get(URI uri, String... headers) throws IOException {
-        StringBuilder h = new StringBuilder("GET ").append(uri.getRawPath());
+        return exchange(head("GET", uri, "", headers), null, this::readRaw);
+    }
+
+    private byte[] head(String method, URI uri, String extra, String... headers) {
+        StringBuilder h = new StringBuilder(method).append(' ').append(uri.getRawPath());
         if (uri.getRawQuery() != null) {
             h.append('?').append(uri.getRawQuery());
         }
-        h.append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\n");
+        h.append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port).append("\r\n").append(extra);
         for (int i = 0; i < headers.length; i += 2) {
             h.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
-        byte[] head = h.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        return h.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private interface Reader<T> {
+        T read() throws IOException;
+    }
+
+    /** Writes a request (body null for none) and reads its answer; a kept-alive connection the server closed is retried once on a new one. */
+    private <T> T exchange(byte[] head, byte[] body, Reader<T> answer) throws IOException {
         for (int attempt = 0;; attempt++) {
             try {
                 connect();
                 out.write(head);
+                if (body != null) {
+                    out.write(body);
+                }
                 out.flush();
-                return readRaw();
+                return answer.read();
             } catch (IOException e) {
-                close(); // a kept-alive connection the server closed: retried once on a new one
+                close();
                 if (attempt > 0) {
                     throw e;
                 }
