@@ -52,7 +52,9 @@ public final class SeriesIndex implements AutoCloseable {
     /** A batch is written early past this many bytes (an import adds series by the hundred thousand). */
     private static final int FLUSH_BYTES = 1 << 20;
     private final Symbols symbols = new Symbols();
-    private final SeriesTable series = new SeriesTable(symbols);
+    /** The per-series tables' pages, outside the heap (ScratchPages). */
+    private final ScratchPages scratch;
+    private final SeriesTable series;
     private final Postings postings = new Postings();
     /**
      * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
@@ -71,6 +73,12 @@ public final class SeriesIndex implements AutoCloseable {
             if (!readOnly) {
                 Files.createDirectories(dir);
             }
+        } catch (IOException e) {
+            throw new StorageException("open series index in " + dir + ": " + e.getMessage(), e);
+        }
+        this.scratch = new ScratchPages(readOnly ? Path.of(System.getProperty("java.io.tmpdir")) : dir);
+        this.series = new SeriesTable(symbols, scratch);
+        try {
             List<Path> files = Files.isDirectory(dir) ? SeriesMaps.files(dir) : List.of();
             Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
             // The log goes straight into the compact tables, one record at a time: a million series
@@ -457,5 +465,6 @@ public final class SeriesIndex implements AutoCloseable {
             }
             log = null;
         }
+        scratch.close();
     }
 }

@@ -1,49 +1,53 @@
 package dev.sandglass.storage.index;
 
 import dev.sandglass.storage.api.Labels;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Label sets by ref, and refs by label set, in a few primitive arrays: each series is a run of
+ * Label sets by ref, and refs by label set, in a few primitive tables: each series is a run of
  * varint symbol ids ({@code pairs, name0, value0, name1, value1 ...}) in one byte arena, found by
  * its offset; the lookup by label set is open addressing over refs, hashing and comparing the
  * symbols in place. About 12 to 20 bytes of arena, 4 of offset and 6 to 11 of lookup slots per
- * series, where a {@link Labels} object and a hash map entry cost several hundred: that is what
- * lets a million series fit the memory budget. A {@link Labels} is made only when asked for.
- * Not thread-safe: SeriesIndex guards it.
+ * series, where a {@link Labels} object and a hash map entry cost several hundred. The three
+ * tables are in {@link ScratchPages} (memory-mapped, outside the heap): the heap keeps only their
+ * page lists, so a million series leave the heap to queries. A {@link Labels} is made only when
+ * asked for. Not thread-safe: SeriesIndex guards it.
  */
 final class SeriesTable {
-    private static final int PAGE_BITS = 18;
-    private static final int PAGE = 1 << PAGE_BITS;
+    private static final int PAGE_BITS = ScratchPages.PAGE_BITS;
+    private static final int PAGE = ScratchPages.PAGE;
+    private static final int MIN_SLOTS = PAGE / 4;
     private final Symbols symbols;
+    private final ScratchPages scratch;
     /** The arena in pages of {@link #PAGE} bytes, so it grows without copying; no series straddles two. */
-    private byte[][] pages = new byte[16][];
+    private ByteBuffer[] pages = new ByteBuffer[16];
     private int used;
-    /** Arena offset per ref; -1 for a gap (a ref lost to damage). */
-    private int[] offsets = new int[1024];
+    /** Arena offset + 1 per ref; 0 for a gap (a ref lost to damage) or a ref not held yet. */
+    private final PagedInts offsets;
     /** One past the highest ref held. */
     private int size;
     private int count;
-    /** ref + 1 per slot; 0 is empty. A power of two, at most 3/4 full. */
-    private int[] slots = new int[2048];
+    /** ref + 1 per slot; 0 is empty. {@link #slotCount} (a power of two) of them, at most 3/4 full. */
+    private PagedInts slots;
+    private int slotCount = MIN_SLOTS;
 
-    SeriesTable(Symbols symbols) {
+    SeriesTable(Symbols symbols, ScratchPages scratch) {
         this.symbols = symbols;
+        this.scratch = scratch;
+        this.offsets = new PagedInts(scratch);
+        this.slots = new PagedInts(scratch);
+        slots.ensure(slotCount);
     }
 
     /** Holds {@code l} (its strings interned) as series {@code ref}, which must not be held yet. */
     void put(int ref, Labels l) {
-        if (ref >= offsets.length) {
-            int old = offsets.length;
-            offsets = Arrays.copyOf(offsets, Math.max(ref + 1, old * 2));
-            Arrays.fill(offsets, old, offsets.length, -1);
-        }
+        offsets.ensure(ref + 1L);
         if (ref >= size) {
-            Arrays.fill(offsets, size, ref, -1);
             size = ref + 1;
         }
-        byte[] page = room(5 + l.size() * 10);
-        offsets[ref] = used;
+        ByteBuffer page = room(5 + l.size() * 10);
+        offsets.set(ref, used + 1);
         int p = used & (PAGE - 1);
         p = putVarint(page, p, l.size());
         for (int i = 0; i < l.size(); i++) {
@@ -52,17 +56,17 @@ final class SeriesTable {
         }
         used = (used & ~(PAGE - 1)) + p;
         count++;
-        if (count * 4L > slots.length * 3L) {
-            rehash(slots.length * 2);
+        if (count * 4L > slotCount * 3L) {
+            rehash(slotCount * 2);
         }
-        insertSlot(slots, ref, hash(ref));
+        insertSlot(slots, slotCount, ref, hash(ref));
     }
 
     /** The ref of {@code l}, or -1. */
     int find(Labels l) {
-        int mask = slots.length - 1;
+        int mask = slotCount - 1;
         for (int i = Symbols.spread(l.hashCode()) & mask;; i = (i + 1) & mask) {
-            int ref = slots[i] - 1;
+            int ref = slots.get(i) - 1;
             if (ref < 0) {
                 return -1;
             }
@@ -73,7 +77,7 @@ final class SeriesTable {
     }
 
     boolean has(int ref) {
-        return ref >= 0 && ref < size && offsets[ref] >= 0;
+        return ref >= 0 && ref < size && offsets.get(ref) != 0;
     }
 
     /** The label set of {@code ref}, or null for a gap. */
@@ -81,8 +85,9 @@ final class SeriesTable {
         if (!has(ref)) {
             return null;
         }
-        byte[] arena = pages[offsets[ref] >>> PAGE_BITS];
-        int p = offsets[ref] & (PAGE - 1);
+        int at = offsets.get(ref) - 1;
+        ByteBuffer arena = pages[at >>> PAGE_BITS];
+        int p = at & (PAGE - 1);
         int pairs = varint(arena, p);
         p += varintLength(arena, p);
         String[] kv = new String[2 * pairs];
@@ -95,8 +100,9 @@ final class SeriesTable {
 
     /** The value symbol of label {@code nameId} in {@code ref}, or -1 when the series has none. */
     int valueOf(int ref, int nameId) {
-        byte[] arena = pages[offsets[ref] >>> PAGE_BITS];
-        int p = offsets[ref] & (PAGE - 1);
+        int at = offsets.get(ref) - 1;
+        ByteBuffer arena = pages[at >>> PAGE_BITS];
+        int p = at & (PAGE - 1);
         int pairs = varint(arena, p);
         p += varintLength(arena, p);
         for (int i = 0; i < pairs; i++) {
@@ -120,15 +126,16 @@ final class SeriesTable {
         return count;
     }
 
-    /** Bytes of the arrays held, for the figures a benchmark prints. */
+    /** Bytes of the tables held (outside the heap), for the figures a benchmark prints. */
     long bytes() {
-        return (long) PAGE * ((used >>> PAGE_BITS) + 1) + 4L * offsets.length + 4L * slots.length;
+        return (long) PAGE * ((used >>> PAGE_BITS) + 1) + 4L * offsets.capacity() + 4L * slots.capacity();
     }
 
     /** {@link Labels#hashCode()} of the series, computed on its symbols. */
     private int hash(int ref) {
-        byte[] arena = pages[offsets[ref] >>> PAGE_BITS];
-        int p = offsets[ref] & (PAGE - 1);
+        int at = offsets.get(ref) - 1;
+        ByteBuffer arena = pages[at >>> PAGE_BITS];
+        int p = at & (PAGE - 1);
         int n = 2 * varint(arena, p);
         p += varintLength(arena, p);
         int h = 1;
@@ -140,8 +147,9 @@ final class SeriesTable {
     }
 
     private boolean sameAs(int ref, Labels l) {
-        byte[] arena = pages[offsets[ref] >>> PAGE_BITS];
-        int p = offsets[ref] & (PAGE - 1);
+        int at = offsets.get(ref) - 1;
+        ByteBuffer arena = pages[at >>> PAGE_BITS];
+        int p = at & (PAGE - 1);
         int pairs = varint(arena, p);
         if (pairs != l.size()) {
             return false;
@@ -161,26 +169,29 @@ final class SeriesTable {
     }
 
     private void rehash(int capacity) {
-        int[] bigger = new int[capacity];
+        PagedInts bigger = new PagedInts(scratch);
+        bigger.ensure(capacity);
         for (int ref = 0; ref < size; ref++) {
-            if (offsets[ref] >= 0) {
-                insertSlot(bigger, ref, hash(ref));
+            if (offsets.get(ref) != 0) {
+                insertSlot(bigger, capacity, ref, hash(ref));
             }
         }
+        slots.release();
         slots = bigger;
+        slotCount = capacity;
     }
 
-    private static void insertSlot(int[] slots, int ref, int hash) {
-        int mask = slots.length - 1;
+    private static void insertSlot(PagedInts slots, int slotCount, int ref, int hash) {
+        int mask = slotCount - 1;
         int i = Symbols.spread(hash) & mask;
-        while (slots[i] != 0) {
+        while (slots.get(i) != 0) {
             i = (i + 1) & mask;
         }
-        slots[i] = ref + 1;
+        slots.set(i, ref + 1);
     }
 
     /** The page the next series (at most {@code bytes} long) goes into, moving {@link #used} to a new page if needed. */
-    private byte[] room(int bytes) {
+    private ByteBuffer room(int bytes) {
         if (bytes > PAGE) {
             throw new IllegalStateException("BUG: a series of " + bytes + " bytes of symbol ids; at most " + PAGE + " fit a page");
         }
@@ -196,24 +207,24 @@ final class SeriesTable {
             pages = Arrays.copyOf(pages, pages.length * 2);
         }
         if (pages[page] == null) {
-            pages[page] = new byte[PAGE];
+            pages[page] = scratch.page();
         }
         return pages[page];
     }
 
-    private static int putVarint(byte[] b, int at, int v) {
+    private static int putVarint(ByteBuffer b, int at, int v) {
         while ((v & ~0x7F) != 0) {
-            b[at++] = (byte) ((v & 0x7F) | 0x80);
+            b.put(at++, (byte) ((v & 0x7F) | 0x80));
             v >>>= 7;
         }
-        b[at++] = (byte) v;
+        b.put(at++, (byte) v);
         return at;
     }
 
-    private static int varint(byte[] b, int at) {
+    private static int varint(ByteBuffer b, int at) {
         int v = 0;
         for (int shift = 0;; shift += 7) {
-            byte x = b[at++];
+            byte x = b.get(at++);
             v |= (x & 0x7F) << shift;
             if (x >= 0) {
                 return v;
@@ -221,9 +232,9 @@ final class SeriesTable {
         }
     }
 
-    private static int varintLength(byte[] b, int at) {
+    private static int varintLength(ByteBuffer b, int at) {
         int n = 1;
-        while (b[at++] < 0) {
+        while (b.get(at++) < 0) {
             n++;
         }
         return n;
