@@ -335,6 +335,9 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
+        if (matchers.isEmpty()) {
+            return db.index().labelNames(); // every series: the postings know, no label set is decoded
+        }
         TreeSet<String> names = new TreeSet<>();
         for (Labels l : matching(matchers)) {
             for (int i = 0; i < l.size(); i++) {
@@ -346,6 +349,9 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
+        if (matchers.isEmpty()) {
+            return db.index().labelValues(name);
+        }
         TreeSet<String> values = new TreeSet<>();
         for (Labels l : matching(matchers)) {
             if (l.has(name)) {

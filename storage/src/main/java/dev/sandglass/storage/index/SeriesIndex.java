@@ -55,7 +55,7 @@ public final class SeriesIndex implements AutoCloseable {
     /** The per-series tables' pages, outside the heap (ScratchPages). */
     private final ScratchPages scratch;
     private final SeriesTable series;
-    private final Postings postings = new Postings();
+    private final Postings postings;
     /**
      * Answers of {@link #select} by matchers, dropped whenever a series is added: dashboards and the
      * sandbox views repeat the same selects every second, and the postings walk is most of their cost.
@@ -78,6 +78,7 @@ public final class SeriesIndex implements AutoCloseable {
         }
         this.scratch = new ScratchPages(readOnly ? Path.of(System.getProperty("java.io.tmpdir")) : dir);
         this.series = new SeriesTable(symbols, scratch);
+        this.postings = new Postings(symbols, scratch);
         try {
             List<Path> files = Files.isDirectory(dir) ? SeriesMaps.files(dir) : List.of();
             Damage damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
@@ -94,6 +95,7 @@ public final class SeriesIndex implements AutoCloseable {
                 log = SeriesLog.open(dir, damage, (text, ref) -> addFromLog(text, ref, fromLog));
                 openOrRebuild(files, initialCapacity, damage, fromLog);
             }
+            postings.freeze();
             logged = series.size();
             mapped = series.size();
         } catch (IOException | RuntimeException e) {
@@ -398,6 +400,16 @@ public final class SeriesIndex implements AutoCloseable {
         return maps == null ? 0 : maps.capacity();
     }
 
+    /** The distinct values of label {@code name} over every series held, sorted (from the postings alone). */
+    public synchronized List<String> labelValues(String name) {
+        return postings.values(name);
+    }
+
+    /** The label names of every series held, sorted (from the postings alone). */
+    public synchronized List<String> labelNames() {
+        return postings.names();
+    }
+
     /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
     public synchronized int[] select(List<Matcher> matchers) {
         return selection(matchers).refs.clone();
@@ -414,7 +426,7 @@ public final class SeriesIndex implements AutoCloseable {
     public synchronized Selection selection(List<Matcher> matchers) {
         Selection sel = selected.get(matchers);
         if (sel == null) {
-            int[] refs = postings.select(matchers, series, symbols);
+            int[] refs = postings.select(matchers, series);
             Labels[] byRefOrder = new Labels[refs.length];
             Integer[] order = new Integer[refs.length];
             for (int i = 0; i < refs.length; i++) {

@@ -1,0 +1,80 @@
+package dev.sandglass.storage.index;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * An append-only byte array in {@link ScratchPages} pages, for uvarint runs (frozen postings):
+ * grows a page at a time without copying; a run may straddle pages. Not thread-safe.
+ */
+final class PagedBytes {
+    private static final int BITS = ScratchPages.PAGE_BITS;
+    private static final int MASK = ScratchPages.PAGE - 1;
+    private final ScratchPages scratch;
+    private ByteBuffer[] pages = new ByteBuffer[4];
+    private int pageCount;
+    private int size;
+
+    PagedBytes(ScratchPages scratch) {
+        this.scratch = scratch;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Appends {@code v} as an unsigned LEB128 varint. */
+    void putVarint(int v) {
+        while ((v & ~0x7F) != 0) {
+            put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        put((byte) v);
+    }
+
+    private void put(byte b) {
+        if (size == Integer.MAX_VALUE) {
+            throw new IllegalStateException("series index postings full (2 GiB)");
+        }
+        int page = size >>> BITS;
+        if (page == pageCount) {
+            if (pageCount == pages.length) {
+                pages = Arrays.copyOf(pages, pages.length * 2);
+            }
+            pages[pageCount++] = scratch.page();
+        }
+        pages[page].put(size & MASK, b);
+        size++;
+    }
+
+    /**
+     * Decodes {@code count} varint deltas from {@code at} as running sums into {@code out} from
+     * {@code outAt}.
+     */
+    void decodeDeltas(int at, int count, int[] out, int outAt) {
+        int v = 0;
+        for (int i = 0; i < count; i++) {
+            int d = 0;
+            for (int shift = 0;; shift += 7) {
+                byte b = pages[at >>> BITS].get(at & MASK);
+                at++;
+                d |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            v += d;
+            out[outAt + i] = v;
+        }
+    }
+
+    /** Gives every page back to the scratch. */
+    void release() {
+        for (int i = 0; i < pageCount; i++) {
+            scratch.release(pages[i]);
+            pages[i] = null;
+        }
+        pageCount = 0;
+        size = 0;
+    }
+}
