@@ -21,6 +21,23 @@ class ExcerptSeriesTest {
     }
 
     @Test
+    void manyShortBackToBackSeriesAnswerOffsetsFromCheckpointsAndLengths() {
+        // Churn: thousands of one-window series, each under 256 bytes, across many strides.
+        int n = 5 * ExcerptSeries.STRIDE + 3;
+        int[] windows = new int[n];
+        int[] offset = new int[n];
+        int[] length = new int[n];
+        for (int i = 0; i < n; i++) {
+            windows[i] = 1 + i % 3;
+            length[i] = 40 + (i * 37) % 216;
+            offset[i] = i == 0 ? 7 : offset[i - 1] + length[i - 1];
+        }
+        assertEntries(windows, offset, length);
+        length[n - 1] = 256; // one long series: every offset kept, as before
+        assertEntries(windows, offset, length);
+    }
+
+    @Test
     void seriesWithGapsOrManyWindowsKeepWhatTheHeaderSaid() {
         assertEntries(new int[] {1, 256, 70_000}, new int[] {0, 10, 25}, new int[] {10, 12, 7}); // a gap after the second
         assertEntries(new int[] {2, 1}, new int[] {30, 0}, new int[] {5, 30}); // out of order
