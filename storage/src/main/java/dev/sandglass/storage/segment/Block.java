@@ -10,6 +10,10 @@ import java.util.Arrays;
 /**
  * A sealed block read back: the header is parsed on construction; timestamp and value sections
  * are decompressed on first use, one value frame at a time. Safe for concurrent readers; cheap to create.
+ * Of each series' header entry only its ref and where the rest of it is are kept (8 bytes, with
+ * 4 more for the lookup by ref): the group, frame, offset and length are read from the header
+ * bytes when asked for. A query over a churned store holds blocks of 100,000 series each, and 28
+ * bytes a series came to 28 MB for a million, more than half of a 64 MiB heap.
  */
 public final class Block {
     private final byte[] bytes;
@@ -18,15 +22,15 @@ public final class Block {
     private final long walCheckpoint;
     private final int[] groupSizes;
     private final int[] refs;
-    private final int[] group;
-    private final int[] frame;
-    private final int[] offset;
-    private final int[] length;
+    /** Per series, the position in {@link #bytes} of its header entry after the ref: group, frame, offset, length. */
+    private final int[] entry;
     private final int tsSection;
     private final int[] frameSections;
     private long[][] groupTimestamps;
     private final byte[][] frameBytes;
-    private long[] byRef;
+    /** Positions of the series by ascending ref; null while not needed, and when the refs are in order. */
+    private int[] byRef;
+    private boolean byRefReady;
 
     /** Parses a block's header from a prefix of its bytes; bodies are not available. */
     static Block headerOnly(byte[] header) {
@@ -69,16 +73,14 @@ public final class Block {
         int nf = (int) in.uvarint();
         int ns = (int) in.uvarint();
         refs = new int[ns];
-        group = new int[ns];
-        frame = new int[ns];
-        offset = new int[ns];
-        length = new int[ns];
+        entry = new int[ns];
         for (int i = 0; i < ns; i++) {
             refs[i] = (int) in.uvarint();
-            group[i] = (int) in.uvarint();
-            frame[i] = (int) in.uvarint();
-            offset[i] = (int) in.uvarint();
-            length[i] = (int) in.uvarint();
+            entry[i] = in.position();
+            in.uvarint();
+            in.uvarint();
+            in.uvarint();
+            in.uvarint();
         }
         tsSection = in.position();
         frameSections = new int[nf];
@@ -139,12 +141,30 @@ public final class Block {
     }
 
     public int sampleCount(int i) {
-        return groupSizes[group[i]];
+        return groupSizes[field(i, 0)];
     }
 
     /** Timestamps of the i-th series of the block (shared array: do not modify). */
     public long[] timestamps(int i) {
-        return groupTimestamps()[group[i]];
+        return groupTimestamps()[field(i, 0)];
+    }
+
+    /** Field {@code k} (0 group, 1 frame, 2 offset, 3 length) of the i-th series' header entry. */
+    private int field(int i, int k) {
+        int at = entry[i];
+        for (; k > 0; k--) {
+            while (bytes[at++] < 0) {
+                // skip a varint
+            }
+        }
+        int v = 0;
+        for (int shift = 0;; shift += 7) {
+            byte b = bytes[at++];
+            v |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
     }
 
     /** Decodes the timestamps and decompresses the value frames of the given series ahead of reads. */
@@ -153,7 +173,7 @@ public final class Block {
         for (int ref : seriesRefs) {
             int i = indexOf(ref);
             if (i >= 0) {
-                frame(frame[i]);
+                frame(field(i, 1));
             }
         }
     }
@@ -183,7 +203,8 @@ public final class Block {
     /** Values of the i-th series of the block. */
     public double[] values(int i) {
         double[] out = new double[sampleCount(i)];
-        ValueCodec.decode(new Varints.In(frame(frame[i]), offset[i], offset[i] + length[i]), out.length, out, 0);
+        int offset = field(i, 2);
+        ValueCodec.decode(new Varints.In(frame(field(i, 1)), offset, offset + field(i, 3)), out.length, out, 0);
         return out;
     }
 
@@ -203,8 +224,10 @@ public final class Block {
             return;
         }
         if (from == 0 && to == n) {
-            byte[] fb = frame(frame[i]);
-            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(fb, offset[i], offset[i] + length[i]), n, dst.values(), dst.at()));
+            byte[] fb = frame(field(i, 1));
+            int offset = field(i, 2);
+            int end = offset + field(i, 3);
+            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(fb, offset, end), n, dst.values(), dst.at()));
         } else {
             double[] vs = values(i);
             out.addAll(ts, vs, from, to);
@@ -214,32 +237,44 @@ public final class Block {
 
     /** Index of a series ref in this block, or -1. */
     public int indexOf(int ref) {
-        long[] byRef = byRef();
+        int[] order = byRef();
         int lo = 0;
-        int hi = byRef.length - 1;
+        int hi = refs.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int r = (int) (byRef[mid] >> 32);
+            int at = order == null ? mid : order[mid];
+            int r = refs[at];
             if (r < ref) {
                 lo = mid + 1;
             } else if (r > ref) {
                 hi = mid - 1;
             } else {
-                return (int) byRef[mid];
+                return at;
             }
         }
         return -1;
     }
 
-    /** (ref << 32 | position) of every series, sorted: a binary search instead of a scan per lookup. */
-    private synchronized long[] byRef() {
-        if (byRef == null) {
-            long[] a = new long[refs.length];
-            for (int i = 0; i < refs.length; i++) {
-                a[i] = ((long) refs[i] << 32) | i;
+    /** Positions of every series by ascending ref (null when the block's order is already that): a binary search instead of a scan per lookup. */
+    private synchronized int[] byRef() {
+        if (!byRefReady) {
+            boolean sorted = true;
+            for (int i = 1; i < refs.length && sorted; i++) {
+                sorted = refs[i - 1] < refs[i];
             }
-            java.util.Arrays.sort(a);
-            byRef = a;
+            if (!sorted) {
+                long[] a = new long[refs.length];
+                for (int i = 0; i < refs.length; i++) {
+                    a[i] = ((long) refs[i] << 32) | i;
+                }
+                java.util.Arrays.sort(a);
+                int[] order = new int[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    order[i] = (int) a[i];
+                }
+                byRef = order;
+            }
+            byRefReady = true;
         }
         return byRef;
     }
