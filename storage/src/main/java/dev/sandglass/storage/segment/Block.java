@@ -27,6 +27,11 @@ public final class Block {
     private final int tsSection;
     private final int[] frameSections;
     private long[][] groupTimestamps;
+    /** The decompressed timestamp section, and where each group starts in it. */
+    private byte[] tsBytes;
+    /** Groups shorter than this are decoded again when asked for, rather than all kept. */
+    private static final int SMALL_GROUP = 16;
+    private int[] groupAt;
     private final byte[][] frameBytes;
     /** Positions of the series by ascending ref; null while not needed, and when the refs are in order. */
     private int[] byRef;
@@ -146,7 +151,7 @@ public final class Block {
 
     /** Timestamps of the i-th series of the block (shared array: do not modify). */
     public long[] timestamps(int i) {
-        return groupTimestamps()[field(i, 0)];
+        return groupTimestamps(field(i, 0));
     }
 
     /** Field {@code k} (0 group, 1 frame, 2 offset, 3 length) of the i-th series' header entry. */
@@ -169,27 +174,42 @@ public final class Block {
 
     /** Decodes the timestamps and decompresses the value frames of the given series ahead of reads. */
     public void prepare(int[] seriesRefs) {
-        groupTimestamps();
         for (int ref : seriesRefs) {
             int i = indexOf(ref);
             if (i >= 0) {
+                groupTimestamps(field(i, 0));
                 frame(field(i, 1));
             }
         }
     }
 
-    /** Decodes every group's timestamps on first use; synchronized: series are decoded concurrently. */
-    private synchronized long[][] groupTimestamps() {
+    /**
+     * The timestamps of group {@code g}, decoded on first use; synchronized: series are decoded
+     * concurrently. The section is decompressed and its groups located once; large groups are kept
+     * then, small ones decoded again only for series asked for (a churned block has a group per
+     * series: 100,000 small arrays, most of them for series the query does not want).
+     */
+    private synchronized long[] groupTimestamps(int g) {
         if (groupTimestamps == null) {
-            byte[] ts = section(tsSection);
-            Varints.In in = new Varints.In(ts, 0, ts.length);
+            tsBytes = section(tsSection);
+            groupAt = new int[groupSizes.length];
             groupTimestamps = new long[groupSizes.length][];
-            for (int g = 0; g < groupSizes.length; g++) {
-                groupTimestamps[g] = new long[groupSizes[g]];
-                TimestampCodec.decode(in, groupSizes[g], groupTimestamps[g], 0);
+            Varints.In in = new Varints.In(tsBytes, 0, tsBytes.length);
+            long[] skip = new long[SMALL_GROUP];
+            for (int k = 0; k < groupSizes.length; k++) {
+                groupAt[k] = in.position();
+                // Large groups (shared by many series, decoded once) are kept as they are read.
+                long[] into = groupSizes[k] < SMALL_GROUP ? skip : (groupTimestamps[k] = new long[groupSizes[k]]);
+                TimestampCodec.decode(in, groupSizes[k], into, 0);
             }
         }
-        return groupTimestamps;
+        long[] t = groupTimestamps[g];
+        if (t == null) {
+            t = new long[groupSizes[g]];
+            TimestampCodec.decode(new Varints.In(tsBytes, groupAt[g], tsBytes.length), t.length, t, 0);
+            groupTimestamps[g] = t;
+        }
+        return t;
     }
 
     /** The decompressed value frame {@code f}, decompressed on first use. */
