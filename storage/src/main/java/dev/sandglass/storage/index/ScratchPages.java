@@ -37,8 +37,13 @@ final class ScratchPages implements AutoCloseable {
     private long pagesInUse;
     private long heapPages;
 
-    /** Pages in a scratch file in {@code dir} (or the temp dir when it cannot be written). */
+    /**
+     * Pages in a scratch file in {@code dir} (or the temp dir when it cannot be written). The
+     * caller owns {@code dir} (the store's lock): a scratch file a kill left there between its
+     * creation and its unlinking (an instant) is deleted first.
+     */
     ScratchPages(Path dir) {
+        deleteLeftovers(dir);
         channel = open(dir);
         if (channel == null) {
             channel = open(Path.of(System.getProperty("java.io.tmpdir")));
@@ -55,6 +60,19 @@ final class ScratchPages implements AutoCloseable {
 
     private ScratchPages() {
         channel = null;
+    }
+
+    private static void deleteLeftovers(Path dir) {
+        if (!Files.isDirectory(dir) || dir.equals(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return;
+        }
+        try (var left = Files.newDirectoryStream(dir, ".scratch-*.mem")) {
+            for (Path p : left) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("series index: cannot delete old scratch files in {}: {}", dir, e.getMessage());
+        }
     }
 
     private static FileChannel open(Path dir) {
