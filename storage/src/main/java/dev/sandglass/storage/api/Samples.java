@@ -59,19 +59,25 @@ public final class Samples {
     }
 
     /**
-     * Appends {@code [from, to)} of {@code t} and lets {@code decoder} write the matching values in
-     * place (no intermediate array).
+     * Appends samples {@code [from, to)} of a column of {@code n}: {@code t}'s timestamps, and
+     * the values {@code decoder} writes in place, all {@code n} of them (a column decodes whole),
+     * of which {@code [from, to)} are kept. No intermediate array.
      */
-    public void appendDecoded(long[] t, int from, int to, java.util.function.Consumer<Slot> decoder) {
-        int n = to - from;
+    public void appendDecoded(long[] t, int from, int to, int n, java.util.function.Consumer<Slot> decoder) {
+        if (to <= from) {
+            return;
+        }
         if (size + n > timestamps.length) {
             int cap = Math.max(size + n, timestamps.length * 2);
             timestamps = Arrays.copyOf(timestamps, cap);
             values = Arrays.copyOf(values, cap);
         }
-        System.arraycopy(t, from, timestamps, size, n);
         decoder.accept(new Slot(values, size));
-        size += n;
+        if (from > 0) {
+            System.arraycopy(values, size + from, values, size, to - from);
+        }
+        System.arraycopy(t, from, timestamps, size, to - from);
+        size += to - from;
     }
 
     public int size() {

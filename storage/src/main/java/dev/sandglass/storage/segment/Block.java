@@ -22,10 +22,19 @@ public final class Block {
     private final int[] frame;
     private final int[] offset;
     private final int[] length;
-    private final int tsSection;
-    private final int[] frameSections;
+    private final int headerLength;
+    /**
+     * Where each section's stored form starts (its flag byte): section 0 holds the timestamps,
+     * section 1 + f value frame f. A whole block's sections are all in {@link #bytes}; a partial
+     * block ({@link #partial}) gets those a query needs from its reader ({@link #supply}), and a
+     * section it was never given is null.
+     */
+    private final byte[][] sectionArray;
+    private final int[] sectionAt;
     private long[][] groupTimestamps;
+    /** Decompressed frames (or, for frames stored raw, the array that holds them, from {@link #frameBase}). */
     private final byte[][] frameBytes;
+    private final int[] frameBase;
     private long[] byRef;
 
     /** Parses a block's header from a prefix of its bytes; bodies are not available. */
@@ -42,11 +51,21 @@ public final class Block {
      */
     public Block(byte[] bytes) {
         this(bytes, (Void) null);
-        int p = skipSection(tsSection);
-        for (int i = 0; i < frameSections.length; i++) {
-            frameSections[i] = p;
+        int p = headerLength;
+        for (int s = 0; s < sectionAt.length; s++) {
+            sectionArray[s] = bytes;
+            sectionAt[s] = p;
             p = skipSection(p);
         }
+    }
+
+    /**
+     * A block of which only the header ({@code header}, the block's first bytes) is read: its
+     * reader supplies the sections a query needs ({@link #missingSections}, {@link #supply}), so
+     * a query for one metric copies one value frame of the block, not all of them.
+     */
+    static Block partial(byte[] header) {
+        return new Block(header, (Void) null);
     }
 
     /** The header alone; {@code headerOnly} marks the overload. */
@@ -80,9 +99,11 @@ public final class Block {
             offset[i] = (int) in.uvarint();
             length[i] = (int) in.uvarint();
         }
-        tsSection = in.position();
-        frameSections = new int[nf];
+        headerLength = in.position();
+        sectionArray = new byte[nf + 1][];
+        sectionAt = new int[nf + 1];
         frameBytes = new byte[nf][];
+        frameBase = new int[nf];
     }
 
     private int skipSection(int at) {
@@ -97,24 +118,80 @@ public final class Block {
         return (int) end;
     }
 
-    private byte[] section(int at) {
-        Varints.In in = new Varints.In(bytes, at, bytes.length);
+    /**
+     * Section {@code s} decoded: its raw bytes are {@code out[0][base .. base + raw)}, where base
+     * is returned. A section stored raw is used where it is, not copied.
+     */
+    private int section(int s, byte[][] out) {
+        byte[] a = sectionArray[s];
+        int at = sectionAt[s];
+        if (a == null) {
+            throw new IllegalStateException("BUG: section " + s + " of the block was not read before it was used");
+        }
+        Varints.In in = new Varints.In(a, at, a.length);
         int flag = in.byte1();
         int raw = (int) in.uvarint();
         int stored = (int) in.uvarint();
         int start = in.position();
         if (flag == 0) {
-            return Arrays.copyOfRange(bytes, start, start + stored);
+            out[0] = a;
+            return start;
         }
         if (flag != 1) {
             throw new CorruptBlockException("unknown section compression " + flag + " at byte " + at);
         }
-        byte[] out = new byte[raw];
-        long n = Zstd.decompressByteArray(out, 0, raw, bytes, start, stored);
+        byte[] dst = new byte[raw];
+        long n = Zstd.decompressByteArray(dst, 0, raw, a, start, stored);
         if (Zstd.isError(n) || n != raw) {
             throw new CorruptBlockException("zstd section at byte " + at + " does not decompress to " + raw + " bytes");
         }
-        return out;
+        out[0] = dst;
+        return 0;
+    }
+
+    /** Length of the header, where section 0 starts in the block's bytes. */
+    int headerLength() {
+        return headerLength;
+    }
+
+    /** Sections in the block: the timestamps and one per value frame. */
+    int sectionCount() {
+        return sectionAt.length;
+    }
+
+    /**
+     * The sections (as {@link #sectionCount} numbers them, ascending) that reading
+     * {@code seriesRefs} (every series when null) needs and that this block was not given yet.
+     */
+    synchronized int[] missingSections(int[] seriesRefs) {
+        boolean[] need = new boolean[sectionAt.length];
+        need[0] = true;
+        if (seriesRefs == null) {
+            java.util.Arrays.fill(need, true);
+        } else {
+            for (int ref : seriesRefs) {
+                int i = indexOf(ref);
+                if (i >= 0) {
+                    need[1 + frame[i]] = true;
+                }
+            }
+        }
+        int n = 0;
+        int[] out = new int[need.length];
+        for (int s = 0; s < need.length; s++) {
+            if (need[s] && sectionArray[s] == null) {
+                out[n++] = s;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Gives a partial block section {@code s}, stored from {@code at} in {@code array}; a section it has is kept. */
+    synchronized void supply(int s, byte[] array, int at) {
+        if (sectionArray[s] == null) {
+            sectionAt[s] = at;
+            sectionArray[s] = array;
+        }
     }
 
     public long minT() {
@@ -161,8 +238,9 @@ public final class Block {
     /** Decodes every group's timestamps on first use; synchronized: series are decoded concurrently. */
     private synchronized long[][] groupTimestamps() {
         if (groupTimestamps == null) {
-            byte[] ts = section(tsSection);
-            Varints.In in = new Varints.In(ts, 0, ts.length);
+            byte[][] ts = new byte[1][];
+            int base = section(0, ts);
+            Varints.In in = new Varints.In(ts[0], base, ts[0].length);
             groupTimestamps = new long[groupSizes.length][];
             for (int g = 0; g < groupSizes.length; g++) {
                 groupTimestamps[g] = new long[groupSizes[g]];
@@ -172,18 +250,30 @@ public final class Block {
         return groupTimestamps;
     }
 
-    /** The decompressed value frame {@code f}, decompressed on first use. */
+    /** The decompressed value frame {@code f}, decompressed on first use; its bytes start at {@link #frameBase}. */
     private synchronized byte[] frame(int f) {
         if (frameBytes[f] == null) {
-            frameBytes[f] = section(frameSections[f]);
+            byte[][] out = new byte[1][];
+            frameBase[f] = section(1 + f, out);
+            frameBytes[f] = out[0];
         }
         return frameBytes[f];
+    }
+
+    /** The i-th series' value column, ready to decode. */
+    private Varints.In column(int i) {
+        byte[] fb = frame(frame[i]);
+        int base;
+        synchronized (this) {
+            base = frameBase[frame[i]];
+        }
+        return new Varints.In(fb, base + offset[i], base + offset[i] + length[i]);
     }
 
     /** Values of the i-th series of the block. */
     public double[] values(int i) {
         double[] out = new double[sampleCount(i)];
-        ValueCodec.decode(new Varints.In(frame(frame[i]), offset[i], offset[i] + length[i]), out.length, out, 0);
+        ValueCodec.decode(column(i), out.length, out, 0);
         return out;
     }
 
@@ -202,13 +292,10 @@ public final class Block {
         if (to == from) {
             return;
         }
-        if (from == 0 && to == n) {
-            byte[] fb = frame(frame[i]);
-            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(fb, offset[i], offset[i] + length[i]), n, dst.values(), dst.at()));
-        } else {
-            double[] vs = values(i);
-            out.addAll(ts, vs, from, to);
-        }
+        // The column decodes whole, straight into the destination; a block at the range's edge
+        // then keeps its part [from, to) (no array of its own for the values).
+        Varints.In column = column(i);
+        out.appendDecoded(ts, from, to, n, dst -> ValueCodec.decode(column, n, dst.values(), dst.at()));
     }
 
 
