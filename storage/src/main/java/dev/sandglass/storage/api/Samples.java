@@ -54,25 +54,28 @@ public final class Samples {
         size += n;
     }
 
-    /** Where a decoder writes {@code n} values: {@code values()[at .. at + n)}. */
-    public record Slot(double[] values, int at) {
-    }
-
     /**
-     * Appends samples {@code [from, to)} of a column of {@code n}: {@code t}'s timestamps, and
-     * the values {@code decoder} writes in place, all {@code n} of them (a column decodes whole),
-     * of which {@code [from, to)} are kept. No intermediate array.
+     * Makes room for a column of {@code n} values after the samples held: a decoder writes them to
+     * {@code values()} from the returned position, then {@link #keepDecoded} keeps part of them.
      */
-    public void appendDecoded(long[] t, int from, int to, int n, java.util.function.Consumer<Slot> decoder) {
-        if (to <= from) {
-            return;
-        }
+    public int reserve(int n) {
         if (size + n > timestamps.length) {
             int cap = Math.max(size + n, timestamps.length * 2);
             timestamps = Arrays.copyOf(timestamps, cap);
             values = Arrays.copyOf(values, cap);
         }
-        decoder.accept(new Slot(values, size));
+        return size;
+    }
+
+    /**
+     * Appends samples {@code [from, to)} of a column decoded after {@link #reserve}: timestamps
+     * from {@code t}, values those the decoder wrote (the column whole: a column decodes whole),
+     * of which {@code [from, to)} are kept. No intermediate array.
+     */
+    public void keepDecoded(long[] t, int from, int to) {
+        if (to <= from) {
+            return;
+        }
         if (from > 0) {
             System.arraycopy(values, size + from, values, size, to - from);
         }

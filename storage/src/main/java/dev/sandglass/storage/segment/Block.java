@@ -294,8 +294,9 @@ public final class Block {
         }
         // The column decodes whole, straight into the destination; a block at the range's edge
         // then keeps its part [from, to) (no array of its own for the values).
-        Varints.In column = column(i);
-        out.appendDecoded(ts, from, to, n, dst -> ValueCodec.decode(column, n, dst.values(), dst.at()));
+        int at = out.reserve(n);
+        ValueCodec.decode(column(i), n, out.values(), at);
+        out.keepDecoded(ts, from, to);
     }
 
 
