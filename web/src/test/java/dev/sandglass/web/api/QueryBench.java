@@ -22,8 +22,9 @@ import java.util.List;
  * split into the store's share (making the querier, selecting, decoding samples: counted in the
  * calls the engine makes into it) and the engine's (evaluation and building the result); the
  * bytes and time of writing the answer as the API does (Prometheus's JSON, handed on in 64K
- * chunks as {@link StreamedReply} sends them); and the time to select (decode) the query's metric
- * alone. Run: bench/engine.sh DATA_DIR [RUNS]
+ * chunks as {@link StreamedReply} sends them); the collections per run (e.g. under a small heap:
+ * {@code bench/engine.sh DIR 5 -Xmx61m -XX:+UseSerialGC}); and the time to select (decode) the
+ * query's metric alone. Run: bench/engine.sh DATA_DIR [RUNS]
  */
 public final class QueryBench {
     private static final double MIB = 1024.0 * 1024;
@@ -35,6 +36,9 @@ public final class QueryBench {
         final long[] jsonNanos;
         final long[] jsonBytes;
         long storeBytes;
+        /** Collections (any collector) during the timed evaluations, over all runs. */
+        long collections;
+        long collectionMs;
 
         Figures(int runs) {
             nanos = new long[runs];
@@ -49,8 +53,9 @@ public final class QueryBench {
                 Arrays.sort(a);
             }
             int m = nanos.length / 2;
-            return String.format("%7.1f %7.1f | %7.2f = %6.2f + %6.2f | %6.2f %6.1f | %s", nanos[m] / 1e6, nanos[0] / 1e6,
-                    bytes[m] / MIB, storeBytes / MIB, (bytes[m] - storeBytes) / MIB, jsonBytes[m] / MIB, jsonNanos[m] / 1e6, query);
+            return String.format("%7.1f %7.1f | %7.2f = %6.2f + %6.2f | %6.2f %6.1f | %5.1f %5.1f | %s", nanos[m] / 1e6, nanos[0] / 1e6,
+                    bytes[m] / MIB, storeBytes / MIB, (bytes[m] - storeBytes) / MIB, jsonBytes[m] / MIB, jsonNanos[m] / 1e6,
+                    (double) collections / nanos.length, (double) collectionMs / nanos.length, query);
         }
     }
 
@@ -98,8 +103,8 @@ public final class QueryBench {
                 select.add(String.format("%7.1f %7.1f | %4d series | %s", sel[runs / 2] / 1e6, sel[0] / 1e6, series, metric));
             }
         }
-        String head = "     ms     min | MiB allocated per run:   |  JSON answer  |\n"
-                + " median         |   total =  store + engine |    MiB     ms | query";
+        String head = "     ms     min | MiB allocated per run:   |  JSON answer  | GCs per run |\n"
+                + " median         |   total =  store + engine |    MiB     ms |     n    ms | query";
         System.out.println("range queries, 6 h at step 60 s (median of " + runs + ")\n" + head);
         range.forEach(System.out::println);
         System.out.println("instant queries at the end of the range\n" + head);
@@ -110,11 +115,13 @@ public final class QueryBench {
 
     /** Run {@code run} (skipped from the figures when negative): evaluation, then its answer written as the API does. */
     private static void measure(int run, Figures f, java.util.function.Supplier<QueryResult> query) {
+        long[] gc0 = collections();
         long a0 = AllocationMeter.allThreads();
         long t0 = System.nanoTime();
         QueryResult res = query.get();
         long t1 = System.nanoTime();
         long a1 = AllocationMeter.allThreads();
+        long[] gc1 = collections();
         long t2 = System.nanoTime();
         long bytes = json(res);
         long t3 = System.nanoTime();
@@ -124,10 +131,23 @@ public final class QueryBench {
             f.bytes[run] = a1 - a0;
             f.jsonNanos[run] = t3 - t2;
             f.jsonBytes[run] = a2 - a1;
+            f.collections += gc1[0] - gc0[0];
+            f.collectionMs += gc1[1] - gc0[1];
         }
         if (bytes < 0) {
             throw new AssertionError();
         }
+    }
+
+    /** Collections so far and their milliseconds, all collectors. */
+    private static long[] collections() {
+        long n = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {n, ms};
     }
 
     /**
