@@ -6,7 +6,8 @@
 # Prometheus's answers and ours. All figures come from
 # this run on this machine. Traffic stays on 127.0.0.1.
 #
-# Usage: bench/compare.sh [RUNS]     (env BENCH_DIR, default /tmp/sandglass-bench)
+# Usage: bench/compare.sh [RUNS]     (env BENCH_DIR, default /tmp/sandglass-bench; SERVE_FLAGS, extra
+#        flags for Sandglass's serve, e.g. SERVE_FLAGS="--memory.limit 128MiB")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="$(cd "$here/../shared" && pwd)"
@@ -71,8 +72,9 @@ if command -v victoria-metrics >/dev/null; then
 fi
 
 echo "== queries: 6 h at step 60 s and instant at the end, median of $runs, after an untimed warm-up pass (each query five times) against each server"
+[ -n "${SERVE_FLAGS:-}" ] && echo "sandglass serve flags: $SERVE_FLAGS"
 "$here/sandglass" serve --data-dir "$dir/sg-data" --retention 100y \
-  --listen "127.0.0.1:$sg_port" --msb-home "$dir/no-registry" > "$dir/sg-serve.log" 2>&1 &
+  --listen "127.0.0.1:$sg_port" --msb-home "$dir/no-registry" ${SERVE_FLAGS:-} > "$dir/sg-serve.log" 2>&1 &
 sg_pid=$!
 if [ "$have_prom" = 1 ]; then
   prometheus --storage.tsdb.path="$dir/prom-data" --storage.tsdb.retention.time=100y --query.max-samples=500000000 \

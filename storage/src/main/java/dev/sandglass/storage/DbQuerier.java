@@ -110,7 +110,7 @@ final class DbQuerier implements Querier {
         for (BlockHeader h : blocks) {
             for (int ref : refs) {
                 if (h.has(ref)) {
-                    needed.add(block(h));
+                    needed.add(block(h, refs));
                     break;
                 }
             }
@@ -242,8 +242,11 @@ final class DbQuerier implements Querier {
         return true;
     }
 
-    private Block block(BlockHeader h) {
-        return cache.computeIfAbsent(h.index(), k -> reader.read(h));
+    /** The block, with what reading {@code refs} needs (an earlier select of this querier may have read it for others). */
+    private Block block(BlockHeader h, int[] refs) {
+        Block b = reader.read(h, refs);
+        cache.put(h.index(), b);
+        return b;
     }
 
     /** One series' samples in range (into {@code reuse} when not null); called concurrently, after its blocks were read. */

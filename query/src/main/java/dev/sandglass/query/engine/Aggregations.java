@@ -25,10 +25,9 @@ final class Aggregations {
     private Aggregations() {
     }
 
+    /** A group of count_values, topk, bottomk or quantile at one step. */
     private static final class Group {
         final Labels labels;
-        double value;
-        double mean;
         long count;
         int[] members = new int[4];
         int size;
@@ -69,6 +68,10 @@ final class Aggregations {
         }
         final String vl = valueLabel;
         StepMatrix[] inputs = {param, input};
+        if (DenseAggregation.handles(op)) {
+            DenseAggregation dense = new DenseAggregation(op, groupOf);
+            return ev.stepwise(inputs, (step, t, in, out) -> dense.apply(in[1], out));
+        }
         return ev.stepwise(inputs, (step, t, in, out) -> {
             double p = param != null ? in[0].value(0) : 0;
             aggregate(op, in[1], groupOf, grouping, without, p, vl, out);
@@ -107,10 +110,9 @@ final class Aggregations {
             cvGrouping.add(valueLabel);
         }
         for (int i = 0; i < vec.size(); i++) {
-            double v = vec.value(i);
             Labels key;
             if (op == AggregateOp.COUNT_VALUES) {
-                Labels metric = vec.labels(i).builder().set(valueLabel, formatValue(v)).build();
+                Labels metric = vec.labels(i).builder().set(valueLabel, formatValue(vec.value(i))).build();
                 key = groupLabels(metric, without ? grouping : cvGrouping, without);
             } else {
                 key = groupOf[vec.source(i)];
@@ -119,61 +121,17 @@ final class Aggregations {
             if (g == null) {
                 g = new Group(key);
                 groups.put(key, g);
-                g.value = v;
-                g.mean = v;
-                g.count = 1;
-                switch (op) {
-                    case STDDEV, STDVAR -> g.value = 0;
-                    case GROUP -> g.value = 1;
-                    case TOPK, BOTTOMK, QUANTILE -> g.addMember(i);
-                    default -> {
-                    }
-                }
-                continue;
             }
-            switch (op) {
-                case SUM -> g.value += v;
-                case AVG -> {
-                    g.count++;
-                    if (Double.isInfinite(g.mean)) {
-                        if (Double.isInfinite(v) && (g.mean > 0) == (v > 0)) {
-                            break;
-                        }
-                        if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                            break;
-                        }
-                    }
-                    // Divide each term by the count first to avoid overflow, as Prometheus does.
-                    g.mean += v / g.count - g.mean / g.count;
-                }
-                case MAX -> {
-                    if (g.value < v || Double.isNaN(g.value)) {
-                        g.value = v;
-                    }
-                }
-                case MIN -> {
-                    if (g.value > v || Double.isNaN(g.value)) {
-                        g.value = v;
-                    }
-                }
-                case COUNT, COUNT_VALUES -> g.count++;
-                case STDDEV, STDVAR -> {
-                    g.count++;
-                    double delta = v - g.mean;
-                    g.mean += delta / g.count;
-                    g.value += delta * (v - g.mean);
-                }
-                case TOPK, BOTTOMK, QUANTILE -> g.addMember(i);
-                case GROUP -> {
-                }
+            // The rest go through DenseAggregation: here count_values counts, the others keep members.
+            if (op == AggregateOp.COUNT_VALUES) {
+                g.count++;
+            } else {
+                g.addMember(i);
             }
         }
         for (Group g : groups.values()) {
             switch (op) {
-                case AVG -> out.add(g.labels, g.mean);
-                case COUNT, COUNT_VALUES -> out.add(g.labels, g.count);
-                case STDVAR -> out.add(g.labels, g.value / g.count);
-                case STDDEV -> out.add(g.labels, Math.sqrt(g.value / g.count));
+                case COUNT_VALUES -> out.add(g.labels, g.count);
                 case QUANTILE -> {
                     double[] vals = new double[g.size];
                     for (int j = 0; j < g.size; j++) {
@@ -182,7 +140,7 @@ final class Aggregations {
                     out.add(g.labels, Quantiles.quantile(param, vals, g.size));
                 }
                 case TOPK, BOTTOMK -> ranked(vec, g, k, op == AggregateOp.TOPK, out);
-                default -> out.add(g.labels, g.value);
+                default -> throw new IllegalStateException("BUG: " + op + " is aggregated by DenseAggregation");
             }
         }
     }

@@ -153,8 +153,22 @@ public final class Engine {
             Evaluator ev = new Evaluator(ctx, startMs, endMs, stepMs);
             StepMatrix m = ev.evalSteps(expr);
             List<QueryResult.MatrixSeries> out = new ArrayList<>(m.series.size());
+            // A series with a value at every step (the usual case) keeps its values array, and all
+            // such series share one array of the step times: no copy of either per series.
+            long[] everyStep = null;
             for (StepSeries s : m.series) {
                 if (s.count() == 0) {
+                    continue;
+                }
+                double[] dense = s.denseValues();
+                if (dense != null) {
+                    if (everyStep == null) {
+                        everyStep = new long[dense.length];
+                        for (int i = 0; i < dense.length; i++) {
+                            everyStep[i] = startMs + i * stepMs;
+                        }
+                    }
+                    out.add(new QueryResult.MatrixSeries(s.labels(), everyStep, dense, dense.length));
                     continue;
                 }
                 RawSeries r = s.toRaw(startMs, stepMs);

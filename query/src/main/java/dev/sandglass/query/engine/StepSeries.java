@@ -51,6 +51,11 @@ public final class StepSeries {
         return true;
     }
 
+    /** The values by step when every step has one (the array itself: do not modify), else null. */
+    double[] denseValues() {
+        return count == values.length ? values : null;
+    }
+
     /** The points as a raw series, step i at {@code start + i * interval}. */
     RawSeries toRaw(long start, long interval) {
         long[] ts = new long[count];

@@ -54,24 +54,33 @@ public final class Samples {
         size += n;
     }
 
-    /** Where a decoder writes {@code n} values: {@code values()[at .. at + n)}. */
-    public record Slot(double[] values, int at) {
-    }
-
     /**
-     * Appends {@code [from, to)} of {@code t} and lets {@code decoder} write the matching values in
-     * place (no intermediate array).
+     * Makes room for a column of {@code n} values after the samples held: a decoder writes them to
+     * {@code values()} from the returned position, then {@link #keepDecoded} keeps part of them.
      */
-    public void appendDecoded(long[] t, int from, int to, java.util.function.Consumer<Slot> decoder) {
-        int n = to - from;
+    public int reserve(int n) {
         if (size + n > timestamps.length) {
             int cap = Math.max(size + n, timestamps.length * 2);
             timestamps = Arrays.copyOf(timestamps, cap);
             values = Arrays.copyOf(values, cap);
         }
-        System.arraycopy(t, from, timestamps, size, n);
-        decoder.accept(new Slot(values, size));
-        size += n;
+        return size;
+    }
+
+    /**
+     * Appends samples {@code [from, to)} of a column decoded after {@link #reserve}: timestamps
+     * from {@code t}, values those the decoder wrote (the column whole: a column decodes whole),
+     * of which {@code [from, to)} are kept. No intermediate array.
+     */
+    public void keepDecoded(long[] t, int from, int to) {
+        if (to <= from) {
+            return;
+        }
+        if (from > 0) {
+            System.arraycopy(values, size + from, values, size, to - from);
+        }
+        System.arraycopy(t, from, timestamps, size, to - from);
+        size += to - from;
     }
 
     public int size() {

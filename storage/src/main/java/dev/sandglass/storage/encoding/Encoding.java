@@ -48,8 +48,11 @@ public enum Encoding {
         return id;
     }
 
+    /** values() copies its array at every call, and a query decodes a column per series per block. */
+    private static final Encoding[] ALL = values();
+
     public static Encoding of(int id) {
-        for (Encoding e : values()) {
+        for (Encoding e : ALL) {
             if (e.id == id) {
                 return e;
             }

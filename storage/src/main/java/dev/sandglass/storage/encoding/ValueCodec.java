@@ -406,6 +406,13 @@ public final class ValueCodec {
         }
     }
 
+    /**
+     * Per-thread terms of one frame and the sparse form's sums, for the decoders: a query decodes
+     * a column per series per block, and these were two or three small arrays each time.
+     */
+    private static final ThreadLocal<long[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new long[][] {new long[Math.max(FRAME, SPARSE_FRAME + 1)], new long[SPARSE_FRAME]});
+
     private static final java.lang.invoke.VarHandle LONG_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -425,7 +432,7 @@ public final class ValueCodec {
             dst[off + 1] = scale == 0 ? (double) m : m / scale;
             i = 2;
         }
-        long[] z = new long[FRAME];
+        long[] z = SCRATCH.get()[0];
         while (i < n) {
             int cnt = Math.min(FRAME, n - i);
             p = readFrame(b, p, end, cnt, z);
@@ -456,8 +463,9 @@ public final class ValueCodec {
      */
     private static int unpackSparse(byte[] b, int p, int end, int n, long m, long g, double scale, double[] dst, int off) {
         dst[off] = scale == 0 ? (double) m : m / scale;
-        long[] z = new long[SPARSE_FRAME + 1];
-        long[] sums = new long[SPARSE_FRAME];
+        long[][] scratch = SCRATCH.get();
+        long[] z = scratch[0];
+        long[] sums = scratch[1];
         int i = 1;
         while (i < n) {
             int cnt = Math.min(SPARSE_FRAME, n - i);

@@ -5,7 +5,6 @@ import dev.sandglass.storage.encoding.CorruptBlockException;
 import dev.sandglass.storage.encoding.TimestampCodec;
 import dev.sandglass.storage.encoding.ValueCodec;
 import dev.sandglass.storage.encoding.Varints;
-import java.util.Arrays;
 
 /**
  * A sealed block read back: the header is parsed on construction; timestamp and value sections
@@ -24,15 +23,24 @@ public final class Block {
     private final int[] refs;
     /** Per series, the position in {@link #bytes} of its header entry after the ref: group, frame, offset, length. */
     private final int[] entry;
-    private final int tsSection;
-    private final int[] frameSections;
+    private final int headerLength;
+    /**
+     * Where each section's stored form starts (its flag byte): section 0 holds the timestamps,
+     * section 1 + f value frame f. A whole block's sections are all in {@link #bytes}; a partial
+     * block ({@link #partial}) gets those a query needs from its reader ({@link #supply}), and a
+     * section it was never given is null.
+     */
+    private final byte[][] sectionArray;
+    private final int[] sectionAt;
     private long[][] groupTimestamps;
     /** The decompressed timestamp section, and where each group starts in it. */
     private byte[] tsBytes;
     /** Groups shorter than this are decoded again when asked for, rather than all kept. */
     private static final int SMALL_GROUP = 16;
     private int[] groupAt;
+    /** Decompressed frames (or, for frames stored raw, the array that holds them, from {@link #frameBase}). */
     private final byte[][] frameBytes;
+    private final int[] frameBase;
     /** Positions of the series by ascending ref; null while not needed, and when the refs are in order. */
     private int[] byRef;
     private boolean byRefReady;
@@ -51,11 +59,21 @@ public final class Block {
      */
     public Block(byte[] bytes) {
         this(bytes, (Void) null);
-        int p = skipSection(tsSection);
-        for (int i = 0; i < frameSections.length; i++) {
-            frameSections[i] = p;
+        int p = headerLength;
+        for (int s = 0; s < sectionAt.length; s++) {
+            sectionArray[s] = bytes;
+            sectionAt[s] = p;
             p = skipSection(p);
         }
+    }
+
+    /**
+     * A block of which only the header ({@code header}, the block's first bytes) is read: its
+     * reader supplies the sections a query needs ({@link #missingSections}, {@link #supply}), so
+     * a query for one metric copies one value frame of the block, not all of them.
+     */
+    static Block partial(byte[] header) {
+        return new Block(header, (Void) null);
     }
 
     /** The header alone; {@code headerOnly} marks the overload. */
@@ -87,9 +105,11 @@ public final class Block {
             in.uvarint();
             in.uvarint();
         }
-        tsSection = in.position();
-        frameSections = new int[nf];
+        headerLength = in.position();
+        sectionArray = new byte[nf + 1][];
+        sectionAt = new int[nf + 1];
         frameBytes = new byte[nf][];
+        frameBase = new int[nf];
     }
 
     private int skipSection(int at) {
@@ -104,24 +124,80 @@ public final class Block {
         return (int) end;
     }
 
-    private byte[] section(int at) {
-        Varints.In in = new Varints.In(bytes, at, bytes.length);
+    /**
+     * Section {@code s} decoded: its raw bytes are {@code out[0][base .. base + raw)}, where base
+     * is returned. A section stored raw is used where it is, not copied.
+     */
+    private int section(int s, byte[][] out) {
+        byte[] a = sectionArray[s];
+        int at = sectionAt[s];
+        if (a == null) {
+            throw new IllegalStateException("BUG: section " + s + " of the block was not read before it was used");
+        }
+        Varints.In in = new Varints.In(a, at, a.length);
         int flag = in.byte1();
         int raw = (int) in.uvarint();
         int stored = (int) in.uvarint();
         int start = in.position();
         if (flag == 0) {
-            return Arrays.copyOfRange(bytes, start, start + stored);
+            out[0] = a;
+            return start;
         }
         if (flag != 1) {
             throw new CorruptBlockException("unknown section compression " + flag + " at byte " + at);
         }
-        byte[] out = new byte[raw];
-        long n = Zstd.decompressByteArray(out, 0, raw, bytes, start, stored);
+        byte[] dst = new byte[raw];
+        long n = Zstd.decompressByteArray(dst, 0, raw, a, start, stored);
         if (Zstd.isError(n) || n != raw) {
             throw new CorruptBlockException("zstd section at byte " + at + " does not decompress to " + raw + " bytes");
         }
-        return out;
+        out[0] = dst;
+        return 0;
+    }
+
+    /** Length of the header, where section 0 starts in the block's bytes. */
+    int headerLength() {
+        return headerLength;
+    }
+
+    /** Sections in the block: the timestamps and one per value frame. */
+    int sectionCount() {
+        return sectionAt.length;
+    }
+
+    /**
+     * The sections (as {@link #sectionCount} numbers them, ascending) that reading
+     * {@code seriesRefs} (every series when null) needs and that this block was not given yet.
+     */
+    synchronized int[] missingSections(int[] seriesRefs) {
+        boolean[] need = new boolean[sectionAt.length];
+        need[0] = true;
+        if (seriesRefs == null) {
+            java.util.Arrays.fill(need, true);
+        } else {
+            for (int ref : seriesRefs) {
+                int i = indexOf(ref);
+                if (i >= 0) {
+                    need[1 + field(i, 1)] = true;
+                }
+            }
+        }
+        int n = 0;
+        int[] out = new int[need.length];
+        for (int s = 0; s < need.length; s++) {
+            if (need[s] && sectionArray[s] == null) {
+                out[n++] = s;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Gives a partial block section {@code s}, stored from {@code at} in {@code array}; a section it has is kept. */
+    synchronized void supply(int s, byte[] array, int at) {
+        if (sectionArray[s] == null) {
+            sectionAt[s] = at;
+            sectionArray[s] = array;
+        }
     }
 
     public long minT() {
@@ -191,10 +267,12 @@ public final class Block {
      */
     private synchronized long[] groupTimestamps(int g) {
         if (groupTimestamps == null) {
-            tsBytes = section(tsSection);
+            byte[][] ts = new byte[1][];
+            int tsBase = section(0, ts);
+            tsBytes = ts[0];
             groupAt = new int[groupSizes.length];
             groupTimestamps = new long[groupSizes.length][];
-            Varints.In in = new Varints.In(tsBytes, 0, tsBytes.length);
+            Varints.In in = new Varints.In(tsBytes, tsBase, tsBytes.length);
             long[] skip = new long[SMALL_GROUP];
             for (int k = 0; k < groupSizes.length; k++) {
                 groupAt[k] = in.position();
@@ -212,19 +290,32 @@ public final class Block {
         return t;
     }
 
-    /** The decompressed value frame {@code f}, decompressed on first use. */
+    /** The decompressed value frame {@code f}, decompressed on first use; its bytes start at {@link #frameBase}. */
     private synchronized byte[] frame(int f) {
         if (frameBytes[f] == null) {
-            frameBytes[f] = section(frameSections[f]);
+            byte[][] out = new byte[1][];
+            frameBase[f] = section(1 + f, out);
+            frameBytes[f] = out[0];
         }
         return frameBytes[f];
+    }
+
+    /** The i-th series' value column, ready to decode. */
+    private Varints.In column(int i) {
+        int f = field(i, 1);
+        byte[] fb = frame(f);
+        int base;
+        synchronized (this) {
+            base = frameBase[f];
+        }
+        int start = base + field(i, 2);
+        return new Varints.In(fb, start, start + field(i, 3));
     }
 
     /** Values of the i-th series of the block. */
     public double[] values(int i) {
         double[] out = new double[sampleCount(i)];
-        int offset = field(i, 2);
-        ValueCodec.decode(new Varints.In(frame(field(i, 1)), offset, offset + field(i, 3)), out.length, out, 0);
+        ValueCodec.decode(column(i), out.length, out, 0);
         return out;
     }
 
@@ -243,15 +334,11 @@ public final class Block {
         if (to == from) {
             return;
         }
-        if (from == 0 && to == n) {
-            byte[] fb = frame(field(i, 1));
-            int offset = field(i, 2);
-            int end = offset + field(i, 3);
-            out.appendDecoded(ts, 0, n, dst -> ValueCodec.decode(new Varints.In(fb, offset, end), n, dst.values(), dst.at()));
-        } else {
-            double[] vs = values(i);
-            out.addAll(ts, vs, from, to);
-        }
+        // The column decodes whole, straight into the destination; a block at the range's edge
+        // then keeps its part [from, to) (no array of its own for the values).
+        int at = out.reserve(n);
+        ValueCodec.decode(column(i), n, out.values(), at);
+        out.keepDecoded(ts, from, to);
     }
 
 

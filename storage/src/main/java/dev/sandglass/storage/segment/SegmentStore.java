@@ -166,7 +166,7 @@ public final class SegmentStore implements AutoCloseable {
             for (BlockHeader h : directory) {
                 if (h.cycle() == newest) {
                     try {
-                        r.readFromQueue(h); // checked, not kept
+                        r.readFromQueue(h, null); // checked, not kept
                     } catch (StorageException e) {
                         // logged and set aside by verify
                     }
@@ -287,18 +287,35 @@ public final class SegmentStore implements AutoCloseable {
         /** Blocks this reader holds in {@link #shared}, given back at close. */
         private final java.util.Set<Long> holding = new java.util.HashSet<>();
 
+        /** The whole block (every value frame). */
         public Block read(BlockHeader h) {
+            return read(h, null);
+        }
+
+        /**
+         * The block, with at least what reading {@code refs} needs (every series when null): its
+         * header, timestamps and the value frames of those series. Once a block's checksum was
+         * checked (its first read in this process reads it whole), a query copies only these
+         * sections out of the queue file, not the frames of every other metric.
+         */
+        public Block read(BlockHeader h, int[] refs) {
             long k = h.index();
+            Block b;
             synchronized (shared) {
                 Shared s = shared.get(k);
-                if (s != null) {
-                    return hold(k, s);
+                b = s == null ? null : hold(k, s);
+            }
+            if (b == null) {
+                Block fresh = readFromQueue(h, refs); // outside the lock; if another reader got there meanwhile, its copy is used
+                synchronized (shared) {
+                    b = hold(k, shared.computeIfAbsent(k, x -> new Shared(fresh)));
                 }
             }
-            Block b = readFromQueue(h); // outside the lock; if another reader got there meanwhile, its copy is used
-            synchronized (shared) {
-                return hold(k, shared.computeIfAbsent(k, x -> new Shared(b)));
+            int[] missing = b.missingSections(refs);
+            if (missing.length > 0) {
+                supplySections(h, b, missing);
             }
+            return b;
         }
 
         private Block hold(long k, Shared s) {
@@ -308,7 +325,7 @@ public final class SegmentStore implements AutoCloseable {
             return s.block;
         }
 
-        private Block readFromQueue(BlockHeader h) {
+        private DocumentContext document(BlockHeader h) {
             if (tailer == null) {
                 synchronized (SegmentStore.this) {
                     generation = tailerGeneration;
@@ -318,16 +335,37 @@ public final class SegmentStore implements AutoCloseable {
             if (!tailer.moveToIndex(h.index())) {
                 throw new StorageException("block " + Long.toHexString(h.index()) + " is gone from " + queue.file());
             }
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    throw new StorageException("block " + Long.toHexString(h.index()) + " cannot be read from " + queue.file());
-                }
+            DocumentContext dc = tailer.readingDocument();
+            if (!dc.isPresent()) {
+                dc.close();
+                throw new StorageException("block " + Long.toHexString(h.index()) + " cannot be read from " + queue.file());
+            }
+            return dc;
+        }
+
+        /** The whole block when its checksum is still to be checked, else its header alone (a partial block). */
+        private Block readFromQueue(BlockHeader h, int[] refs) {
+            try (DocumentContext dc = document(h)) {
                 Bytes<?> b = dc.wire().bytes();
                 long at = b.readPosition();
-                byte[] bytes = new byte[(int) b.readRemaining()];
-                b.read(bytes);
-                verify(h, bytes, at);
-                return new Block(bytes);
+                boolean whole = refs == null || !verified.contains(h.index());
+                int headerLen = whole ? 0 : (int) b.readLong(at + 1);
+                if (whole || headerLen < 9 || headerLen > b.readRemaining()) {
+                    byte[] bytes = new byte[(int) b.readRemaining()];
+                    b.read(bytes);
+                    verify(h, bytes, at);
+                    return new Block(bytes);
+                }
+                byte[] header = new byte[headerLen];
+                b.read(header);
+                return Block.partial(header);
+            }
+        }
+
+        /** Copies sections {@code missing} of the block into {@code block}. */
+        private void supplySections(BlockHeader h, Block block, int[] missing) {
+            try (DocumentContext dc = document(h)) {
+                BlockSections.copy(dc.wire().bytes(), block, missing, Long.toHexString(h.index()));
             }
         }
 

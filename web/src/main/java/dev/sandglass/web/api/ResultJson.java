@@ -35,15 +35,16 @@ public final class ResultJson {
             // A range result is mostly [t,"v"] points: series are formatted on every core, each
             // into its own buffer, then appended in order; a batch at a time, so that only a
             // batch's text is held besides what the writer has not yet sent.
+            // The batch's buffers are reused from batch to batch (a series' text is about the
+            // same size as the next one's), so they grow once, not once per series.
             List<QueryResult.MatrixSeries> series = m.series();
             StringBuilder[] parts = new StringBuilder[Math.min(series.size(), MATRIX_BATCH)];
             for (int from = 0; from < series.size(); from += parts.length) {
                 int base = from;
                 int n = Math.min(parts.length, series.size() - from);
-                Parallel.forEach(n, i -> parts[i] = matrixSeries(series.get(base + i)));
+                Parallel.forEach(n, i -> parts[i] = matrixSeries(series.get(base + i), parts[i]));
                 for (int i = 0; i < n; i++) {
                     w.raw(parts[i]);
-                    parts[i] = null;
                 }
             }
             w.endArray();
@@ -54,8 +55,15 @@ public final class ResultJson {
     /** Series formatted at once: enough to keep every core busy, little enough to hold. */
     private static final int MATRIX_BATCH = 16;
 
-    private static StringBuilder matrixSeries(QueryResult.MatrixSeries s) {
-        StringBuilder out = new StringBuilder(64 + 32 * s.size());
+    /** Characters of a {@code [t,"v"],} point at most, but for values of more than 17 digits. */
+    private static final int POINT_CHARS = 40;
+
+    /** Series {@code s} as JSON, in {@code reuse} (emptied first) when not null. */
+    private static StringBuilder matrixSeries(QueryResult.MatrixSeries s, StringBuilder reuse) {
+        int expected = 256 + POINT_CHARS * s.size();
+        StringBuilder out = reuse != null ? reuse : new StringBuilder(expected);
+        out.setLength(0);
+        out.ensureCapacity(expected);
         JsonWriter w = new JsonWriter(out);
         w.beginObject().name("metric");
         labels(s.labels(), w);

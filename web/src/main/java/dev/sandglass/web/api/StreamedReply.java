@@ -33,9 +33,33 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
         return started;
     }
 
+    /**
+     * Sends the text as the next piece: an ASCII text (a range answer, but for unusual label
+     * values) goes straight into a chunk array that goes round ({@link #next(int)}), not through a
+     * String and its bytes (two copies of each 64K, per chunk).
+     */
     @Override
     public void write(StringBuilder text) {
-        send(Buffer.buffer(text.toString()), null);
+        byte[] chunk = next(Math.max(text.length(), CHUNK * 3 / 2));
+        if (ascii(text, chunk)) {
+            send(Buffer.buffer(Unpooled.wrappedBuffer(chunk, 0, text.length())), chunk);
+        } else {
+            sent.offer(chunk);
+            send(Buffer.buffer(text.toString()), null);
+        }
+    }
+
+    /** Writes {@code text} into {@code out} (at least as long) as bytes, when every character is ASCII; false otherwise. */
+    static boolean ascii(CharSequence text, byte[] out) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            out[i] = (byte) c;
+        }
+        return true;
     }
 
     /**
