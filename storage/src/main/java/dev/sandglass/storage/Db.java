@@ -413,7 +413,11 @@ public final class Db implements Storage {
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
     void rollUpUncovered() {
-        RollupRepair.run(segments, rollups);
+        try {
+            RollupRepair.run(segments, rollups);
+        } finally {
+            rollups.releaseWriter();
+        }
     }
 
     ReentrantReadWriteLock lock() {
@@ -770,17 +774,27 @@ public final class Db implements Storage {
         segments.ensureSpace(bytes + bytes / 4);
         long rawFrom = -1;
         long rawIndex = -1;
-        for (byte[] b : blocks) {
-            rawIndex = appendRaw(b).index();
-            rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
-        }
-        // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
-        // so does a failure here, which must not fail the seal (its raw blocks are written).
         try {
-            rollup.flush(rollups, rawFrom, rawIndex);
-        } catch (RuntimeException e) {
-            LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
+            for (byte[] b : blocks) {
+                rawIndex = appendRaw(b).index();
+                rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+            }
+            // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
+            // so does a failure here, which must not fail the seal (its raw blocks are written).
+            try {
+                rollup.flush(rollups, rawFrom, rawIndex);
+            } catch (RuntimeException e) {
+                LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
+            }
+        } finally {
+            releaseWriters();
         }
+    }
+
+    /** After a write of blocks or rollups: their files need not stay mapped (see SegmentStore#releaseWriter). */
+    void releaseWriters() {
+        segments.releaseWriter();
+        rollups.releaseWriter();
     }
 
     /**
@@ -788,7 +802,11 @@ public final class Db implements Storage {
      * resolution (the storage job does this every 10 minutes; also at open).
      */
     public void compactRollups() {
-        RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
+        try {
+            RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
+        } finally {
+            rollups.releaseWriter();
+        }
     }
 
     /** Drops whole segments that are too old or over the size budget. */
