@@ -3,7 +3,7 @@
 
 Usage: bench/rss_split.py NAME PID [DATA_DIR] [--java]
 
-Prints VmRSS as RssAnon + RssFile + RssShmem (/proc/PID/status), the file part by mapping
+Prints VmRSS as RssAnon + RssFile + RssShmem (/proc/PID/status; and the peak, VmHWM), the file part by mapping
 (/proc/PID/smaps: Rss summed per kind of file; files under DATA_DIR by their path there, with
 numbered names as '*', so a store's cycle files or a TSDB's blocks add up per directory; files
 deleted but still mapped are counted apart), and with --java the anonymous part as the Java heap
@@ -26,7 +26,7 @@ def status(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+            if k in ("VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem"):
                 out[k] = int(v.split()[0])
     return out
 
@@ -105,7 +105,7 @@ def main(argv):
     st = status(pid)
     maps = mappings(pid)
     print(f"{name}: VmRSS {mib(st['VmRSS']):.1f} MiB = RssAnon {mib(st['RssAnon']):.1f} + RssFile {mib(st['RssFile']):.1f}"
-          f" + RssShmem {mib(st['RssShmem']):.1f}")
+          f" + RssShmem {mib(st['RssShmem']):.1f} (peak VmHWM {mib(st['VmHWM']):.1f})")
     files = {}
     for start, end, path, rss in maps:
         if path and not path.startswith("[") and rss:

@@ -83,6 +83,13 @@ else
 fi
 p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); c1=$(cpu_ticks "$cpid"); i1=$(cpu_ticks "$ipid")
 prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); crss=$(rss_kb "$cpid"); irss=$(rss_kb "$ipid")
+# What the resident memory at the end is made of (after the CPU and RSS figures, as jcmd costs
+# the JVMs a little; before the queries below, whose reads map segment files for a while).
+echo "resident memory at the end, split (MiB; /proc/PID/status and smaps; Java heap from jcmd GC.heap_info):"
+python3 "$here/bench/rss_split.py" "Prometheus" "$ppid" "$dir/prom"
+python3 "$here/bench/rss_split.py" "Sandglass (launcher defaults)" "$spid" "$dir/sg" --java
+python3 "$here/bench/rss_split.py" "Sandglass (heap capped)" "$cpid" "$dir/capped" --java
+python3 "$here/bench/rss_split.py" "Sandglass serving, no targets" "$ipid" "$dir/idle" --java
 ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 samples() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=sum(scrape_samples_scraped)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"), capped $(ups "$cport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport"), capped $(samples "$cport")"
@@ -96,12 +103,6 @@ awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v i="$((i1 - i0
   printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f (launcher defaults); CPU %.2f, RSS %.2f (heap capped)\n", s / p, sr / pr, c / p, cr / pr
 }'
 [ -n "${SEAL_MIN:-}" ] && echo "(head sealed every $SEAL_MIN min; Sandglass's $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_blocks' | head -1), $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_head_bytes' | head -1))"
-# What the resident memory at the end is made of (after the CPU figures: jcmd costs the JVMs a little).
-echo "resident memory at the end, split (MiB; /proc/PID/status and smaps; Java heap from jcmd GC.heap_info):"
-python3 "$here/bench/rss_split.py" "Prometheus" "$ppid" "$dir/prom"
-python3 "$here/bench/rss_split.py" "Sandglass (launcher defaults)" "$spid" "$dir/sg" --java
-python3 "$here/bench/rss_split.py" "Sandglass (heap capped)" "$cpid" "$dir/capped" --java
-python3 "$here/bench/rss_split.py" "Sandglass serving, no targets" "$ipid" "$dir/idle" --java
 if [ -n "${HISTO:-}" ]; then
   echo "Sandglass (launcher defaults) heap, live objects after a full collection (jcmd GC.class_histogram):"
   jcmd "$spid" GC.class_histogram 2>/dev/null | sed -n '1,18p;$p'
