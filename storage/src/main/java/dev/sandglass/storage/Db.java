@@ -791,9 +791,15 @@ public final class Db implements Storage {
         }
     }
 
-    /** After a write of blocks or rollups: their files need not stay mapped (see SegmentStore#releaseWriter). */
+    /**
+     * After a write of blocks or rollups: their files need not stay mapped (see
+     * SegmentStore#releaseWriter), nor those the write read (a seal checks older blocks for samples
+     * written twice) or queries read meanwhile: a server that is never queried never runs the
+     * idle release that closes readers' tailers.
+     */
     void releaseWriters() {
         segments.releaseWriter();
+        segments.releaseIdleReaders();
         rollups.releaseWriter();
     }
 

@@ -85,9 +85,10 @@ class SealMappingsTest {
                 assertEquals(SERIES, r.size(), "rollups of the sealed series");
             }
 
-            db.releaseIdleReaders(); // what serve does once queries stop: the reads' tailers let go too
+            assertTrue(mappedStoreFiles().stream().anyMatch(f -> f.startsWith("/segments/")), "the reads' tailers wait for the next query");
 
-            // The next seal maps the files again to append, and lets go of them again.
+            // The next seal maps the files again to append, and lets go of them again, and of the
+            // files those reads mapped (a server nobody queries never runs the idle release).
             write(db, t0 + SAMPLES * 15_000L, 2);
             db.seal();
             assertEquals(List.of(), mappedStoreFiles(), "segment and rollup files still mapped after the second seal");
