@@ -59,6 +59,8 @@ public final class Db implements Storage {
     private final Wal wal;
     private final SegmentStore segments;
     private final RollupStore rollups;
+    /** Samples per seal batch, so each block fits an excerpt at the first encoding. */
+    private final dev.sandglass.storage.segment.BlockSizer blockSizer = new dev.sandglass.storage.segment.BlockSizer();
     /** Keeps samples written twice out of the rollups; used under the seal lock. */
     private final SealedDuplicates duplicates;
     /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
@@ -729,7 +731,7 @@ public final class Db implements Storage {
         int inBatch = 0;
         long batchMinT = Long.MAX_VALUE;
         long batchMaxT = Long.MIN_VALUE;
-        int blockSamples = headBudget.blockSamples(BLOCK_SAMPLES);
+        int blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
             if (sealTs.length < inBatch + r.size()) {
@@ -750,7 +752,10 @@ public final class Db implements Storage {
             inBatch += r.size();
             if (inBatch >= blockSamples || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
                 // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
-                blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                List<byte[]> encoded = FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1);
+                blocks.addAll(encoded);
+                blockSizer.encoded(inBatch, encoded);
+                blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
                 // Rolled up now, before the next batch reuses the columns; without what raw blocks from
                 // before already hold (a write retried after a seal, a replay after a kill midway
                 // through a seal): see SealedDuplicates.
