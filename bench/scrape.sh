@@ -11,7 +11,10 @@
 #      sandglass.seal.interval.ms through JAVA_TOOL_OPTIONS, the launcher's flags kept), so a
 #      short run also shows the state after seals: the RSS is then printed before the first seal
 #      and at the end. HISTO=1 prints the top of the launcher-default Sandglass's heap histogram
-#      (live objects, after a full collection) at the end.
+#      (live objects, after a full collection) at the end. NMT=1 starts both Sandglass JVMs with
+#      -XX:NativeMemoryTracking=summary, so the split of their resident memory printed at the end
+#      (bench/rss_split.py: anon / file / shmem, files by kind, Java heap) also gives the JVM's
+#      own account of the memory outside the heap.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-3}"; targets="${2:-100}"; series="${3:-1000}"
@@ -27,6 +30,7 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 "$here/sandglass" --version > /dev/null  # builds the jar now, outside the measurement
 seal_opts=""
 [ -n "${SEAL_MIN:-}" ] && seal_opts="-Dsandglass.seal.interval.ms=$((SEAL_MIN * 60000))"
+[ -n "${NMT:-}" ] && seal_opts="$seal_opts -XX:NativeMemoryTracking=summary"
 tport=$(free_port)
 python3 "$here/bench/scrape_targets.py" --port "$tport" --targets "$targets" --series "$series" & pids+=($!)
 wait_port "$tport"
@@ -71,6 +75,7 @@ if [ -n "${SEAL_MIN:-}" ]; then
   before=$(( SEAL_MIN * 60 - 60 - 20 ))
   [ "$before" -gt 0 ] && sleep "$before"
   echo "before the first seal: RSS MiB Prometheus $(( $(rss_kb "$ppid") / 1024 )), Sandglass $(( $(rss_kb "$spid") / 1024 )), capped $(( $(rss_kb "$cpid") / 1024 ))"
+  python3 "$here/bench/rss_split.py" "  Sandglass (launcher defaults), before the first seal" "$spid" "$dir/sg"
   rest=$(( minutes * 60 - (before > 0 ? before : 0) ))
   [ "$rest" -gt 0 ] && sleep "$rest"
 else
@@ -78,6 +83,13 @@ else
 fi
 p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); c1=$(cpu_ticks "$cpid"); i1=$(cpu_ticks "$ipid")
 prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); crss=$(rss_kb "$cpid"); irss=$(rss_kb "$ipid")
+# What the resident memory at the end is made of (after the CPU and RSS figures, as jcmd costs
+# the JVMs a little; before the queries below, whose reads map segment files for a while).
+echo "resident memory at the end, split (MiB; /proc/PID/status and smaps; Java heap from jcmd GC.heap_info):"
+python3 "$here/bench/rss_split.py" "Prometheus" "$ppid" "$dir/prom"
+python3 "$here/bench/rss_split.py" "Sandglass (launcher defaults)" "$spid" "$dir/sg" --java
+python3 "$here/bench/rss_split.py" "Sandglass (heap capped)" "$cpid" "$dir/capped" --java
+python3 "$here/bench/rss_split.py" "Sandglass serving, no targets" "$ipid" "$dir/idle" --java
 ups() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=count(up==1)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 samples() { curl -sg "http://127.0.0.1:$1/api/v1/query?query=sum(scrape_samples_scraped)" | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'; }
 echo "targets up: Prometheus $(ups "$pport"), Sandglass $(ups "$sport"), capped $(ups "$cport"); samples per round: Prometheus $(samples "$pport"), Sandglass $(samples "$sport"), capped $(samples "$cport")"

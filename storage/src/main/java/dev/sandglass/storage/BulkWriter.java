@@ -155,6 +155,7 @@ final class BulkWriter implements BulkAppender {
             throw new dev.sandglass.storage.api.StorageException("encode block: " + e.getCause().getMessage(), e.getCause());
         } finally {
             pool.shutdownNow();
+            db.releaseWriters();
         }
         return total;
     }

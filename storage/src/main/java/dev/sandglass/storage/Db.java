@@ -59,6 +59,8 @@ public final class Db implements Storage {
     private final Wal wal;
     private final SegmentStore segments;
     private final RollupStore rollups;
+    /** Samples per seal batch, so each block fits an excerpt at the first encoding. */
+    private final dev.sandglass.storage.segment.BlockSizer blockSizer = new dev.sandglass.storage.segment.BlockSizer();
     /** Keeps samples written twice out of the rollups; used under the seal lock. */
     private final SealedDuplicates duplicates;
     /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
@@ -413,7 +415,11 @@ public final class Db implements Storage {
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
     void rollUpUncovered() {
-        RollupRepair.run(segments, rollups);
+        try {
+            RollupRepair.run(segments, rollups);
+        } finally {
+            rollups.releaseWriter();
+        }
     }
 
     ReentrantReadWriteLock lock() {
@@ -725,7 +731,7 @@ public final class Db implements Storage {
         int inBatch = 0;
         long batchMinT = Long.MAX_VALUE;
         long batchMaxT = Long.MIN_VALUE;
-        int blockSamples = headBudget.blockSamples(BLOCK_SAMPLES);
+        int blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
         for (int i = 0; i < runs.size(); i++) {
             Head.Run r = runs.get(i);
             if (sealTs.length < inBatch + r.size()) {
@@ -746,7 +752,10 @@ public final class Db implements Storage {
             inBatch += r.size();
             if (inBatch >= blockSamples || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
                 // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
-                blocks.addAll(FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1));
+                List<byte[]> encoded = FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1);
+                blocks.addAll(encoded);
+                blockSizer.encoded(inBatch, encoded);
+                blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
                 // Rolled up now, before the next batch reuses the columns; without what raw blocks from
                 // before already hold (a write retried after a seal, a replay after a kill midway
                 // through a seal): see SealedDuplicates.
@@ -770,17 +779,33 @@ public final class Db implements Storage {
         segments.ensureSpace(bytes + bytes / 4);
         long rawFrom = -1;
         long rawIndex = -1;
-        for (byte[] b : blocks) {
-            rawIndex = appendRaw(b).index();
-            rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
-        }
-        // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
-        // so does a failure here, which must not fail the seal (its raw blocks are written).
         try {
-            rollup.flush(rollups, rawFrom, rawIndex);
-        } catch (RuntimeException e) {
-            LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
+            for (byte[] b : blocks) {
+                rawIndex = appendRaw(b).index();
+                rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
+            }
+            // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
+            // so does a failure here, which must not fail the seal (its raw blocks are written).
+            try {
+                rollup.flush(rollups, rawFrom, rawIndex);
+            } catch (RuntimeException e) {
+                LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
+            }
+        } finally {
+            releaseWriters();
         }
+    }
+
+    /**
+     * After a write of blocks or rollups: their files need not stay mapped (see
+     * SegmentStore#releaseWriter), nor those the write read (a seal checks older blocks for samples
+     * written twice) or queries read meanwhile: a server that is never queried never runs the
+     * idle release that closes readers' tailers.
+     */
+    void releaseWriters() {
+        segments.releaseWriter();
+        segments.releaseIdleReaders();
+        rollups.releaseWriter();
     }
 
     /**
@@ -788,7 +813,11 @@ public final class Db implements Storage {
      * resolution (the storage job does this every 10 minutes; also at open).
      */
     public void compactRollups() {
-        RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
+        try {
+            RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
+        } finally {
+            rollups.releaseWriter();
+        }
     }
 
     /** Drops whole segments that are too old or over the size budget. */

@@ -178,6 +178,19 @@ public final class RollupStore implements AutoCloseable {
     }
 
     /**
+     * Lets go of the appender and the mapping of the file it wrote, as {@code SegmentStore#releaseWriter}
+     * does: a day's rollup file gets an excerpt per seal, and its written pages stayed resident
+     * until the 16 MB chunk was full. Writers call it when a write is done.
+     */
+    public synchronized void releaseWriter() {
+        if (appender != null) {
+            appender.singleThreadedCheckReset();
+            appender.close();
+            appender = null;
+        }
+    }
+
+    /**
      * Whether the excerpt is a continued part this process appended that is not committed yet:
      * its write may still be under way, so its cycle file must stay even though it does not count.
      */

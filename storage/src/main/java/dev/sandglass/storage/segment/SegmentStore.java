@@ -229,6 +229,21 @@ public final class SegmentStore implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Lets go of the appender, and with it the mapping of the file it wrote: every page a seal
+     * wrote stayed resident in this process (counted in its RSS) until the appender moved on to
+     * the next 16 MB chunk, up to 32 MB with the mapping's overlap. What was written stays in the
+     * file (the page cache writes it back as before: no change to what a crash keeps); the next
+     * append maps the file again, once per seal. Writers call it when a write is done.
+     */
+    public synchronized void releaseWriter() {
+        if (appender != null) {
+            appender.singleThreadedCheckReset();
+            appender.close();
+            appender = null;
+        }
+    }
+
     private static long readLong(byte[] b, int at) {
         long v = 0;
         for (int i = 0; i < 8; i++) {

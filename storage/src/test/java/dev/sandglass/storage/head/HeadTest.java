@@ -147,13 +147,44 @@ class HeadTest {
         next.add(0, 1000, 1);
         next.add(1, 1000, 1);
         next.add(2, 1000, 1); // new since
-        assertTrue(next.capacity(0) >= 660, "the busy series has room for its last run and a tenth: " + next.capacity(0));
-        assertTrue(next.capacity(1) >= 44 && next.capacity(1) < 60, "the 15 s series gets its own size, not the busy one's: " + next.capacity(1));
+        // At first a few samples' room only: the seal still holds the old head (see Head.EARLY_SAMPLES).
+        assertTrue(next.capacity(0) <= 2 * Head.EARLY_SAMPLES, "the busy series does not take its whole room at once: " + next.capacity(0));
+        assertTrue(next.capacity(1) <= 2 * Head.EARLY_SAMPLES, "nor the 15 s one: " + next.capacity(1));
         assertEquals(2, next.capacity(2), "a new series starts at two samples (churn mints many one-sample series)");
-        for (int t = 1; t < 700; t++) {
+        for (int t = 1; t <= 2 * Head.EARLY_SAMPLES; t++) {
+            next.add(0, 1000 + t, t);
+            next.add(1, 1000 + 15 * t, t);
+        }
+        assertTrue(next.capacity(0) >= 660, "then the busy series has room for its last run and a tenth: " + next.capacity(0));
+        assertTrue(next.capacity(1) >= 44 && next.capacity(1) < 60, "the 15 s series gets its own size, not the busy one's: " + next.capacity(1));
+        for (int t = 2 * Head.EARLY_SAMPLES + 1; t < 700; t++) {
             next.add(0, 1000 + t, t);
         }
         assertEquals(700, all(next, 0).size(), "a run longer than its hint still grows");
+    }
+
+    @Test
+    void aHeadAfterASealTakesItsSeriesRoomAfterAFewSamplesNotAtOnce() {
+        Head prev = new Head();
+        for (int t = 0; t < 40; t++) { // 10 minutes of 1,000 series scraped every 15 s
+            for (int ref = 0; ref < 1000; ref++) {
+                prev.add(ref, t * 15_000L, t);
+            }
+        }
+        Head next = Head.after(prev);
+        for (int ref = 0; ref < 1000; ref++) {
+            next.add(ref, 600_000L, 1); // the first round after the swap, while the old head is sealed
+        }
+        assertTrue(next.bytes() < prev.bytes() / 2, "the new head holds a few samples' room, not the old head's: " + next.bytes() + " of " + prev.bytes());
+        for (int t = 1; t < 40; t++) {
+            for (int ref = 0; ref < 1000; ref++) {
+                next.add(ref, 600_000L + t * 15_000L, t);
+            }
+        }
+        for (int ref = 0; ref < 1000; ref++) {
+            assertTrue(next.capacity(ref) >= 44 && next.capacity(ref) <= 50, "then the series' own last run and a tenth: " + next.capacity(ref));
+            assertEquals(40, all(next, ref).size());
+        }
     }
 
     @Test
