@@ -12,22 +12,23 @@ import java.lang.management.ThreadMXBean;
  * quick compiler's code, and the first real queries paid for the optimising compilation (JFR
  * showed 2-6 s of it during the eight reference queries).
  *
- * <p>Caught up is read from the CPU the rest of the process spent while the rounds ran (the warm-up
- * thread and the engine's helper threads): a compiler at work takes about as much CPU as the rounds (both are
- * runnable on a 2-core machine, loaded or not), the collector and the garbage collector a small
- * fraction. The JIT's own compile-time counter only moves when a compilation ends, so a round
- * shorter than one large optimising compile looked quiet while it ran. The window is at least
- * {@link #WINDOW_NANOS} of this thread's CPU, whatever the rounds' length.
+ * <p>Caught up is read from the CPU the rest of the process spent while the rounds ran (the
+ * rounds: the warm-up thread and the engine's helper threads): a compiler at work takes a share
+ * of the cores comparable to the rounds' (all are runnable on a 2-core machine, loaded or not),
+ * the collector and the garbage collector a small fraction. The JIT's own compile-time counter
+ * only moves when a compilation ends, so a round shorter than one large optimising compile looked
+ * quiet while it ran. The window is at least {@link #WINDOW_NANOS} of the rounds' CPU, whatever
+ * their length.
  *
- * <p>A budget bounds the warm-up thread's own CPU: past it the rounds stop whether
- * or not the JIT has caught up (on a machine so loaded that the compilers lag far behind, the
- * first queries pay the rest rather than start-up paying without bound).
+ * <p>A budget bounds the rounds' own CPU: past it they stop whether or not the JIT has caught up
+ * (on a machine so loaded that the compilers lag far behind, the first queries pay the rest rather
+ * than start-up paying without bound).
  */
 final class WarmupConvergence {
     static final int MIN_ROUNDS = 4;
-    /** This thread's CPU over which the others' share is judged. */
+    /** The rounds' CPU over which the others' share is judged. */
     static final long WINDOW_NANOS = 150_000_000L;
-    /** The others' CPU, as a share of this thread's over a window, below which the compilers are idle. */
+    /** The others' CPU, as a share of the rounds' over a window, below which the compilers are idle. */
     static final double QUIET_SHARE = 0.35;
 
     private long best = Long.MAX_VALUE;
