@@ -33,22 +33,33 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 mib() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" > /dev/null && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
-# First run of each range query in order, then RUNS more of each: "first steady ratio query".
+# First run of each range query in order, then RUNS more of each: "first steady ratio query", and
+# when a pid is given, the CPU that process spent during the first run and the median of the
+# others (all its threads: the query, the compilers, the collectors; on a loaded machine wall times
+# move with the scheduler, CPU much less).
 timeq() {
-  python3 - "$1" "$start" "$end" "$runs" "$shared/queries.txt" <<'PY'
-import json, statistics, sys, time, urllib.parse, urllib.request
-base, start, end, runs, qf = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+  python3 - "$1" "$start" "$end" "$runs" "$shared/queries.txt" "${2:-}" <<'PY'
+import json, os, statistics, sys, time, urllib.parse, urllib.request
+base, start, end, runs, qf, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
 qs = [l.strip() for l in open(qf) if l.strip()]
+hz = os.sysconf("SC_CLK_TCK")
+def cpu():
+    if not pid:
+        return 0.0
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / hz
 def once(q):
     url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
-    t0 = time.perf_counter()
+    c0, t0 = cpu(), time.perf_counter()
     d = json.loads(urllib.request.urlopen(url, timeout=300).read())
     assert d["status"] == "success", d
-    return (time.perf_counter() - t0) * 1000
+    return (time.perf_counter() - t0) * 1000, cpu() - c0
 first = [once(q) for q in qs]
-for q, f in zip(qs, first):
-    s = statistics.median([once(q) for _ in range(runs)])
-    print(f"  {f:8.1f} {s:8.1f} {f / s:6.2f}x  {q}")
+for q, (f, fc) in zip(qs, first):
+    rest = [once(q) for _ in range(runs)]
+    s, sc = statistics.median(r[0] for r in rest), statistics.median(r[1] for r in rest)
+    extra = f"   cpu {fc:6.0f} {sc:6.0f} ms" if pid else ""
+    print(f"  {f:8.1f} {s:8.1f} {f / s:6.2f}x{extra}  {q}")
 PY
 }
 
@@ -80,7 +91,10 @@ child="$(pgrep -P "$sg" java | head -1 || true)"
 c_ready="$(cpu "$sg")"
 printf 'serve ready after %.1f s: RSS %s MiB, CPU %s s (%.2f s beyond the floor)\n' "$(echo "$(date +%s.%N) - $t0" | bc)" \
   "$(mib "$sg" VmRSS)" "$c_ready" "$(echo "$c_ready - $floor" | bc)"
-for _ in $(seq 1 600); do grep -q 'warmed up\|warm-up skipped' "$run/serve.log" && break; sleep 0.1; done
+case " $* " in
+  *" --no-warmup "*) ;; # nothing to wait for
+  *) for _ in $(seq 1 600); do grep -q 'warmed up\|warm-up skipped' "$run/serve.log" && break; sleep 0.1; done ;;
+esac
 c_warm="$(cpu "$sg")"
 # What collecting 100 sandboxes costs meanwhile is not start-up: measured over the next 10 s.
 sleep 10
@@ -90,8 +104,8 @@ printf 'warm-up done after %.1f s: CPU %s s (%.2f s beyond the floor; collecting
   "$(grep -o 'warmed up.*\|warm-up skipped.*' "$run/serve.log" | head -1)"
 start_peak="$(mib "$sg" VmHWM)"
 echo 5 > "/proc/$sg/clear_refs" # resets VmHWM: the next peak is the query set's
-echo "range queries on the fresh server (ms): first run, steady state (median of $runs), ratio"
-timeq "http://127.0.0.1:$port"
+echo "range queries on the fresh server (ms): first run, steady state (median of $runs), ratio; serve's CPU in the first run and the median"
+timeq "http://127.0.0.1:$port" "$sg"
 printf 'serve RSS: peak over start-up and warm-up %s MiB; peak during the query set %s MiB; after it %s MiB\n' \
   "$start_peak" "$(mib "$sg" VmHWM)" "$(mib "$sg" VmRSS)"
 sleep "$idle"

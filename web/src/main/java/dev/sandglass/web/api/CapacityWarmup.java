@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
 final class CapacityWarmup {
     /** Rounds at most; each is four reports over the synthetic fleet (a few ms once compiled). */
     static final int MAX_ROUNDS = 400;
+    /** The rounds' CPU on the warm-up thread at most: the capacity report is not on the usual query path. */
+    static final long CPU_NANOS = 300_000_000L;
     /** Rounds before the level is looked for; 10 and 50 measured alike for the first real report. */
     static final int MIN_ROUNDS = 10;
 
@@ -94,7 +96,7 @@ final class CapacityWarmup {
      * Throws when a report finds no data: it would warm nothing.
      */
     static int run(Queryable store, long endMs, long rangeMs, String oneSandbox, BooleanSupplier stop) {
-        EngineWarmup.Converged converged = new EngineWarmup.Converged();
+        WarmupConvergence converged = new WarmupConvergence(CPU_NANOS);
         int n = 0;
         long[] resolutions = {CapacityCalculator.FIVE_MINUTES_MS, CapacityCalculator.HOUR_MS};
         for (int round = 0; round < MAX_ROUNDS && !stop.getAsBoolean(); round++) {
@@ -112,7 +114,7 @@ final class CapacityWarmup {
                 }
             }
             // Enough rounds for the decoding loops to be compiled, then until the rounds stop getting faster.
-            if (round >= MIN_ROUNDS && converged.after(System.nanoTime() - t0, EngineWarmup.compileMillis())) {
+            if (round >= MIN_ROUNDS && converged.afterRound(System.nanoTime() - t0)) {
                 break;
             }
         }

@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class EngineWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineWarmup.class);
     private static final long HOUR_MS = 3_600_000L;
+    /**
+     * The query rounds' CPU on the warm-up thread at most (the compilers' CPU comes on top). Start-up
+     * is asked to cost at most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.3-1.6 s of
+     * that: this keeps the warm-up's share near what the query path's hot loops need to be queued
+     * for the optimising compiler (see WarmupConvergence for when it stops earlier).
+     */
+    static final long ENGINE_CPU_NANOS = 1_000_000_000L;
     private static final String[] QUERIES = {
         "rate(microsandbox_disk_bytes_written[5m])",
         "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[1m]))",
@@ -73,7 +80,9 @@ public final class EngineWarmup {
                 if (self != null && !stop.getAsBoolean()) {
                     requestSelf(self);
                 }
-                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+                java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms (the JIT has compiled for {} ms since start)",
+                        n, (System.nanoTime() - t0) / 1_000_000, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1);
             } catch (Exception | LinkageError | OutOfMemoryError e) { // the heap is bounded by --memory.limit
                 LOG.warn("query engine warm-up skipped: {}", e.toString());
             }
@@ -110,7 +119,7 @@ public final class EngineWarmup {
                 }
             });
             int n = 0;
-            Converged converged = new Converged();
+            WarmupConvergence converged = new WarmupConvergence(ENGINE_CPU_NANOS);
             for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
                 BooleanSupplier check = checks.get(r % checks.size());
                 long t0 = System.nanoTime();
@@ -122,7 +131,7 @@ public final class EngineWarmup {
                     n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
                     n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
                 }
-                if (converged.after(System.nanoTime() - t0, compileMillis())) {
+                if (converged.afterRound(System.nanoTime() - t0)) {
                     break;
                 }
             }
@@ -131,43 +140,6 @@ public final class EngineWarmup {
             return n + CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
         } finally {
             deleteTree(dir);
-        }
-    }
-
-    /** Milliseconds the JIT compilers have spent so far, or -1 when the JVM does not tell. */
-    static long compileMillis() {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
-    }
-
-    /**
-     * Whether the warm-up has done its job: the rounds have stopped getting faster (two rounds in
-     * a row none of them 10% faster than the fastest before it, after at least {@link #MIN_ROUNDS})
-     * and the JIT compilers have caught up (they spent under {@link #QUIET_MS} compiling during
-     * the last round). Timing alone stopped too early: the compilers work from a queue, and with
-     * the queue long the JVM raises the bar for compiling a method with the optimising compiler,
-     * so rounds looked level while the query path was still compiled by the quick compiler alone;
-     * the first real queries then paid for the optimising compilation (JFR showed 2-6 s of it
-     * during the eight reference queries). Running the full count of rounds on top of that cost
-     * seconds of CPU at every start for nothing.
-     */
-    static final class Converged {
-        static final int MIN_ROUNDS = 4;
-        static final long QUIET_MS = 50;
-        private long best = Long.MAX_VALUE;
-        private int rounds;
-        private int steady;
-        private long compiled = -1;
-
-        /** After a round that took {@code roundNanos}, with the JIT's total {@code compileMillis} (-1: unknown). */
-        boolean after(long roundNanos, long compileMillis) {
-            rounds++;
-            // Level: not 10% faster than the fastest round so far (a faster round is still compiling).
-            steady = best != Long.MAX_VALUE && roundNanos >= best - best / 10 ? steady + 1 : 0;
-            best = Math.min(best, roundNanos);
-            boolean quiet = compileMillis < 0 || (compiled >= 0 && compileMillis - compiled < QUIET_MS);
-            compiled = compileMillis;
-            return rounds >= MIN_ROUNDS && steady >= 2 && quiet;
         }
     }
 

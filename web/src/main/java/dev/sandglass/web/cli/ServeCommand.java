@@ -205,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
                 Thread warm = warming; // the end of the warm-up counts as one more finished query
                 new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, () -> {
                     db.releaseIdleReaders();
-                    System.gc();
+                    dev.sandglass.web.api.TightCollection.run(); // shrinks the heap to its live data (see there)
                 }).startInBackground(signals::stopping);
                 boolean stopping = false;
                 while (!stopping) {

@@ -54,31 +54,52 @@ class EngineWarmupTest {
 
     @Test
     void roundsStopOnceTheyNoLongerGetFaster() {
-        EngineWarmup.Converged c = new EngineWarmup.Converged();
+        WarmupConvergence c = new WarmupConvergence(-1, Long.MAX_VALUE);
         // Compiling: each round faster than the one before, then level.
         long[] rounds = {900, 500, 300, 200, 195, 205, 190};
         boolean[] stop = new boolean[rounds.length];
         for (int i = 0; i < rounds.length; i++) {
-            stop[i] = c.after(rounds[i], -1);
+            stop[i] = c.after(rounds[i], -1, -1);
         }
         assertEquals("[false, false, false, false, false, true, true]", java.util.Arrays.toString(stop));
         // Never before MIN_ROUNDS, however level the times.
-        EngineWarmup.Converged level = new EngineWarmup.Converged();
-        assertEquals(false, level.after(100, -1));
-        assertEquals(false, level.after(100, -1));
-        assertEquals(false, level.after(100, -1));
-        assertEquals(true, level.after(100, -1));
+        WarmupConvergence level = new WarmupConvergence(-1, Long.MAX_VALUE);
+        assertEquals(false, level.after(100, -1, -1));
+        assertEquals(false, level.after(100, -1, -1));
+        assertEquals(false, level.after(100, -1, -1));
+        assertEquals(true, level.after(100, -1, -1));
     }
 
-    /** Level rounds are not enough while the JIT is still compiling: its queue raises the bar for the optimising compiler. */
+    /**
+     * Level rounds are not enough while the JIT is still compiling (its queue raises the bar for the
+     * optimising compiler): the rest of the process burning CPU beside the warm-up thread says so,
+     * over windows of the warm-up thread's CPU however short its rounds.
+     */
     @Test
     void roundsStopOnlyOnceTheCompilersHaveCaughtUp() {
-        EngineWarmup.Converged c = new EngineWarmup.Converged();
-        long[] compiledMs = {400, 900, 1300, 1700, 2100, 2130, 2160};
-        boolean[] stop = new boolean[compiledMs.length];
-        for (int i = 0; i < compiledMs.length; i++) {
-            stop[i] = c.after(100, compiledMs[i]);
+        WarmupConvergence c = new WarmupConvergence(0, Long.MAX_VALUE);
+        long ms = 1_000_000;
+        long own = 0;
+        long other = 0;
+        java.util.List<Boolean> stops = new java.util.ArrayList<>();
+        // Level rounds of 50 ms of CPU each; the compilers take as much beside them for 12 rounds, then 5%.
+        for (int i = 0; i < 24; i++) {
+            own += 50 * ms;
+            other += i < 12 ? 50 * ms : 2 * ms;
+            stops.add(c.after(100 * ms, own, other));
         }
-        assertEquals("[false, false, false, false, false, true, true]", java.util.Arrays.toString(stop));
+        int first = stops.indexOf(true);
+        assertTrue(first >= 12, "stopped at round " + first + " while the compilers were busy");
+        assertTrue(first < 12 + 2 * (int) (WarmupConvergence.WINDOW_NANOS / (50 * ms)) + 1, "never stopped: " + stops);
+    }
+
+    /** However busy the compilers stay, the rounds stop once they have spent their CPU budget. */
+    @Test
+    void roundsStopAtTheirCpuBudget() {
+        long ms = 1_000_000;
+        WarmupConvergence c = new WarmupConvergence(1000 * ms, 300 * ms);
+        assertEquals(false, c.after(100 * ms, 1100 * ms, 100 * ms));
+        assertEquals(false, c.after(100 * ms, 1200 * ms, 200 * ms));
+        assertEquals(true, c.after(100 * ms, 1300 * ms, 300 * ms));
     }
 }

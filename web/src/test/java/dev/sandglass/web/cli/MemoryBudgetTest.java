@@ -21,9 +21,9 @@ class MemoryBudgetTest {
 
     @Test
     void theWarmupFleetShrinksWithTheHeap() {
-        assertEquals(23, MemoryBudget.of(128 * MIB, 61 * MIB, 50_000_000, 4).warmupSandboxes());
-        assertEquals(10, MemoryBudget.of(32 * MIB, 16 * MIB, 50_000_000, 4).warmupSandboxes());
-        assertEquals(100, MemoryBudget.of(1L << 30, 512 * MIB, 50_000_000, 4).warmupSandboxes());
+        assertEquals(11, MemoryBudget.of(128 * MIB, 61 * MIB, 50_000_000, 4).warmupSandboxes());
+        assertEquals(4, MemoryBudget.of(32 * MIB, 16 * MIB, 50_000_000, 4).warmupSandboxes());
+        assertEquals(12, MemoryBudget.of(1L << 30, 512 * MIB, 50_000_000, 4).warmupSandboxes());
     }
 
     @Test
