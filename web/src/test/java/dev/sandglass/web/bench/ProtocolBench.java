@@ -63,6 +63,10 @@ public final class ProtocolBench {
     }
 
     private static final boolean GZIP = !"false".equals(System.getProperty("bench.gzip"));
+    /** -Dbench.trace=true prints each pass's start and end (unix ms), to line a profile of a receiver up with the passes. */
+    private static final boolean TRACE = Boolean.getBoolean("bench.trace");
+    /** -Dbench.threads=true prints each pass's receiver CPU by thread kind (compiler, GC, HTTP workers...). */
+    private static final boolean THREADS = Boolean.getBoolean("bench.threads");
 
     public static void main(String[] args) throws Exception {
         int collections = Integer.parseInt(args[0]);
@@ -246,11 +250,19 @@ public final class ProtocolBench {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             double cpu0 = cpuSecs(pid);
+            java.util.Map<String, Double> threads0 = THREADS ? ThreadCpu.byKind(pid) : null;
             long a = System.nanoTime();
             run(pool, url, type, encoding, payloads, 0, 1);
             long b = System.nanoTime();
             run(pool, url, type, encoding, payloads, 1, payloads[0].length);
             long c = System.nanoTime();
+            if (THREADS) {
+                System.out.println("threads " + url + " " + encoding + ": " + ThreadCpu.delta(threads0, ThreadCpu.byKind(pid)));
+            }
+            if (TRACE) {
+                long now = System.currentTimeMillis();
+                System.out.printf("trace %s %s from %d first-done %d to %d%n", url, encoding, now - (c - a) / 1_000_000, now - (c - b) / 1_000_000, now);
+            }
             return new Pass((b - a) / 1e9, (c - b) / 1e9, (long) SANDBOXES * SERIES, payloads[0].length, cpuSecs(pid) - cpu0);
         } finally {
             pool.shutdown();
