@@ -5,7 +5,11 @@
 # Receivers take turns, ROUNDS times, each round under new metric names; each pass is timed as
 # its first collection (all series new) and the rest (all known).
 # Usage: bench/protocols.sh [COLLECTIONS] [CLIENT_THREADS] [ROUNDS]   (defaults 60, 2 and 3)
-# SKIP_BUILD=1 uses the jar and classes already built.
+# SKIP_BUILD=1 uses the jar and classes already built. SG_JAVA_OPTS adds JVM options to Sandglass's
+# serve (e.g. "-XX:StartFlightRecording=filename=/tmp/x.jfr -Xlog:gc:file=/tmp/gc.log" to profile it);
+# BENCH_JAVA_OPTS to the client (-Dbench.trace=true prints each pass's start and end, unix ms;
+# -Dbench.threads=true each pass's receiver CPU by kind of thread: C2/C1 compilers, GC, workers).
+# SG_JAR runs another Sandglass build as the receiver (an A/B in turns with the same peers' versions).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -25,7 +29,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0));
 ready() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 
 sg=$(port); vm=$(port); prom=$(port)
-java -Xmx1g -jar web/target/sandglass.jar serve --data-dir "$work/sg" --listen "127.0.0.1:$sg" --no-warmup \
+java -Xmx1g ${SG_JAVA_OPTS:-} -jar "${SG_JAR:-web/target/sandglass.jar}" serve --data-dir "$work/sg" --listen "127.0.0.1:$sg" --no-warmup \
   --msb-home "$work/no-msb" --retention 100y >"$work/sg.log" 2>&1 & pids+=($!)
 victoria-metrics -storageDataPath="$work/vm" -httpListenAddr="127.0.0.1:$vm" -search.latencyOffset=0s -retentionPeriod=100y \
   >"$work/vm.log" 2>&1 & pids+=($!)
@@ -34,7 +38,7 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom"
   --web.listen-address="127.0.0.1:$prom" >"$work/prom.log" 2>&1 & pids+=($!)
 ready "http://127.0.0.1:$sg/-/ready"; ready "http://127.0.0.1:$vm/health"; ready "http://127.0.0.1:$prom/-/ready"
 
-java $flags -cp "web/target/test-classes:web/target/classes:$(cat web/target/bench.cp)" dev.sandglass.web.bench.ProtocolBench \
+java $flags ${BENCH_JAVA_OPTS:-} -cp "web/target/test-classes:web/target/classes:$(cat web/target/bench.cp)" dev.sandglass.web.bench.ProtocolBench \
   "$collections" "$threads" "$rounds" "sandglass=http://127.0.0.1:$sg@${pids[0]}" "victoria-metrics=http://127.0.0.1:$vm@${pids[1]}" "prometheus=http://127.0.0.1:$prom@${pids[2]}"
 
 echo "export beside import of the same file (the commands' own figures, store opening excluded):"

@@ -15,21 +15,34 @@ import org.slf4j.LoggerFactory;
  * ratios uncommits the unused heap at once (a few tens of ms on the small live set of a server:
  * the head, the index and the server's own objects). Malloc'd memory freed meanwhile is returned
  * by the JVM's {@code -XX:TrimNativeHeapInterval}. Nothing runs while queries keep coming.
+ *
+ * <p>Nor while the server is busy otherwise ({@code busy}, e.g. {@link ProcessBusy}): a server
+ * taking a stream of writes is not idle, its heap is in use, and a full collection there (a few
+ * hundred ms on 2 cores) stalls the writers and gives back heap the next writes grow again. The
+ * collection waits for the first quiet tick instead.
  */
 public final class IdleMemory {
     private static final Logger LOG = LoggerFactory.getLogger(IdleMemory.class);
 
     private final LongSupplier queriesDone;
+    private final BooleanSupplier busy;
     private final long quietMs;
     private final Runnable collect;
     private long seen;
     private long lastChangeMs;
     private boolean dirty;
     private int collections;
+    private int postponed;
 
     /** {@code collect} is the full collection ({@code System::gc} in the server). */
     public IdleMemory(LongSupplier queriesDone, long quietMs, Runnable collect) {
+        this(queriesDone, () -> false, quietMs, collect);
+    }
+
+    /** As {@link #IdleMemory(LongSupplier, long, Runnable)}, not collecting while {@code busy} says so. */
+    public IdleMemory(LongSupplier queriesDone, BooleanSupplier busy, long quietMs, Runnable collect) {
         this.queriesDone = queriesDone;
+        this.busy = busy;
         this.quietMs = quietMs;
         this.collect = collect;
         this.seen = queriesDone.getAsLong();
@@ -43,10 +56,19 @@ public final class IdleMemory {
             lastChangeMs = nowMs;
             dirty = true;
         } else if (dirty && nowMs - lastChangeMs >= quietMs) {
+            if (busy.getAsBoolean()) {
+                postponed++;
+                return;
+            }
             dirty = false;
             collections++;
             collect.run();
         }
+    }
+
+    /** Ticks that would have collected but found the server busy. */
+    public int postponed() {
+        return postponed;
     }
 
     /** Full collections run so far. */

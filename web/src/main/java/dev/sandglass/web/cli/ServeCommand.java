@@ -203,7 +203,8 @@ final class ServeCommand implements Callable<Integer> {
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
                 Thread warm = warming; // the end of the warm-up counts as one more finished query
-                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0), 10_000, () -> {
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0),
+                        dev.sandglass.web.api.ProcessBusy.ofThisProcess(), 10_000, () -> {
                     db.releaseIdleReaders();
                     dev.sandglass.web.api.TightCollection.run(); // shrinks the heap to its live data (see there)
                 }).startInBackground(signals::stopping);
