@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * taking a stream of writes is not idle, its heap is in use, and a full collection there (a few
  * hundred ms on 2 cores) stalls the writers and gives back heap the next writes grow again. The
  * collection waits for the first quiet tick instead.
+ *
+ * <p>{@code queriesDone} is any count of events after which the heap is worth giving back: serve
+ * adds its seals (the number of blocks), whose encoding burst grows the heap as a query burst does.
  */
 public final class IdleMemory {
     private static final Logger LOG = LoggerFactory.getLogger(IdleMemory.class);

@@ -203,7 +203,10 @@ final class ServeCommand implements Callable<Integer> {
                             java.net.URI.create("http://" + loopback + ":" + server.port() + "/"));
                 }
                 Thread warm = warming; // the end of the warm-up counts as one more finished query
-                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0),
+                // So does a seal (a new block): its encoding burst grows the heap as a query burst
+                // does, and a server that only collects or scrapes would otherwise keep that heap
+                // (the serial collector shrinks it only at a full collection).
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0) + db.blockCount(),
                         dev.sandglass.web.api.ProcessBusy.ofThisProcess(), 10_000, () -> {
                     db.releaseIdleReaders();
                     dev.sandglass.web.api.TightCollection.run(); // shrinks the heap to its live data (see there)
