@@ -155,13 +155,18 @@ class RetentionTest {
         }
     }
 
+    /** Two segments kept by a ten-year retention: one of samples 100 days old, one of a minute ago. */
+    private void writeOldAndRecentSegment(long now, long day) throws InterruptedException {
+        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(3650 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            writeSegments(db, new long[] {now - 100 * day, now - 60_000});
+        }
+    }
+
     @Test
     void aDefaultRetentionNeverShortensTheRecordedOne() throws Exception {
         long now = System.currentTimeMillis();
         long day = 86_400_000L;
-        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(3650 * day, 0), TestRollCycles.TEST_SECONDLY)) {
-            writeSegments(db, new long[] {now - 100 * day, now - 60_000});
-        }
+        writeOldAndRecentSegment(now, day);
         // As `serve` without --retention would open it: the 15d default must not delete the old block.
         DbOptions byDefault = DbOptions.defaults(dir).withDefaultRetention(15 * day, 0);
         dev.sandglass.storage.api.StorageException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -172,14 +177,31 @@ class RetentionTest {
             assertEquals(200, all(db).size(), "the refusal deleted nothing; a default as long as the record is fine");
         }
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(15 * day, 0), TestRollCycles.TEST_SECONDLY)) {
-            // Seen once in three runs under heavy load (200 left, nothing dropped); what the store
-            // held is in the message, to tell a wrong test from a retention that did not apply.
+            // Failed under heavy load (200 left, nothing dropped) while retention found files through
+            // Chronicle's background thread (see the test below); what the store held is in the message.
             assertEquals(100, all(db).size(), () -> "given explicitly, the shorter retention applies; blocks (cycle, maxT) "
                     + db.segments().directory().stream().map(h -> h.cycle() + "," + h.maxT()).toList() + ", current cycle "
                     + db.segments().currentCycle() + ", now " + System.currentTimeMillis() + ", files " + filesOrWhy(dir));
         }
         try (Db db = Db.open(byDefault, TestRollCycles.TEST_SECONDLY)) {
             assertEquals(100, all(db).size(), "and is recorded: the same default is fine now");
+        }
+    }
+
+    /**
+     * Chronicle tells a queue's store-file listener about each file it opens on its background
+     * resource-releaser thread, later. Retention found the files to drop in a map that listener
+     * fed, so at an open under load (the thread not yet run) the old segment was not seen and
+     * stayed (failed in full runs at load 20). Here that thread is held while the store opens.
+     */
+    @Test
+    void retentionAtOpenSeesEveryFileEvenBeforeChroniclesBackgroundThreadRuns() throws Exception {
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        writeOldAndRecentSegment(now, day);
+        try (ChronicleBackgroundThread held = ChronicleBackgroundThread.hold();
+                Db db = Db.open(DbOptions.defaults(dir).withRetention(15 * day, 0), TestRollCycles.TEST_SECONDLY)) {
+            assertEquals(100, all(db).size(), "the segment past retention was dropped at open");
         }
     }
 }

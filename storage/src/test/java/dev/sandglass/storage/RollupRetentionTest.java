@@ -82,31 +82,24 @@ class RollupRetentionTest {
         }
     }
 
+    /**
+     * Chronicle reports the files it opens to a listener on its background thread, later; the
+     * files of replaced excerpts were found through a map that listener fed, so under load (the
+     * thread not yet run) they were forgotten but not deleted. Here that thread is held.
+     */
     @Test
     void cycleFilesWhoseExcerptsWereAllCompactedAreDeleted() throws Exception {
         long t0 = (System.currentTimeMillis() / DAY - 3) * DAY;
         DbOptions opts = DbOptions.defaults(dir).withRetention(100 * DAY, 0);
         List<RollupSeries> before;
         try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
-            var a = db.appender();
-            long ref = a.seriesRef(Labels.of("__name__", "m"));
-            // Two days as a live server seals them (every 10 minutes of data), in two secondly cycle files.
-            for (int part = 0; part < 2; part++) {
-                for (long t = t0 + part * DAY + 3; t < t0 + (part + 1) * DAY; t += 60_000) {
-                    a.append(ref, t, (t / 60_000) % 1000);
-                    if ((t - 3) % 600_000 == 0) {
-                        a.commit();
-                        db.seal();
-                    }
-                }
-                a.commit();
-                db.seal();
-                Thread.sleep(1100);
-            }
+            sealTwoDays(db, t0);
             before = rollups(db);
-            long files = rollupFiles();
-            db.compactRollups();
-            Thread.sleep(1100); // the merged excerpts' cycle is no longer the current one either way
+        }
+        long files = rollupFiles();
+        // The open compacts both days (they ended over an hour ago); retention then finds what it replaced.
+        try (ChronicleBackgroundThread held = ChronicleBackgroundThread.hold();
+                Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
             db.applyRetention(System.currentTimeMillis());
             assertTrue(rollupFiles() < files, "files of replaced excerpts deleted: " + files + " then " + rollupFiles());
             assertSameWindows(before, rollups(db));
@@ -115,6 +108,27 @@ class RollupRetentionTest {
         }
         try (Db db = Db.open(opts, TestRollCycles.TEST_SECONDLY, TestRollCycles.TEST_SECONDLY)) {
             assertSameWindows(before, rollups(db));
+        }
+    }
+
+    /**
+     * Two days of one series as a live server seals them (every 10 minutes of data); the second
+     * starts a new secondly cycle file, as does whatever is written after.
+     */
+    private static void sealTwoDays(Db db, long t0) throws InterruptedException {
+        var a = db.appender();
+        long ref = a.seriesRef(Labels.of("__name__", "m"));
+        for (int part = 0; part < 2; part++) {
+            for (long t = t0 + part * DAY + 3; t < t0 + (part + 1) * DAY; t += 60_000) {
+                a.append(ref, t, (t / 60_000) % 1000);
+                if ((t - 3) % 600_000 == 0) {
+                    a.commit();
+                    db.seal();
+                }
+            }
+            a.commit();
+            db.seal();
+            Thread.sleep(1100);
         }
     }
 

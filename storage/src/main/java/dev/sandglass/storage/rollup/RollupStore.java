@@ -1,6 +1,7 @@
 package dev.sandglass.storage.rollup;
 
 import dev.sandglass.storage.api.StorageException;
+import dev.sandglass.storage.util.CycleFiles;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -65,7 +65,6 @@ public final class RollupStore implements AutoCloseable {
     }
 
     private final SingleChronicleQueue queue;
-    private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<Entry> directory = new CopyOnWriteArrayList<>();
     /** Continued parts this process appended and no excerpt has committed yet: a write under way (or one that failed). */
     private final java.util.Set<Long> writing = ConcurrentHashMap.newKeySet();
@@ -90,16 +89,6 @@ public final class RollupStore implements AutoCloseable {
                 .rollCycle(cycle)
                 .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
-                .storeFileListener(new StoreFileListener() {
-                    @Override
-                    public void onAcquired(int c, File file) {
-                        cycleFiles.put(c, file);
-                    }
-
-                    @Override
-                    public void onReleased(int c, File file) {
-                    }
-                })
                 .build();
         try {
             scan();
@@ -333,8 +322,9 @@ public final class RollupStore implements AutoCloseable {
         }
     }
 
+    /** The cycle files on disk now, by cycle (see {@link CycleFiles}). */
     public Map<Integer, File> cycleFiles() {
-        return cycleFiles;
+        return queue == null ? Map.of() : CycleFiles.of(queue);
     }
 
     public int currentCycle() {
@@ -347,7 +337,6 @@ public final class RollupStore implements AutoCloseable {
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
         }
-        cycleFiles.remove(cycle);
         queue.refreshDirectoryListing();
     }
 

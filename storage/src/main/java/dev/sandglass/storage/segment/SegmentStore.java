@@ -3,6 +3,7 @@ package dev.sandglass.storage.segment;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.encoding.Checksum;
 import dev.sandglass.storage.encoding.CorruptBlockException;
+import dev.sandglass.storage.util.CycleFiles;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -32,7 +32,6 @@ public final class SegmentStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
 
     private final SingleChronicleQueue queue;
-    private final Map<Integer, File> cycleFiles = new ConcurrentHashMap<>();
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
     /** Blocks whose checksum was checked by this process. */
     private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
@@ -89,16 +88,6 @@ public final class SegmentStore implements AutoCloseable {
                 .rollCycle(cycle)
                 .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
-                .storeFileListener(new StoreFileListener() {
-                    @Override
-                    public void onAcquired(int cycle, File file) {
-                        cycleFiles.put(cycle, file);
-                    }
-
-                    @Override
-                    public void onReleased(int cycle, File file) {
-                    }
-                })
                 .build();
         try {
             scan();
@@ -429,24 +418,14 @@ public final class SegmentStore implements AutoCloseable {
     }
 
     /** Cycle files of this queue, by cycle, with their sizes; the cycle being written is last. */
-    /**
-     * The file of a cycle: as Chronicle reported acquiring it, or else by Chronicle's naming rule
-     * (the listener may not have run yet for a file first touched by a read), so damage reports
-     * always name the file.
-     */
+    /** The file of a cycle, by Chronicle's naming rule, so damage reports always name the file. */
     private File fileOf(int cycle) {
-        File f = cycleFiles.get(cycle);
-        if (f != null) {
-            return f;
-        }
-        RollCycle rc = queue.rollCycle();
-        String name = java.time.format.DateTimeFormatter.ofPattern(rc.format()).withZone(java.time.ZoneOffset.UTC)
-                .format(java.time.Instant.ofEpochMilli((long) cycle * rc.lengthInMillis() + queue.epoch()));
-        return new File(queue.file(), name + SingleChronicleQueue.SUFFIX);
+        return CycleFiles.of(queue, cycle);
     }
 
+    /** The cycle files on disk now, by cycle (see {@link CycleFiles}). */
     public Map<Integer, File> cycleFiles() {
-        return cycleFiles;
+        return CycleFiles.of(queue);
     }
 
     public int currentCycle() {
@@ -469,7 +448,6 @@ public final class SegmentStore implements AutoCloseable {
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
         }
-        cycleFiles.remove(cycle);
         queue.refreshDirectoryListing();
     }
 
