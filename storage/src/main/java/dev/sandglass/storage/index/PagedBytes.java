@@ -1,22 +1,16 @@
 package dev.sandglass.storage.index;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 /**
  * An append-only byte array in {@link ScratchPages} pages, for uvarint runs (frozen postings):
  * grows a page at a time without copying; a run may straddle pages. Not thread-safe.
  */
-final class PagedBytes {
+final class PagedBytes extends ScratchPageList {
     private static final int BITS = ScratchPages.PAGE_BITS;
     private static final int MASK = ScratchPages.PAGE - 1;
-    private final ScratchPages scratch;
-    private ByteBuffer[] pages = new ByteBuffer[4];
-    private int pageCount;
     private int size;
 
     PagedBytes(ScratchPages scratch) {
-        this.scratch = scratch;
+        super(scratch);
     }
 
     int size() {
@@ -38,10 +32,7 @@ final class PagedBytes {
         }
         int page = size >>> BITS;
         if (page == pageCount) {
-            if (pageCount == pages.length) {
-                pages = Arrays.copyOf(pages, pages.length * 2);
-            }
-            pages[pageCount++] = scratch.page();
+            addPage();
         }
         pages[page].put(size & MASK, b);
         size++;
@@ -68,13 +59,10 @@ final class PagedBytes {
         }
     }
 
-    /** Gives every page back to the scratch. */
+    /** Gives every page back to the scratch; empty afterwards. */
+    @Override
     void release() {
-        for (int i = 0; i < pageCount; i++) {
-            scratch.release(pages[i]);
-            pages[i] = null;
-        }
-        pageCount = 0;
+        super.release();
         size = 0;
     }
 }
