@@ -1,5 +1,6 @@
 package dev.sandglass.web.api;
 
+import dev.sandglass.storage.api.ForwardingQuerier;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
@@ -56,17 +57,16 @@ final class AllocationMeter {
         };
     }
 
-    private final class CountingQuerier implements Querier {
-        private final Querier q;
-
+    /** Every call passed on (see ForwardingQuerier), the selects counted. */
+    private final class CountingQuerier extends ForwardingQuerier {
         CountingQuerier(Querier q) {
-            this.q = q;
+            super(q);
         }
 
         @Override
         public List<Series> select(List<Matcher> matchers) {
             long a = allThreads();
-            List<Series> s = q.select(matchers);
+            List<Series> s = inner.select(matchers);
             storageBytes.addAndGet(allThreads() - a);
             return s;
         }
@@ -74,33 +74,13 @@ final class AllocationMeter {
         @Override
         public List<Series> selectLazily(List<Matcher> matchers) {
             long a = allThreads();
-            List<Series> lazy = q.selectLazily(matchers);
+            List<Series> lazy = inner.selectLazily(matchers);
             List<Series> out = new ArrayList<>(lazy.size());
             for (Series s : lazy) {
                 out.add(new CountingSeries(s));
             }
             storageBytes.addAndGet(allThreads() - a);
             return out;
-        }
-
-        @Override
-        public long rawStartMs() {
-            return q.rawStartMs();
-        }
-
-        @Override
-        public List<String> labelNames(List<Matcher> matchers) {
-            return q.labelNames(matchers);
-        }
-
-        @Override
-        public List<String> labelValues(String name, List<Matcher> matchers) {
-            return q.labelValues(name, matchers);
-        }
-
-        @Override
-        public void close() {
-            q.close();
         }
     }
 
