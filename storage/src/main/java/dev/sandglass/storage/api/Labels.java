@@ -191,7 +191,8 @@ public final class Labels implements Comparable<Labels>, Iterable<Label> {
         return sb.toString();
     }
 
-    static void escape(String v, StringBuilder sb) {
+    /** A label value as the Prometheus text format writes it between quotes: backslash, double quote and line feed escaped. */
+    public static void escape(String v, StringBuilder sb) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {

@@ -51,7 +51,7 @@ public final class SandboxText {
                             out.append(',');
                         }
                         out.append(l.name(i)).append("=\"");
-                        escape(l.value(i), out);
+                        Labels.escape(l.value(i), out);
                         out.append('"');
                     }
                     out.append('}');
@@ -62,18 +62,5 @@ public final class SandboxText {
             }
         }
         return out.toString();
-    }
-
-    /** Label value escaping of the text format: backslash, double quote and line feed. */
-    private static void escape(String v, StringBuilder out) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
     }
 }

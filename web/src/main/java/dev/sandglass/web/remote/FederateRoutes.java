@@ -107,7 +107,7 @@ public final class FederateRoutes implements RouteModule {
                 instanceDone = true;
             }
             out.append(first ? "{" : ",").append(n).append("=\"");
-            escape(l.value(i), out);
+            Labels.escape(l.value(i), out);
             out.append('"');
             first = false;
         }
@@ -117,18 +117,6 @@ public final class FederateRoutes implements RouteModule {
         }
         if (!first) {
             out.append('}');
-        }
-    }
-
-    public static void escape(String v, StringBuilder out) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
         }
     }
 }
