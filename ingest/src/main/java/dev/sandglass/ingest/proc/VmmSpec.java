@@ -1,7 +1,7 @@
 package dev.sandglass.ingest.proc;
 
 import dev.sandglass.ingest.source.SourceSpec;
-import java.util.Locale;
+import dev.sandglass.storage.util.ByteUnits;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,17 +63,6 @@ public record VmmSpec(String text, Integer pid, Pattern comm, Pattern cmdline, S
             throw new IllegalArgumentException("--vmm \"" + text + "\": memory must be bytes or a size like 512MiB or 2GiB, got \"" + v + "\"");
         }
         long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        return n * switch (unit) {
-            case "KB" -> 1000L;
-            case "MB" -> 1000_000L;
-            case "GB" -> 1000_000_000L;
-            case "TB" -> 1000_000_000_000L;
-            case "KIB" -> 1L << 10;
-            case "MIB" -> 1L << 20;
-            case "GIB" -> 1L << 30;
-            case "TIB" -> 1L << 40;
-            default -> 1L;
-        };
+        return n * ByteUnits.of(m.group(2) == null ? "B" : m.group(2)); // the pattern admits only known units
     }
 }

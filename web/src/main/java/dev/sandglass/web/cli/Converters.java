@@ -1,7 +1,7 @@
 package dev.sandglass.web.cli;
 
 import dev.sandglass.query.parser.Durations;
-import java.util.Locale;
+import dev.sandglass.storage.util.ByteUnits;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -43,19 +43,10 @@ final class Converters {
             throw new CommandLine.TypeConversionException("not a size: \"" + value + "\" (examples: 512MB, 10GiB, 1TB)");
         }
         double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        long mult = switch (unit) {
-            case "B" -> 1L;
-            case "KB" -> 1000L;
-            case "MB" -> 1000_000L;
-            case "GB" -> 1000_000_000L;
-            case "TB" -> 1000_000_000_000L;
-            case "KIB" -> 1L << 10;
-            case "MIB" -> 1L << 20;
-            case "GIB" -> 1L << 30;
-            case "TIB" -> 1L << 40;
-            default -> throw new CommandLine.TypeConversionException("unknown size unit in \"" + value + "\"");
-        };
+        long mult = ByteUnits.of(m.group(2) == null ? "B" : m.group(2));
+        if (mult < 0) {
+            throw new CommandLine.TypeConversionException("unknown size unit in \"" + value + "\"");
+        }
         return (long) (n * mult);
     }
 }
