@@ -7,6 +7,7 @@ package dev.sandglass.storage.index;
 final class PagedInts extends ScratchPageList {
     private static final int SHIFT = ScratchPages.PAGE_BITS - 2;
     private static final int MASK = (1 << SHIFT) - 1;
+
     PagedInts(ScratchPages scratch) {
         super(scratch);
     }

@@ -417,10 +417,9 @@ public final class SegmentStore implements AutoCloseable {
         return damage.setAsideBlocks().size();
     }
 
-    /** Cycle files of this queue, by cycle, with their sizes; the cycle being written is last. */
     /** The file of a cycle, by Chronicle's naming rule, so damage reports always name the file. */
     private File fileOf(int cycle) {
-        return CycleFiles.of(queue, cycle);
+        return CycleFiles.file(queue, cycle);
     }
 
     /** The cycle files on disk now, by cycle (see {@link CycleFiles}). */

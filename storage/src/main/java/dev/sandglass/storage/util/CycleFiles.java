@@ -29,46 +29,39 @@ public final class CycleFiles {
         if (listed == null) {
             return files;
         }
-        DateTimeFormatter parser = parser(queue.rollCycle());
+        RollCycle rc = queue.rollCycle();
+        DateTimeFormatter namer = namer(rc);
+        DateTimeFormatter parser = new DateTimeFormatterBuilder().appendPattern(rc.format())
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0) // the fields coarser cycles leave out
+                .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+                .toFormatter()
+                .withZone(ZoneOffset.UTC);
         for (File f : listed) {
             String name = f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length());
-            Integer cycle = cycleOf(queue, parser, name);
-            if (cycle != null) {
-                files.put(cycle, f);
+            try {
+                long ms = parser.parse(name, Instant::from).toEpochMilli();
+                int cycle = (int) Math.floorDiv(ms - queue.epoch(), rc.lengthInMillis());
+                if (name(queue, namer, cycle).equals(name)) { // else not a cycle file's name
+                    files.put(cycle, f);
+                }
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // not a cycle file's name
             }
         }
         return files;
     }
 
     /** The file of {@code cycle} by Chronicle's naming rule, whether or not it exists. */
-    public static File of(SingleChronicleQueue queue, int cycle) {
-        return new File(queue.file(), name(queue, cycle) + SingleChronicleQueue.SUFFIX);
+    public static File file(SingleChronicleQueue queue, int cycle) {
+        return new File(queue.file(), name(queue, namer(queue.rollCycle()), cycle) + SingleChronicleQueue.SUFFIX);
     }
 
-    private static String name(SingleChronicleQueue queue, int cycle) {
-        RollCycle rc = queue.rollCycle();
-        return DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
-                .format(Instant.ofEpochMilli((long) cycle * rc.lengthInMillis() + queue.epoch()));
+    private static DateTimeFormatter namer(RollCycle rc) {
+        return DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC);
     }
 
-    /** The cycle a file name stands for, or null for a name that is not one (checked by naming it again). */
-    private static Integer cycleOf(SingleChronicleQueue queue, DateTimeFormatter parser, String name) {
-        try {
-            long ms = parser.parse(name, Instant::from).toEpochMilli();
-            int cycle = (int) Math.floorDiv(ms - queue.epoch(), queue.rollCycle().lengthInMillis());
-            return name(queue, cycle).equals(name) ? cycle : null;
-        } catch (DateTimeParseException | ArithmeticException e) {
-            return null;
-        }
-    }
-
-    /** The roll cycle's file name format, with the fields coarser cycles leave out read as zero. */
-    private static DateTimeFormatter parser(RollCycle rc) {
-        return new DateTimeFormatterBuilder().appendPattern(rc.format())
-                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
-                .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
-                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
-                .toFormatter()
-                .withZone(ZoneOffset.UTC);
+    private static String name(SingleChronicleQueue queue, DateTimeFormatter namer, int cycle) {
+        return namer.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis() + queue.epoch()));
     }
 }

@@ -31,7 +31,7 @@ class CycleFilesTest {
                 int cycle = queue.rollCycle().toCycle(a.lastIndexAppended());
                 Files.writeString(q.resolve("not-a-cycle" + SingleChronicleQueue.SUFFIX), "");
                 Map<Integer, File> files = CycleFiles.of(queue);
-                assertEquals(Map.of(cycle, CycleFiles.of(queue, cycle)), files, rc + ": " + List.of(q.toFile().list()));
+                assertEquals(Map.of(cycle, CycleFiles.file(queue, cycle)), files, rc + ": " + List.of(q.toFile().list()));
                 assertTrue(files.get(cycle).isFile(), rc + ": the named file is Chronicle's");
             }
         }
