@@ -5,7 +5,8 @@
 # Receivers take turns, ROUNDS times, each round under new metric names; each pass is timed as
 # its first collection (all series new) and the rest (all known).
 # Usage: bench/protocols.sh [COLLECTIONS] [CLIENT_THREADS] [ROUNDS]   (defaults 60, 2 and 3)
-# SKIP_BUILD=1 uses the jar and classes already built. SG_JAVA_OPTS adds JVM options to Sandglass's
+# SKIP_BUILD=1 uses the jar and classes already built. Sandglass's serve gets the launcher's serve
+# defaults (SG_LAUNCHER_OPTS=0: -Xmx1g as before). SG_JAVA_OPTS adds JVM options to Sandglass's
 # serve (e.g. "-XX:StartFlightRecording=filename=/tmp/x.jfr -Xlog:gc:file=/tmp/gc.log" to profile it);
 # BENCH_JAVA_OPTS to the client (-Dbench.trace=true prints each pass's start and end, unix ms;
 # -Dbench.threads=true each pass's receiver CPU by kind of thread: C2/C1 compilers, GC, workers).
@@ -28,8 +29,21 @@ trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ready() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 
+# Sandglass's serve runs with the launcher's own serve defaults (what users run): they are read
+# by running ./sandglass with a stand-in `java` that prints its options. SG_LAUNCHER_OPTS=0 gives
+# the bench's former -Xmx1g and the JVM's own defaults instead.
+if [ "${SG_LAUNCHER_OPTS:-1}" = 0 ]; then
+  sg_opts="-Xmx1g"
+else
+  mkdir -p "$work/fakejava"
+  printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -jar ] && break; printf "%%s\\n" "$a"; done\n' >"$work/fakejava/java"
+  chmod +x "$work/fakejava/java"
+  sg_opts=$(env -u SANDGLASS_JAVA_OPTS PATH="$work/fakejava:$PATH" ./sandglass serve --help | grep -v -e SharedArchiveFile -e '^-Xlog:cds' | tr '\n' ' ')
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+fi
+echo "sandglass serve JVM options: $sg_opts ${SG_JAVA_OPTS:-}"
 sg=$(port); vm=$(port); prom=$(port)
-java -Xmx1g ${SG_JAVA_OPTS:-} -jar "${SG_JAR:-web/target/sandglass.jar}" serve --data-dir "$work/sg" --listen "127.0.0.1:$sg" --no-warmup \
+java $sg_opts ${SG_JAVA_OPTS:-} -jar "${SG_JAR:-web/target/sandglass.jar}" serve --data-dir "$work/sg" --listen "127.0.0.1:$sg" --no-warmup \
   --msb-home "$work/no-msb" --retention 100y >"$work/sg.log" 2>&1 & pids+=($!)
 victoria-metrics -storageDataPath="$work/vm" -httpListenAddr="127.0.0.1:$vm" -search.latencyOffset=0s -retentionPeriod=100y \
   >"$work/vm.log" 2>&1 & pids+=($!)

@@ -31,7 +31,7 @@ public final class OtlpProtoReader extends WireReader {
     private static final int SUM = 7;
 
     private final OtlpTranslator translator;
-    private final SeriesRefCache cache;
+    private final SeriesRefCache.Cursor cache;
     /** The cache key being built: metric name, job, instance (length-prefixed), then attribute bytes. */
     private byte[] key = new byte[256];
     private int prefixLen;
@@ -42,7 +42,7 @@ public final class OtlpProtoReader extends WireReader {
     private OtlpProtoReader(byte[] body, int from, int to, Appender appender, SeriesRefCache cache) {
         super(body, from, to);
         this.translator = new OtlpTranslator(appender, null);
-        this.cache = cache;
+        this.cache = cache == null ? null : cache.cursor();
     }
 
     /**

@@ -51,12 +51,12 @@ public final class RemoteProto {
     }
 
     /**
-     * Decodes the WriteRequest in {@code body[from, to)}; series found in {@code cache} (may be
+     * Decodes the WriteRequest in {@code body[from, to)}; series found through {@code cache} (may be
      * null) reach the sink by ref, without their labels decoded. What the sink throws is passed
      * on as it is (a store failure must not read as a bad body).
      * @throws DecodeException for bytes that are not a WriteRequest
      */
-    static void decodeWrite(byte[] body, int from, int to, SeriesRefCache cache, WriteRequestDecoder.Sink sink) {
+    static void decodeWrite(byte[] body, int from, int to, SeriesRefCache.Cursor cache, WriteRequestDecoder.Sink sink) {
         WriteRequestDecoder.Sink guarded = (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> {
             try {
                 sink.series(ref, pairs, nl, keyFrom, keyTo, ts, vs, n);

@@ -37,7 +37,8 @@ public final class RemoteWriteIngester {
     public static Result ingest(byte[] body, int from, int to, Appender appender, long minValidT, SeriesRefCache cache) {
         long[] counts = new long[2];
         String[] first = new String[1];
-        RemoteProto.decodeWrite(body, from, to, cache, (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> {
+        SeriesRefCache.Cursor cursor = cache == null ? null : cache.cursor();
+        RemoteProto.decodeWrite(body, from, to, cursor, (ref, pairs, nl, keyFrom, keyTo, ts, vs, n) -> {
             if (ref >= 0) {
                 appendSamples(appender, ref, ts, vs, n, minValidT, counts, first, null);
                 return;
@@ -60,8 +61,8 @@ public final class RemoteWriteIngester {
                 return;
             }
             long r = appender.seriesRef(labels);
-            if (cache != null && keyFrom >= 0) {
-                cache.put(body, keyFrom, keyTo, r);
+            if (cursor != null && keyFrom >= 0) {
+                cursor.put(body, keyFrom, keyTo, r);
             }
             appendSamples(appender, r, ts, vs, n, minValidT, counts, first, labels);
         });

@@ -31,7 +31,7 @@ final class WriteRequestDecoder extends WireReader {
         super(body, from, to);
     }
 
-    void decode(SeriesRefCache cache, Sink sink) {
+    void decode(SeriesRefCache.Cursor cache, Sink sink) {
         while (pos < end) {
             int tag = varint32();
             if (tag == tag(1, 2)) {
@@ -43,7 +43,7 @@ final class WriteRequestDecoder extends WireReader {
         }
     }
 
-    private void series(int from, int to, SeriesRefCache cache, Sink sink) {
+    private void series(int from, int to, SeriesRefCache.Cursor cache, Sink sink) {
         // The leading run of label fields keys the series; samples and the rest come after.
         int labelsEnd = from;
         pos = from;

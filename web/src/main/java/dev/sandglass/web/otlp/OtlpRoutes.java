@@ -9,6 +9,7 @@ import dev.sandglass.ingest.remote.SeriesRefCache;
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Storage;
 import dev.sandglass.web.api.RouteModule;
+import dev.sandglass.web.remote.AppenderPool;
 import dev.sandglass.web.remote.BodyBuffers;
 import dev.sandglass.web.remote.PooledBody;
 import dev.sandglass.web.remote.WriteBodies;
@@ -40,6 +41,7 @@ public final class OtlpRoutes implements RouteModule {
     private final WriteOptions options;
     private final WriteMetrics metrics;
     private final OtlpSeriesCache series = new OtlpSeriesCache(1 << 20);
+    private final AppenderPool appenders;
     private final SeriesRefCache refs = new SeriesRefCache(SeriesRefCache.defaultMaxBytes());
     /** Gunzipped bodies: one per core at a time is the usual concurrency. */
     private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
@@ -48,6 +50,7 @@ public final class OtlpRoutes implements RouteModule {
 
     public OtlpRoutes(Storage storage, WriteOptions options, WriteMetrics metrics) {
         this.storage = storage;
+        this.appenders = AppenderPool.forEndpoint(storage);
         this.options = options;
         this.metrics = metrics;
     }
@@ -79,7 +82,7 @@ public final class OtlpRoutes implements RouteModule {
             body = WriteBodies.slice(ctx, options.otlpMaxBody(), buffers);
             // JSON goes through the generated messages; protobuf is read in place.
             var request = json ? OtlpCodec.decode(Arrays.copyOfRange(body.array(), body.from(), body.to()), true) : null;
-            app = storage.appender();
+            app = appenders.take();
             try {
                 result = json ? OtlpTranslator.translate(request, app, series)
                         : OtlpProtoReader.translate(body.array(), body.from(), body.to(), app, refs);
@@ -115,6 +118,7 @@ public final class OtlpRoutes implements RouteModule {
         ctx.response().setStatusCode(200).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf")
                 .end(Buffer.buffer(OtlpCodec.response(result, json)));
         app.prepareNext(); // answered: now file the batch and back up new series, off the sender's wait
+        appenders.give(app, result.samples());
     }
 
     private void fail(RoutingContext ctx, int status, boolean json, String message) {

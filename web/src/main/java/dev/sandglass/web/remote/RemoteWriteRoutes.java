@@ -32,6 +32,7 @@ public final class RemoteWriteRoutes implements RouteModule {
     private final BodyBuffers buffers = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
     /** Bodies as sent (snappy), read by {@link PooledBody}. */
     private final BodyBuffers sent = new BodyBuffers(Runtime.getRuntime().availableProcessors(), 8 << 20);
+    private final AppenderPool appenders;
 
     /** {@code minValidTime}: samples older than this (unix ms, e.g. the retention cutoff) are out of bounds. */
     public RemoteWriteRoutes(Storage storage, WriteOptions options, WriteMetrics metrics, LongSupplier minValidTime) {
@@ -39,6 +40,7 @@ public final class RemoteWriteRoutes implements RouteModule {
         this.options = options;
         this.metrics = metrics;
         this.minValidTime = minValidTime;
+        this.appenders = AppenderPool.forEndpoint(storage);
     }
 
     @Override
@@ -60,7 +62,7 @@ public final class RemoteWriteRoutes implements RouteModule {
             int n = Snappy.uncompressedLength(raw.array(), raw.from(), raw.length(), options.remoteWriteMaxBody());
             body = buffers.take(n);
             n = Snappy.uncompress(raw.array(), raw.from(), raw.length(), body);
-            app = storage.appender();
+            app = appenders.take();
             try {
                 r = RemoteWriteIngester.ingest(body, 0, n, app, minValidTime.getAsLong(), refs);
             } catch (StorageException e) {
@@ -103,6 +105,7 @@ public final class RemoteWriteRoutes implements RouteModule {
             ctx.response().setStatusCode(204).end();
         }
         app.prepareNext(); // answered: now file the batch and back up new series, off the sender's wait
+        appenders.give(app, r.samples());
     }
 
     static void text(RoutingContext ctx, int status, String message) {

@@ -68,6 +68,8 @@ public final class ProtocolBench {
     private static final boolean TRACE = Boolean.getBoolean("bench.trace");
     /** -Dbench.threads=true prints each pass's receiver CPU by thread kind (compiler, GC, HTTP workers...). */
     private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+    /** -Dbench.settle=false lets the peers' passes start right after Sandglass's (see IdleWait). */
+    private static final boolean SETTLE = !"false".equals(System.getProperty("bench.settle"));
 
     public static void main(String[] args) throws Exception {
         int collections = Integer.parseInt(args[0]);
@@ -98,6 +100,12 @@ public final class ProtocolBench {
             }
         }
         java.util.Map<String, List<Pass>> results = new java.util.LinkedHashMap<>();
+        int sgAt = names.indexOf("sandglass");
+        long sgPid = sgAt < 0 ? -1 : pids.get(sgAt);
+        long sgLastQuery = 0;
+        if (SETTLE && sgPid >= 0) {
+            System.out.println("before each peer's pass: waiting for serve's idle collection (10 s after its last query) to be over");
+        }
         for (int r = 0; r < rounds; r++) {
             byte[][][] rw = rw("r" + r + "_rw_m", threads, collections, t0);
             byte[][][] ot = otlp("r" + r + ".otlp.m", threads, collections, t0);
@@ -111,6 +119,10 @@ public final class ProtocolBench {
                 String name = names.get(i);
                 String base = bases.get(i);
                 long pid = pids.get(i);
+                if (SETTLE && i != sgAt && sgPid >= 0 && sgLastQuery > 0) {
+                    IdleWait.settle(sgPid, sgLastQuery);
+                    sgLastQuery = 0;
+                }
                 Pass p = send(base + "/api/v1/write", pid, "application/x-protobuf", "snappy", rw, threads);
                 report(results, r, name + " remote write", p, count(base, "r" + r + "_rw_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                 if (name.equals("sandglass")) {
@@ -118,11 +130,13 @@ public final class ProtocolBench {
                     report(results, r, name + " OTLP protobuf", p, count(base, "r" + r + "_otlp_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                     // msb-metrics' exporter may gzip (optional in OTLP/HTTP): the same samples so sent
                     // (-Dbench.gzip=false leaves it out, e.g. to profile plain OTLP beside remote write).
-                    if (!GZIP) {
-                        continue;
+                    if (GZIP) {
+                        p = send(base + "/v1/metrics", pid, "application/x-protobuf", "gzip", oz, threads);
+                        report(results, r, name + " OTLP protobuf gzip", p, count(base, "r" + r + "_otlpz_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
                     }
-                    p = send(base + "/v1/metrics", pid, "application/x-protobuf", "gzip", oz, threads);
-                    report(results, r, name + " OTLP protobuf gzip", p, count(base, "r" + r + "_otlpz_m", t0 + (collections - 1) * 1000L, collections, expected), expected);
+                }
+                if (i == sgAt) {
+                    sgLastQuery = System.currentTimeMillis();
                 }
             }
         }

@@ -45,4 +45,38 @@ class RemoteWriteReceiverTest {
             assertEquals(2, s.metrics.get(WriteMetrics.Kind.RW_FAILED), "garbage and the expanding body (an oversized body is refused before the handler)");
         }
     }
+
+    /**
+     * The endpoint reuses appenders between requests: what a failed request appended before its
+     * error, or what a partly rejected one kept, is never stored again by the requests after it.
+     */
+    @Test
+    void eachRequestStoresExactlyItsOwnSamples(@TempDir Path dir) throws Exception {
+        long now = System.currentTimeMillis();
+        try (ProtocolServer s = new ProtocolServer(dir, new WriteOptions(1 << 20, 64 << 10, false), 3600_000L)) {
+            int stored = 0;
+            for (int i = 0; i < 6; i++) {
+                long t = now - 60_000 + i * 1000;
+                byte[] good = RemoteProto.encodeWrite(List.of(new RemoteProto.SeriesSamples(Labels.of("__name__", "reuse", "job", "a"),
+                        new long[] {t}, new double[] {i}, 1)));
+                // One series decoded and appended, then a series field running past the end.
+                byte[] partBroken = RemoteProto.encodeWrite(List.of(new RemoteProto.SeriesSamples(Labels.of("__name__", "reuse", "job", "a"),
+                        new long[] {t + 500}, new double[] {100 + i}, 1)));
+                partBroken = java.util.Arrays.copyOf(partBroken, partBroken.length + 2);
+                partBroken[partBroken.length - 2] = 0x0a;
+                partBroken[partBroken.length - 1] = 0x7f;
+                assertEquals(400, s.post("/api/v1/write", "application/x-protobuf", Snappy.compress(partBroken)).statusCode());
+                HttpResponse<byte[]> r = s.post("/api/v1/write", "application/x-protobuf", Snappy.compress(RemoteProto.encodeWrite(List.of(
+                        new RemoteProto.SeriesSamples(Labels.of("__name__", "reuse", "job", "a"), new long[] {t + 250}, new double[] {50 + i}, 1),
+                        new RemoteProto.SeriesSamples(Labels.of("__name__", "reuse", "job", "old"), new long[] {now - 7200_000L}, new double[] {1}, 1)))));
+                assertEquals(400, r.statusCode(), "one sample out of bounds");
+                stored++;
+                assertEquals(204, s.post("/api/v1/write", "application/x-protobuf", Snappy.compress(good)).statusCode());
+                stored++;
+            }
+            var got = s.select(Matcher.eq("__name__", "reuse"), Matcher.eq("job", "a")).get(0).samples();
+            assertEquals(stored, got.size(), "the broken requests' first series stored nothing: " + got);
+            assertEquals(0, s.select(Matcher.eq("__name__", "reuse"), Matcher.eq("job", "old")).size());
+        }
+    }
 }
