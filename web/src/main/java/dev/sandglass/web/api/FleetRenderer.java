@@ -111,10 +111,10 @@ final class FleetRenderer implements AutoCloseable {
             Rendered prev = last;
             Buffer body = json.body(views.fleet(now, DEFAULT_SINCE_MS));
             Buffer gzip = !gzipAsked ? null : prev != null && prev.body == body ? prev.gzip : gzip(body);
-            last = new Rendered(body, gzip, now);
             synchronized (this) {
-                renders++;
+                renders++; // counted before it is published: a client that got this answer sees it counted
             }
+            last = new Rendered(body, gzip, now);
         } catch (RuntimeException e) {
             // The store is not open yet, or closing: requests compute their own and report it.
             last = null;
