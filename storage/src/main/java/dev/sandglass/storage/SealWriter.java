@@ -76,19 +76,21 @@ final class SealWriter {
         }
         long estimate = sizer.estimate(samples, UNKNOWN_BYTES_PER_SAMPLE);
         segments.ensureSpace(estimate + estimate / 4);
-        long[] ts = new long[0];
-        double[] vs = new double[0];
-        RollupWriter rollup = RollupWriter.streaming();
+        RollupWriter rollup = RollupWriter.streaming(rollups);
         List<BlockWriter.SeriesData> batch = new ArrayList<>();
         int inBatch = 0;
         long batchMinT = Long.MAX_VALUE;
         long batchMaxT = Long.MIN_VALUE;
         int batchSamples = sizer.samples(maxBatchSamples.getAsInt());
+        // Sized for a batch at once: grown by doubling they were 15% of a seal's allocations.
+        int columns = (int) Math.min(samples, batchSamples + batchSamples / 8);
+        long[] ts = new long[columns];
+        double[] vs = new double[columns];
         try (BlockEncoder encoder = new BlockEncoder()) {
             for (int i = 0; i < runs.size(); i++) {
                 Head.Run r = runs.get(i);
                 if (ts.length < inBatch + r.size()) {
-                    // Doubling up to a batch and a bit; runs already batched keep the old arrays.
+                    // A run longer than the room left (or a batch grown by the sizer); runs already batched keep the old arrays.
                     int need = inBatch + r.size();
                     int cap = Math.max(need, Math.min(batchSamples + batchSamples / 8, 2 * need));
                     long[] t = java.util.Arrays.copyOf(ts, cap);
