@@ -13,7 +13,6 @@ import dev.sandglass.storage.jobs.RetentionJob;
 import dev.sandglass.storage.rollup.RollupCompactor;
 import dev.sandglass.storage.rollup.RollupRetention;
 import dev.sandglass.storage.rollup.RollupStore;
-import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.FittingBlocks;
