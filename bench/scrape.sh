@@ -14,7 +14,11 @@
 #      (live objects, after a full collection) at the end. NMT=1 starts both Sandglass JVMs with
 #      -XX:NativeMemoryTracking=summary, so the split of their resident memory printed at the end
 #      (bench/rss_split.py: anon / file / shmem, files by kind, Java heap) also gives the JVM's
-#      own account of the memory outside the heap.
+#      own account of the memory outside the heap. JFR=FILE records the launcher-default
+#      Sandglass with Java Flight Recorder (settings=profile: allocation samples by stack) and
+#      dumps it to FILE at the end (bench/jfr_alloc.py aggregates the allocation samples by site).
+# Over the measured minutes VmRSS of Prometheus and of the launcher-default Sandglass is sampled
+# every 5 s (bench/rss_watch.py): per-minute means and their ratio, the max, and the peak VmHWM.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-3}"; targets="${2:-100}"; series="${3:-1000}"
@@ -28,6 +32,13 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 "$here/sandglass" --version > /dev/null  # builds the jar now, outside the measurement
+if [ -n "${JFR:-}" ]; then
+  # The first serve after a build writes the class-data archive, and a JVM dumping one records
+  # no JFR: one short serve first writes it.
+  wport=$(free_port)
+  "$here/sandglass" serve --no-warmup --data-dir "$dir/archive" --msb-home "$dir/no-msb" --listen "127.0.0.1:$wport" > /dev/null 2>&1 & wpid=$!
+  wait_port "$wport"; kill -TERM "$wpid"; wait "$wpid" || true
+fi
 seal_opts=""
 [ -n "${SEAL_MIN:-}" ] && seal_opts="-Dsandglass.seal.interval.ms=$((SEAL_MIN * 60000))"
 [ -n "${NMT:-}" ] && seal_opts="$seal_opts -XX:NativeMemoryTracking=summary"
@@ -52,7 +63,9 @@ prometheus --config.file="$cfg" --storage.tsdb.path="$dir/prom" --web.listen-add
 # way the launcher allows (SANDGLASS_JAVA_OPTS replaces its defaults; override with CAPPED_OPTS).
 capped="${CAPPED_OPTS:--XX:+UseSerialGC -Xmx160m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}"
 sport=$(free_port)
-JAVA_TOOL_OPTIONS="$seal_opts" "$here/sandglass" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
+jfr_opts=""
+[ -n "${JFR:-}" ] && jfr_opts="-XX:StartFlightRecording=settings=profile,filename=$dir/sg.jfr"
+JAVA_TOOL_OPTIONS="$seal_opts $jfr_opts" "$here/sandglass" serve --no-warmup --data-dir "$dir/sg" --msb-home "$dir/no-msb" \
   --listen "127.0.0.1:$sport" --scrape-config "$cfg" > "$dir/sg.log" 2>&1 & spid=$!; pids+=($spid)
 cport=$(free_port)
 JAVA_TOOL_OPTIONS="$seal_opts" SANDGLASS_JAVA_OPTS="$capped" "$here/sandglass" serve --no-warmup --data-dir "$dir/capped" --msb-home "$dir/no-msb" \
@@ -70,6 +83,7 @@ echo "scraping $targets targets x $series series every 15 s; warm-up 60 s, then 
 sleep 60
 tick=$(getconf CLK_TCK)
 p0=$(cpu_ticks "$ppid"); s0=$(cpu_ticks "$spid"); c0=$(cpu_ticks "$cpid"); i0=$(cpu_ticks "$ipid")
+python3 "$here/bench/rss_watch.py" $((minutes * 60)) 5 "Prometheus=$ppid" "Sandglass=$spid" > "$dir/rss_watch.txt" 2>&1 & wpid=$!
 if [ -n "${SEAL_MIN:-}" ]; then
   # RSS of each just before the first seal (started ~SEAL_MIN after serve), then at the end.
   before=$(( SEAL_MIN * 60 - 60 - 20 ))
@@ -82,6 +96,7 @@ else
   sleep $((minutes * 60))
 fi
 p1=$(cpu_ticks "$ppid"); s1=$(cpu_ticks "$spid"); c1=$(cpu_ticks "$cpid"); i1=$(cpu_ticks "$ipid")
+wait "$wpid" || true
 prss=$(rss_kb "$ppid"); srss=$(rss_kb "$spid"); crss=$(rss_kb "$cpid"); irss=$(rss_kb "$ipid")
 # What the resident memory at the end is made of (after the CPU and RSS figures, as jcmd costs
 # the JVMs a little; before the queries below, whose reads map segment files for a while).
@@ -102,9 +117,13 @@ awk -v p="$((p1 - p0))" -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v i="$((i1 - i0
   printf "%-30s %18.2f %14.1f\n", "Sandglass serving, no targets", i / t / m, ir / 1024
   printf "Sandglass / Prometheus: CPU %.2f, RSS %.2f (launcher defaults); CPU %.2f, RSS %.2f (heap capped)\n", s / p, sr / pr, c / p, cr / pr
 }'
+cat "$dir/rss_watch.txt"
 [ -n "${SEAL_MIN:-}" ] && echo "(head sealed every $SEAL_MIN min; Sandglass's $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_blocks' | head -1), $(curl -s "http://127.0.0.1:$sport/metrics" | grep '^sandglass_storage_head_bytes' | head -1))"
 if [ -n "${HISTO:-}" ]; then
   echo "Sandglass (launcher defaults) heap, live objects after a full collection (jcmd GC.class_histogram):"
   jcmd "$spid" GC.class_histogram 2>/dev/null | sed -n '1,18p;$p'
   echo "Sandglass RSS after that collection: $(( $(rss_kb "$spid") / 1024 )) MiB"
+fi
+if [ -n "${JFR:-}" ]; then
+  jcmd "$spid" JFR.dump filename="$JFR" > /dev/null && echo "JFR recording of Sandglass (launcher defaults): $JFR"
 fi

@@ -13,7 +13,6 @@ import dev.sandglass.storage.jobs.RetentionJob;
 import dev.sandglass.storage.rollup.RollupCompactor;
 import dev.sandglass.storage.rollup.RollupRetention;
 import dev.sandglass.storage.rollup.RollupStore;
-import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.FittingBlocks;
@@ -376,7 +375,12 @@ public final class Db implements Storage {
 
     /** Appends a raw block; every writer of raw blocks goes through here (see {@link #lastRawIndex}). */
     BlockHeader appendRaw(byte[] block) {
-        BlockHeader h = segments.append(block);
+        return appendRaw(block, block.length);
+    }
+
+    /** The first {@code len} bytes of {@code block} as the next raw block. */
+    BlockHeader appendRaw(byte[] block, int len) {
+        BlockHeader h = segments.append(block, len);
         lastRawIndex = Math.max(lastRawIndex, h.index());
         changes.incrementAndGet();
         return h;
@@ -715,82 +719,14 @@ public final class Db implements Storage {
     }
 
     /**
-     * Encodes runs into blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
-     * series and one queue excerpt of bytes (see FittingBlocks); the last carries the
-     * checkpoint. Each batch's runs are split into time and value columns reused from batch to
-     * batch, so sealing allocates no copy of the head; they go when the seal ends (kept between
-     * seals, they held up to 36 MB of heap for a few seconds of work every 10 minutes).
+     * Writes runs as blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
+     * series and one queue excerpt of bytes, one batch at a time (see SealWriter); the last block
+     * carries the checkpoint.
      */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
-        long[] sealTs = new long[0];
-        double[] sealVs = new double[0];
-        // Runs come in ascending ref order, each once: their rollups are encoded as they come.
-        RollupWriter rollup = RollupWriter.streaming();
-        List<byte[]> blocks = new ArrayList<>();
-        List<BlockWriter.SeriesData> batch = new ArrayList<>();
-        int inBatch = 0;
-        long batchMinT = Long.MAX_VALUE;
-        long batchMaxT = Long.MIN_VALUE;
-        int blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
-        for (int i = 0; i < runs.size(); i++) {
-            Head.Run r = runs.get(i);
-            if (sealTs.length < inBatch + r.size()) {
-                // Doubling up to a block and a bit; runs already batched keep the old arrays.
-                int need = inBatch + r.size();
-                int cap = Math.max(need, Math.min(blockSamples + blockSamples / 8, 2 * need));
-                long[] ts = java.util.Arrays.copyOf(sealTs, cap);
-                double[] vs = java.util.Arrays.copyOf(sealVs, cap); // both or neither: a full heap may fail the second
-                sealTs = ts;
-                sealVs = vs;
-            }
-            r.copyTo(sealTs, sealVs, inBatch);
-            if (r.size() > 0) {
-                batchMinT = Math.min(batchMinT, sealTs[inBatch]);
-                batchMaxT = Math.max(batchMaxT, sealTs[inBatch + r.size() - 1]);
-            }
-            batch.add(new BlockWriter.SeriesData(r.ref(), index.labels(r.ref()).metricName(), sealTs, sealVs, inBatch, r.size()));
-            inBatch += r.size();
-            if (inBatch >= blockSamples || batch.size() >= FittingBlocks.MAX_SERIES || i == runs.size() - 1) {
-                // Cut by series too, and split further by bytes: each block must fit one queue excerpt.
-                List<byte[]> encoded = FittingBlocks.encode(batch, i == runs.size() - 1 ? checkpoint : -1);
-                blocks.addAll(encoded);
-                blockSizer.encoded(inBatch, encoded);
-                blockSamples = blockSizer.samples(headBudget.blockSamples(BLOCK_SAMPLES));
-                // Rolled up now, before the next batch reuses the columns; without what raw blocks from
-                // before already hold (a write retried after a seal, a replay after a kill midway
-                // through a seal): see SealedDuplicates.
-                for (BlockWriter.SeriesData s : duplicates.withoutSealed(batch, lastRawIndex)) {
-                    rollup.add(s.ref(), s.timestamps(), s.values(), s.offset(), s.size());
-                }
-                rollup.span(batchMinT, batchMaxT);
-                batchMinT = Long.MAX_VALUE;
-                batchMaxT = Long.MIN_VALUE;
-                batch = new ArrayList<>();
-                inBatch = 0;
-            }
-        }
-        // All or nothing as far as space goes: a seal cut short by a full disk would leave blocks
-        // that the retried seal writes again. Rollups take a fraction of the raw bytes; a quarter
-        // more is room to spare for them.
-        long bytes = 0;
-        for (byte[] b : blocks) {
-            bytes += b.length;
-        }
-        segments.ensureSpace(bytes + bytes / 4);
-        long rawFrom = -1;
-        long rawIndex = -1;
         try {
-            for (byte[] b : blocks) {
-                rawIndex = appendRaw(b).index();
-                rawFrom = rawFrom < 0 ? rawIndex : rawFrom;
-            }
-            // After the raw blocks: a crash in between leaves blocks that the next open rolls up, and
-            // so does a failure here, which must not fail the seal (its raw blocks are written).
-            try {
-                rollup.flush(rollups, rawFrom, rawIndex);
-            } catch (RuntimeException e) {
-                LOG.warn("rollups of the blocks just sealed were not written ({}); the next start rolls them up", e.getMessage());
-            }
+            new SealWriter(segments, rollups, duplicates, blockSizer, () -> headBudget.blockSamples(BLOCK_SAMPLES),
+                    ref -> index.labels(ref).metricName(), this::appendRaw).write(runs, checkpoint, lastRawIndex);
         } finally {
             releaseWriters();
         }

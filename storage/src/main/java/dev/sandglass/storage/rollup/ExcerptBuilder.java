@@ -68,9 +68,16 @@ final class ExcerptBuilder {
             one.uvarint(w.firstT[i] - w.start[i]);
             one.uvarint(w.lastT[i] - w.firstT[i]);
         }
-        for (double[] col : new double[][] {w.count, w.sum, w.min, w.max, w.first, w.last, w.corr, w.chg, w.rst}) {
-            ValueCodec.encode(col, a, k, one, scratch);
-        }
+        // Column by column, in this order (a double[][] of them per call was 8% of a seal's allocations).
+        ValueCodec.encode(w.count, a, k, one, scratch);
+        ValueCodec.encode(w.sum, a, k, one, scratch);
+        ValueCodec.encode(w.min, a, k, one, scratch);
+        ValueCodec.encode(w.max, a, k, one, scratch);
+        ValueCodec.encode(w.first, a, k, one, scratch);
+        ValueCodec.encode(w.last, a, k, one, scratch);
+        ValueCodec.encode(w.corr, a, k, one, scratch);
+        ValueCodec.encode(w.chg, a, k, one, scratch);
+        ValueCodec.encode(w.rst, a, k, one, scratch);
         oneRef = ref;
         oneWindows = k;
         oneMinT = w.firstT[a];

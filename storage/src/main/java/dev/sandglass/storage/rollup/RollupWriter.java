@@ -40,6 +40,17 @@ public final class RollupWriter {
      */
     private static final int STREAMING_SPARE_COMMITS = 64;
     private final boolean streaming;
+    /**
+     * Streaming to a store: each part is appended (as continued: uncounted until the last part
+     * commits it) the moment it is full, and its builder reused, so the writer holds one part per
+     * resolution instead of all of them (~20 MB for a seal of 100,000 scraped series, grown by
+     * doubling 64 KB buffers into 4 MB ones, then copied once more by each part's finish). Such
+     * parts cover no raw blocks (-1, -1): the last part covers the write's, as it commits them.
+     */
+    private RollupStore early;
+    private final List<Long> earlyParts = new ArrayList<>();
+    /** An early part that could not be appended: the write writes no rollups (see {@link #flush}). */
+    private RuntimeException earlyFailure;
     /** Streaming: the last ref added, and series added. */
     private int lastRef = -1;
     private int streamed;
@@ -70,6 +81,20 @@ public final class RollupWriter {
      */
     public static RollupWriter streaming() {
         return new RollupWriter(RollupStore.MAX_EXCERPT_BYTES, true);
+    }
+
+    /**
+     * A streaming writer that appends each full part to {@code store} at once (see {@link #early});
+     * {@link #flush} must then be given the same store.
+     */
+    public static RollupWriter streaming(RollupStore store) {
+        return streamingTo(store, RollupStore.MAX_EXCERPT_BYTES);
+    }
+
+    static RollupWriter streamingTo(RollupStore store, int maxExcerptBytes) {
+        RollupWriter w = new RollupWriter(maxExcerptBytes, true);
+        w.early = store;
+        return w;
     }
 
     @SuppressWarnings("unchecked")
@@ -118,6 +143,9 @@ public final class RollupWriter {
         }
         lastRef = ref;
         streamed++;
+        if (earlyFailure != null) {
+            return;
+        }
         for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
             long res = RESOLUTIONS_MS[r];
             int spans = n == 0 ? 0 : (int) Math.min(1 << 20, (Windows.windowOf(t[off + n - 1], res) - Windows.windowOf(t[off], res)) / res + 1);
@@ -158,8 +186,17 @@ public final class RollupWriter {
             if (adds > room && b.series() > 0) {
                 fullParts += heldPart ? 2 : 1;
                 heldPart = false;
-                b = new ExcerptBuilder(RESOLUTIONS_MS[r]);
-                parts.add(b);
+                if (early != null) {
+                    try {
+                        earlyParts.add(append(early, b.finish(-1, -1, NONE, true, NONE))); // empties b for the next part
+                    } catch (RuntimeException e) {
+                        earlyFailure = e;
+                        return;
+                    }
+                } else {
+                    b = new ExcerptBuilder(RESOLUTIONS_MS[r]);
+                    parts.add(b);
+                }
                 continue; // the same windows again, into the next part
             }
             if (adds > room) {
@@ -201,6 +238,12 @@ public final class RollupWriter {
      */
     public void flush(RollupStore store, long rawFrom, long rawIndex) {
         try {
+            if (earlyFailure != null) {
+                throw new StorageException("a part of these rollups could not be written: " + earlyFailure.getMessage());
+            }
+            if (early != null && early != store) {
+                throw new IllegalStateException("BUG: rollups streamed to one store and flushed to another");
+            }
             for (int r = 0; r < RESOLUTIONS_MS.length; r++) {
                 int[] refs = byRes[r].keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
                 for (int ref : refs) {
@@ -217,14 +260,22 @@ public final class RollupWriter {
                     }
                 }
             }
+            if (all.isEmpty() && !earlyParts.isEmpty()) {
+                throw new IllegalStateException("BUG: " + earlyParts.size() + " rollup parts appended and none left to commit them");
+            }
             if (!all.isEmpty()) {
-                long[] commits = new long[all.size() - 1];
+                int before = earlyParts.size();
+                long[] commits = new long[before + all.size() - 1];
                 ExcerptBuilder last = all.get(all.size() - 1);
                 if (last.bytes() + 8L * commits.length > maxExcerptBytes) {
-                    throw new StorageException("the rollups of this write take " + all.size() + " parts, more than its last part has room to list");
+                    throw new StorageException("the rollups of this write take " + (before + all.size())
+                            + " parts, more than its last part has room to list");
                 }
-                for (int k = 0; k < commits.length; k++) {
-                    commits[k] = append(store, all.get(k).finish(rawFrom, rawIndex, NONE, true, NONE));
+                for (int k = 0; k < before; k++) {
+                    commits[k] = earlyParts.get(k);
+                }
+                for (int k = 0; k < all.size() - 1; k++) {
+                    commits[before + k] = append(store, all.get(k).finish(rawFrom, rawIndex, NONE, true, NONE));
                 }
                 append(store, last.finish(rawFrom, rawIndex, NONE, false, commits));
             } else if (rawFrom >= 0 && spanMinT <= spanMaxT) {
@@ -239,6 +290,8 @@ public final class RollupWriter {
             }
             fullParts = 0;
             heldPart = false;
+            earlyParts.clear();
+            earlyFailure = null;
             lastRef = -1;
             streamed = 0;
             entries = 0;

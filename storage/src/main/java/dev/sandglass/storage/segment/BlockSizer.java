@@ -46,13 +46,26 @@ public final class BlockSizer {
 
     /** Records that a batch of {@code samples} samples was encoded into {@code blocks}. */
     public void encoded(long samples, List<byte[]> blocks) {
-        if (samples < LEARN_FROM) {
-            return;
-        }
         long bytes = 0;
         for (byte[] b : blocks) {
             bytes += b.length;
         }
-        bytesPerSample = (double) bytes / samples;
+        encoded(samples, bytes);
+    }
+
+    /** Records that a batch of {@code samples} samples was encoded into blocks of {@code bytes} in all. */
+    public void encoded(long samples, long bytes) {
+        if (samples >= LEARN_FROM) {
+            bytesPerSample = (double) bytes / samples;
+        }
+    }
+
+    /**
+     * Bytes {@code samples} samples should take in blocks, about, for a check of free space before
+     * a seal: as the last batches took, a quarter more; {@code unknown} bytes a sample before any.
+     */
+    public long estimate(long samples, double unknown) {
+        double b = bytesPerSample;
+        return (long) (samples * (b > 0 ? b * 1.25 : unknown));
     }
 }

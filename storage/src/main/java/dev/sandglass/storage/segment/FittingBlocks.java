@@ -27,30 +27,46 @@ public final class FittingBlocks {
     /** As above with another limit (tests). */
     static List<byte[]> encode(List<BlockWriter.SeriesData> series, long walCheckpoint, int maxBytes) {
         List<byte[]> out = new ArrayList<>();
-        split(series, walCheckpoint, maxBytes, out);
+        try (BlockEncoder encoder = new BlockEncoder()) {
+            write(encoder, series, walCheckpoint, maxBytes, (b, len) -> out.add(java.util.Arrays.copyOf(b, len)));
+        }
         return out;
     }
 
-    private static void split(List<BlockWriter.SeriesData> series, long checkpoint, int maxBytes, List<byte[]> out) {
-        byte[] block = BlockWriter.encode(series, checkpoint);
-        if (block.length <= maxBytes) {
-            out.add(block);
-            return;
+    /** Where fitted blocks go as they are encoded: {@code len} bytes of {@code block}, valid only during the call. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(byte[] block, int len);
+    }
+
+    /**
+     * Encodes {@code series} with {@code encoder} into blocks that fit, handing each to {@code sink}
+     * as soon as it is encoded (in order; only the last carries {@code walCheckpoint}), so a
+     * writer holds one block at a time. Returns the bytes handed over.
+     */
+    public static long write(BlockEncoder encoder, List<BlockWriter.SeriesData> series, long walCheckpoint, Sink sink) {
+        return write(encoder, series, walCheckpoint, SegmentStore.MAX_BLOCK_BYTES, sink);
+    }
+
+    static long write(BlockEncoder encoder, List<BlockWriter.SeriesData> series, long checkpoint, int maxBytes, Sink sink) {
+        int len = encoder.encode(series, checkpoint);
+        if (len <= maxBytes) {
+            sink.accept(encoder.bytes(), len);
+            return len;
         }
         if (series.size() > 1) {
             int half = series.size() / 2;
-            split(series.subList(0, half), -1, maxBytes, out);
-            split(series.subList(half, series.size()), checkpoint, maxBytes, out);
-            return;
+            return write(encoder, series.subList(0, half), -1, maxBytes, sink)
+                    + write(encoder, series.subList(half, series.size()), checkpoint, maxBytes, sink);
         }
         BlockWriter.SeriesData one = series.get(0);
         if (one.size() < 2) {
-            throw new StorageException("one sample of series " + one.ref() + " encodes to " + block.length + " bytes, over the block limit of "
+            throw new StorageException("one sample of series " + one.ref() + " encodes to " + len + " bytes, over the block limit of "
                     + maxBytes);
         }
         int half = one.size() / 2;
-        split(List.of(slice(one, 0, half)), -1, maxBytes, out);
-        split(List.of(slice(one, half, one.size())), checkpoint, maxBytes, out);
+        return write(encoder, List.of(slice(one, 0, half)), -1, maxBytes, sink)
+                + write(encoder, List.of(slice(one, half, one.size())), checkpoint, maxBytes, sink);
     }
 
     private static BlockWriter.SeriesData slice(BlockWriter.SeriesData s, int from, int to) {

@@ -191,15 +191,20 @@ public final class SegmentStore implements AutoCloseable {
     }
 
     /** Appends a block; returns its header (already in the directory). */
-    public synchronized BlockHeader append(byte[] block) {
+    public BlockHeader append(byte[] block) {
+        return append(block, block.length);
+    }
+
+    /** Appends the first {@code length} bytes of {@code block} (a reused encoder buffer: see BlockEncoder). */
+    public synchronized BlockHeader append(byte[] block, int length) {
         if (readOnly) {
             throw new StorageException("the store is open read-only: " + queue.file());
         }
-        if (block.length > MAX_BLOCK_BYTES) {
+        if (length > MAX_BLOCK_BYTES) {
             // Writers split by FittingBlocks; refused here before the queue is touched, whatever the caller.
-            throw new StorageException("a block of " + block.length + " bytes is over the queue's limit of " + MAX_BLOCK_BYTES);
+            throw new StorageException("a block of " + length + " bytes is over the queue's limit of " + MAX_BLOCK_BYTES);
         }
-        space.ensure(block.length);
+        space.ensure(length);
         if (appender == null) {
             appender = queue.createAppender();
         }
@@ -209,11 +214,11 @@ public final class SegmentStore implements AutoCloseable {
         appender.singleThreadedCheckReset();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(block);
+            dc.wire().bytes().write(block, 0, length);
             index = dc.index();
         }
         int headerLen = (int) readLong(block, 1);
-        BlockHeader h = BlockHeader.parse(index, queue.rollCycle().toCycle(index), java.util.Arrays.copyOf(block, headerLen), block.length);
+        BlockHeader h = BlockHeader.parse(index, queue.rollCycle().toCycle(index), java.util.Arrays.copyOf(block, headerLen), length);
         directory.add(h);
         return h;
     }

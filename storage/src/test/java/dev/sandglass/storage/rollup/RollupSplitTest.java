@@ -155,6 +155,45 @@ class RollupSplitTest {
         assertThrows(IllegalStateException.class, () -> w.add(7, new long[] {T0 + 1}, new double[] {1}, 0, 1), "a series twice");
     }
 
+    /**
+     * A seal's writer appends each part the moment it is full: those parts count only once the
+     * flush's last part commits them, the windows read back exact, and only the last part claims
+     * the raw blocks. One whose append fails midway writes nothing more and claims nothing.
+     */
+    @Test
+    void aWriterStreamingToTheStoreAppendsFullPartsAtOnceUncountedUntilTheLast() {
+        Map<Integer, Samples> data = new java.util.TreeMap<>(data());
+        try (RollupStore store = new RollupStore(dir.resolve("early"), false)) {
+            RollupWriter w = RollupWriter.streamingTo(store, LIMIT);
+            add(w, data);
+            int early = store.directory().size();
+            assertTrue(early > 20, early + " parts appended before the flush");
+            assertTrue(store.counted(Long.MAX_VALUE).isEmpty(), "none counts before the last part");
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(3));
+            w.flush(store, 3, 9);
+            List<RollupStore.Entry> all = store.directory();
+            assertTrue(all.size() > early, "the parts left and the last");
+            for (RollupStore.Entry e : all) {
+                assertTrue(e.bytes() <= LIMIT, e.bytes() + " bytes");
+            }
+            assertEquals(all.size() - 1, all.get(all.size() - 1).header().commits().length, "the last part commits every other");
+            assertEquals(all.size(), store.counted(Long.MAX_VALUE).size());
+            assertTrue(store.coverage(Long.MAX_VALUE).covers(3) && store.coverage(Long.MAX_VALUE).covers(9));
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(10));
+            assertExact(store, data);
+        }
+        try (RollupStore store = new RollupStore(dir.resolve("cut"), false)) {
+            RollupWriter w = RollupWriter.streamingTo(store, LIMIT);
+            w.stopAfterParts = 4;
+            add(w, data); // the fifth part fails: no exception here, the raw write goes on
+            assertEquals(4, store.directory().size());
+            assertThrows(StorageException.class, () -> w.flush(store, 3, 9));
+            assertEquals(4, store.directory().size(), "nothing more is written");
+            assertTrue(store.counted(Long.MAX_VALUE).isEmpty(), "nor counted");
+            assertFalse(store.coverage(Long.MAX_VALUE).covers(3), "the raw blocks are left to the next open's roll-up");
+        }
+    }
+
     @Test
     void partsACrashCutShortNeverCountAndAWriteAfterThemIsExact() {
         Map<Integer, Samples> data = data();
