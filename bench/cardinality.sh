@@ -85,9 +85,10 @@ except Exception as e:
   jcmd "$java_pid" GC.class_histogram > "$work/histo" 2>/dev/null || true
   live=$(awk '/^Total/ { print $3 }' "$work/histo")
   [ -n "${HISTO:-}" ] && sed -n '3,14p' "$work/histo" >&3
-  echo "$ready $after $peak ${live:-0}"
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   pid=""
+  # Only once serve is gone: the caller reads this line and goes on to replace the store.
+  echo "$ready $after $peak ${live:-0}"
 }
 
 launchers=("$here")
