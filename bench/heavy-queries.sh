@@ -6,7 +6,8 @@
 # prints each outcome, resident memory before, at its peak while they ran, right after, 15 s
 # later, and VmHWM over the server's whole life. Every answer must be 200, 422 or 503, never 500,
 # and the server must live. BEFORE=DIR runs another checkout (its own launcher and jar) on the
-# same store first. SERVE_FLAGS adds flags (e.g. --memory.limit 128MiB) for comparison.
+# same store first. SERVE_FLAGS adds flags (e.g. --memory.limit 128MiB) for comparison; SPLIT=1
+# also prints where the resident memory is right after the queries (bench/rss_split.py).
 # Usage: bash bench/heavy-queries.sh [CLIENTS]   (default 50; env FLEET, default /tmp/sandglass-bench/fleet.om)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,9 @@ run() {
   echo "== $who: $(grep -m1 'memory:' "$work/serve-$who.log" | sed 's/^ *//')"
   sleep 20 # the start-up warm-up (a few seconds of CPU) is not what is measured
   python3 "$here/bench/heavy-queries.py" --url "http://127.0.0.1:$port" --pid "$java_pid" --clients "$clients" || rc=$?
+  if [ -n "${SPLIT:-}" ] && kill -0 "$java_pid" 2>/dev/null; then
+    python3 "$here/bench/rss_split.py" "serve right after the queries" "$java_pid" "$work/data" --java | sed 's/^/  /'
+  fi
   sleep 15
   if kill -0 "$java_pid" 2>/dev/null; then
     echo "  15 s later: $(( $(status_kb "$java_pid" VmRSS) / 1024 )) MiB resident; peak over its whole life (VmHWM, start-up included) $(( $(status_kb "$java_pid" VmHWM) / 1024 )) MiB"

@@ -15,14 +15,16 @@ record MemoryBudget(long limitBytes, long heapBytes, long queryBytes, long maxSa
     /** No --memory.limit: the heap may grow to the JVM's ceiling, the queries' memory may not (see {@link #DEFAULT_QUERY_BYTES}). */
     static final long NONE = Long.MAX_VALUE;
     /**
-     * Without --memory.limit, what queries may hold between them: the same as under
-     * {@code --memory.limit 128MiB} (2 queries of 262,144 samples at once). The heap's ceiling
-     * there is the JVM's (1/4 of RAM, so that live data such as a scrape of 100,000 series fits),
-     * and a budget taken from it let four queries of 12.5 million samples each (3 GiB) take the
-     * host's memory. Sized so the reference workload, fifty heavy queries at once included, peaks
-     * under issue 15's 192 MiB resident (bench/heavy-queries.sh).
+     * Without --memory.limit, what queries may hold between them: 262,144 samples, the most one
+     * query gets under {@code --memory.limit 128MiB}, so one heavy query at a time (cheap ones
+     * wait for it; the timeout bounds the wait). The heap's ceiling there is the JVM's (1/4 of
+     * RAM, so that live data such as a scrape of 100,000 series fits), and a budget taken from it
+     * let four queries of 12.3 million samples each take the host's memory. Measured with
+     * bench/heavy-queries.sh (fifty heavy range queries at once, no flags): 32 MiB (2 at once)
+     * peaked at 220-246 MiB resident (the serial heap grew to ~120 MiB around them), 16 MiB at
+     * 184-202 MiB, against issue 15's 192.
      */
-    static final long DEFAULT_QUERY_BYTES = 32L << 20;
+    static final long DEFAULT_QUERY_BYTES = 16L << 20;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
     static final long MIN_SAMPLES_PER_QUERY = 250_000;
 
