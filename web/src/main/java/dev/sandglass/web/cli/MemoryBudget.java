@@ -22,7 +22,8 @@ record MemoryBudget(long limitBytes, long heapBytes, long queryBytes, long maxSa
      * let four queries of 12.3 million samples each take the host's memory. Measured with
      * bench/heavy-queries.sh (fifty heavy range queries at once, no flags): 32 MiB (2 at once)
      * peaked at 220-246 MiB resident (the serial heap grew to ~120 MiB around them), 16 MiB at
-     * 184-202 MiB, against issue 15's 192.
+     * 184-211 MiB (4 runs), against issue 15's 192: what is left is the serial heap's garbage
+     * between collections, not the queries' live data (README, "The default query budget").
      */
     static final long DEFAULT_QUERY_BYTES = 16L << 20;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
