@@ -11,7 +11,9 @@
 # same stores: the before/after figures come from one run on one machine.
 #
 # Usage: bench/cardinality.sh [N ...]   (default 100000 1000000)
-#   env MEMORY_LIMIT (default 128MiB), BEFORE (default none), HISTO=1 prints the histogram's top lines
+#   env MEMORY_LIMIT (default 128MiB), BEFORE (default none), HISTO=1 prints the histogram's top lines,
+#   IDLE=SECONDS also the resident memory after that long idle, SPLIT=1 where serve's resident memory is after the queries (bench/rss_split.py; NMT too when
+#   JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 limit="${MEMORY_LIMIT:-128MiB}"
@@ -85,9 +87,15 @@ except Exception as e:
   jcmd "$java_pid" GC.class_histogram > "$work/histo" 2>/dev/null || true
   live=$(awk '/^Total/ { print $3 }' "$work/histo")
   [ -n "${HISTO:-}" ] && sed -n '3,14p' "$work/histo" >&3
-  echo "$ready $after $peak ${live:-0}"
+  if [ -n "${IDLE:-}" ]; then
+    sleep "$IDLE" # serve's idle work (a full collection, the queue files' readers closed) runs 10 s after the last query
+    printf "           after %s s idle: %d MiB resident\n" "$IDLE" $(( $(status_kb "$java_pid" VmRSS) / 1024 )) >&3
+  fi
+  [ -n "${SPLIT:-}" ] && python3 "$here/bench/rss_split.py" "serve after the queries" "$java_pid" "$data" --java | sed 's/^/           /' >&3
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   pid=""
+  # Only once serve is gone: the caller reads this line and goes on to replace the store.
+  echo "$ready $after $peak ${live:-0}"
 }
 
 launchers=("$here")

@@ -106,14 +106,37 @@ final class DbQuerier implements Querier {
         // Blocks are read here, on this thread (the segment reader is single-threaded), and
         // their shared sections decompressed and decoded, one block per core. Each series'
         // values are decoded later, when asked for, on the thread that asks.
-        List<Block> needed = new ArrayList<>();
+        List<BlockHeader> neededHeaders = new ArrayList<>();
+        long hits = 0;
+        long sparseBound = (long) StreamedBlocks.SPARSE_HITS_PER_SERIES * refs.length;
         for (BlockHeader h : blocks) {
+            int found = 0;
             for (int ref : refs) {
                 if (h.has(ref)) {
-                    needed.add(block(h, refs));
-                    break;
+                    found++;
+                    if (hits + found > sparseBound) {
+                        break; // dense: no need to count further
+                    }
                 }
             }
+            if (found > 0) {
+                neededHeaders.add(h);
+                hits += found;
+            }
+        }
+        if (StreamedBlocks.worthIt(neededHeaders.size(), hits, refs.length)) {
+            java.util.Map<Integer, StreamedBlocks.Part> parts = StreamedBlocks.read(neededHeaders, reader, refs, minT, maxT);
+            if (parts != null) {
+                List<Series> out = new ArrayList<>(refs.length);
+                for (int i = 0; i < sel.byLabels().length; i++) {
+                    out.add(new StoredSeries(sel.labels()[i], sel.byLabels()[i], NO_BLOCKS, parts.get(sel.byLabels()[i])));
+                }
+                return out;
+            }
+        }
+        List<Block> needed = new ArrayList<>();
+        for (BlockHeader h : neededHeaders) {
+            needed.add(block(h, refs));
         }
         Parallel.forEach(needed.size(), i -> needed.get(i).prepare(refs));
         // In write order, null where no block was read: none of them holds any of refs.
@@ -124,9 +147,14 @@ final class DbQuerier implements Querier {
         // In label order already (the index keeps its selections sorted).
         List<Series> out = new ArrayList<>(refs.length);
         for (int i = 0; i < sel.byLabels().length; i++) {
-            out.add(new StoredSeries(sel.labels()[i], sel.byLabels()[i], loaded));
+            out.add(new StoredSeries(sel.labels()[i], sel.byLabels()[i], loaded, null));
         }
         return out;
+    }
+
+    /** Blocks this querier keeps until it closes (tests: a streamed selection keeps none). */
+    int blocksHeld() {
+        return cache.size();
     }
 
     private void checkOpen() {
@@ -141,16 +169,19 @@ final class DbQuerier implements Querier {
         private final Labels labels;
         private final int ref;
         private final Block[] loaded;
+        /** Its samples from the blocks, when they were read one at a time ({@link StreamedBlocks}); else null. */
+        private final StreamedBlocks.Part part;
 
         /** The querier that selected it: only its own series are read in {@link #lastOfEach}. */
         DbQuerier owner() {
             return DbQuerier.this;
         }
 
-        StoredSeries(Labels labels, int ref, Block[] loaded) {
+        StoredSeries(Labels labels, int ref, Block[] loaded, StreamedBlocks.Part part) {
             this.labels = labels;
             this.ref = ref;
             this.loaded = loaded;
+            this.part = part;
         }
 
         @Override
@@ -166,13 +197,13 @@ final class DbQuerier implements Querier {
         @Override
         public Samples samples(Samples reuse) {
             checkOpen();
-            return DbQuerier.this.samples(ref, loaded, reuse);
+            return DbQuerier.this.samples(ref, loaded, part, reuse);
         }
 
         @Override
         public boolean last(Samples out) {
             checkOpen();
-            return DbQuerier.this.last(ref, loaded, out) || Series.super.last(out);
+            return DbQuerier.this.last(ref, loaded, part, out) || Series.super.last(out);
         }
     }
 
@@ -187,7 +218,7 @@ final class DbQuerier implements Querier {
             try {
                 for (int i = from; i < to; i++) {
                     if (series.get(i) instanceof StoredSeries s && s.owner() == this) {
-                        done[i] = lastLocked(s.ref, s.loaded, out[i]);
+                        done[i] = lastLocked(s.ref, s.loaded, s.part, out[i]);
                     }
                 }
             } finally {
@@ -201,6 +232,8 @@ final class DbQuerier implements Querier {
         }
     }
 
+    private static final Block[] NO_BLOCKS = new Block[0];
+
     /** Series per hold of the lock in {@link #lastOfEach}: a writer waits for at most this many head lookups. */
     private static final int LAST_BATCH = 256;
 
@@ -209,19 +242,19 @@ final class DbQuerier implements Querier {
      * newest sample in range is newer than every block holding the series and than the sealing
      * head's. False (out cleared) when the caller must read the range.
      */
-    private boolean last(int ref, Block[] loaded, Samples out) {
+    private boolean last(int ref, Block[] loaded, StreamedBlocks.Part part, Samples out) {
         db.lock().readLock().lock();
         try {
-            return lastLocked(ref, loaded, out);
+            return lastLocked(ref, loaded, part, out);
         } finally {
             db.lock().readLock().unlock();
         }
     }
 
-    /** {@link #last(int, Block[], Samples)} with the read lock held. */
-    private boolean lastLocked(int ref, Block[] loaded, Samples out) {
+    /** {@link #last(int, Block[], StreamedBlocks.Part, Samples)} with the read lock held. */
+    private boolean lastLocked(int ref, Block[] loaded, StreamedBlocks.Part part, Samples out) {
         out.clear();
-        long newestBlock = Long.MIN_VALUE;
+        long newestBlock = part == null ? Long.MIN_VALUE : part.newestBlockT();
         for (int k = 0; k < loaded.length; k++) {
             if (loaded[k] != null && loaded[k].indexOf(ref) >= 0) {
                 newestBlock = Math.max(newestBlock, blocks.get(k).maxT());
@@ -250,12 +283,12 @@ final class DbQuerier implements Querier {
     }
 
     /** One series' samples in range (into {@code reuse} when not null); called concurrently, after its blocks were read. */
-    private Samples samples(int ref, Block[] loaded, Samples reuse) {
+    private Samples samples(int ref, Block[] loaded, StreamedBlocks.Part part, Samples reuse) {
         // The blocks holding ref, in write order, and its position in each: looked up once.
         Block[] holding = new Block[loaded.length];
         int[] at = new int[loaded.length];
         int found = 0;
-        int expected = 0;
+        int expected = part == null ? 0 : part.samples().size();
         for (Block b : loaded) {
             int i = b == null ? -1 : b.indexOf(ref);
             if (i >= 0) {
@@ -269,6 +302,11 @@ final class DbQuerier implements Querier {
         // Each source (a block, the sealing head, the head) is in time order by itself, so the
         // whole is in order when every seam is: checking the seams saves a pass over the samples.
         boolean seamsInOrder = true;
+        if (part != null) {
+            Samples p = part.samples();
+            s.addAll(p.timestamps(), p.values(), 0, p.size());
+            seamsInOrder = part.inOrder();
+        }
         for (int k = 0; k < found; k++) {
             int seam = s.size();
             holding[k].appendTo(at[k], minT, maxT, s);

@@ -378,6 +378,19 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
 
+        /** Gives back one block read by this reader before it closes (a query streaming its blocks). */
+        public void release(BlockHeader h) {
+            long k = h.index();
+            if (holding.remove(k)) {
+                synchronized (shared) {
+                    Shared s = shared.get(k);
+                    if (s != null && --s.readers == 0) {
+                        shared.remove(k);
+                    }
+                }
+            }
+        }
+
         @Override
         public void close() {
             synchronized (shared) {

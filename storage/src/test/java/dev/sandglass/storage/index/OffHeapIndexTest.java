@@ -154,4 +154,51 @@ class OffHeapIndexTest {
         }
         scratch.close();
     }
+
+    /** Resident KiB of this process's scratch-file mappings (/proc/self/smaps). */
+    private static long scratchRssKib() throws java.io.IOException {
+        long kib = 0;
+        boolean in = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                in = line.contains("/.scratch-") && line.contains(".mem");
+            } else if (in && line.startsWith("Rss:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib;
+    }
+
+    @Test
+    void releasedPagesLeaveTheResidentMemoryAndReadZerosWhenReused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "Linux only");
+        java.nio.ByteBuffer probe;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("probe"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(ScratchPages.PAGE), 0);
+            probe = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, ScratchPages.PAGE);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ScratchRelease.giveBack(probe), "madvise(MADV_REMOVE) is not supported here");
+        ScratchPages scratch = new ScratchPages(dir);
+        PagedInts ints = new PagedInts(scratch);
+        int n = 160 * (ScratchPages.PAGE / 4); // 160 pages: 10 MiB
+        ints.ensure(n);
+        for (int i = 0; i < n; i++) {
+            ints.set(i, i + 1);
+        }
+        long written = scratchRssKib();
+        assertTrue(written >= 10 * 1024, written + " KiB resident once written");
+        ints.release();
+        long released = scratchRssKib();
+        assertTrue(written - released >= 9 * 1024, "given back: " + written + " KiB written, " + released + " KiB after the release");
+        PagedInts again = new PagedInts(scratch);
+        again.ensure(n);
+        for (int i = 0; i < n; i += 7) {
+            assertEquals(0, again.get(i), "a reused page reads zeros");
+        }
+        again.set(5, 42);
+        assertEquals(42, again.get(5));
+        assertEquals(0, scratch.heapPages());
+        scratch.close();
+    }
 }

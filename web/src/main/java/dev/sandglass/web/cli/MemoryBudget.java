@@ -10,10 +10,22 @@ package dev.sandglass.web.cli;
  * that needs more fails with the engine's clear "too many samples" error instead of taking the
  * host's memory.
  */
-record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxConcurrency, boolean samplesLowered) {
+record MemoryBudget(long limitBytes, long heapBytes, long queryBytes, long maxSamples, int maxConcurrency, boolean samplesLowered) {
     static final long BYTES_PER_SAMPLE = 64;
-    /** No --memory.limit: the heap the JVM was given is the budget. */
+    /** No --memory.limit: the heap may grow to the JVM's ceiling, the queries' memory may not (see {@link #DEFAULT_QUERY_BYTES}). */
     static final long NONE = Long.MAX_VALUE;
+    /**
+     * Without --memory.limit, what queries may hold between them: 262,144 samples, the most one
+     * query gets under {@code --memory.limit 128MiB}, so one heavy query at a time (cheap ones
+     * wait for it; the timeout bounds the wait). The heap's ceiling there is the JVM's (1/4 of
+     * RAM, so that live data such as a scrape of 100,000 series fits), and a budget taken from it
+     * let four queries of 12.3 million samples each take the host's memory. Measured with
+     * bench/heavy-queries.sh (fifty heavy range queries at once, no flags): 32 MiB (2 at once)
+     * peaked at 220-246 MiB resident (the serial heap grew to ~120 MiB around them), 16 MiB at
+     * 184-211 MiB (4 runs), against issue 15's 192: what is left is the serial heap's garbage
+     * between collections, not the queries' live data (README, "The default query budget").
+     */
+    static final long DEFAULT_QUERY_BYTES = 16L << 20;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
     static final long MIN_SAMPLES_PER_QUERY = 250_000;
 
@@ -23,14 +35,16 @@ record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxCon
      */
     static MemoryBudget of(long limitBytes, long heapBytes, long flagMaxSamples, int flagConcurrency) {
         long heap = Math.min(heapBytes, Math.max(limitBytes / 2, 1));
-        long total = heap / 2 / BYTES_PER_SAMPLE;
+        long queryBytes = limitBytes == NONE ? Math.min(heap / 2, DEFAULT_QUERY_BYTES) : heap / 2;
+        long total = queryBytes / BYTES_PER_SAMPLE;
         int concurrency = flagConcurrency;
-        while (concurrency > 1 && total / concurrency < MIN_SAMPLES_PER_QUERY) {
+        // A --query.max-samples under the floor is the user's own choice of many small queries.
+        while (concurrency > 1 && total / concurrency < Math.min(MIN_SAMPLES_PER_QUERY, flagMaxSamples)) {
             concurrency--;
         }
         long each = Math.max(1, total / concurrency);
         long samples = Math.min(flagMaxSamples, each);
-        return new MemoryBudget(limitBytes, heap, samples, concurrency, samples < flagMaxSamples);
+        return new MemoryBudget(limitBytes, heap, queryBytes, samples, concurrency, samples < flagMaxSamples);
     }
 
     /**
@@ -46,8 +60,9 @@ record MemoryBudget(long limitBytes, long heapBytes, long maxSamples, int maxCon
 
     String describe() {
         if (limitBytes == NONE) {
-            return String.format("no --memory.limit (heap %d MiB, sized by the JVM): each query holds at most %,d samples%s, %d at once",
-                    heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "", maxConcurrency);
+            return String.format("no --memory.limit (heap up to %d MiB, as the JVM allows; queries %d MiB between them): "
+                            + "each query holds at most %,d samples%s, %d at once",
+                    heapBytes >> 20, queryBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "", maxConcurrency);
         }
         return String.format("limit %d MiB (heap %d MiB): each query holds at most %,d samples%s, %d at once",
                 limitBytes >> 20, heapBytes >> 20, maxSamples, samplesLowered ? " (--query.max-samples lowered to fit)" : "",

@@ -1,0 +1,40 @@
+package dev.sandglass.storage.index;
+
+import java.nio.ByteBuffer;
+import net.openhft.chronicle.core.Jvm;
+import net.openhft.posix.MAdviseFlag;
+import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives a mapped scratch page's memory back to the system: {@code madvise(MADV_REMOVE)} through
+ * the POSIX binding Chronicle already loads. On a shared file mapping it frees the page and the
+ * file's blocks under it (a hole: it reads zeros next time, as a released page must). Turned off
+ * for the process the first time it is refused, so each release then costs one check.
+ */
+final class ScratchRelease {
+    private static final Logger LOG = LoggerFactory.getLogger(ScratchRelease.class);
+    private static volatile boolean works = !Boolean.getBoolean("sandglass.scratch.noRelease");
+
+    private ScratchRelease() {
+    }
+
+    /** Whether {@code page} (a whole scratch page of a mapping) was given back and now reads zeros. */
+    static boolean giveBack(ByteBuffer page) {
+        if (!works || !page.isDirect()) {
+            return false;
+        }
+        try {
+            int rc = PosixAPI.posix().madvise(Jvm.address(page), page.capacity(), MAdviseFlag.MADV_REMOVE);
+            if (rc == 0) {
+                return true;
+            }
+            LOG.debug("series index: madvise(MADV_REMOVE) refused ({}): released scratch pages are zeroed instead", rc);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.debug("series index: no madvise ({}): released scratch pages are zeroed instead", e.toString());
+        }
+        works = false;
+        return false;
+    }
+}
