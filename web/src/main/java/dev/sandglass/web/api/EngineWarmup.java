@@ -11,10 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +34,7 @@ public final class EngineWarmup {
      * that: this keeps the warm-up's share near what the query path's hot loops need to be queued
      * for the optimising compiler (see WarmupConvergence for when it stops earlier).
      */
-    static final long ENGINE_CPU_NANOS = 1_000_000_000L;
+    static final long ENGINE_CPU_NANOS = Long.getLong("sandglass.warmup.cpuMillis", 1000) * 1_000_000L;
     private static final String[] QUERIES = {
         "rate(microsandbox_disk_bytes_written[5m])",
         "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[1m]))",
@@ -57,6 +55,8 @@ public final class EngineWarmup {
     private final int sandboxes;
     private final int hours;
     private final int rounds;
+    /** The process's CPU (all threads: the compilers too) over each phase of the last run, for the log. */
+    private volatile String phases = "";
 
     /** Warms with {@code sandboxes} simulated over {@code hours}, every query run {@code rounds} times. */
     public EngineWarmup(QueryService engine, int sandboxes, int hours, int rounds) {
@@ -81,8 +81,9 @@ public final class EngineWarmup {
                     requestSelf(self);
                 }
                 java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms (the JIT has compiled for {} ms since start)",
-                        n, (System.nanoTime() - t0) / 1_000_000, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1);
+                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms (the JIT has compiled for {} ms since start; process CPU {})",
+                        n, (System.nanoTime() - t0) / 1_000_000, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1,
+                        phases);
             } catch (Exception | LinkageError | OutOfMemoryError e) { // the heap is bounded by --memory.limit
                 LOG.warn("query engine warm-up skipped: {}", e.toString());
             }
@@ -94,53 +95,69 @@ public final class EngineWarmup {
     }
 
     /**
-     * Runs the warm-up on this thread in a store under {@code parent}, deleted afterwards;
-     * returns how many queries ran and had an answer with data.
+     * Runs the warm-up on this thread in a store under {@code parent}, deleted afterwards (its
+     * bulk-loaded part is kept there for the next start: see WarmupStore); returns how many
+     * queries ran and had an answer with data.
      */
     public int run(BooleanSupplier stop, Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
-        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * 24 * HOUR_MS, 0))) {
-            long last = WarmupFleet.fill(db, sandboxes, hours);
-            // Whole minutes, as dashboards ask, and now and then a time with milliseconds. Every
-            // other round the range starts at the data's first minute, as a range over all of a
-            // store does: its first windows hold no sample or one, which real queries meet at
-            // once and which would otherwise be compiled as never taken.
-            long end = last / 60_000 * 60_000;
-            long length = hours * HOUR_MS - 10 * 60_000;
-            long firstMinute = WarmupFleet.T0 / 60_000 * 60_000;
-            // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
-            // here, the compiler would assume that kind, and the first real request (whose check
-            // is of another kind) would throw the compiled code away. Several kinds from the
-            // start keep that call general.
-            List<BooleanSupplier> checks = List.of(stop, () -> stop.getAsBoolean(), new BooleanSupplier() {
-                @Override
-                public boolean getAsBoolean() {
-                    return stop.getAsBoolean();
-                }
-            });
-            int n = 0;
-            WarmupConvergence converged = new WarmupConvergence(ENGINE_CPU_NANOS);
-            for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
-                BooleanSupplier check = checks.get(r % checks.size());
-                long t0 = System.nanoTime();
-                for (String q : QUERIES) {
-                    if (stop.getAsBoolean()) {
-                        break;
-                    }
-                    long from = r % 2 == 0 ? end - length : firstMinute;
-                    n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
-                    n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
-                }
-                if (converged.afterRound(System.nanoTime() - t0)) {
+        long c0 = processCpuMs();
+        try {
+            WarmupFleet.Bulk bulk = WarmupStore.prepare(dir, WarmupStore.keptIn(parent, sandboxes, hours), sandboxes, hours);
+            try (Db db = Db.open(DbOptions.defaults(dir).withRetention(WarmupStore.RETENTION_MS, 0))) {
+                return rounds(db, WarmupFleet.head(db, bulk.tails(), bulk.last()), stop, c0);
+            }
+        } finally {
+            WarmupStore.deleteTree(dir);
+        }
+    }
+
+    private int rounds(Db db, long last, BooleanSupplier stop, long c0) {
+        long c1 = processCpuMs();
+        // Whole minutes, as dashboards ask, and now and then a time with milliseconds. Every
+        // other round the range starts at the data's first minute, as a range over all of a
+        // store does: its first windows hold no sample or one, which real queries meet at
+        // once and which would otherwise be compiled as never taken.
+        long end = last / 60_000 * 60_000;
+        long length = hours * HOUR_MS - 10 * 60_000;
+        long firstMinute = WarmupFleet.T0 / 60_000 * 60_000;
+        // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
+        // here, the compiler would assume that kind, and the first real request (whose check
+        // is of another kind) would throw the compiled code away. Several kinds from the
+        // start keep that call general.
+        List<BooleanSupplier> checks = List.of(stop, () -> stop.getAsBoolean(), new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return stop.getAsBoolean();
+            }
+        });
+        int n = 0;
+        WarmupConvergence converged = new WarmupConvergence(ENGINE_CPU_NANOS);
+        for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
+            BooleanSupplier check = checks.get(r % checks.size());
+            long t0 = System.nanoTime();
+            for (String q : QUERIES) {
+                if (stop.getAsBoolean()) {
                     break;
                 }
+                long from = r % 2 == 0 ? end - length : firstMinute;
+                n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
+                n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
             }
-            // The capacity report reads rollups, not raw samples: its own history and rounds, in the same store.
-            CapacityWarmup.fill(db, last - hours * HOUR_MS, sandboxes);
-            return n + CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
-        } finally {
-            deleteTree(dir);
+            if (converged.afterRound(System.nanoTime() - t0)) {
+                break;
+            }
         }
+        long c2 = processCpuMs();
+        n += CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
+        phases = String.format("%d ms: store %d, query rounds %d, capacity rounds %d", processCpuMs() - c0, c1 - c0, c2 - c1,
+                processCpuMs() - c2);
+        return n;
+    }
+
+    private static long processCpuMs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
     }
 
     /** Requests that touch no stored data: a constant, as instant and range query, by GET and POST. */
@@ -195,16 +212,6 @@ public final class EngineWarmup {
         boolean data = r instanceof QueryResult.MatrixResult m ? !m.series().isEmpty()
                 : r instanceof QueryResult.VectorResult v && !v.samples().isEmpty();
         return data ? 1 : 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete the warm-up store {}: {}", dir, e.toString());
-        }
     }
 
     /** The query texts run. */
