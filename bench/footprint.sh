@@ -65,11 +65,16 @@ import json, os, statistics, sys, time, urllib.parse, urllib.request
 base, start, end, runs, qf, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
 qs = [l.strip() for l in open(qf) if l.strip()]
 hz = os.sysconf("SC_CLK_TCK")
-def cpu():
+def cpu():  # ms, from the scheduler's nanosecond clock of each live thread (/proc/PID/stat ticks at 10 ms)
     if not pid:
         return 0.0
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) * 1000 / hz
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
 def once(q):
     url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
     c0, t0 = cpu(), time.perf_counter()

@@ -3,7 +3,7 @@
 # so the machine's drifting load falls on all of them alike. Each variant is one bench/footprint.sh
 # run (PEERS=0, no idle wait); printed per run: CPU beyond the --help floor at ready and once the
 # warm-up is done, the worst and the median first-run/steady ratio of the eight reference range
-# queries by wall time, and the same by serve's CPU (10 ms clock ticks: coarse for the short ones).
+# queries by wall time, and the same by serve's CPU (all threads, from the scheduler's clock).
 # Usage: [RUNS=3] [ROUNDS=2] bash bench/warmup-curve.sh 'LABEL|JVM FLAGS|SERVE FLAGS' ...
 #   e.g. 'default||' 'no warm-up||--no-warmup' 'scaled|-XX:CompileThresholdScaling=0.3|--no-warmup'
 # JVM flags go on top of the launcher's (FP_JVM in footprint.sh); serve flags after serve's own.
@@ -25,7 +25,7 @@ ready = re.search(r"\(([0-9.]+) s beyond the floor\)", t).group(1)
 warm = re.search(r"warm-up done.*?\(([0-9.]+) s beyond the floor", t)
 rows = re.findall(r"^\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)x\s+cpu\s+([0-9]+)\s+([0-9]+) ms", t, re.M)
 wall = [float(r[2]) for r in rows]
-cpu = [float(r[3]) / max(float(r[4]), 10) for r in rows]
+cpu = [float(r[3]) / max(float(r[4]), 1) for r in rows]
 print(f"{sys.argv[1]:<28} {ready:>6} {warm.group(1) if warm else '-':>6} | {max(wall):5.2f} {statistics.median(wall):5.2f} {' '.join(f'{w:.1f}' for w in wall):<12} | {max(cpu):5.2f} {statistics.median(cpu):5.2f} {' '.join(f'{c:.1f}' for c in cpu)}")
 PY
   done

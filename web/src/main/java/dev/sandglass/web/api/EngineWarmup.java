@@ -29,12 +29,16 @@ public final class EngineWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineWarmup.class);
     private static final long HOUR_MS = 3_600_000L;
     /**
-     * The query rounds' CPU on the warm-up thread at most (the compilers' CPU comes on top). Start-up
-     * is asked to cost at most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.3-1.6 s of
-     * that: this keeps the warm-up's share near what the query path's hot loops need to be queued
-     * for the optimising compiler (see WarmupConvergence for when it stops earlier).
+     * The query rounds' CPU on the warm-up thread at most (the compilers' CPU comes on top); the
+     * system property {@code sandglass.warmup.cpuMillis} sets another. Start-up is asked to cost at
+     * most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.0-1.3 s of that. 400 ms:
+     * measured with bench/warmup-curve.sh (3 runs of each variant in turn, a loaded 2-core
+     * machine), the worst first run of the eight reference range queries over its steady-state
+     * CPU was 2.2-6.2x at 400 ms (with and without the capacity part), 2.5-5.3x at 1,000 ms,
+     * 2.0-2.9x at 2,000 ms and 4.3-5.7x with no warm-up: past ~400 ms the spread between runs is
+     * larger than what more rounds buy, and each 600 ms of rounds costs ~1 s with the compilers.
      */
-    static final long ENGINE_CPU_NANOS = Long.getLong("sandglass.warmup.cpuMillis", 1000) * 1_000_000L;
+    static final long ENGINE_CPU_NANOS = Long.getLong("sandglass.warmup.cpuMillis", 400) * 1_000_000L;
     private static final String[] QUERIES = {
         "rate(microsandbox_disk_bytes_written[5m])",
         "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[1m]))",
@@ -51,12 +55,20 @@ public final class EngineWarmup {
         "count(microsandbox_cpu_utilization_ratio > 0.1)",
     };
 
+    /** Measuring knobs (bench/warmup-curve.sh): only the eight reference shapes; no capacity report. */
+    private static final String[] ROUND_QUERIES = Boolean.getBoolean("sandglass.warmup.referenceOnly")
+            ? java.util.Arrays.stream(QUERIES).filter(q -> !q.startsWith("min_over") && !q.contains(" on(") && !q.startsWith("irate")
+                    && !q.startsWith("avg by") && !q.startsWith("count(")).toArray(String[]::new)
+            : QUERIES;
+    private static final boolean CAPACITY = !"false".equals(System.getProperty("sandglass.warmup.capacity"));
+
     private final QueryService engine;
     private final int sandboxes;
     private final int hours;
     private final int rounds;
     /** The process's CPU (all threads: the compilers too) over each phase of the last run, for the log. */
     private volatile String phases = "";
+    private String storePhases = "";
 
     /** Warms with {@code sandboxes} simulated over {@code hours}, every query run {@code rounds} times. */
     public EngineWarmup(QueryService engine, int sandboxes, int hours, int rounds) {
@@ -102,11 +114,22 @@ public final class EngineWarmup {
     public int run(BooleanSupplier stop, Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
         long c0 = processCpuMs();
+        Path kept = WarmupStore.keptIn(parent, sandboxes, hours);
         try {
-            WarmupFleet.Bulk bulk = WarmupStore.prepare(dir, WarmupStore.keptIn(parent, sandboxes, hours), sandboxes, hours);
+            long t0 = threadCpuMs();
+            WarmupFleet.Bulk bulk = WarmupStore.prepare(dir, kept, sandboxes, hours);
+            long t1 = threadCpuMs();
             try (Db db = Db.open(DbOptions.defaults(dir).withRetention(WarmupStore.RETENTION_MS, 0))) {
-                return rounds(db, WarmupFleet.head(db, bulk.tails(), bulk.last()), stop, c0);
+                long t2 = threadCpuMs();
+                long last = WarmupFleet.head(db, bulk.tails(), bulk.last());
+                storePhases = String.format(" (this thread: prepare %d, open %d, head %d)", t1 - t0, t2 - t1, threadCpuMs() - t2);
+                return rounds(db, last, stop, c0);
             }
+        } catch (IOException | RuntimeException e) {
+            if (kept != null) { // a kept copy that lost files (a temp-dir cleaner) is written again by the next start
+                WarmupStore.deleteTree(kept);
+            }
+            throw e;
         } finally {
             WarmupStore.deleteTree(dir);
         }
@@ -136,7 +159,7 @@ public final class EngineWarmup {
         for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
             BooleanSupplier check = checks.get(r % checks.size());
             long t0 = System.nanoTime();
-            for (String q : QUERIES) {
+            for (String q : ROUND_QUERIES) {
                 if (stop.getAsBoolean()) {
                     break;
                 }
@@ -149,10 +172,17 @@ public final class EngineWarmup {
             }
         }
         long c2 = processCpuMs();
-        n += CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
-        phases = String.format("%d ms: store %d, query rounds %d, capacity rounds %d", processCpuMs() - c0, c1 - c0, c2 - c1,
-                processCpuMs() - c2);
+        if (CAPACITY) {
+            n += CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
+        }
+        phases = String.format("%d ms: store %d%s, query rounds %d, capacity rounds %d", processCpuMs() - c0, c1 - c0, storePhases,
+                c2 - c1, processCpuMs() - c2);
         return n;
+    }
+
+    private static long threadCpuMs() {
+        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() / 1_000_000 : -1;
     }
 
     private static long processCpuMs() {
