@@ -34,7 +34,7 @@ public final class EngineWarmup {
      * most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.0-1.3 s of that. 400 ms:
      * measured with bench/warmup-curve.sh (3 runs of each variant in turn, a loaded 2-core
      * machine), the worst first run of the eight reference range queries over its steady-state
-     * CPU was 2.2-6.2x at 400 ms (with and without the capacity part), 2.5-5.3x at 1,000 ms,
+     * CPU was 2.4-6.2x at 400 ms (with and without the capacity part), 2.5-5.3x at 1,000 ms,
      * 2.0-2.9x at 2,000 ms and 4.3-5.7x with no warm-up: past ~400 ms the spread between runs is
      * larger than what more rounds buy, and each 600 ms of rounds costs ~1 s with the compilers.
      */
