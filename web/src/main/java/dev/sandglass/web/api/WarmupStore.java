@@ -45,7 +45,8 @@ final class WarmupStore {
      * {@code kept} when that holds one, else written (and then copied to {@code kept}, when given).
      */
     static WarmupFleet.Bulk prepare(Path dir, Path kept, int sandboxes, int hours) throws IOException {
-        if (kept != null && Files.isRegularFile(kept.resolve(TAILS))) {
+        // Only a copy this user wrote: the temp dir is shared, and a store left there by another is not read.
+        if (kept != null && Files.isRegularFile(kept.resolve(TAILS)) && Files.getOwner(kept).equals(Files.getOwner(dir))) {
             try {
                 copyTree(kept, dir);
                 List<String> lines = Files.readAllLines(dir.resolve(TAILS), StandardCharsets.UTF_8);
