@@ -115,6 +115,7 @@ public final class EngineWarmup {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
         long c0 = processCpuMs();
         Path kept = WarmupStore.keptIn(parent, sandboxes, hours);
+        WarmupStore.prune(parent, kept, Files.getOwner(dir), System.currentTimeMillis());
         try {
             long t0 = threadCpuMs();
             WarmupFleet.Bulk bulk = WarmupStore.prepare(dir, kept, sandboxes, hours);

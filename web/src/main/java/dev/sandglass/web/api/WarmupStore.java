@@ -49,6 +49,7 @@ final class WarmupStore {
         if (kept != null && Files.isRegularFile(kept.resolve(TAILS)) && Files.getOwner(kept).equals(Files.getOwner(dir))) {
             try {
                 copyTree(kept, dir);
+                Files.setLastModifiedTime(kept, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // in use: see prune
                 List<String> lines = Files.readAllLines(dir.resolve(TAILS), StandardCharsets.UTF_8);
                 List<WarmupFleet.Tail> tails = new ArrayList<>();
                 for (String l : lines.subList(1, lines.size())) {
@@ -86,6 +87,31 @@ final class WarmupStore {
         } catch (Exception e) { // no code source, or not a file
             return null;
         }
+    }
+
+    /** Kept copies unused this long, and working copies left this long (by a serve killed while warming), are deleted. */
+    static final long STALE_MS = 7L * 24 * 3_600_000L;
+
+    /**
+     * Deletes the warm-up stores under {@code parent} owned by {@code mine} and untouched for
+     * {@link #STALE_MS}, but {@code kept}: the copies of jars no longer run (every build makes one, ~2 MB on disk)
+     * and working copies a killed serve could not delete. Returns how many.
+     */
+    static int prune(Path parent, Path kept, java.nio.file.attribute.UserPrincipal mine, long nowMs) {
+        int n = 0;
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().startsWith("sandglass-warmup-") && !p.equals(kept) && Files.isDirectory(p)
+                        && Files.getOwner(p).equals(mine)
+                        && Files.getLastModifiedTime(p).toMillis() < nowMs - STALE_MS) {
+                    deleteTree(p);
+                    n++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not prune old warm-up stores in {}: {}", parent, e.toString());
+        }
+        return n;
     }
 
     /** Copies {@code dir} to {@code kept} under a temporary name, then renames it: a concurrent start sees all of it or none. */

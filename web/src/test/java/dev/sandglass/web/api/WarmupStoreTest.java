@@ -46,6 +46,27 @@ class WarmupStoreTest {
         assertNotEquals("not a time\n", Files.readString(kept.resolve(WarmupStore.TAILS)));
     }
 
+    /** Every build keeps a copy and a killed serve leaves its working copy: old ones go, the one in use and others' files stay. */
+    @Test
+    void oldWarmupStoresArePrunedButTheOneInUse(@TempDir Path parent) throws Exception {
+        long now = System.currentTimeMillis();
+        long old = now - WarmupStore.STALE_MS - 60_000;
+        Path kept = parent.resolve("sandglass-warmup-1f86-1a22-12x1");
+        String[] names = {kept.getFileName().toString(), "sandglass-warmup-1e00-1a00-12x1", "sandglass-warmup-123456", "sandglass-warmup-789",
+            "not-ours"};
+        for (String n : names) {
+            Files.createDirectories(parent.resolve(n).resolve("segments"));
+            Files.writeString(parent.resolve(n).resolve("segments").resolve("x"), "x");
+            Files.setLastModifiedTime(parent.resolve(n), java.nio.file.attribute.FileTime.fromMillis(n.equals("sandglass-warmup-789") ? now : old));
+        }
+        assertEquals(2, WarmupStore.prune(parent, kept, Files.getOwner(parent), now));
+        assertTrue(Files.exists(kept.resolve("segments").resolve("x")), "the one in use");
+        assertFalse(Files.exists(parent.resolve("sandglass-warmup-1e00-1a00-12x1")));
+        assertFalse(Files.exists(parent.resolve("sandglass-warmup-123456")));
+        assertTrue(Files.exists(parent.resolve("sandglass-warmup-789")), "a fresh working copy");
+        assertTrue(Files.exists(parent.resolve("not-ours")));
+    }
+
     /** Prepares a store in {@code dir} as the warm-up does and returns its answers to a few queries, as text. */
     private static String answers(Path dir, Path kept) throws Exception {
         Files.createDirectories(dir);
