@@ -10,6 +10,8 @@
 #    (median of RUNS further runs);
 #  - Prometheus's and VictoriaMetrics' resident memory on the same data and queries.
 # Usage: [RUNS=5] [PEERS=0] bash bench/footprint.sh [IDLE_S] [-- extra serve flags]
+# Env FP_JVM: JVM flags for serve alone (through JAVA_TOOL_OPTIONS, on top of the launcher's), e.g.
+# to try JIT flags; the --help floor runs without them. THREADS=1 prints CPU by thread kind.
 # Env FP_DIR (default /tmp/sandglass-footprint) keeps the generated reference set and the peers'
 # stores between runs.
 set -euo pipefail
@@ -32,6 +34,26 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 mib() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# CPU by thread kind (the JIT's compilers, the collector, the warm-up, the rest), when THREADS=1.
+threads() {
+  [ "${THREADS:-0}" = 1 ] || return 0
+  python3 - "$1" "$2" <<'PY'
+import collections, glob, os, re, sys
+hz = os.sysconf("SC_CLK_TCK")
+by = collections.Counter()
+for st in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
+    try:
+        s = open(st).read()
+    except OSError:
+        continue
+    name = s[s.index("(") + 1:s.rindex(")")]
+    f = s.rsplit(")", 1)[1].split()
+    kind = re.sub(r"[0-9#-]+$", "", re.sub(r" ?Compiler ?Thread.*", " compiler", name)).strip() or name
+    by[kind] += (int(f[11]) + int(f[12])) / hz
+top = ", ".join(f"{k} {v:.2f}" for k, v in by.most_common(8) if v >= 0.05)
+print(f"  CPU by thread at {sys.argv[2]} (s): {top}")
+PY
+}
 wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" > /dev/null && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 # First run of each range query in order, then RUNS more of each: "first steady ratio query", and
 # when a pid is given, the CPU that process spent during the first run and the median of the
@@ -43,11 +65,16 @@ import json, os, statistics, sys, time, urllib.parse, urllib.request
 base, start, end, runs, qf, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
 qs = [l.strip() for l in open(qf) if l.strip()]
 hz = os.sysconf("SC_CLK_TCK")
-def cpu():
+def cpu():  # ms, from the scheduler's nanosecond clock of each live thread (/proc/PID/stat ticks at 10 ms)
     if not pid:
         return 0.0
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) * 1000 / hz
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
 def once(q):
     url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
     c0, t0 = cpu(), time.perf_counter()
@@ -79,8 +106,10 @@ echo "JVM floor: java -jar sandglass.jar --help takes $floor s CPU (median of 3)
 cp -r "$fp/sg-data" "$run/data"
 rm -f "$run/data/LOCK"
 port="$(free_port)"
+jvmenv=(env)
+[ -n "${FP_JVM:-}" ] && jvmenv=(env "JAVA_TOOL_OPTIONS=$FP_JVM")
 t0=$(date +%s.%N)
-"$here/sandglass" serve --demo=100 --data-dir "$run/data" --listen "127.0.0.1:$port" --retention 100y "$@" > "$run/serve.log" 2>&1 &
+"${jvmenv[@]}" "$here/sandglass" serve --demo=100 --data-dir "$run/data" --listen "127.0.0.1:$port" --retention 100y "$@" > "$run/serve.log" 2>&1 &
 sg=$!
 pids+=("$sg")
 wait_ready "http://127.0.0.1:$port/-/ready"
@@ -91,11 +120,13 @@ child="$(pgrep -P "$sg" java | head -1 || true)"
 c_ready="$(cpu "$sg")"
 printf 'serve ready after %.1f s: RSS %s MiB, CPU %s s (%.2f s beyond the floor)\n' "$(echo "$(date +%s.%N) - $t0" | bc)" \
   "$(mib "$sg" VmRSS)" "$c_ready" "$(echo "$c_ready - $floor" | bc)"
+threads "$sg" ready
 case " $* " in
   *" --no-warmup "*) ;; # nothing to wait for
   *) for _ in $(seq 1 600); do grep -q 'warmed up\|warm-up skipped' "$run/serve.log" && break; sleep 0.1; done ;;
 esac
 c_warm="$(cpu "$sg")"
+threads "$sg" "the warm-up's end"
 # What collecting 100 sandboxes costs meanwhile is not start-up: measured over the next 10 s.
 sleep 10
 c_coll="$(cpu "$sg")"
@@ -106,6 +137,7 @@ start_peak="$(mib "$sg" VmHWM)"
 echo 5 > "/proc/$sg/clear_refs" # resets VmHWM: the next peak is the query set's
 echo "range queries on the fresh server (ms): first run, steady state (median of $runs), ratio; serve's CPU in the first run and the median"
 timeq "http://127.0.0.1:$port" "$sg"
+threads "$sg" "the query set's end"
 printf 'serve RSS: peak over start-up and warm-up %s MiB; peak during the query set %s MiB; after it %s MiB\n' \
   "$start_peak" "$(mib "$sg" VmHWM)" "$(mib "$sg" VmRSS)"
 sleep "$idle"

@@ -18,7 +18,7 @@ final class CapacityWarmup {
     /** Rounds at most; each is four reports over the synthetic fleet (a few ms once compiled). */
     static final int MAX_ROUNDS = 400;
     /** The rounds' CPU on the warm-up thread at most: the capacity report is not on the usual query path. */
-    static final long CPU_NANOS = 300_000_000L;
+    static final long CPU_NANOS = Long.getLong("sandglass.warmup.capacityCpuMillis", 300) * 1_000_000L;
     /** Rounds before the level is looked for; 10 and 50 measured alike for the first real report. */
     static final int MIN_ROUNDS = 10;
 

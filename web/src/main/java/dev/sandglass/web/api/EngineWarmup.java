@@ -11,10 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +29,16 @@ public final class EngineWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EngineWarmup.class);
     private static final long HOUR_MS = 3_600_000L;
     /**
-     * The query rounds' CPU on the warm-up thread at most (the compilers' CPU comes on top). Start-up
-     * is asked to cost at most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.3-1.6 s of
-     * that: this keeps the warm-up's share near what the query path's hot loops need to be queued
-     * for the optimising compiler (see WarmupConvergence for when it stops earlier).
+     * The query rounds' CPU on the warm-up thread at most (the compilers' CPU comes on top); the
+     * system property {@code sandglass.warmup.cpuMillis} sets another. Start-up is asked to cost at
+     * most 2 s of CPU beyond the JVM's own, and serve is ready at ~1.0-1.3 s of that. 400 ms:
+     * measured with bench/warmup-curve.sh (3 runs of each variant in turn, a loaded 2-core
+     * machine), the worst first run of the eight reference range queries over its steady-state
+     * CPU was 2.4-6.2x at 400 ms (with and without the capacity part), 2.5-5.3x at 1,000 ms,
+     * 2.0-2.9x at 2,000 ms and 4.3-5.7x with no warm-up: past ~400 ms the spread between runs is
+     * larger than what more rounds buy, and each 600 ms of rounds costs ~1 s with the compilers.
      */
-    static final long ENGINE_CPU_NANOS = 1_000_000_000L;
+    static final long ENGINE_CPU_NANOS = Long.getLong("sandglass.warmup.cpuMillis", 400) * 1_000_000L;
     private static final String[] QUERIES = {
         "rate(microsandbox_disk_bytes_written[5m])",
         "sum by (sandbox_name) (rate(microsandbox_network_bytes_received[1m]))",
@@ -53,10 +55,20 @@ public final class EngineWarmup {
         "count(microsandbox_cpu_utilization_ratio > 0.1)",
     };
 
+    /** Measuring knobs (bench/warmup-curve.sh): only the eight reference shapes; no capacity report. */
+    private static final String[] ROUND_QUERIES = Boolean.getBoolean("sandglass.warmup.referenceOnly")
+            ? java.util.Arrays.stream(QUERIES).filter(q -> !q.startsWith("min_over") && !q.contains(" on(") && !q.startsWith("irate")
+                    && !q.startsWith("avg by") && !q.startsWith("count(")).toArray(String[]::new)
+            : QUERIES;
+    private static final boolean CAPACITY = !"false".equals(System.getProperty("sandglass.warmup.capacity"));
+
     private final QueryService engine;
     private final int sandboxes;
     private final int hours;
     private final int rounds;
+    /** The process's CPU (all threads: the compilers too) over each phase of the last run, for the log. */
+    private volatile String phases = "";
+    private String storePhases = "";
 
     /** Warms with {@code sandboxes} simulated over {@code hours}, every query run {@code rounds} times. */
     public EngineWarmup(QueryService engine, int sandboxes, int hours, int rounds) {
@@ -81,8 +93,9 @@ public final class EngineWarmup {
                     requestSelf(self);
                 }
                 java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms (the JIT has compiled for {} ms since start)",
-                        n, (System.nanoTime() - t0) / 1_000_000, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1);
+                LOG.info("query engine warmed up: {} queries and capacity reports over a synthetic fleet in {} ms (the JIT has compiled for {} ms since start; process CPU {})",
+                        n, (System.nanoTime() - t0) / 1_000_000, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1,
+                        phases);
             } catch (Exception | LinkageError | OutOfMemoryError e) { // the heap is bounded by --memory.limit
                 LOG.warn("query engine warm-up skipped: {}", e.toString());
             }
@@ -94,53 +107,88 @@ public final class EngineWarmup {
     }
 
     /**
-     * Runs the warm-up on this thread in a store under {@code parent}, deleted afterwards;
-     * returns how many queries ran and had an answer with data.
+     * Runs the warm-up on this thread in a store under {@code parent}, deleted afterwards (its
+     * bulk-loaded part is kept there for the next start: see WarmupStore); returns how many
+     * queries ran and had an answer with data.
      */
     public int run(BooleanSupplier stop, Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, "sandglass-warmup-");
-        try (Db db = Db.open(DbOptions.defaults(dir).withRetention(100L * 365 * 24 * HOUR_MS, 0))) {
-            long last = WarmupFleet.fill(db, sandboxes, hours);
-            // Whole minutes, as dashboards ask, and now and then a time with milliseconds. Every
-            // other round the range starts at the data's first minute, as a range over all of a
-            // store does: its first windows hold no sample or one, which real queries meet at
-            // once and which would otherwise be compiled as never taken.
-            long end = last / 60_000 * 60_000;
-            long length = hours * HOUR_MS - 10 * 60_000;
-            long firstMinute = WarmupFleet.T0 / 60_000 * 60_000;
-            // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
-            // here, the compiler would assume that kind, and the first real request (whose check
-            // is of another kind) would throw the compiled code away. Several kinds from the
-            // start keep that call general.
-            List<BooleanSupplier> checks = List.of(stop, () -> stop.getAsBoolean(), new BooleanSupplier() {
-                @Override
-                public boolean getAsBoolean() {
-                    return stop.getAsBoolean();
-                }
-            });
-            int n = 0;
-            WarmupConvergence converged = new WarmupConvergence(ENGINE_CPU_NANOS);
-            for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
-                BooleanSupplier check = checks.get(r % checks.size());
-                long t0 = System.nanoTime();
-                for (String q : QUERIES) {
-                    if (stop.getAsBoolean()) {
-                        break;
-                    }
-                    long from = r % 2 == 0 ? end - length : firstMinute;
-                    n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
-                    n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
-                }
-                if (converged.afterRound(System.nanoTime() - t0)) {
+        long c0 = processCpuMs();
+        Path kept = WarmupStore.keptIn(parent, sandboxes, hours);
+        WarmupStore.prune(parent, kept, Files.getOwner(dir), System.currentTimeMillis());
+        try {
+            long t0 = threadCpuMs();
+            WarmupFleet.Bulk bulk = WarmupStore.prepare(dir, kept, sandboxes, hours);
+            long t1 = threadCpuMs();
+            try (Db db = Db.open(DbOptions.defaults(dir).withRetention(WarmupStore.RETENTION_MS, 0))) {
+                long t2 = threadCpuMs();
+                long last = WarmupFleet.head(db, bulk.tails(), bulk.last());
+                storePhases = String.format(" (this thread: prepare %d, open %d, head %d)", t1 - t0, t2 - t1, threadCpuMs() - t2);
+                return rounds(db, last, stop, c0);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (kept != null) { // a kept copy that lost files (a temp-dir cleaner) is written again by the next start
+                WarmupStore.deleteTree(kept);
+            }
+            throw e;
+        } finally {
+            WarmupStore.deleteTree(dir);
+        }
+    }
+
+    private int rounds(Db db, long last, BooleanSupplier stop, long c0) {
+        long c1 = processCpuMs();
+        // Whole minutes, as dashboards ask, and now and then a time with milliseconds. Every
+        // other round the range starts at the data's first minute, as a range over all of a
+        // store does: its first windows hold no sample or one, which real queries meet at
+        // once and which would otherwise be compiled as never taken.
+        long end = last / 60_000 * 60_000;
+        long length = hours * HOUR_MS - 10 * 60_000;
+        long firstMinute = WarmupFleet.T0 / 60_000 * 60_000;
+        // The engine polls the cancel check in its hottest loops. Seeing only one kind of check
+        // here, the compiler would assume that kind, and the first real request (whose check
+        // is of another kind) would throw the compiled code away. Several kinds from the
+        // start keep that call general.
+        List<BooleanSupplier> checks = List.of(stop, () -> stop.getAsBoolean(), new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return stop.getAsBoolean();
+            }
+        });
+        int n = 0;
+        WarmupConvergence converged = new WarmupConvergence(ENGINE_CPU_NANOS);
+        for (int r = 0; r < rounds && !stop.getAsBoolean(); r++) {
+            BooleanSupplier check = checks.get(r % checks.size());
+            long t0 = System.nanoTime();
+            for (String q : ROUND_QUERIES) {
+                if (stop.getAsBoolean()) {
                     break;
                 }
+                long from = r % 2 == 0 ? end - length : firstMinute;
+                n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
+                n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
             }
-            // The capacity report reads rollups, not raw samples: its own history and rounds, in the same store.
-            CapacityWarmup.fill(db, last - hours * HOUR_MS, sandboxes);
-            return n + CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
-        } finally {
-            deleteTree(dir);
+            if (converged.afterRound(System.nanoTime() - t0)) {
+                break;
+            }
         }
+        long c2 = processCpuMs();
+        if (CAPACITY) {
+            n += CapacityWarmup.run(db, end, CapacityWarmup.DAYS * 24 * HOUR_MS, "capacity-0", stop);
+        }
+        phases = String.format("%d ms: store %d%s, query rounds %d, capacity rounds %d", processCpuMs() - c0, c1 - c0, storePhases,
+                c2 - c1, processCpuMs() - c2);
+        return n;
+    }
+
+    private static long threadCpuMs() {
+        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() / 1_000_000 : -1;
+    }
+
+    private static long processCpuMs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
     }
 
     /** Requests that touch no stored data: a constant, as instant and range query, by GET and POST. */
@@ -195,16 +243,6 @@ public final class EngineWarmup {
         boolean data = r instanceof QueryResult.MatrixResult m ? !m.series().isEmpty()
                 : r instanceof QueryResult.VectorResult v && !v.samples().isEmpty();
         return data ? 1 : 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete the warm-up store {}: {}", dir, e.toString());
-        }
     }
 
     /** The query texts run. */

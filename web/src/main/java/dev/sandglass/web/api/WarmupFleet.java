@@ -35,11 +35,32 @@ final class WarmupFleet {
     private static final int HEAD_SECONDS = 120;
 
     /** A series still running at the end of the bulk-loaded hours, and its last value. */
-    private record Tail(Labels labels, double value) {
+    record Tail(String metric, String sandbox, double value) {
+        Labels labels() {
+            return labelsOf(metric, sandbox);
+        }
+
+        /** One line of text, as {@link #parse} reads it back (the value exactly). */
+        String line() {
+            return metric + ' ' + sandbox + ' ' + value;
+        }
+
+        static Tail parse(String line) {
+            String[] f = line.split(" ");
+            return new Tail(f[0], f[1], Double.parseDouble(f[2]));
+        }
     }
 
-    /** Writes {@code sandboxes} over {@code hours} (and two minutes more) into {@code db}; returns the last time. */
-    static long fill(Db db, int sandboxes, int hours) {
+    /** The bulk-loaded hours: the series still running at their end, and the last sample's time. */
+    record Bulk(List<Tail> tails, long last) {
+        /** The last time {@link #head} writes after these hours. */
+        long headEnd() {
+            return last + HEAD_SECONDS * 1000L;
+        }
+    }
+
+    /** The bulk-loaded hours alone (sealed blocks, as an import writes them). */
+    static Bulk bulk(Db db, int sandboxes, int hours) {
         Random rnd = new Random(42);
         int n = hours * 3600;
         long[] ts = new long[n];
@@ -56,11 +77,11 @@ final class WarmupFleet {
             }
             app.finish();
         }
-        return head(db, tails, ts[n - 1]);
+        return new Bulk(tails, ts[n - 1]);
     }
 
     /** The series in {@code tails} go on at their last value for {@link #HEAD_SECONDS}, committed every 10 s; returns the last time. */
-    private static long head(Db db, List<Tail> tails, long after) {
+    static long head(Db db, List<Tail> tails, long after) {
         Appender app = db.appender();
         long[] refs = new long[tails.size()];
         for (int i = 0; i < refs.length; i++) {
@@ -136,15 +157,18 @@ final class WarmupFleet {
     }
 
     private static void add(BulkAppender app, String metric, String sandbox, long[] ts, double[] values, List<Tail> tails) {
+        app.appendAll(app.seriesRef(labelsOf(metric, sandbox)), ts, values, values.length);
+        if (tails != null && values.length > 0) {
+            tails.add(new Tail(metric, sandbox, values[values.length - 1]));
+        }
+    }
+
+    private static Labels labelsOf(String metric, String sandbox) {
         // As collected: the name and id of the sandbox, and on every third one a third label, so
         // that label lookups meet sets of more than one size (another trap when all had two).
         String id = sandbox.substring(sandbox.indexOf('-') + 1);
-        Labels labels = Integer.parseInt(id) % 3 == 0
+        return Integer.parseInt(id) % 3 == 0
                 ? Labels.of("__name__", metric, "sandbox_name", sandbox, "sandbox_id", id, "template", "tpl-" + id.length())
                 : Labels.of("__name__", metric, "sandbox_name", sandbox, "sandbox_id", id);
-        app.appendAll(app.seriesRef(labels), ts, values, values.length);
-        if (tails != null && values.length > 0) {
-            tails.add(new Tail(labels, values[values.length - 1]));
-        }
     }
 }
