@@ -206,10 +206,13 @@ final class ServeCommand implements Callable<Integer> {
                 // So does a seal (a new block): its encoding burst grows the heap as a query burst
                 // does, and a server that only collects or scrapes would otherwise keep that heap
                 // (the serial collector shrinks it only at a full collection).
-                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0) + db.blockCount(),
+                // And so does the heap growing by 32 MiB: a head filling toward its seal grows it too.
+                dev.sandglass.web.api.HeapGrowth grown = dev.sandglass.web.api.HeapGrowth.ofThisProcess(32L << 20);
+                new IdleMemory(() -> handlers.queriesDone() + (warm != null && !warm.isAlive() ? 1 : 0) + db.blockCount() + grown.getAsLong(),
                         dev.sandglass.web.api.ProcessBusy.ofThisProcess(), 10_000, () -> {
                     db.releaseIdleReaders();
                     dev.sandglass.web.api.TightCollection.run(); // shrinks the heap to its live data (see there)
+                    grown.collected();
                 }).startInBackground(signals::stopping);
                 boolean stopping = false;
                 while (!stopping) {
