@@ -17,16 +17,10 @@ import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.FittingBlocks;
 import dev.sandglass.storage.segment.SegmentStore;
-import dev.sandglass.storage.util.DiskSpace;
 import dev.sandglass.storage.wal.Wal;
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,8 +64,8 @@ public final class Db implements Storage {
     private long sealBaseRollup = -1;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Object sealLock = new Object();
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
+    /** Null when read-only. */
+    private final DataDirLock dirLock;
     private Head head = new Head();
     private Head sealing;
     private ScheduledExecutorService jobs;
@@ -88,15 +82,13 @@ public final class Db implements Storage {
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
-    private Db(DbOptions options, FileChannel lockChannel, FileLock fileLock, SeriesIndex index, Wal wal, SegmentStore segments,
-            RollupStore rollups) {
+    Db(DbOptions options, DataDirLock dirLock, SeriesIndex index, Wal wal, SegmentStore segments, RollupStore rollups) {
         this.options = options;
         this.rollups = rollups;
         for (BlockHeader h : segments.directory()) {
             lastRawIndex = Math.max(lastRawIndex, h.index());
         }
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
+        this.dirLock = dirLock;
         this.index = index;
         this.wal = wal;
         this.segments = segments;
@@ -104,7 +96,7 @@ public final class Db implements Storage {
         head.compactPast(headBudget.limitBytes() / 4);
     }
 
-    /** Opens (creating when absent) the store in {@code options.dir()}. */
+    /** Opens (creating when absent) the store in {@code options.dir()} (see {@link DbOpener}). */
     public static Db open(DbOptions options) {
         return open(options, SegmentStore.DEFAULT_CYCLE);
     }
@@ -116,118 +108,10 @@ public final class Db implements Storage {
 
     /** As {@link #open(DbOptions)} with other cycles for segments and rollups (tests). */
     static Db open(DbOptions options, net.openhft.chronicle.queue.RollCycle segmentCycle, net.openhft.chronicle.queue.RollCycle rollupCycle) {
-        Path dir = options.dir();
-        FileChannel ch = null;
-        FileLock fl = null;
-        SeriesIndex index = null;
-        Wal wal = null;
-        SegmentStore segments = null;
-        RollupStore rollups = null;
-        try {
-            if (options.readOnly()) {
-                if (!Files.isDirectory(dir.resolve("index"))) {
-                    throw new StorageException("no Sandglass data in " + dir + " (expected " + dir.resolve("index") + ")");
-                }
-            } else {
-                Files.createDirectories(dir);
-                if (!Files.isDirectory(dir.resolve("index"))) {
-                    // A new store writes its files' first pages at once: on a full disk that is a SIGBUS.
-                    new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE).ensure(4L << 20);
-                }
-                ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                try {
-                    fl = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    fl = null;
-                }
-                if (fl == null) {
-                    throw new StorageException("data dir " + dir + " is in use by another Sandglass process (lock " + dir.resolve("LOCK") + ")");
-                }
-            }
-            index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
-            segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
-            rollups = new RollupStore(dir.resolve("rollups"), options.readOnly(), rollupCycle);
-            Db db = new Db(options, ch, fl, index, null, segments, rollups);
-            if (!options.readOnly()) {
-                long now = System.currentTimeMillis();
-                RetentionRecord.check(options, segments.directory(), now);
-                db.rollUpUncovered();
-                db.applyRetention(now);
-                db.compactRollups();
-                try {
-                    RetentionRecord.write(dir, options.retentionMs());
-                } catch (StorageException e) {
-                    LOG.warn("{}", e.getMessage()); // a full disk: serve what is stored anyway
-                }
-            }
-            wal = new Wal(dir.resolve("wal"), options.readOnly());
-            db = new Db(options, ch, fl, index, wal, segments, rollups);
-            db.replayWal();
-            if (!options.readOnly()) {
-                db.startJobs();
-            }
-            return db;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(wal);
-            closeQuietly(rollups);
-            closeQuietly(segments);
-            closeQuietly(index);
-            try {
-                if (fl != null) {
-                    fl.release();
-                }
-                if (ch != null) {
-                    ch.close();
-                }
-            } catch (IOException ignored) {
-                // already failing
-            }
-            if (e instanceof DiskFullException df) {
-                throw new StorageException("cannot create a store in " + dir + ": its file system is full (" + df.usableBytes()
-                        + " bytes usable, " + df.neededBytes() + " needed)", df);
-            }
-            if (e instanceof StorageException se) {
-                throw se;
-            }
-            if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException fse
-                    && fse.getReason() != null && fse.getReason().contains("Read-only")) {
-                throw new StorageException("cannot write the data dir " + dir + ": " + describe((IOException) e)
-                        + " (give a data dir this user may write, or use the offline query commands, which only read)", e);
-            }
-            throw new StorageException("open store in " + dir + ": " + e.getMessage(), e);
-        }
+        return DbOpener.open(options, segmentCycle, rollupCycle);
     }
 
-    private static String describe(IOException e) {
-        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : "permission denied";
-        String file = e instanceof java.nio.file.FileSystemException fse ? fse.getFile() : e.getMessage();
-        return reason.toLowerCase(java.util.Locale.ROOT) + ": " + file;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // already failing
-            }
-        }
-    }
-
-    private void replayWal() {
-        long checkpoint = -1;
-        for (BlockHeader h : segments.directory()) {
-            checkpoint = Math.max(checkpoint, h.walCheckpoint());
-        }
-        long t0 = System.nanoTime();
-        long n = wal.replay(checkpoint, head::add);
-        replayedBatches = n;
-        if (n > 0) {
-            LOG.info("replayed {} WAL batches ({} samples) in {} ms", n, head.samples(), (System.nanoTime() - t0) / 1_000_000);
-        }
-    }
-
-    private void startJobs() {
+    void startJobs() {
         jobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandglass-storage-jobs");
             t.setDaemon(true);
@@ -849,16 +733,10 @@ public final class Db implements Storage {
             jobs.shutdownNow();
         }
         closed = true;
-        closeQuietly(wal);
-        closeQuietly(rollups);
-        closeQuietly(segments);
-        closeQuietly(index);
+        DbOpener.closeQuietly(wal, rollups, segments, index);
         try {
-            if (fileLock != null) {
-                fileLock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
+            if (dirLock != null) {
+                dirLock.close();
             }
         } catch (IOException e) {
             LOG.warn("releasing lock: {}", e.getMessage());
