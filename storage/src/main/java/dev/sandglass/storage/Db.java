@@ -180,7 +180,7 @@ public final class Db implements Storage {
      * After a commit: when the heads hold more than their budget, queues one early seal on the
      * storage job thread (not on the committing one; commits go on meanwhile).
      */
-    private void checkHeadBudget() {
+    void checkHeadBudget() {
         long held = headBytes();
         if (!headBudget.over(held) || jobs == null || !worthSealing()) {
             return;
@@ -244,6 +244,14 @@ public final class Db implements Storage {
         return index;
     }
 
+    Wal wal() {
+        return wal;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     SegmentStore segments() {
         return segments;
     }
@@ -276,6 +284,11 @@ public final class Db implements Storage {
      */
     long changes() {
         return options.readOnly() ? -1 : changes.get();
+    }
+
+    /** Counts a change of what a querier can read (see {@link #changes()}). */
+    void changed() {
+        changes.incrementAndGet();
     }
 
     @Override
@@ -327,7 +340,7 @@ public final class Db implements Storage {
         if (options.readOnly()) {
             throw new StorageException("the store in " + options.dir() + " is open read-only");
         }
-        return new WalAppender();
+        return new WalAppender(this);
     }
 
     @Override
@@ -341,100 +354,6 @@ public final class Db implements Storage {
     @Override
     public Querier querier(long minT, long maxT) {
         return new DbQuerier(this, minT, maxT);
-    }
-
-    /**
-     * Batches samples; commit writes them to the WAL, then hands them to the head, which files
-     * them into their series before any querier made afterwards reads it.
-     */
-    private final class WalAppender implements Appender {
-        private int[] refs = new int[1024];
-        private long[] ts = new long[1024];
-        private double[] vs = new double[1024];
-        private int n;
-
-        @Override
-        public long seriesRef(Labels labels) {
-            try {
-                return index.ref(labels);
-            } catch (DiskFullException e) {
-                health.diskFull(e, "new series");
-                throw e;
-            }
-        }
-
-        @Override
-        public void append(long ref, long timestampMs, double value) {
-            if (n == refs.length) {
-                refs = java.util.Arrays.copyOf(refs, n * 2);
-                ts = java.util.Arrays.copyOf(ts, n * 2);
-                vs = java.util.Arrays.copyOf(vs, n * 2);
-            }
-            refs[n] = (int) ref;
-            ts[n] = timestampMs;
-            vs[n] = value;
-            n++;
-        }
-
-        @Override
-        public void commit() {
-            if (n == 0) {
-                return;
-            }
-            checkOpen();
-            try {
-                index.flush(); // the batch's new series are durable before any sample naming them
-            } catch (DiskFullException e) {
-                n = 0;
-                health.diskFull(e, "new series");
-                throw e;
-            } catch (RuntimeException e) {
-                n = 0;
-                throw e;
-            }
-            lock.writeLock().lock();
-            try {
-                // What may need memory comes first: a heap too full for it fails the commit
-                // before the batch is durable (the caller retries), never after it is.
-                head.fold();
-                head.reservePending(n);
-                try {
-                    wal.append(refs, ts, vs, n);
-                } catch (DiskFullException e) {
-                    health.diskFull(e, "WAL commit of " + n + " samples");
-                    throw e;
-                } catch (RuntimeException e) {
-                    health.failed("wal");
-                    throw e;
-                }
-                health.wrote();
-                // Filed into the series by prepareNext() or before the next read (see foldPending).
-                head.addPending(refs, ts, vs, n);
-                changes.incrementAndGet();
-            } finally {
-                lock.writeLock().unlock();
-                n = 0;
-            }
-            checkHeadBudget();
-        }
-
-        @Override
-        public void rollback() {
-            n = 0;
-        }
-
-        /**
-         * Files the last batch into the head's series, pre-faults the WAL for the next commits and
-         * copies new series into the index's map.
-         */
-        @Override
-        public void prepareNext() {
-            if (!closed) {
-                foldPending();
-                wal.prefault();
-                index.syncMap();
-            }
-        }
     }
 
     /**
@@ -588,7 +507,7 @@ public final class Db implements Storage {
     }
 
     /** The labels of the series {@code ref}, as WAL batches name series by ref. */
-    public dev.sandglass.storage.api.Labels seriesLabels(int ref) {
+    public Labels seriesLabels(int ref) {
         return index.labels(ref);
     }
 
