@@ -9,20 +9,13 @@ import dev.sandglass.storage.api.Storage;
 import dev.sandglass.storage.api.StorageException;
 import dev.sandglass.storage.head.Head;
 import dev.sandglass.storage.index.SeriesIndex;
-import dev.sandglass.storage.jobs.RetentionJob;
-import dev.sandglass.storage.rollup.RollupCompactor;
-import dev.sandglass.storage.rollup.RollupRetention;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
 import dev.sandglass.storage.segment.FittingBlocks;
 import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.wal.Wal;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -316,11 +309,7 @@ public final class Db implements Storage {
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
     void rollUpUncovered() {
-        try {
-            RollupRepair.run(segments, rollups);
-        } finally {
-            rollups.releaseWriter();
-        }
+        SealedUpkeep.rollUpUncovered(segments, rollups);
     }
 
     ReentrantReadWriteLock lock() {
@@ -552,45 +541,12 @@ public final class Db implements Storage {
      * resolution (the storage job does this every 10 minutes; also at open).
      */
     public void compactRollups() {
-        try {
-            RollupCompactor.compact(rollups, System.currentTimeMillis() - 3_600_000L);
-        } finally {
-            rollups.releaseWriter();
-        }
+        SealedUpkeep.compactRollups(rollups);
     }
 
-    /** Drops whole segments that are too old or over the size budget. */
+    /** Drops whole segments that are too old or over the size budget (see {@link SealedUpkeep}). */
     public void applyRetention(long nowMs) {
-        long cutoff = retentionCutoffMs(nowMs);
-        Map<Integer, Long> maxT = new HashMap<>();
-        for (BlockHeader h : segments.directory()) {
-            maxT.merge(h.cycle(), h.maxT(), Math::max);
-        }
-        Map<Integer, File> files = segments.cycleFiles();
-        int current = segments.currentCycle();
-        List<RetentionJob.Segment> segs = new ArrayList<>();
-        long segBytes = 0;
-        List<Path> paths = new ArrayList<>();
-        files.values().forEach(f -> paths.add(f.toPath()));
-        boolean bySize = options.retentionSizeBytes() > 0;
-        // du runs only for a size budget; age retention needs no sizes but the log line's.
-        Map<Path, Long> allocated = bySize ? AllocatedBytes.of(paths) : Map.of();
-        for (var e : files.entrySet()) {
-            long bytes = bySize ? allocated.getOrDefault(e.getValue().toPath(), 0L) : e.getValue().length();
-            segBytes += bytes;
-            segs.add(new RetentionJob.Segment(e.getKey(), bytes, maxT.getOrDefault(e.getKey(), Long.MIN_VALUE), e.getKey() == current));
-        }
-        long other = bySize ? Math.max(0, diskBytes() - segBytes) : 0;
-        for (RetentionJob.Segment s : RetentionJob.toDrop(segs, other, cutoff, options.retentionSizeBytes())) {
-            LOG.info("retention: dropping segment {} ({} bytes, newest sample {})", files.get(s.cycle()), s.bytes(),
-                    s.maxT() == Long.MIN_VALUE ? "none" : java.time.Instant.ofEpochMilli(s.maxT()));
-            segments.dropCycle(s.cycle(), files.get(s.cycle()));
-            changes.incrementAndGet();
-        }
-        Map<Path, Long> rollupAllocated = bySize
-                ? AllocatedBytes.of(rollups.cycleFiles().values().stream().map(File::toPath).toList()) : Map.of();
-        RollupRetention.apply(rollups, nowMs - options.rollupRetentionMs(), options.retentionSizeBytes(), bySize ? diskBytes() : 0,
-                f -> bySize ? rollupAllocated.getOrDefault(f.toPath(), 0L) : f.length());
+        SealedUpkeep.applyRetention(options, segments, rollups, nowMs, this::changed);
     }
 
     /**

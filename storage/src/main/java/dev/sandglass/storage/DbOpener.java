@@ -52,13 +52,12 @@ final class DbOpener {
             index = new SeriesIndex(dir.resolve("index"), SeriesIndex.DEFAULT_CAPACITY, options.readOnly());
             segments = new SegmentStore(dir.resolve("segments"), options.readOnly(), segmentCycle);
             rollups = new RollupStore(dir.resolve("rollups"), options.readOnly(), rollupCycle);
-            Db db = new Db(options, dirLock, index, null, segments, rollups);
             if (!options.readOnly()) {
                 long now = System.currentTimeMillis();
                 RetentionRecord.check(options, segments.directory(), now);
-                db.rollUpUncovered();
-                db.applyRetention(now);
-                db.compactRollups();
+                SealedUpkeep.rollUpUncovered(segments, rollups);
+                SealedUpkeep.applyRetention(options, segments, rollups, now, () -> { });
+                SealedUpkeep.compactRollups(rollups);
                 try {
                     RetentionRecord.write(dir, options.retentionMs());
                 } catch (StorageException e) {
@@ -66,7 +65,7 @@ final class DbOpener {
                 }
             }
             wal = new Wal(dir.resolve("wal"), options.readOnly());
-            db = new Db(options, dirLock, index, wal, segments, rollups);
+            Db db = new Db(options, dirLock, index, wal, segments, rollups);
             replayWal(db, wal, segments);
             if (!options.readOnly()) {
                 db.startJobs();
