@@ -55,23 +55,17 @@ public final class Db implements Storage {
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private long sealBaseRaw = -1;
     private long sealBaseRollup = -1;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** The heads of unsealed samples and their lock. */
+    private final Heads heads = new Heads();
     private final Object sealLock = new Object();
     /** Null when read-only. */
     private final DataDirLock dirLock;
-    private Head head = new Head();
-    private Head sealing;
     private ScheduledExecutorService jobs;
     private volatile boolean closed;
     private final StorageHealth health = new StorageHealth();
-    private final dev.sandglass.storage.head.HeadBudget headBudget =
-            dev.sandglass.storage.head.HeadBudget.ofHeap(Runtime.getRuntime().maxMemory());
     private final java.util.concurrent.atomic.AtomicBoolean earlySealQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** This store's jobs' guards (seal, retention, rollup compaction): its own, so another store's backoff never skips its seals. */
     private final Map<String, dev.sandglass.storage.jobs.LoopGuard> guards = new java.util.concurrent.ConcurrentHashMap<>();
-    /** A head whose seal failed and could not be put back into the head (out of heap): sealed first next time. */
-    private Head unsealed;
-    private long unsealedCheckpoint;
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
@@ -86,7 +80,6 @@ public final class Db implements Storage {
         this.wal = wal;
         this.segments = segments;
         this.duplicates = new SealedDuplicates(segments);
-        head.compactPast(headBudget.limitBytes() / 4);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()} (see {@link DbOpener}). */
@@ -144,29 +137,17 @@ public final class Db implements Storage {
 
     /** The head's share of the heap, what it holds and the early seals (sandglass_storage_head_*). */
     public dev.sandglass.storage.head.HeadBudget headBudget() {
-        return headBudget;
+        return heads.budget();
     }
 
     /** Sets the head's share of the heap (see {@link dev.sandglass.storage.head.HeadBudget}); serve derives it from --memory.limit. */
     public void limitHead(long bytes) {
-        headBudget.limit(bytes);
-        lock.writeLock().lock();
-        try {
-            head.compactPast(headBudget.limitBytes() / 4);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        heads.limit(bytes);
     }
 
     /** Bytes the heads hold now: the one filling, the one being sealed. Under the read lock. */
     long headBytes() {
-        lock.readLock().lock();
-        try {
-            return head.bytes() + (sealing != null ? sealing.bytes() : 0)
-                    + (unsealed != null && unsealed != sealing ? unsealed.bytes() : 0);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return heads.bytes();
     }
 
     /**
@@ -175,15 +156,15 @@ public final class Db implements Storage {
      */
     void checkHeadBudget() {
         long held = headBytes();
-        if (!headBudget.over(held) || jobs == null || !worthSealing()) {
+        if (!heads.budget().over(held) || jobs == null || !heads.worthSealing()) {
             return;
         }
-        if (held > 2 * headBudget.limitBytes()) {
+        if (held > 2 * heads.budget().limitBytes()) {
             // Writers outrun the seals: this one waits for the seal in flight and seals what is
             // still over, so the heads stay near their budget however fast samples arrive.
             runJob("seal", () -> {
-                if (headBudget.over(headBytes()) && worthSealing()) {
-                    headBudget.sealedEarly();
+                if (heads.budget().over(headBytes()) && heads.worthSealing()) {
+                    heads.budget().sealedEarly();
                     seal();
                 }
             });
@@ -195,28 +176,13 @@ public final class Db implements Storage {
         try {
             jobs.execute(() -> {
                 earlySealQueued.set(false);
-                if (headBudget.over(headBytes()) && worthSealing()) {
-                    headBudget.sealedEarly();
+                if (heads.budget().over(headBytes()) && heads.worthSealing()) {
+                    heads.budget().sealedEarly();
                     runJob("seal", this::seal);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             earlySealQueued.set(false); // closing
-        }
-    }
-
-    /**
-     * Whether an early seal would free much: only when the head's samples (16 bytes each) are at
-     * least half the budget. Past the budget with fewer, the series' own slots and arrays are what
-     * fill it (too many series for the budget): sealing then would write a block of one or two
-     * samples per series at every commit and free next to nothing.
-     */
-    private boolean worthSealing() {
-        lock.readLock().lock();
-        try {
-            return head.samples() * 16 >= headBudget.limitBytes() / 2;
-        } finally {
-            lock.readLock().unlock();
         }
     }
 
@@ -294,7 +260,7 @@ public final class Db implements Storage {
      * those from before it, since the head being sealed is read instead. Call under the lock.
      */
     long[] readableIndexes() {
-        return sealing != null ? new long[] {sealBaseRaw, sealBaseRollup} : new long[] {lastRawIndex, rollups.lastIndex()};
+        return heads.sealing() != null ? new long[] {sealBaseRaw, sealBaseRollup} : new long[] {lastRawIndex, rollups.lastIndex()};
     }
 
     /** Serializes writers of raw blocks with their rollups: excerpts must cover raw blocks in order. */
@@ -313,15 +279,17 @@ public final class Db implements Storage {
     }
 
     ReentrantReadWriteLock lock() {
-        return lock;
+        return heads.lock();
     }
 
+    /** The head filling; under the lock. */
     Head head() {
-        return head;
+        return heads.head();
     }
 
+    /** The head being sealed, or null; under the lock. */
     Head sealingHead() {
-        return sealing;
+        return heads.sealing();
     }
 
     @Override
@@ -345,28 +313,9 @@ public final class Db implements Storage {
         return new DbQuerier(this, minT, maxT);
     }
 
-    /**
-     * Files a committed batch kept aside by the head into its series. A querier calls it before it
-     * takes the head, so every batch committed before the querier was made is in the series it
-     * reads; the collect loop calls it between collections (Appender.prepareNext).
-     */
+    /** Files a committed batch kept aside by the head into its series (see {@link Heads#foldPending}). */
     void foldPending() {
-        boolean pending;
-        lock.readLock().lock(); // the head field changes under the lock; the cheap check first
-        try {
-            pending = head.hasPending();
-        } finally {
-            lock.readLock().unlock();
-        }
-        if (!pending) {
-            return;
-        }
-        lock.writeLock().lock();
-        try {
-            head.fold();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        heads.foldPending();
     }
 
     /**
@@ -378,17 +327,16 @@ public final class Db implements Storage {
             sealUnsealed();
             long checkpoint;
             Head old;
+            ReentrantReadWriteLock lock = heads.lock();
             lock.writeLock().lock();
             try {
-                head.fold();
-                if (head.isEmpty()) {
+                heads.head().fold();
+                if (heads.head().isEmpty()) {
                     return;
                 }
-                old = head;
                 sealBaseRaw = lastRawIndex;
                 sealBaseRollup = rollups.lastIndex();
-                sealing = old;
-                head = nextHead(old);
+                old = heads.startSeal();
                 changes.incrementAndGet();
                 checkpoint = wal.lastIndex();
             } finally {
@@ -400,12 +348,9 @@ public final class Db implements Storage {
                 // Nothing of old was appended (writeBlocks checks space for all its blocks first) or
                 // the WAL still holds it: put its samples back in front of the head, to seal later.
                 try {
-                    restore(old);
+                    heads.restore(old);
                 } catch (OutOfMemoryError oom) {
-                    // No heap to merge them: old stays readable as the head being sealed and is
-                    // sealed first next time, with its own checkpoint (the WAL keeps it till then).
-                    unsealed = old;
-                    unsealedCheckpoint = checkpoint;
+                    heads.keepUnsealed(old, checkpoint);
                 }
                 if (e instanceof DiskFullException df) {
                     health.diskFull(df, "seal");
@@ -419,7 +364,7 @@ public final class Db implements Storage {
                 // The sealed head's arrays go: kept as a spare for the next head (as before), they
                 // doubled the heap the head holds in steady state (160 of 206 MB live when scraping
                 // 100,000 series) to save one allocation per series every seal.
-                sealing = null;
+                heads.sealed();
             } finally {
                 lock.writeLock().unlock();
             }
@@ -427,41 +372,19 @@ public final class Db implements Storage {
         }
     }
 
-    /** Seals the head a failed seal left behind (see {@link #unsealed}); under the seal lock. */
+    /** Seals the head a failed seal left behind (see {@link Heads#keepUnsealed}); under the seal lock. */
     private void sealUnsealed() {
-        Head left = unsealed;
+        Head left = heads.unsealed();
         if (left == null) {
             return;
         }
-        writeBlocks(left.runs(), unsealedCheckpoint);
-        lock.writeLock().lock();
+        writeBlocks(left.runs(), heads.unsealedCheckpoint());
+        heads.lock().writeLock().lock();
         try {
-            unsealed = null;
-            sealing = null;
+            heads.unsealedSealed();
             changes.incrementAndGet();
         } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    /** After a failed seal: one head holding the unsealed samples, then those committed since. */
-    private void restore(Head old) {
-        lock.writeLock().lock();
-        try {
-            head.fold();
-            Head merged = new Head(old.longestRun() + head.longestRun()).compactPast(headBudget.limitBytes() / 4);
-            for (Head h : new Head[] {old, head}) {
-                for (Head.Run r : h.runs()) {
-                    long[] d = r.data();
-                    for (int i = 0; i < r.size(); i++) {
-                        merged.add(r.ref(), d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
-                    }
-                }
-            }
-            head = merged;
-            sealing = null;
-        } finally {
-            lock.writeLock().unlock();
+            heads.lock().writeLock().unlock();
         }
     }
 
@@ -501,23 +424,13 @@ public final class Db implements Storage {
     }
 
     /**
-     * The head after {@code old}, under the write lock: a new one sized like {@code old} plus a
-     * tenth so its series never copy to grow (when the head budget leaves room for that).
-     */
-    private Head nextHead(Head old) {
-        // Sized like old only when that is well within the budget: after an early seal, series
-        // arrays sized by their last run would put the new head over the budget at once.
-        return (headBudget.keepSpare(old.bytes(), 0) ? Head.after(old) : new Head()).compactPast(headBudget.limitBytes() / 4);
-    }
-
-    /**
      * Writes runs as blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
      * series and one queue excerpt of bytes, one batch at a time (see SealWriter); the last block
      * carries the checkpoint.
      */
     void writeBlocks(List<Head.Run> runs, long checkpoint) {
         try {
-            new SealWriter(segments, rollups, duplicates, blockSizer, () -> headBudget.blockSamples(BLOCK_SAMPLES),
+            new SealWriter(segments, rollups, duplicates, blockSizer, () -> heads.budget().blockSamples(BLOCK_SAMPLES),
                     ref -> index.labels(ref).metricName(), this::appendRaw).write(runs, checkpoint, lastRawIndex);
         } finally {
             releaseWriters();
