@@ -12,7 +12,6 @@ import dev.sandglass.storage.index.SeriesIndex;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.BlockWriter;
-import dev.sandglass.storage.segment.FittingBlocks;
 import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.wal.Wal;
 import java.io.IOException;
@@ -37,27 +36,19 @@ public final class Db implements Storage {
     /** Overridable for the crash-loop harness, which needs seals and retention often enough to kill them. */
     static final long SEAL_INTERVAL_MS = Long.getLong("sandglass.seal.interval.ms", 10 * 60_000L);
     static final long RETENTION_INTERVAL_MS = Long.getLong("sandglass.retention.interval.ms", 60_000L);
-    /** Samples per sealed block, about: bounds a block's decode and the seal's column buffers. */
-    static final int BLOCK_SAMPLES = 2_000_000;
 
     private final DbOptions options;
     private final SeriesIndex index;
     private final Wal wal;
     private final SegmentStore segments;
     private final RollupStore rollups;
-    /** Samples per seal batch, so each block fits an excerpt at the first encoding. */
-    private final dev.sandglass.storage.segment.BlockSizer blockSizer = new dev.sandglass.storage.segment.BlockSizer();
-    /** Keeps samples written twice out of the rollups; used under the seal lock. */
-    private final SealedDuplicates duplicates;
-    /** Index of the last raw block appended, or -1; and, while a seal runs, the last ones from before it. */
+    /** Index of the last raw block appended, or -1. */
     private volatile long lastRawIndex = -1;
     /** Bumped by every change of what a querier can read (commit, block, seal, retention): see {@link #changes}. */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
-    private long sealBaseRaw = -1;
-    private long sealBaseRollup = -1;
     /** The heads of unsealed samples and their lock. */
     private final Heads heads = new Heads();
-    private final Object sealLock = new Object();
+    private final SealJob sealJob;
     /** Null when read-only. */
     private final DataDirLock dirLock;
     private ScheduledExecutorService jobs;
@@ -79,7 +70,7 @@ public final class Db implements Storage {
         this.index = index;
         this.wal = wal;
         this.segments = segments;
-        this.duplicates = new SealedDuplicates(segments);
+        this.sealJob = new SealJob(this, heads);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()} (see {@link DbOpener}). */
@@ -255,22 +246,23 @@ public final class Db implements Storage {
         return changes();
     }
 
-    /**
-     * The last raw block and rollup excerpt indexes a reader made now may use: while a seal runs,
-     * those from before it, since the head being sealed is read instead. Call under the lock.
-     */
+    /** The last raw block and rollup excerpt a reader made now may use (see {@link SealJob#readableIndexes}). */
     long[] readableIndexes() {
-        return heads.sealing() != null ? new long[] {sealBaseRaw, sealBaseRollup} : new long[] {lastRawIndex, rollups.lastIndex()};
+        return sealJob.readableIndexes();
     }
 
     /** Serializes writers of raw blocks with their rollups: excerpts must cover raw blocks in order. */
     Object sealLock() {
-        return sealLock;
+        return sealJob.sealLock();
     }
 
     /** Under the seal lock: the series as their rollups should count them (see SealedDuplicates). */
     List<BlockWriter.SeriesData> withoutSealed(List<BlockWriter.SeriesData> series) {
-        return duplicates.withoutSealed(series, lastRawIndex);
+        return sealJob.withoutSealed(series);
+    }
+
+    long lastRawIndex() {
+        return lastRawIndex;
     }
 
     /** Rolls up raw blocks no rollup excerpt covers (see {@link RollupRepair}). */
@@ -318,98 +310,22 @@ public final class Db implements Storage {
         heads.foldPending();
     }
 
-    /**
-     * Seals the head into blocks (the SealJob): swaps in an empty head under the lock, encodes the
-     * old one outside it, appends the blocks with the WAL checkpoint, then drops sealed WAL cycles.
-     */
+    /** Seals the head into blocks (see {@link SealJob}). */
     public void seal() {
-        synchronized (sealLock) {
-            sealUnsealed();
-            long checkpoint;
-            Head old;
-            ReentrantReadWriteLock lock = heads.lock();
-            lock.writeLock().lock();
-            try {
-                heads.head().fold();
-                if (heads.head().isEmpty()) {
-                    return;
-                }
-                sealBaseRaw = lastRawIndex;
-                sealBaseRollup = rollups.lastIndex();
-                old = heads.startSeal();
-                changes.incrementAndGet();
-                checkpoint = wal.lastIndex();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            try {
-                writeBlocks(old.runs(), checkpoint);
-            } catch (RuntimeException | Error e) {
-                // Nothing of old was appended (writeBlocks checks space for all its blocks first) or
-                // the WAL still holds it: put its samples back in front of the head, to seal later.
-                try {
-                    heads.restore(old);
-                } catch (OutOfMemoryError oom) {
-                    heads.keepUnsealed(old, checkpoint);
-                }
-                if (e instanceof DiskFullException df) {
-                    health.diskFull(df, "seal");
-                } else {
-                    health.failed("seal");
-                }
-                throw e;
-            }
-            lock.writeLock().lock();
-            try {
-                // The sealed head's arrays go: kept as a spare for the next head (as before), they
-                // doubled the heap the head holds in steady state (160 of 206 MB live when scraping
-                // 100,000 series) to save one allocation per series every seal.
-                heads.sealed();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            wal.dropBefore(walKeepFrom(checkpoint, System.currentTimeMillis()));
-        }
+        sealJob.seal();
     }
-
-    /** Seals the head a failed seal left behind (see {@link Heads#keepUnsealed}); under the seal lock. */
-    private void sealUnsealed() {
-        Head left = heads.unsealed();
-        if (left == null) {
-            return;
-        }
-        writeBlocks(left.runs(), heads.unsealedCheckpoint());
-        heads.lock().writeLock().lock();
-        try {
-            heads.unsealedSealed();
-            changes.incrementAndGet();
-        } finally {
-            heads.lock().writeLock().unlock();
-        }
-    }
-
-    /** Readers of the WAL (remote-write senders): the lowest index each still needs. */
-    private final java.util.List<java.util.function.LongSupplier> walHolds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Keeps the WAL from {@code neededIndex} on (read at every seal) when sealing would delete it,
-     * so a reader that fell behind (a receiver down) loses nothing; a hold older than the
-     * retention window is ignored, so the WAL never outgrows what retention keeps. -1: no need.
+     * so a reader that fell behind (a receiver down) loses nothing (see {@link SealJob#holdWal}).
      */
     public void holdWal(java.util.function.LongSupplier neededIndex) {
-        walHolds.add(neededIndex);
+        sealJob.holdWal(neededIndex);
     }
 
     /** The index whose cycle and later ones survive a seal at {@code checkpoint}. */
     long walKeepFrom(long checkpoint, long nowMs) {
-        long keep = checkpoint;
-        for (java.util.function.LongSupplier h : walHolds) {
-            long need = h.getAsLong();
-            if (need >= 0 && need < keep && wal.cycleStartMs(need) + 5 * 60_000L >= retentionCutoffMs(nowMs)) {
-                keep = need;
-            }
-        }
-        return keep;
+        return sealJob.walKeepFrom(checkpoint, nowMs);
     }
 
     /** A watcher of the WAL from {@code position} (see {@link Wal#watcher}); the caller closes it. */
@@ -421,20 +337,6 @@ public final class Db implements Storage {
     /** The labels of the series {@code ref}, as WAL batches name series by ref. */
     public Labels seriesLabels(int ref) {
         return index.labels(ref);
-    }
-
-    /**
-     * Writes runs as blocks of at most ~{@link #BLOCK_SAMPLES} samples, {@link FittingBlocks#MAX_SERIES}
-     * series and one queue excerpt of bytes, one batch at a time (see SealWriter); the last block
-     * carries the checkpoint.
-     */
-    void writeBlocks(List<Head.Run> runs, long checkpoint) {
-        try {
-            new SealWriter(segments, rollups, duplicates, blockSizer, () -> heads.budget().blockSamples(BLOCK_SAMPLES),
-                    ref -> index.labels(ref).metricName(), this::appendRaw).write(runs, checkpoint, lastRawIndex);
-        } finally {
-            releaseWriters();
-        }
     }
 
     /**
