@@ -2,7 +2,6 @@ package dev.sandglass.storage;
 
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.BulkAppender;
-import dev.sandglass.storage.api.DiskFullException;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Storage;
@@ -16,10 +15,6 @@ import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.wal.Wal;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The store: a series index (Chronicle Map), a write-ahead log and sealed columnar blocks
  * (Chronicle Queues), and the in-memory head of unsealed samples. A commit is durable in the WAL
- * before it is visible. Every {@link #SEAL_INTERVAL_MS} the head is sealed into a block that
+ * before it is visible. Every {@link StorageJobs#SEAL_INTERVAL_MS} the head is sealed into a block that
  * records the last WAL index it covers, so a restart replays only the WAL written since, and
  * sealed WAL cycles are deleted. Retention drops whole segment files by age and by size.
  */
 public final class Db implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(Db.class);
-    /** Overridable for the crash-loop harness, which needs seals and retention often enough to kill them. */
-    static final long SEAL_INTERVAL_MS = Long.getLong("sandglass.seal.interval.ms", 10 * 60_000L);
-    static final long RETENTION_INTERVAL_MS = Long.getLong("sandglass.retention.interval.ms", 60_000L);
 
     private final DbOptions options;
     private final SeriesIndex index;
@@ -51,12 +43,9 @@ public final class Db implements Storage {
     private final SealJob sealJob;
     /** Null when read-only. */
     private final DataDirLock dirLock;
-    private ScheduledExecutorService jobs;
+    private final StorageJobs jobs;
     private volatile boolean closed;
     private final StorageHealth health = new StorageHealth();
-    private final java.util.concurrent.atomic.AtomicBoolean earlySealQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    /** This store's jobs' guards (seal, retention, rollup compaction): its own, so another store's backoff never skips its seals. */
-    private final Map<String, dev.sandglass.storage.jobs.LoopGuard> guards = new java.util.concurrent.ConcurrentHashMap<>();
     /** WAL batches the last open replayed; tests check replay starts after the checkpoint. */
     long replayedBatches;
 
@@ -71,6 +60,7 @@ public final class Db implements Storage {
         this.wal = wal;
         this.segments = segments;
         this.sealJob = new SealJob(this, heads);
+        this.jobs = new StorageJobs(this, heads);
     }
 
     /** Opens (creating when absent) the store in {@code options.dir()} (see {@link DbOpener}). */
@@ -88,42 +78,9 @@ public final class Db implements Storage {
         return DbOpener.open(options, segmentCycle, rollupCycle);
     }
 
+    /** Starts the seal, retention and rollup compaction jobs (see {@link StorageJobs}). */
     void startJobs() {
-        jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandglass-storage-jobs");
-            t.setDaemon(true);
-            return t;
-        });
-        // Kept repeating (see KeptTasks): a seal job lost to a full heap would let the WAL and the head grow for good.
-        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("seal"), quiet(this::seal), SEAL_INTERVAL_MS, SEAL_INTERVAL_MS);
-        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("retention"), quiet(() -> applyRetention(System.currentTimeMillis())),
-                RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS);
-        // Days end while the server runs: their seals' small rollup excerpts are merged an hour later.
-        dev.sandglass.storage.jobs.KeptTasks.withFixedDelay(jobs, guard("rollup compaction"), quiet(this::compactRollups),
-                SEAL_INTERVAL_MS, SEAL_INTERVAL_MS);
-    }
-
-    /**
-     * Runs a job through its loop guard: nothing it throws (an OutOfMemoryError included) cancels
-     * the schedule; a failure is counted, logged and backed off (a full disk is logged once, by health).
-     */
-    private void runJob(String name, Runnable job) {
-        guard(name).run(quiet(job));
-    }
-
-    private dev.sandglass.storage.jobs.LoopGuard guard(String job) {
-        return guards.computeIfAbsent(job, n -> dev.sandglass.storage.jobs.LoopGuard.fresh("storage " + n));
-    }
-
-    /** {@code job} with a full disk left to health, which logs it once when writes start failing; it runs again next time. */
-    private static Runnable quiet(Runnable job) {
-        return () -> {
-            try {
-                job.run();
-            } catch (DiskFullException e) {
-                // logged by health
-            }
-        };
+        jobs.start();
     }
 
     /** The head's share of the heap, what it holds and the early seals (sandglass_storage_head_*). */
@@ -141,40 +98,9 @@ public final class Db implements Storage {
         return heads.bytes();
     }
 
-    /**
-     * After a commit: when the heads hold more than their budget, queues one early seal on the
-     * storage job thread (not on the committing one; commits go on meanwhile).
-     */
+    /** After a commit: an early seal when the heads hold more than their budget (see {@link StorageJobs#afterCommit}). */
     void checkHeadBudget() {
-        long held = headBytes();
-        if (!heads.budget().over(held) || jobs == null || !heads.worthSealing()) {
-            return;
-        }
-        if (held > 2 * heads.budget().limitBytes()) {
-            // Writers outrun the seals: this one waits for the seal in flight and seals what is
-            // still over, so the heads stay near their budget however fast samples arrive.
-            runJob("seal", () -> {
-                if (heads.budget().over(headBytes()) && heads.worthSealing()) {
-                    heads.budget().sealedEarly();
-                    seal();
-                }
-            });
-            return;
-        }
-        if (!earlySealQueued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            jobs.execute(() -> {
-                earlySealQueued.set(false);
-                if (heads.budget().over(headBytes()) && heads.worthSealing()) {
-                    heads.budget().sealedEarly();
-                    runJob("seal", this::seal);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            earlySealQueued.set(false); // closing
-        }
+        jobs.afterCommit();
     }
 
     /** Whether writes succeed, and write failures by reason (sandglass_storage_*). */
@@ -397,14 +323,7 @@ public final class Db implements Storage {
         if (closed) {
             return;
         }
-        if (jobs != null) {
-            jobs.shutdown();
-            try {
-                jobs.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        jobs.stop();
         if (!options.readOnly()) {
             try {
                 seal();
@@ -419,9 +338,7 @@ public final class Db implements Storage {
         if (closed) {
             return;
         }
-        if (jobs != null) {
-            jobs.shutdownNow();
-        }
+        jobs.stopNow();
         closed = true;
         DbOpener.closeQuietly(wal, rollups, segments, index);
         try {
