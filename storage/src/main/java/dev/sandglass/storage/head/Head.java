@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a time array and one in a value array, and a collection appends to thousands of series.
  */
 public final class Head {
-    private static final int PAGE_BITS = 10;
-    private static final int PAGE = 1 << PAGE_BITS;
+    static final int PAGE_BITS = 10;
+    static final int PAGE = 1 << PAGE_BITS;
 
     /**
      * The per-series slots of {@link #PAGE} consecutive refs. Pages exist only for refs the head
@@ -42,9 +42,8 @@ public final class Head {
     private long samples;
     private long minT = Long.MAX_VALUE;
     private long maxT = Long.MIN_VALUE;
-    private final int capacityHint;
-    /** Samples each series got in the head before this one, by page (null: use capacityHint for all). */
-    private final int[][] runHints;
+    /** The room each series' array gets. */
+    private final SeriesRoom room;
     /** Queriers holding this head: it may be cleared for reuse only when none does. */
     private final AtomicInteger readers = new AtomicInteger();
     /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
@@ -55,8 +54,6 @@ public final class Head {
     private volatile boolean hasPending;
     /** Bytes of the series' own arrays (see {@link #bytes()}). */
     private long seriesBytes;
-    /** Past this many bytes of series arrays, a series' array grows by doubling from 4 samples (see {@link #compactPast}). */
-    private long compactPastBytes = Long.MAX_VALUE;
 
     public Head() {
         this(16);
@@ -67,8 +64,7 @@ public final class Head {
      * longest run), so arrays are allocated once instead of doubling through the interval.
      */
     public Head(int capacityHint) {
-        this.capacityHint = Math.max(16, capacityHint);
-        this.runHints = null;
+        this.room = new SeriesRoom(capacityHint);
     }
 
     /**
@@ -81,13 +77,13 @@ public final class Head {
     }
 
     private Head(Head previous) {
-        this.capacityHint = 16;
-        this.runHints = new int[previous.pages.length][];
+        int[][] runHints = new int[previous.pages.length][];
         for (int p = 0; p < previous.pages.length; p++) {
             if (previous.pages[p] != null) {
                 runHints[p] = previous.pages[p].n.clone();
             }
         }
+        this.room = new SeriesRoom(runHints);
     }
 
     /** The page of {@code ref}, or null when the head has none. */
@@ -109,14 +105,6 @@ public final class Head {
         return pg;
     }
 
-    private int runHint(int ref) {
-        if (runHints == null) {
-            return 0;
-        }
-        int p = ref >>> PAGE_BITS;
-        return p < runHints.length && runHints[p] != null ? runHints[p][ref & (PAGE - 1)] : 0;
-    }
-
     public void add(int ref, long t, double v) {
         Page pg = pageFor(ref);
         int slot = ref & (PAGE - 1);
@@ -124,18 +112,9 @@ public final class Head {
         long bits = Double.doubleToRawLongBits(v);
         long[] d = data[slot];
         if (d == null) {
-            int last = runHint(ref);
-            if (last > 0) {
-                // Room for a few samples first, then its own last run (see hintedCapacity).
-                int cap = Math.min(hintedCapacity(ref, last), EARLY_SAMPLES + (int) ((ref * 0x9E3779B9L >>> 16) & (EARLY_SAMPLES - 1)));
-                data[slot] = d = new long[2 * cap];
-                seriesBytes += arrayBytes(2 * cap);
-            } else {
-                // Two samples first: churn leaves many series with one sample in a head, and a million
-                // of them must not reserve the hint's kilobytes each. The second sample grows it to the hint.
-                data[slot] = d = new long[4];
-                seriesBytes += arrayBytes(4);
-            }
+            int cap = room.first(ref);
+            data[slot] = d = new long[2 * cap];
+            seriesBytes += arrayBytes(2 * cap);
         }
         int size = pg.n[slot];
         int end = 2 * size;
@@ -151,7 +130,7 @@ public final class Head {
             insert(pg, slot, i, t, bits);
         } else {
             if (end == d.length) {
-                long[] grown = Arrays.copyOf(d, 2 * nextCapacity(ref, size));
+                long[] grown = Arrays.copyOf(d, 2 * room.next(ref, size, seriesBytes));
                 seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
                 data[slot] = d = grown;
             }
@@ -230,62 +209,12 @@ public final class Head {
     }
 
     /**
-     * The room of a series' array once its first two samples fill it, in samples. A head sized by
-     * a hint ({@link #Head(int)}, after a failed seal) gives each series the hint at once. Else the
-     * array grows by half from 4-7 samples ({@link #grownCapacity}): a series scraped every 15 s
-     * gets 40 samples in a 10-minute head, and 100,000 such series at the old 16-127 samples each
-     * held ~1.1 KB instead of ~0.7 (the heap histogram of bench/scrape.sh). The head after a seal
-     * sizes each series by its own last run ({@link #after}), so only the first head grows this
-     * way. Series collected together grow together: staggered capacities spread the copies over
-     * many commits instead of all series copying in one.
-     */
-    private int firstCapacity(int ref) {
-        if (seriesBytes > compactPastBytes) {
-            return 4;
-        }
-        int stagger = (int) ((ref * 0x9E3779B9L >>> 16) & 3);
-        return capacityHint > 16 ? capacityHint + stagger : 4 + stagger;
-    }
-
-    /**
-     * Samples a series of a head after a seal ({@link #after}) has room for at first, before its
-     * array grows to its last run (staggered up to twice this): sized by the run at once, every
-     * series took its whole interval's room in the first round of commits after the swap, while
-     * the seal still held the old head, and the heap's peak at a seal was two full heads (with
-     * 100,000 series scraped every 15 s, ~75 MB more; G1 then grew the heap to it and
-     * bench/scrape.sh measured RSS 1.2x Prometheus's after the first 10-minute seal). Grown
-     * after this many samples, two minutes later at 15 s, the old head is long gone.
-     */
-    static final int EARLY_SAMPLES = 8;
-
-    /** A series' room by its own last run: a tenth more, spread by an eighth at most so series collected together do not all copy in one commit. */
-    private static int hintedCapacity(int ref, int last) {
-        int hint = last + last / 10;
-        return hint + (int) ((ref * 0x9E3779B9L >>> 16) % Math.max(1, hint / 8));
-    }
-
-    /** The room a full array of {@code size} samples of series {@code ref} grows to. */
-    private int nextCapacity(int ref, int size) {
-        int last = runHint(ref);
-        if (last > 0) {
-            int cap = hintedCapacity(ref, last);
-            return cap > size ? cap : grownCapacity(size);
-        }
-        return size == 2 ? firstCapacity(ref) : grownCapacity(size);
-    }
-
-    /** The room a full array of {@code size} samples grows to: half again (a third of it slack at most). */
-    private static int grownCapacity(int size) {
-        return size + Math.max(2, size / 2);
-    }
-
-    /**
      * Once the series' arrays hold {@code bytes}, a series' second sample grows its array to 4
      * samples without the stagger: under a head budget, thousands of series with a few samples
      * each must not reserve more than they hold. Returns this head.
      */
     public Head compactPast(long bytes) {
-        compactPastBytes = bytes;
+        room.compactPast(bytes);
         return this;
     }
 
@@ -308,7 +237,7 @@ public final class Head {
         int size = pg.n[slot];
         long[] d = pg.data[slot];
         if (2 * size == d.length) {
-            long[] grown = Arrays.copyOf(d, 2 * grownCapacity(size));
+            long[] grown = Arrays.copyOf(d, 2 * SeriesRoom.grown(size));
             seriesBytes += arrayBytes(grown.length) - arrayBytes(d.length);
             pg.data[slot] = d = grown;
         }

@@ -147,17 +147,17 @@ class HeadTest {
         next.add(0, 1000, 1);
         next.add(1, 1000, 1);
         next.add(2, 1000, 1); // new since
-        // At first a few samples' room only: the seal still holds the old head (see Head.EARLY_SAMPLES).
-        assertTrue(next.capacity(0) <= 2 * Head.EARLY_SAMPLES, "the busy series does not take its whole room at once: " + next.capacity(0));
-        assertTrue(next.capacity(1) <= 2 * Head.EARLY_SAMPLES, "nor the 15 s one: " + next.capacity(1));
+        // At first a few samples' room only: the seal still holds the old head (see SeriesRoom.EARLY_SAMPLES).
+        assertTrue(next.capacity(0) <= 2 * SeriesRoom.EARLY_SAMPLES, "the busy series does not take its whole room at once: " + next.capacity(0));
+        assertTrue(next.capacity(1) <= 2 * SeriesRoom.EARLY_SAMPLES, "nor the 15 s one: " + next.capacity(1));
         assertEquals(2, next.capacity(2), "a new series starts at two samples (churn mints many one-sample series)");
-        for (int t = 1; t <= 2 * Head.EARLY_SAMPLES; t++) {
+        for (int t = 1; t <= 2 * SeriesRoom.EARLY_SAMPLES; t++) {
             next.add(0, 1000 + t, t);
             next.add(1, 1000 + 15 * t, t);
         }
         assertTrue(next.capacity(0) >= 660, "then the busy series has room for its last run and a tenth: " + next.capacity(0));
         assertTrue(next.capacity(1) >= 44 && next.capacity(1) < 60, "the 15 s series gets its own size, not the busy one's: " + next.capacity(1));
-        for (int t = 2 * Head.EARLY_SAMPLES + 1; t < 700; t++) {
+        for (int t = 2 * SeriesRoom.EARLY_SAMPLES + 1; t < 700; t++) {
             next.add(0, 1000 + t, t);
         }
         assertEquals(700, all(next, 0).size(), "a run longer than its hint still grows");
