@@ -87,36 +87,10 @@ public final class VmmInstances implements Queryable {
                     ms -> inner.selectRollups(ms, resolutionMs, minT, maxT), RollupSeries::labels, VmmInstances::renamed);
         }
 
-        /**
-         * The sandboxes' answer with the VMM series that mean the same, renamed (each once per
-         * sandbox metric of the select it stands for), sorted by labels, but for the metrics a
-         * sandbox of the same name has series of (see {@link VmmMapping#metricsByName}); for a
-         * select by sandbox name alone, with the instance's series under their own names.
-         */
+        /** The sandboxes' answer with {@link #vmmPart} added, sorted by labels. */
         private static <T> List<T> merge(List<Matcher> matchers, List<T> sandboxes, Function<List<Matcher>, List<T>> read,
                 Function<T, Labels> labels, BiFunction<Labels, T, T> rename) {
-            VmmMapping.Select sel = VmmMapping.select(matchers);
-            List<T> vmms;
-            if (sel == null) {
-                List<Matcher> byName = VmmMapping.allOfInstance(matchers);
-                if (byName == null) {
-                    return sandboxes;
-                }
-                // Every series of one instance (one sandbox's Prometheus text): under their own names.
-                vmms = read.apply(byName);
-            } else {
-                List<T> found = read.apply(sel.matchers());
-                vmms = new ArrayList<>(found.size());
-                Set<String> own = found.isEmpty() ? Set.of() : VmmMapping.metricsByName(sandboxes, labels);
-                for (T s : found) {
-                    for (String metric : sel.shownAs(labels.apply(s))) {
-                        Labels l = VmmMapping.asSandbox(labels.apply(s), metric);
-                        if (!own.contains(VmmMapping.metricOfName(l))) {
-                            vmms.add(rename.apply(l, s));
-                        }
-                    }
-                }
-            }
+            List<T> vmms = vmmPart(matchers, sandboxes, read, labels, rename);
             if (vmms.isEmpty()) {
                 return sandboxes;
             }
@@ -124,6 +98,44 @@ public final class VmmInstances implements Queryable {
             out.addAll(sandboxes);
             out.addAll(vmms);
             out.sort(Comparator.comparing(labels));
+            return out;
+        }
+
+        /**
+         * What the view adds to the store's answer {@code sandboxes} to a select: the VMM series
+         * that mean the same, renamed (each once per sandbox metric of the select it stands for),
+         * but for the metrics a sandbox of the same name has series of (see
+         * {@link VmmMapping#metricsByName}); for a select by sandbox name alone, the instance's
+         * series under their own names.
+         */
+        private static <T> List<T> vmmPart(List<Matcher> matchers, List<T> sandboxes, Function<List<Matcher>, List<T>> read,
+                Function<T, Labels> labels, BiFunction<Labels, T, T> rename) {
+            VmmMapping.Select sel = VmmMapping.select(matchers);
+            if (sel == null) {
+                List<Matcher> byName = VmmMapping.allOfInstance(matchers);
+                // Every series of one instance (one sandbox's Prometheus text): under their own names.
+                return byName == null ? List.of() : read.apply(byName);
+            }
+            List<T> found = read.apply(sel.matchers());
+            List<T> vmms = new ArrayList<>(found.size());
+            Set<String> own = found.isEmpty() ? Set.of() : VmmMapping.metricsByName(sandboxes, labels);
+            for (T s : found) {
+                for (String metric : sel.shownAs(labels.apply(s))) {
+                    Labels l = VmmMapping.asSandbox(labels.apply(s), metric);
+                    if (!own.contains(VmmMapping.metricOfName(l))) {
+                        vmms.add(rename.apply(l, s));
+                    }
+                }
+            }
+            return vmms;
+        }
+
+        /** The labels of the series the view adds to a select (without reading their samples). */
+        private List<Labels> vmmLabels(List<Matcher> matchers) {
+            List<Labels> out = new ArrayList<>();
+            for (Series s : vmmPart(matchers, inner.selectLazily(matchers), inner::selectLazily, Series::labels, Renamed::new)) {
+                out.add(s.labels());
+            }
             return out;
         }
 
@@ -154,38 +166,30 @@ public final class VmmInstances implements Queryable {
 
         @Override
         public List<String> labelNames(List<Matcher> matchers) {
-            VmmMapping.Select sel = VmmMapping.select(matchers);
-            List<Matcher> byName = sel == null ? VmmMapping.allOfInstance(matchers) : null;
-            if (sel == null && byName == null) {
+            List<Labels> vmms = vmmLabels(matchers);
+            if (vmms.isEmpty()) {
                 return inner.labelNames(matchers);
             }
             TreeSet<String> all = new TreeSet<>(inner.labelNames(matchers));
-            all.addAll(sel == null ? inner.labelNames(byName) : VmmMapping.namesAsSandbox(inner.labelNames(sel.matchers()), sel));
+            for (Labels l : vmms) {
+                for (int i = 0; i < l.size(); i++) {
+                    all.add(l.name(i));
+                }
+            }
             return new ArrayList<>(all);
         }
 
         @Override
         public List<String> labelValues(String name, List<Matcher> matchers) {
-            VmmMapping.Select sel = VmmMapping.select(matchers);
-            List<Matcher> byName = sel == null ? VmmMapping.allOfInstance(matchers) : null;
-            if (sel == null && byName == null) {
+            List<Labels> vmms = vmmLabels(matchers);
+            if (vmms.isEmpty()) {
                 return inner.labelValues(name, matchers);
             }
             TreeSet<String> all = new TreeSet<>(inner.labelValues(name, matchers));
-            if (sel == null) {
-                all.addAll(inner.labelValues(name, byName));
-            } else if (name.equals(Labels.METRIC_NAME)) {
-                for (String vmm : inner.labelValues(name, sel.matchers())) {
-                    all.addAll(sel.shownAs().getOrDefault(vmm, List.of()));
+            for (Labels l : vmms) {
+                if (l.has(name)) {
+                    all.add(l.get(name));
                 }
-            } else if (sel.vmmLabel(name) != null) {
-                List<Matcher> vm = sel.matchers();
-                if (name.equals(VmmMapping.RUN_LABEL)) {
-                    // Only the info series carry a run id once renamed.
-                    vm = new ArrayList<>(vm);
-                    vm.set(0, Matcher.eq(Labels.METRIC_NAME, VmmMapping.AS_SANDBOX.get(SandboxField.RUN_INFO)));
-                }
-                all.addAll(inner.labelValues(sel.vmmLabel(name), vm));
             }
             return new ArrayList<>(all);
         }

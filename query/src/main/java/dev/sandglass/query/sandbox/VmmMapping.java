@@ -3,13 +3,11 @@ package dev.sandglass.query.sandbox;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -45,24 +43,6 @@ final class VmmMapping {
         /** The sandbox metrics a VMM series of this select is shown as (none for another metric). */
         List<String> shownAs(Labels vmm) {
             return shownAs.getOrDefault(vmm.metricName(), List.of());
-        }
-
-        /** Whether runs are selected (the VMM's info series shown as the sandbox's run info, its pid as run_id). */
-        boolean showsRuns() {
-            return shownAs.containsKey(AS_SANDBOX.get(SandboxField.RUN_INFO));
-        }
-
-        /**
-         * The VMM label whose values are shown as the sandbox label {@code name}, as
-         * {@link #asSandbox} renames it; null when the VMM series shown have none (the labels it removes).
-         */
-        String vmmLabel(String name) {
-            return switch (name) {
-                case SandboxField.NAME_LABEL -> VMM_NAME_LABEL;
-                case RUN_LABEL -> showsRuns() ? VMM_RUN_LABEL : null;
-                case VMM_NAME_LABEL, VMM_RUN_LABEL -> null;
-                default -> name;
-            };
         }
     }
 
@@ -161,20 +141,5 @@ final class VmmMapping {
 
     static String metricOfName(Labels sandbox) {
         return sandbox.metricName() + '\u0000' + sandbox.get(SandboxField.NAME_LABEL);
-    }
-
-    /** The label names of the VMM series named {@code vmmNames}, as {@link #asSandbox} renames them for {@code sel}. */
-    static Collection<String> namesAsSandbox(Collection<String> vmmNames, Select sel) {
-        TreeSet<String> out = new TreeSet<>(vmmNames);
-        if (vmmNames.isEmpty()) {
-            return out;
-        }
-        out.remove(VMM_NAME_LABEL);
-        out.remove(VMM_RUN_LABEL);
-        out.add(SandboxField.NAME_LABEL);
-        if (vmmNames.contains(VMM_RUN_LABEL) && sel.showsRuns()) {
-            out.add(RUN_LABEL);
-        }
-        return out;
     }
 }

@@ -1,14 +1,17 @@
 package dev.sandglass.query.capacity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sandglass.query.sandbox.VmmInstances;
 import dev.sandglass.storage.Db;
 import dev.sandglass.storage.DbOptions;
 import dev.sandglass.storage.api.BulkAppender;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
+import dev.sandglass.storage.api.RollupSeries;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongToDoubleFunction;
@@ -94,6 +97,20 @@ class VmmCapacityTest {
             try (Querier q = db.querier(T0, T0 + 2 * HOUR)) {
                 assertTrue(q.select(List.of(Matcher.eq("instance_name", "vm-1"))).isEmpty(), "no raw sample is left");
                 assertTrue(q.rawStartMs() > T0 + 2 * HOUR, "raw samples start after the range: " + q.rawStartMs());
+            }
+            try (Querier q = db.querier(T0, T0 + 2 * HOUR); Querier view = VmmInstances.over(db).querier(T0, T0 + 2 * HOUR)) {
+                assertEquals(q.rawStartMs(), view.rawStartMs(), "the store's raw start, not the default (raw covers all)");
+                List<RollupSeries> stored = q.selectRollups(List.of(Matcher.eq("__name__", "vmm_memory_rss_bytes"),
+                        Matcher.eq("instance_name", "vm-1")), HOUR, T0, T0 + 2 * HOUR);
+                List<RollupSeries> shown = view.selectRollups(List.of(Matcher.eq("__name__", CapacityCalculator.MEMORY),
+                        Matcher.eq("sandbox_name", "vm-1")), HOUR, T0, T0 + 2 * HOUR);
+                assertEquals(1, shown.size());
+                assertEquals(Labels.of("__name__", CapacityCalculator.MEMORY, "sandbox_name", "vm-1", "job", "vmm", "instance", "h"),
+                        shown.get(0).labels(), "renamed as the raw series are");
+                assertEquals(2, shown.get(0).size());
+                assertArrayEquals(java.util.Arrays.copyOf(stored.get(0).max(), 2), java.util.Arrays.copyOf(shown.get(0).max(), 2));
+                assertEquals(300 * MIB, shown.get(0).max()[1]);
+                assertArrayEquals(java.util.Arrays.copyOf(stored.get(0).count(), 2), java.util.Arrays.copyOf(shown.get(0).count(), 2));
             }
             for (long res : new long[] {CapacityCalculator.FIVE_MINUTES_MS, CapacityCalculator.HOUR_MS}) {
                 CapacityReport r = CapacityCalculator.compute(db, T0 + 2 * HOUR, 2 * HOUR, res, null);
