@@ -9,6 +9,7 @@ import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -117,14 +118,22 @@ public final class VmmInstances implements Queryable {
                 return byName == null ? List.of() : read.apply(byName);
             }
             List<T> found = read.apply(sel.matchers());
-            List<T> vmms = new ArrayList<>(found.size());
-            Set<String> own = found.isEmpty() ? Set.of() : VmmMapping.metricsByName(sandboxes, labels);
+            List<Labels> renamed = new ArrayList<>(found.size());
+            List<T> of = new ArrayList<>(found.size());
+            Set<String> names = new HashSet<>();
             for (T s : found) {
                 for (String metric : sel.shownAs(labels.apply(s))) {
                     Labels l = VmmMapping.asSandbox(labels.apply(s), metric);
-                    if (!own.contains(VmmMapping.metricOfName(l))) {
-                        vmms.add(rename.apply(l, s));
-                    }
+                    renamed.add(l);
+                    of.add(s);
+                    names.add(l.get(SandboxField.NAME_LABEL));
+                }
+            }
+            Set<String> own = renamed.isEmpty() ? Set.of() : VmmMapping.metricsByName(sandboxes, labels, names);
+            List<T> vmms = new ArrayList<>(renamed.size());
+            for (int i = 0; i < renamed.size(); i++) {
+                if (!own.contains(VmmMapping.metricOfName(renamed.get(i)))) {
+                    vmms.add(rename.apply(renamed.get(i), of.get(i)));
                 }
             }
             return vmms;

@@ -125,16 +125,19 @@ final class VmmMapping {
     }
 
     /**
-     * The metric and sandbox name of each of a select's sandbox series (as {@link #metricOfName}
-     * spells them). A VMM instance named like a sandbox is shown as that sandbox: the sandbox's
+     * The metric and sandbox name of each of a select's sandbox series named one of
+     * {@code onlyNames} (as {@link #metricOfName} spells them). A VMM instance named like a sandbox is shown as that sandbox: the sandbox's
      * own series of a metric stand, and the VMM's of that metric are left out (two start times
      * would read as restarts at every sample, two memory figures would average, two byte counters
      * would add); the VMM's fill in the metrics the sandbox has no series of.
      */
-    static <T> Set<String> metricsByName(List<T> sandboxes, Function<T, Labels> labels) {
+    static <T> Set<String> metricsByName(List<T> sandboxes, Function<T, Labels> labels, Set<String> onlyNames) {
         Set<String> out = new HashSet<>();
         for (T s : sandboxes) {
-            out.add(metricOfName(labels.apply(s)));
+            Labels l = labels.apply(s);
+            if (onlyNames.contains(l.get(SandboxField.NAME_LABEL))) {
+                out.add(metricOfName(l));
+            }
         }
         return out;
     }
