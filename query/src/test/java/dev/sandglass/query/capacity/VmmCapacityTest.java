@@ -126,6 +126,9 @@ class VmmCapacityTest {
                 assertEquals(3.0 * (N - 1) * STEP / 7200, vm.networkReceiveMean(), 1e-9, "3,000 B/s from the first sample to the last");
                 assertEquals(1, vm.restarts(), "the new pid at the hour");
                 assertTrue(Double.isNaN(vm.cpuPeak()), "CPU utilisation is not measured from /proc");
+                assertTrue(Double.isNaN(vm.diskReadPeak()) && Double.isNaN(vm.diskWriteMean()), "nor disk: unknown, not 0");
+                assertTrue(Double.isNaN(vm.networkTransmitMean()), "no transmit series (no tap= given, say): unknown");
+                assertTrue(Double.isNaN(r.fleet().diskReadPeak()), "no sandbox measures disk");
 
                 CapacityReport.Figures a = r.sandboxes().get(1).figures();
                 assertEquals(100 * MIB, a.memoryPeak(), "the sandbox's own memory, not the VMM's RSS");
