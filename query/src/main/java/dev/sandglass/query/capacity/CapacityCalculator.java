@@ -1,5 +1,6 @@
 package dev.sandglass.query.capacity;
 
+import dev.sandglass.query.sandbox.VmmInstances;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Queryable;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Computes the {@link CapacityReport} from the store's rollup windows (which cover raw samples not
  * rolled up yet too: see Querier.selectRollups), one pass over the windows of the nine metrics
- * involved, grouped by sandbox_name. Knows nothing of HTTP; the API and the command call it.
+ * involved, grouped by sandbox_name, VMM instances included by their instance name (see
+ * VmmInstances). Knows nothing of HTTP; the API and the command call it.
  */
 public final class CapacityCalculator {
     static final String CPU = "microsandbox_cpu_utilization_ratio";
@@ -56,7 +58,8 @@ public final class CapacityCalculator {
         matchers.add(new Matcher(Matcher.Type.RE, "__name__", String.join("|", CPU, MEMORY, LIMIT, DISK_READ, DISK_WRITE, NET_RX, NET_TX, START, UPTIME)));
         matchers.add(sandbox == null ? new Matcher(Matcher.Type.RE, SANDBOX, ".+") : Matcher.eq(SANDBOX, sandbox));
         Map<String, SandboxWindows> bySandbox = new TreeMap<>();
-        try (Querier q = store.querier(first - resolutionMs, endMs)) {
+        // VMM instances of the /proc source are reported next to the sandboxes (a read layer, no copy).
+        try (Querier q = VmmInstances.over(store).querier(first - resolutionMs, endMs)) {
             // The window before the range too: counters need it for the increase into the first window.
             for (RollupSeries r : q.selectRollups(matchers, resolutionMs, first - resolutionMs, endMs)) {
                 bySandbox.computeIfAbsent(r.labels().get(SANDBOX), k -> new SandboxWindows(windows)).add(r, first, resolutionMs);

@@ -14,6 +14,8 @@ final class Fleet {
     private final double[] limit;
     private final double[] memWithLimit;
     private final double[][] bytes = new double[4][];
+    /** Whether any sandbox has a series of each counter (else the fleet's throughput is null). */
+    private final boolean[] counted = new boolean[4];
     private final int[] running;
 
     Fleet(int windows) {
@@ -29,6 +31,9 @@ final class Fleet {
     }
 
     void add(SandboxWindows s) {
+        for (int c = 0; c < 4; c++) {
+            counted[c] |= s.counted[c];
+        }
         for (int w = 0; w < windows; w++) {
             if (s.running(w)) {
                 running[w]++;
@@ -73,7 +78,8 @@ final class Fleet {
                 peak[c] = SandboxWindows.max(peak[c], bytes[c][w] / resSeconds);
                 total += bytes[c][w];
             }
-            mean[c] = windows > 0 ? total / seconds : Double.NaN;
+            mean[c] = windows > 0 && counted[c] ? total / seconds : Double.NaN;
+            peak[c] = counted[c] ? peak[c] : Double.NaN;
         }
         long restarts = 0;
         for (CapacityReport.Sandbox s : sandboxes) {

@@ -18,6 +18,8 @@ final class SandboxWindows {
     final double[] limitSum;
     final double[] limitCount;
     final double[][] bytes; // disk read, disk written, network received, network sent: increase per window
+    /** Whether the sandbox has a series of each counter at all: without one, its throughput is not known (null), not 0. */
+    final boolean[] counted = new boolean[4];
     double cpuPeak = Double.NaN;
     double memPeak = Double.NaN;
     double limitPeak = Double.NaN;
@@ -54,6 +56,9 @@ final class SandboxWindows {
             case CapacityCalculator.NET_TX -> 3;
             default -> -1;
         };
+        if (counter >= 0) {
+            counted[counter] = true;
+        }
         for (int k = 0; k < r.size(); k++) {
             long start = r.windowStart()[k];
             int w = (int) Math.floorDiv(start - first, res);
@@ -192,7 +197,7 @@ final class SandboxWindows {
             double total = 0;
             boolean any = false;
             for (int w = 0; w < windows; w++) {
-                if (bytes[c][w] != 0 || running(w)) {
+                if (counted[c] && (bytes[c][w] != 0 || running(w))) {
                     peak[c] = max(peak[c], bytes[c][w] / resSeconds);
                     total += bytes[c][w];
                     any = true;

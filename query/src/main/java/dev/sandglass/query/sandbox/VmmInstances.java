@@ -4,36 +4,28 @@ import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Queryable;
+import dev.sandglass.storage.api.RollupSeries;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Series;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * VMM instances seen through the sandbox views: a {@link Queryable} over the same store that
- * answers a select of a microsandbox series (by exact name) with the matching VMM series of the
- * /proc source as well, renamed to the sandbox name and its instance_name given as sandbox_name.
- * Nothing is copied or stored twice; PromQL sees the store as it is. The names are the stored
- * data's contract (ingest's VmmSource), spelled here again as SandboxField spells the registry's.
- * A VMM instance that has the same name as a sandbox is shown as that sandbox.
+ * answers a select of microsandbox series (by name, regex or negation) with the matching VMM
+ * series of the /proc source as well, renamed to the sandbox names and their instance_name given
+ * as sandbox_name (see {@link VmmMapping}): raw series, rollup windows, label names and values
+ * alike. Nothing is copied or stored twice; PromQL sees the store as it is. A VMM instance that
+ * has the same name as a sandbox is shown as that sandbox: with the sandbox's own series of a
+ * metric where it has some, the VMM's where it has none.
  */
 public final class VmmInstances implements Queryable {
-    /** Sandbox series name to the VMM series that means the same. */
-    static final Map<String, String> AS_SANDBOX = Map.of(
-            "microsandbox_uptime_seconds", "vmm_uptime_seconds",
-            "microsandbox_memory_usage_bytes", "vmm_memory_rss_bytes",
-            "microsandbox_memory_host_resident_bytes", "vmm_memory_rss_bytes",
-            "microsandbox_memory_limit_bytes", "vmm_allocated_memory_bytes",
-            "microsandbox_network_bytes_received", "vmm_network_receive_bytes_total",
-            "microsandbox_network_bytes_sent", "vmm_network_transmit_bytes_total",
-            "microsandbox_vcpu_time_seconds", "vmm_cpu_seconds_total",
-            "microsandbox_sandbox_start_time_seconds", "vmm_start_time_seconds",
-            SandboxField.RUN_INFO, "vmm_instance_info");
-    static final String VMM_NAME_LABEL = "instance_name";
-
     private final Queryable store;
 
     private VmmInstances(Queryable store) {
@@ -50,61 +42,27 @@ public final class VmmInstances implements Queryable {
         return new WithVmms(store.querier(minT, maxT));
     }
 
-    /** The VMM matchers for a sandbox select, or null when the select is not of a mapped series. */
-    static List<Matcher> vmmMatchers(List<Matcher> ms) {
-        String sandboxMetric = null;
-        for (Matcher m : ms) {
-            if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) {
-                sandboxMetric = m.value();
-            }
+    /** A VMM series under a sandbox series' labels; its samples are the store's. */
+    private record Renamed(Labels labels, Series of) implements Series {
+        @Override
+        public Samples samples() {
+            return of.samples();
         }
-        String vmm = sandboxMetric == null ? null : AS_SANDBOX.get(sandboxMetric);
-        if (vmm == null) {
-            return null;
+
+        @Override
+        public Samples samples(Samples reuse) {
+            return of.samples(reuse);
         }
-        List<Matcher> out = new ArrayList<>(ms.size() + 1);
-        for (Matcher m : ms) {
-            if (m.name().equals(Labels.METRIC_NAME)) {
-                out.add(Matcher.eq(Labels.METRIC_NAME, vmm));
-            } else if (m.name().equals(SandboxField.NAME_LABEL)) {
-                out.add(new Matcher(m.type(), VMM_NAME_LABEL, m.value()));
-            } else if (m.name().equals("run_id")) {
-                out.add(new Matcher(m.type(), "instance_id", m.value()));
-            } else {
-                out.add(m);
-            }
+
+        @Override
+        public boolean last(Samples out) {
+            return of.last(out);
         }
-        out.add(Matcher.eq("job", "vmm"));
-        return out;
     }
 
-    /** For a select by sandbox name alone (no metric name): the instance's series, or null. */
-    static List<Matcher> allOfInstance(List<Matcher> ms) {
-        boolean named = false;
-        List<Matcher> out = new ArrayList<>(ms.size() + 1);
-        for (Matcher m : ms) {
-            if (m.name().equals(Labels.METRIC_NAME)) {
-                return null;
-            }
-            if (m.name().equals(SandboxField.NAME_LABEL)) {
-                named = true;
-                out.add(new Matcher(m.type(), VMM_NAME_LABEL, m.value()));
-            } else {
-                out.add(m);
-            }
-        }
-        out.add(Matcher.eq("job", "vmm"));
-        return named ? out : null;
-    }
-
-    static Labels asSandbox(Labels vmm, String sandboxMetric) {
-        Labels.Builder b = vmm.builder().del(VMM_NAME_LABEL, "instance_id")
-                .set(Labels.METRIC_NAME, sandboxMetric)
-                .set(SandboxField.NAME_LABEL, vmm.get(VMM_NAME_LABEL));
-        if (sandboxMetric.equals(SandboxField.RUN_INFO)) {
-            b.set("run_id", vmm.get("instance_id"));
-        }
-        return b.build();
+    private static RollupSeries renamed(Labels l, RollupSeries r) {
+        return new RollupSeries(l, r.resolutionMs(), r.size(), r.windowStart(), r.firstT(), r.lastT(), r.count(), r.sum(), r.min(),
+                r.max(), r.first(), r.last(), r.correction(), r.changes(), r.resets());
     }
 
     private static final class WithVmms implements Querier {
@@ -116,18 +74,93 @@ public final class VmmInstances implements Queryable {
 
         @Override
         public List<Series> select(List<Matcher> matchers) {
-            return merge(matchers, inner.select(matchers), false);
+            return merge(matchers, inner.select(matchers), inner::select, Series::labels, Renamed::new);
         }
 
         @Override
         public List<Series> selectLazily(List<Matcher> matchers) {
-            return merge(matchers, inner.selectLazily(matchers), true);
+            return merge(matchers, inner.selectLazily(matchers), inner::selectLazily, Series::labels, Renamed::new);
         }
 
-        /** The store reads its own series in one go and the renamed VMM series one by one. */
+        @Override
+        public List<RollupSeries> selectRollups(List<Matcher> matchers, long resolutionMs, long minT, long maxT) {
+            return merge(matchers, inner.selectRollups(matchers, resolutionMs, minT, maxT),
+                    ms -> inner.selectRollups(ms, resolutionMs, minT, maxT), RollupSeries::labels, VmmInstances::renamed);
+        }
+
+        /** The sandboxes' answer with {@link #vmmPart} added, sorted by labels. */
+        private static <T> List<T> merge(List<Matcher> matchers, List<T> sandboxes, Function<List<Matcher>, List<T>> read,
+                Function<T, Labels> labels, BiFunction<Labels, T, T> rename) {
+            List<T> vmms = vmmPart(matchers, sandboxes, read, labels, rename);
+            if (vmms.isEmpty()) {
+                return sandboxes;
+            }
+            List<T> out = new ArrayList<>(sandboxes.size() + vmms.size());
+            out.addAll(sandboxes);
+            out.addAll(vmms);
+            out.sort(Comparator.comparing(labels));
+            return out;
+        }
+
+        /**
+         * What the view adds to the store's answer {@code sandboxes} to a select: the VMM series
+         * that mean the same, renamed (each once per sandbox metric of the select it stands for),
+         * but for the metrics a sandbox of the same name has series of (see
+         * {@link VmmMapping#metricsByName}); for a select by sandbox name alone, the instance's
+         * series under their own names.
+         */
+        private static <T> List<T> vmmPart(List<Matcher> matchers, List<T> sandboxes, Function<List<Matcher>, List<T>> read,
+                Function<T, Labels> labels, BiFunction<Labels, T, T> rename) {
+            VmmMapping.Select sel = VmmMapping.select(matchers);
+            if (sel == null) {
+                List<Matcher> byName = VmmMapping.allOfInstance(matchers);
+                // Every series of one instance (one sandbox's Prometheus text): under their own names.
+                return byName == null ? List.of() : read.apply(byName);
+            }
+            List<T> found = read.apply(sel.matchers());
+            List<Labels> renamed = new ArrayList<>(found.size());
+            List<T> of = new ArrayList<>(found.size());
+            Set<String> names = new HashSet<>();
+            for (T s : found) {
+                for (String metric : sel.shownAs(labels.apply(s))) {
+                    Labels l = VmmMapping.asSandbox(labels.apply(s), metric);
+                    renamed.add(l);
+                    of.add(s);
+                    names.add(l.get(SandboxField.NAME_LABEL));
+                }
+            }
+            Set<String> own = renamed.isEmpty() ? Set.of() : VmmMapping.metricsByName(sandboxes, labels, names);
+            List<T> vmms = new ArrayList<>(renamed.size());
+            for (int i = 0; i < renamed.size(); i++) {
+                if (!own.contains(VmmMapping.metricOfName(renamed.get(i)))) {
+                    vmms.add(rename.apply(renamed.get(i), of.get(i)));
+                }
+            }
+            return vmms;
+        }
+
+        /** The labels of the series the view adds to a select (without reading their samples). */
+        private List<Labels> vmmLabels(List<Matcher> matchers) {
+            List<Labels> out = new ArrayList<>();
+            for (Series s : vmmPart(matchers, inner.selectLazily(matchers), inner::selectLazily, Series::labels, Renamed::new)) {
+                out.add(s.labels());
+            }
+            return out;
+        }
+
+        @Override
+        public long rawStartMs() {
+            return inner.rawStartMs();
+        }
+
+        /** The store reads the renamed VMM series with its own, in one go. */
         @Override
         public void lastOfEach(List<Series> series, Samples[] out) {
-            inner.lastOfEach(series, out);
+            List<Series> stored = new ArrayList<>(series.size());
+            for (Series s : series) {
+                stored.add(s instanceof Renamed r ? r.of() : s);
+            }
+            inner.lastOfEach(stored, out);
         }
 
         @Override
@@ -140,61 +173,33 @@ public final class VmmInstances implements Queryable {
             return inner.newestTimestamp();
         }
 
-        private List<Series> merge(List<Matcher> matchers, List<Series> sandboxes, boolean lazily) {
-            List<Matcher> vm = vmmMatchers(matchers);
-            if (vm == null) {
-                List<Matcher> byName = allOfInstance(matchers);
-                if (byName == null) {
-                    return sandboxes;
-                }
-                // Every series of one instance (one sandbox's Prometheus text): under their own names.
-                List<Series> out = new ArrayList<>(sandboxes);
-                out.addAll(lazily ? inner.selectLazily(byName) : inner.select(byName));
-                out.sort(Comparator.comparing(Series::labels));
-                return out;
-            }
-            String metric = matchers.stream().filter(m -> m.name().equals(Labels.METRIC_NAME)).findFirst().orElseThrow().value();
-            List<Series> vmms = lazily ? inner.selectLazily(vm) : inner.select(vm);
-            if (vmms.isEmpty()) {
-                return sandboxes;
-            }
-            List<Series> out = new ArrayList<>(sandboxes);
-            for (Series s : vmms) {
-                Labels l = asSandbox(s.labels(), metric);
-                out.add(new Series() {
-                    @Override
-                    public Labels labels() {
-                        return l;
-                    }
-
-                    @Override
-                    public Samples samples() {
-                        return s.samples();
-                    }
-
-                    @Override
-                    public Samples samples(Samples reuse) {
-                        return s.samples(reuse);
-                    }
-                });
-            }
-            out.sort(Comparator.comparing(Series::labels));
-            return out;
-        }
-
         @Override
         public List<String> labelNames(List<Matcher> matchers) {
-            return inner.labelNames(matchers);
+            List<Labels> vmms = vmmLabels(matchers);
+            if (vmms.isEmpty()) {
+                return inner.labelNames(matchers);
+            }
+            TreeSet<String> all = new TreeSet<>(inner.labelNames(matchers));
+            for (Labels l : vmms) {
+                for (int i = 0; i < l.size(); i++) {
+                    all.add(l.name(i));
+                }
+            }
+            return new ArrayList<>(all);
         }
 
         @Override
         public List<String> labelValues(String name, List<Matcher> matchers) {
-            List<Matcher> vm = vmmMatchers(matchers);
-            if (vm == null || !name.equals(SandboxField.NAME_LABEL)) {
+            List<Labels> vmms = vmmLabels(matchers);
+            if (vmms.isEmpty()) {
                 return inner.labelValues(name, matchers);
             }
             TreeSet<String> all = new TreeSet<>(inner.labelValues(name, matchers));
-            all.addAll(inner.labelValues(VMM_NAME_LABEL, vm));
+            for (Labels l : vmms) {
+                if (l.has(name)) {
+                    all.add(l.get(name));
+                }
+            }
             return new ArrayList<>(all);
         }
 

@@ -2,6 +2,7 @@ package dev.sandglass.web.http;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,7 +60,18 @@ public final class BasicAuth {
         }
         String u = user;
         String p = password;
+        // Paused during the check, as vert.x's own authentication handlers do: what arrives of the
+        // request meanwhile (its body, or the end of an empty one) waits for the handlers after this
+        // one. Unpaused, it went by unseen and the request was never answered: the connection hung
+        // until the read timeout closed it.
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            request.pause();
+        }
         vertx.<Boolean>executeBlocking(() -> check(u, p), false).onComplete(ar -> {
+            if (!request.isEnded()) {
+                request.resume();
+            }
             if (ar.succeeded() && ar.result()) {
                 if (verified.size() >= CACHE_MAX) {
                     verified.clear();
