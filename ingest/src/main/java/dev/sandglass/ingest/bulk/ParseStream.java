@@ -32,6 +32,7 @@ final class ParseStream implements AutoCloseable {
     private final boolean seconds;
     private final int threads;
     private final long windowHeapBytes;
+    private final long minWindow;
     private final ProgressListener progress;
     private final SynchronousQueue<Object> handoff = new SynchronousQueue<>();
     private final Thread thread;
@@ -44,7 +45,8 @@ final class ParseStream implements AutoCloseable {
         this.size = size;
         this.seconds = seconds;
         this.threads = Math.max(1, threads);
-        this.windowHeapBytes = Math.max(MIN_WINDOW, windowHeapBytes);
+        this.windowHeapBytes = Math.max(64 << 10, windowHeapBytes);
+        this.minWindow = Math.min(MIN_WINDOW, this.windowHeapBytes); // below MIN_WINDOW only in tests
         this.progress = progress;
         this.thread = new Thread(this::produce, "import-parse");
         thread.setDaemon(true);
@@ -108,7 +110,7 @@ final class ParseStream implements AutoCloseable {
         ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[(int) Math.min(8 << 20, Math.max(64 << 10, windowHeapBytes / 8))]);
         try (channel) {
             long pos = 0;
-            long window = Math.max(MIN_WINDOW, Math.min(4 << 20, windowHeapBytes / 8));
+            long window = Math.max(minWindow, Math.min(4 << 20, windowHeapBytes / 8));
             long samples = 0;
             do {
                 long end = size - pos <= window ? size : nextLineStart(channel, pos + window, size);
@@ -122,7 +124,7 @@ final class ParseStream implements AutoCloseable {
                 // The next window: as many bytes as hold windowHeapBytes at this window's heap per
                 // byte, growing at most 4x a window (a file's start may not be like the rest).
                 double perByte = Math.max(1, heap) / (double) Math.max(1, end - pos);
-                window = Math.max(MIN_WINDOW, Math.min(Math.min(window * 4, MAX_WINDOW), (long) (windowHeapBytes / perByte)));
+                window = Math.max(minWindow, Math.min(Math.min(window * 4, MAX_WINDOW), (long) (windowHeapBytes / perByte)));
                 pos = end;
             } while (pos < size);
             handoff.put(END);
