@@ -73,9 +73,7 @@ final class ImportCommand implements Callable<Integer> {
                 TextImporter importer = new TextImporter(db, new ImportOptions(f, Math.min(db.retentionCutoffMs(now), now - rollupRetentionMs), threads, budget));
                 ImportSummary s = importer.store(parsed, progress);
                 System.out.print(s.format());
-                if (importer.flushes() > 1) {
-                    System.out.println("memory:   " + importer.flushes() + " flushes: " + budget.describe());
-                }
+                System.out.println("memory:   " + importer.flushes() + (importer.flushes() == 1 ? " flush: " : " flushes: ") + budget.describe());
                 System.out.println("data dir: " + dataDir.toAbsolutePath());
                 if (s.whyNothing() != null) {
                     throw new IllegalArgumentException("nothing imported from " + file + ": " + s.whyNothing());
