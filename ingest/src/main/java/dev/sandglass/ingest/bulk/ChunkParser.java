@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ChunkParser {
     static final int MAX_REJECTIONS_KEPT = 20;
-    private static final int BUF = 8 << 20;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A series as this chunk saw it: its labels and its samples. */
@@ -63,10 +62,6 @@ final class ChunkParser {
         this.start = start;
         this.end = end;
         this.secondsTimestamps = secondsTimestamps;
-    }
-
-    void run() throws IOException {
-        run(new byte[BUF]);
     }
 
     /** Parses the range with {@code buf} (at least a few lines long; grown for a longer line) as the read buffer. */
