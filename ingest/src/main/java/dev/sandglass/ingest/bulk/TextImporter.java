@@ -1,7 +1,5 @@
 package dev.sandglass.ingest.bulk;
 
-import dev.sandglass.storage.api.BulkAppender;
-import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.api.Storage;
 import java.io.IOException;
@@ -12,13 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Imports OpenMetrics or Prometheus text with timestamps straight into sealed segments. The file
@@ -35,33 +27,53 @@ public final class TextImporter {
         this.options = options;
     }
 
+    private int flushes;
+
     /** @throws UncheckedIOException naming the file when it cannot be read */
     public ImportSummary importFile(Path file, ProgressListener progress) {
-        return store(parse(file, options.format(), options.threads(), progress), progress);
+        return store(parse(file, options.format(), options.threads(), options.budget(), progress), progress);
+    }
+
+    /** How many times the last import sealed what it held (1 when it fit its budget). */
+    public int flushes() {
+        return flushes;
     }
 
     /**
-     * A file read and parsed, not stored yet. Parsing needs no store (the retention cutoff is
-     * applied when storing), so a command can parse while it opens the store.
+     * A file being read and parsed, window by window on a thread of its own (see {@link
+     * ParseStream}), not stored yet. Parsing needs no store (the retention cutoff is applied when
+     * storing), so a command can parse the first window while it opens the store. Close it when
+     * the store cannot take it.
      */
-    public static final class Parsed {
-        final List<ChunkParser> parsers;
+    public static final class Parsed implements AutoCloseable {
+        final ParseStream stream;
+        final Path file;
         final String description;
-        final long size;
         final long t0;
 
-        Parsed(List<ChunkParser> parsers, String description, long size, long t0) {
-            this.parsers = parsers;
+        Parsed(ParseStream stream, Path file, String description, long t0) {
+            this.stream = stream;
+            this.file = file;
             this.description = description;
-            this.size = size;
             this.t0 = t0;
+        }
+
+        @Override
+        public void close() {
+            stream.close();
         }
     }
 
-    /** The first half of {@link #importFile}: reads and parses, on {@code threads} threads. @throws UncheckedIOException naming the file when it cannot be read */
-    public static Parsed parse(Path file, ImportOptions.Format format, int threads, ProgressListener progress) {
+    /**
+     * The first half of {@link #importFile}: starts reading and parsing, on {@code threads}
+     * threads, windows of about {@code budget.windowHeapBytes()} of heap each.
+     * @throws UncheckedIOException naming the file when it cannot be read
+     */
+    public static Parsed parse(Path file, ImportOptions.Format format, int threads, ImportBudget budget, ProgressListener progress) {
         long t0 = System.nanoTime();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
             long size = ch.size();
             String description;
             boolean endsWithEof = endsWithEof(ch, size);
@@ -78,19 +90,30 @@ public final class TextImporter {
                 description = format == ImportOptions.Format.OPENMETRICS ? "openmetrics (as asked; timestamps in seconds)"
                         : "prometheus text (as asked; timestamps in milliseconds)";
             }
-            List<ChunkParser> parsers = split(ch, size, format == ImportOptions.Format.OPENMETRICS, threads);
-            runAll(parsers, size, progress);
-            return new Parsed(parsers, description, size, t0);
+            ParseStream stream = new ParseStream(ch, size, format == ImportOptions.Format.OPENMETRICS, threads,
+                    budget.windowHeapBytes(), progress);
+            return new Parsed(stream, file, description, t0);
         } catch (IOException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // reported below
+                }
+            }
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The second half of {@link #importFile}: stores what {@link #parse} read, samples older than the cutoff counted, not stored. */
+    /** The second half of {@link #importFile}: stores what {@link #parse} reads, samples older than the cutoff counted, not stored. */
     public ImportSummary store(Parsed parsed, ProgressListener progress) {
-        ImportSummary s = store(parsed.parsers, parsed.description, parsed.t0);
-        progress.progress(parsed.size, parsed.size, s.samples());
-        return s;
+        try (parsed) {
+            ImportSummary s = store(parsed.stream, parsed.description, parsed.t0);
+            progress.progress(parsed.stream.size(), parsed.stream.size(), s.samples());
+            return s;
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + parsed.file + ": " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private static boolean endsWithEof(FileChannel ch, long size) throws IOException {
@@ -125,150 +148,77 @@ public final class TextImporter {
         return null;
     }
 
-    private static List<ChunkParser> split(FileChannel ch, long size, boolean seconds, int threads) throws IOException {
-        int n = size < (4 << 20) ? 1 : Math.max(1, threads);
-        List<ChunkParser> out = new ArrayList<>();
-        long start = 0;
-        for (int k = 1; k <= n && start < size; k++) {
-            long end = k == n ? size : nextLineStart(ch, size * k / n, size);
-            if (end > start) {
-                out.add(new ChunkParser(ch, start, end, seconds));
-            }
-            start = end;
-        }
-        if (out.isEmpty()) {
-            out.add(new ChunkParser(ch, 0, 0, seconds));
-        }
-        return out;
-    }
-
-    private static long nextLineStart(FileChannel ch, long from, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(64 << 10);
-        long pos = from;
-        while (pos < size) {
-            buf.clear();
-            int n = ch.read(buf, pos);
-            if (n <= 0) {
-                break;
-            }
-            for (int i = 0; i < n; i++) {
-                if (buf.get(i) == '\n') {
-                    return pos + i + 1;
-                }
-            }
-            pos += n;
-        }
-        return size;
-    }
-
-    private static void runAll(List<ChunkParser> parsers, long size, ProgressListener progress) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(parsers.size(), r -> {
-            Thread t = new Thread(r, "import-parser");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (ChunkParser p : parsers) {
-                futures.add(pool.submit(() -> {
-                    p.run();
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                while (true) {
-                    try {
-                        f.get(100, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        long done = 0;
-                        long samples = 0;
-                        for (ChunkParser p : parsers) {
-                            done += p.bytesDone.get();
-                            samples += p.samplesDone.get();
-                        }
-                        progress.progress(Math.min(done, size - 1), size, samples);
-                    }
-                }
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("import failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("import interrupted", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private ImportSummary store(List<ChunkParser> parsers, String description, long t0) {
+    private ImportSummary store(ParseStream windows, String description, long t0) {
         long lineOffset = 0;
         List<Rejection> rejections = new ArrayList<>();
         long rejected = 0;
         long tooOld = 0;
         boolean afterEof = false;
-        Map<Labels, Long> refs = new HashMap<>();
         long samples = 0;
         long stored;
         long minT = Long.MAX_VALUE;
         long maxT = Long.MIN_VALUE;
         long cutoff = options.retentionCutoffMs();
-        try (BulkAppender bulk = storage.bulkAppender()) {
-            for (ChunkParser p : parsers) {
-                if (afterEof) {
-                    // An earlier chunk ended the file with # EOF: every non-comment line here comes after it.
-                    long lost = p.samples + p.rejected;
-                    rejected += lost;
-                    if (lost > 0 && rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
-                        rejections.add(new Rejection(lineOffset + 1, lost + " lines from here on come after \"# EOF\""));
-                    }
-                    lineOffset += p.lines;
-                    continue;
-                }
-                for (Rejection r : p.rejections) {
-                    if (rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
-                        rejections.add(new Rejection(r.line() + lineOffset, r.reason()));
-                    }
-                }
-                rejected += p.rejected;
-                for (ChunkParser.LocalSeries ls : p.series) {
-                    Samples s = ls.samples();
-                    long[] ts = s.timestamps();
-                    long seriesMin = Long.MAX_VALUE;
-                    long seriesMax = Long.MIN_VALUE;
-                    for (int i = 0; i < s.size(); i++) {
-                        seriesMin = Math.min(seriesMin, ts[i]);
-                        seriesMax = Math.max(seriesMax, ts[i]);
-                    }
-                    if (seriesMin < cutoff) {
-                        int before = s.size();
-                        s = newerThan(s, cutoff);
-                        tooOld += before - s.size();
-                        ts = s.timestamps();
-                        seriesMin = Long.MAX_VALUE;
-                        for (int i = 0; i < s.size(); i++) {
-                            seriesMin = Math.min(seriesMin, ts[i]);
+        FlushingBulk bulk = new FlushingBulk(storage, options.budget().flushBytes());
+        try (bulk) {
+            for (List<ChunkParser> parsers = windows.next(); parsers != null; parsers = windows.next()) {
+                for (ChunkParser p : parsers) {
+                    if (afterEof) {
+                        // An earlier chunk ended the file with # EOF: every non-comment line here comes after it.
+                        long lost = p.samples + p.rejected;
+                        rejected += lost;
+                        if (lost > 0 && rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
+                            rejections.add(new Rejection(lineOffset + 1, lost + " lines from here on come after \"# EOF\""));
                         }
-                    }
-                    if (s.size() == 0) {
+                        lineOffset += p.lines;
                         continue;
                     }
-                    minT = Math.min(minT, seriesMin);
-                    maxT = Math.max(maxT, seriesMax);
-                    long ref = refs.computeIfAbsent(ls.labels(), bulk::seriesRef);
-                    bulk.appendAll(ref, ts, s.values(), s.size());
-                    samples += s.size();
+                    for (Rejection r : p.rejections) {
+                        if (rejections.size() < ChunkParser.MAX_REJECTIONS_KEPT) {
+                            rejections.add(new Rejection(r.line() + lineOffset, r.reason()));
+                        }
+                    }
+                    rejected += p.rejected;
+                    for (ChunkParser.LocalSeries ls : p.series) {
+                        Samples s = ls.samples();
+                        long[] ts = s.timestamps();
+                        long seriesMin = Long.MAX_VALUE;
+                        long seriesMax = Long.MIN_VALUE;
+                        for (int i = 0; i < s.size(); i++) {
+                            seriesMin = Math.min(seriesMin, ts[i]);
+                            seriesMax = Math.max(seriesMax, ts[i]);
+                        }
+                        if (seriesMin < cutoff) {
+                            int before = s.size();
+                            s = newerThan(s, cutoff);
+                            tooOld += before - s.size();
+                            ts = s.timestamps();
+                            seriesMin = Long.MAX_VALUE;
+                            for (int i = 0; i < s.size(); i++) {
+                                seriesMin = Math.min(seriesMin, ts[i]);
+                            }
+                        }
+                        if (s.size() == 0) {
+                            continue;
+                        }
+                        minT = Math.min(minT, seriesMin);
+                        maxT = Math.max(maxT, seriesMax);
+                        long ref = bulk.seriesRef(ls.labels());
+                        bulk.appendAll(ref, ts, s.values(), s.size());
+                        samples += s.size();
+                    }
+                    lineOffset += p.lines;
+                    afterEof = p.eofLine != 0;
                 }
-                lineOffset += p.lines;
-                afterEof = p.eofLine != 0;
+                // This window's parsers (labels, lookup maps) go now; its samples are the appender's.
+                parsers.clear();
+                bulk.flushIfFull();
             }
             // The store keeps one sample per series and timestamp (the last): count what it kept.
             stored = bulk.finish();
         }
-        return new ImportSummary(description, refs.size(), stored, stored == 0 ? 0 : minT, stored == 0 ? 0 : maxT,
+        flushes = bulk.flushes();
+        return new ImportSummary(description, bulk.series(), stored, stored == 0 ? 0 : minT, stored == 0 ? 0 : maxT,
                 rejected, List.copyOf(rejections), tooOld, options.retentionCutoffMs(), System.nanoTime() - t0, samples - stored);
     }
 

@@ -1,5 +1,6 @@
 package dev.sandglass.web.cli;
 
+import dev.sandglass.ingest.bulk.ImportBudget;
 import dev.sandglass.ingest.bulk.ImportOptions;
 import dev.sandglass.ingest.bulk.ImportSummary;
 import dev.sandglass.ingest.bulk.ProgressListener;
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +39,11 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "auto", description = "auto, openmetrics or prometheus (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--memory.limit", converter = FlagValues.PositiveSize.class, paramLabel = "SIZE",
+            description = "memory budget: the launcher gives the heap half of it, and the import seals what it holds"
+                    + " (into segments, as a seal does) whenever its buffered samples pass a quarter of that heap (default: none, see README)")
+    long memoryLimit;
+
     @Override
     public Integer call() throws java.io.IOException {
         if (!Files.isReadable(file)) {
@@ -57,51 +61,25 @@ final class ImportCommand implements Callable<Integer> {
         DbOptions options = (RetentionFlag.given(spec)
                 ? DbOptions.defaults(dataDir).withRetention(retentionMs, 0)
                 : DbOptions.defaults(dataDir).withDefaultRetention(retentionMs, 0)).withRollupRetention(rollupRetentionMs);
-        // The file is parsed while the store opens (parsing needs no store): opening it is a
-        // fraction of a second of one core that the parse would otherwise wait for.
-        ImportOptions.Format parseFormat = f;
+        // The file's first window is parsed while the store opens (parsing needs no store):
+        // opening it is a fraction of a second of one core that the parse would otherwise wait for.
         int threads = ImportOptions.defaults(0).threads();
+        ImportBudget budget = ImportBudget.ofHeap(memoryLimit);
         ProgressListener progress = TerminalProgress.forStderr();
-        CompletableFuture<TextImporter.Parsed> parsing = new CompletableFuture<>();
-        Thread parser = new Thread(() -> {
-            try {
-                parsing.complete(TextImporter.parse(file, parseFormat, threads, progress));
-            } catch (Throwable t) {
-                parsing.completeExceptionally(t);
-            }
-        }, "import-parse");
-        parser.setDaemon(true);
-        parser.start();
-        try {
+        try (TextImporter.Parsed parsed = TextImporter.parse(file, f, threads, budget, progress)) {
             try (Db db = Db.open(options)) {
                 // Samples past raw retention but within rollup retention are imported as rollups only.
                 long now = System.currentTimeMillis();
-                TextImporter importer = new TextImporter(db, new ImportOptions(f, Math.min(db.retentionCutoffMs(now), now - rollupRetentionMs), threads));
-                ImportSummary s = importer.store(parsed(parsing), progress);
+                TextImporter importer = new TextImporter(db, new ImportOptions(f, Math.min(db.retentionCutoffMs(now), now - rollupRetentionMs), threads, budget));
+                ImportSummary s = importer.store(parsed, progress);
                 System.out.print(s.format());
+                System.out.println("memory:   " + importer.flushes() + (importer.flushes() == 1 ? " flush: " : " flushes: ") + budget.describe());
                 System.out.println("data dir: " + dataDir.toAbsolutePath());
                 if (s.whyNothing() != null) {
                     throw new IllegalArgumentException("nothing imported from " + file + ": " + s.whyNothing());
                 }
             }
-        } finally {
-            parser.interrupt(); // a store that would not open: the parse stops too (a no-op after it ended)
         }
         return 0;
-    }
-
-    /** The parse's result, or what it failed with (a file that cannot be read: the same message as before). */
-    private static TextImporter.Parsed parsed(CompletableFuture<TextImporter.Parsed> parsing) {
-        try {
-            return parsing.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 }
