@@ -140,7 +140,7 @@ final class SeriesTable {
         p += varintLength(arena, p);
         int h = 1;
         for (int i = 0; i < n; i++) {
-            h = 31 * h + symbols.get(varint(arena, p)).hashCode();
+            h = 31 * h + symbols.hash(varint(arena, p));
             p += varintLength(arena, p);
         }
         return h;
@@ -156,16 +156,20 @@ final class SeriesTable {
         }
         p += varintLength(arena, p);
         for (int i = 0; i < pairs; i++) {
-            if (!symbols.get(varint(arena, p)).equals(l.name(i))) {
+            if (!same(varint(arena, p), l.name(i))) {
                 return false;
             }
             p += varintLength(arena, p);
-            if (!symbols.get(varint(arena, p)).equals(l.value(i))) {
+            if (!same(varint(arena, p), l.value(i))) {
                 return false;
             }
             p += varintLength(arena, p);
         }
         return true;
+    }
+
+    private boolean same(int symbol, String s) {
+        return symbols.hash(symbol) == s.hashCode() && symbols.is(symbol, s);
     }
 
     private void rehash(int capacity) {
