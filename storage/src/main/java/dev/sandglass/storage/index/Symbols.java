@@ -14,28 +14,23 @@ import java.nio.charset.StandardCharsets;
  * thread-safe: SeriesIndex guards it.
  */
 final class Symbols {
-    private static final int MIN_SLOTS = ScratchPages.PAGE / 4;
     private static final int CACHE = 1 << 12;
     /** Varint length, then the UTF-8 bytes, per symbol. */
     private final PagedBytes text;
     private final PagedInts offsets;
     private final PagedInts hashes;
-    private final ScratchPages scratch;
-    /** id + 1 per slot; 0 is empty. {@link #slotCount} (a power of two) of them, at most 3/4 full. */
-    private PagedInts slots;
-    private int slotCount = MIN_SLOTS;
+    /** Ids by the hash of their strings. */
+    private final LookupSlots slots;
     private int size;
     private final String[] cached = new String[CACHE];
     private final int[] cachedIds = new int[CACHE];
 
     /** Symbols in pages of {@code scratch}. */
     Symbols(ScratchPages scratch) {
-        this.scratch = scratch;
         this.text = new PagedBytes(scratch);
         this.offsets = new PagedInts(scratch);
         this.hashes = new PagedInts(scratch);
-        this.slots = new PagedInts(scratch);
-        slots.ensure(slotCount);
+        this.slots = new LookupSlots(scratch);
     }
 
     /** Symbols in pages on the heap (tests). */
@@ -60,11 +55,7 @@ final class Symbols {
             text.put(b);
         }
         size++;
-        if (size * 4L > slotCount * 3L) {
-            rehash(slotCount * 2);
-        } else {
-            insertSlot(slots, slotCount, id, s.hashCode());
-        }
+        slots.add(id, s.hashCode(), size, size, any -> true, hashes::get);
         remember(id, s);
         return id;
     }
@@ -72,9 +63,8 @@ final class Symbols {
     /** The id of {@code s}, or -1 when no series carries it. */
     int find(String s) {
         int h = s.hashCode();
-        int mask = slotCount - 1;
-        for (int i = spread(h) & mask;; i = (i + 1) & mask) {
-            int id = slots.get(i) - 1;
+        for (int i = slots.first(h);; i = slots.next(i)) {
+            int id = slots.get(i);
             if (id < 0) {
                 return -1;
             }
@@ -150,7 +140,7 @@ final class Symbols {
 
     /** Bytes of the tables held (outside the heap, but for the cache), for the figures a benchmark prints. */
     long bytes() {
-        return text.size() + 4L * offsets.capacity() + 4L * hashes.capacity() + 4L * slots.capacity();
+        return text.size() + 4L * offsets.capacity() + 4L * hashes.capacity() + slots.bytes();
     }
 
     /** Forgets the decoded strings kept (they are decoded again when asked for). */
@@ -163,26 +153,6 @@ final class Symbols {
         int k = id & (CACHE - 1);
         cached[k] = s;
         cachedIds[k] = id + 1;
-    }
-
-    private void rehash(int capacity) {
-        PagedInts bigger = new PagedInts(scratch);
-        bigger.ensure(capacity);
-        for (int id = 0; id < size; id++) {
-            insertSlot(bigger, capacity, id, hashes.get(id));
-        }
-        slots.release();
-        slots = bigger;
-        slotCount = capacity;
-    }
-
-    private static void insertSlot(PagedInts slots, int slotCount, int id, int hash) {
-        int mask = slotCount - 1;
-        int i = spread(hash) & mask;
-        while (slots.get(i) != 0) {
-            i = (i + 1) & mask;
-        }
-        slots.set(i, id + 1);
     }
 
     static int spread(int h) {
