@@ -132,9 +132,10 @@ public final class Db implements Storage {
         return segments;
     }
 
-    /** Lets go of what idle readers of sealed segments keep mapped (see SegmentStore#releaseIdleReaders). */
+    /** Lets go of what idle readers of sealed segments keep mapped (see SegmentStore#releaseIdleReaders), and the index's caches. */
     public void releaseIdleReaders() {
         segments.releaseIdleReaders();
+        index.releaseIdleCaches();
     }
 
     RollupStore rollups() {

@@ -26,7 +26,8 @@ final class PagedBytes extends ScratchPageList {
         put((byte) v);
     }
 
-    private void put(byte b) {
+    /** Appends one byte. */
+    void put(byte b) {
         if (size == Integer.MAX_VALUE) {
             throw new IllegalStateException("series index postings full (2 GiB)");
         }
@@ -36,6 +37,11 @@ final class PagedBytes extends ScratchPageList {
         }
         pages[page].put(size & MASK, b);
         size++;
+    }
+
+    /** The byte at {@code at} (below {@link #size()}). */
+    byte get(int at) {
+        return pages[at >>> BITS].get(at & MASK);
     }
 
     /**

@@ -188,12 +188,15 @@ final class Postings {
             }
         }
         int[] nameIds = new int[matchers.size()];
+        // An (in)equality compares symbol ids: no symbol is decoded for it.
+        int[] valueIds = new int[matchers.size()];
         for (int i = 0; i < nameIds.length; i++) {
             nameIds[i] = symbols.find(matchers.get(i).name());
+            valueIds[i] = symbols.find(matchers.get(i).value());
         }
         int n = 0;
         for (int ref : candidates) {
-            if (series.has(ref) && matchesAll(ref, matchers, nameIds, series)) {
+            if (series.has(ref) && matchesAll(ref, matchers, nameIds, valueIds, series)) {
                 candidates[n++] = ref;
             }
         }
@@ -253,10 +256,16 @@ final class Postings {
         return all;
     }
 
-    private boolean matchesAll(int ref, List<Matcher> matchers, int[] nameIds, SeriesTable series) {
+    private boolean matchesAll(int ref, List<Matcher> matchers, int[] nameIds, int[] valueIds, SeriesTable series) {
         for (int i = 0; i < nameIds.length; i++) {
             int v = nameIds[i] < 0 ? -1 : series.valueOf(ref, nameIds[i]);
-            if (!matchers.get(i).matches(v < 0 ? "" : symbols.get(v))) {
+            Matcher m = matchers.get(i);
+            boolean ok = switch (m.type()) {
+                case EQ -> v < 0 ? m.value().isEmpty() : v == valueIds[i];
+                case NEQ -> v < 0 ? !m.value().isEmpty() : v != valueIds[i];
+                default -> m.matches(v < 0 ? "" : symbols.get(v));
+            };
+            if (!ok) {
                 return false;
             }
         }

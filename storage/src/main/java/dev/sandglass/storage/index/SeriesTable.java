@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Label sets by ref, and refs by label set, in a few primitive tables: each series is a run of
  * varint symbol ids ({@code pairs, name0, value0, name1, value1 ...}) in one byte arena, found by
  * its offset; the lookup by label set is open addressing over refs, hashing and comparing the
- * symbols in place. About 12 to 20 bytes of arena, 4 of offset and 6 to 11 of lookup slots per
+ * symbols in place. About 12 to 20 bytes of arena, 4 of offset and 5.3 to 8 of lookup slots per
  * series, where a {@link Labels} object and a hash map entry cost several hundred. The three
  * tables are in {@link ScratchPages} (memory-mapped, outside the heap): the heap keeps only their
  * page lists, so a million series leave the heap to queries. A {@link Labels} is made only when
@@ -17,7 +17,6 @@ import java.util.Arrays;
 final class SeriesTable {
     private static final int PAGE_BITS = ScratchPages.PAGE_BITS;
     private static final int PAGE = ScratchPages.PAGE;
-    private static final int MIN_SLOTS = PAGE / 4;
     private final Symbols symbols;
     private final ScratchPages scratch;
     /** The arena in pages of {@link #PAGE} bytes, so it grows without copying; no series straddles two. */
@@ -28,16 +27,14 @@ final class SeriesTable {
     /** One past the highest ref held. */
     private int size;
     private int count;
-    /** ref + 1 per slot; 0 is empty. {@link #slotCount} (a power of two) of them, at most 3/4 full. */
-    private PagedInts slots;
-    private int slotCount = MIN_SLOTS;
+    /** Refs by the hash of their label sets. */
+    private final LookupSlots slots;
 
     SeriesTable(Symbols symbols, ScratchPages scratch) {
         this.symbols = symbols;
         this.scratch = scratch;
         this.offsets = new PagedInts(scratch);
-        this.slots = new PagedInts(scratch);
-        slots.ensure(slotCount);
+        this.slots = new LookupSlots(scratch);
     }
 
     /** Holds {@code l} (its strings interned) as series {@code ref}, which must not be held yet. */
@@ -56,17 +53,13 @@ final class SeriesTable {
         }
         used = (used & ~(PAGE - 1)) + p;
         count++;
-        if (count * 4L > slotCount * 3L) {
-            rehash(slotCount * 2);
-        }
-        insertSlot(slots, slotCount, ref, hash(ref));
+        slots.add(ref, hash(ref), count, size, this::has, this::hash);
     }
 
     /** The ref of {@code l}, or -1. */
     int find(Labels l) {
-        int mask = slotCount - 1;
-        for (int i = Symbols.spread(l.hashCode()) & mask;; i = (i + 1) & mask) {
-            int ref = slots.get(i) - 1;
+        for (int i = slots.first(l.hashCode());; i = slots.next(i)) {
+            int ref = slots.get(i);
             if (ref < 0) {
                 return -1;
             }
@@ -128,7 +121,7 @@ final class SeriesTable {
 
     /** Bytes of the tables held (outside the heap), for the figures a benchmark prints. */
     long bytes() {
-        return (long) PAGE * ((used >>> PAGE_BITS) + 1) + 4L * offsets.capacity() + 4L * slots.capacity();
+        return (long) PAGE * ((used >>> PAGE_BITS) + 1) + 4L * offsets.capacity() + slots.bytes();
     }
 
     /** {@link Labels#hashCode()} of the series, computed on its symbols. */
@@ -140,7 +133,7 @@ final class SeriesTable {
         p += varintLength(arena, p);
         int h = 1;
         for (int i = 0; i < n; i++) {
-            h = 31 * h + symbols.get(varint(arena, p)).hashCode();
+            h = 31 * h + symbols.hash(varint(arena, p));
             p += varintLength(arena, p);
         }
         return h;
@@ -156,11 +149,11 @@ final class SeriesTable {
         }
         p += varintLength(arena, p);
         for (int i = 0; i < pairs; i++) {
-            if (!symbols.get(varint(arena, p)).equals(l.name(i))) {
+            if (!same(varint(arena, p), l.name(i))) {
                 return false;
             }
             p += varintLength(arena, p);
-            if (!symbols.get(varint(arena, p)).equals(l.value(i))) {
+            if (!same(varint(arena, p), l.value(i))) {
                 return false;
             }
             p += varintLength(arena, p);
@@ -168,26 +161,8 @@ final class SeriesTable {
         return true;
     }
 
-    private void rehash(int capacity) {
-        PagedInts bigger = new PagedInts(scratch);
-        bigger.ensure(capacity);
-        for (int ref = 0; ref < size; ref++) {
-            if (offsets.get(ref) != 0) {
-                insertSlot(bigger, capacity, ref, hash(ref));
-            }
-        }
-        slots.release();
-        slots = bigger;
-        slotCount = capacity;
-    }
-
-    private static void insertSlot(PagedInts slots, int slotCount, int ref, int hash) {
-        int mask = slotCount - 1;
-        int i = Symbols.spread(hash) & mask;
-        while (slots.get(i) != 0) {
-            i = (i + 1) & mask;
-        }
-        slots.set(i, ref + 1);
+    private boolean same(int symbol, String s) {
+        return symbols.hash(symbol) == s.hashCode() && symbols.is(symbol, s);
     }
 
     /** The page the next series (at most {@code bytes} long) goes into, moving {@link #used} to a new page if needed. */

@@ -1,75 +1,158 @@
 package dev.sandglass.storage.index;
 
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Label names and values interned to dense ids: each distinct string is held once, however many
- * series carry it (a fleet of a million series has a few thousand distinct names and values when
- * runs come and go). Open addressing over an {@code int[]}, so an entry costs a slot, not a map
- * node and a boxed id. Not thread-safe: SeriesIndex guards it.
+ * series carry it. The strings are held as UTF-8 in {@link ScratchPages} (outside the heap), with
+ * their offsets, their {@link String#hashCode()}s and an open-addressing lookup over ids: about
+ * 20 bytes plus the text a symbol, where a String and its array on the heap took ~70 and, through
+ * the serial collector's sizing (free ratio, a young generation a third of the heap), more than
+ * that again of resident heap. Sandbox churn makes most symbols run ids: a million series carried
+ * ~105,000 of them, 7.4 MB of live heap. {@link #get} decodes a String, keeping the last few
+ * thousand in a small cache (names and common values are asked for again and again). Not
+ * thread-safe: SeriesIndex guards it.
  */
 final class Symbols {
-    private String[] byId = new String[256];
+    private static final int CACHE = 1 << 12;
+    /** Varint length, then the UTF-8 bytes, per symbol. */
+    private final PagedBytes text;
+    private final PagedInts offsets;
+    private final PagedInts hashes;
+    /** Ids by the hash of their strings. */
+    private final LookupSlots slots;
     private int size;
-    /** id + 1 per slot; 0 is empty. A power of two, at most 3/4 full. */
-    private int[] slots = new int[512];
+    private final String[] cached = new String[CACHE];
+    private final int[] cachedIds = new int[CACHE];
+
+    /** Symbols in pages of {@code scratch}. */
+    Symbols(ScratchPages scratch) {
+        this.text = new PagedBytes(scratch);
+        this.offsets = new PagedInts(scratch);
+        this.hashes = new PagedInts(scratch);
+        this.slots = new LookupSlots(scratch);
+    }
+
+    /** Symbols in pages on the heap (tests). */
+    Symbols() {
+        this(ScratchPages.onHeap());
+    }
 
     /** The id of {@code s}, adding it when new. */
     int intern(String s) {
-        int mask = slots.length - 1;
-        for (int i = spread(s.hashCode()) & mask;; i = (i + 1) & mask) {
-            int id = slots[i] - 1;
-            if (id < 0) {
-                if (size == byId.length) {
-                    byId = Arrays.copyOf(byId, size * 2);
-                }
-                byId[size] = s;
-                slots[i] = size + 1;
-                size++;
-                if (size * 4L > slots.length * 3L) {
-                    rehash();
-                }
-                return size - 1;
-            }
-            if (byId[id].equals(s)) {
-                return id;
-            }
+        int id = find(s);
+        if (id >= 0) {
+            return id;
         }
+        id = size;
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        offsets.ensure(id + 1L);
+        hashes.ensure(id + 1L);
+        offsets.set(id, text.size());
+        hashes.set(id, s.hashCode());
+        text.putVarint(utf8.length);
+        for (byte b : utf8) {
+            text.put(b);
+        }
+        size++;
+        slots.add(id, s.hashCode(), size, size, any -> true, hashes::get);
+        remember(id, s);
+        return id;
     }
 
     /** The id of {@code s}, or -1 when no series carries it. */
     int find(String s) {
-        int mask = slots.length - 1;
-        for (int i = spread(s.hashCode()) & mask;; i = (i + 1) & mask) {
-            int id = slots[i] - 1;
+        int h = s.hashCode();
+        for (int i = slots.first(h);; i = slots.next(i)) {
+            int id = slots.get(i);
             if (id < 0) {
                 return -1;
             }
-            if (byId[id].equals(s)) {
+            if (hashes.get(id) == h && is(id, s)) {
                 return id;
             }
         }
     }
 
+    /** The string of symbol {@code id}. */
     String get(int id) {
-        return byId[id];
+        int k = id & (CACHE - 1);
+        if (cachedIds[k] == id + 1) {
+            return cached[k];
+        }
+        long where = where(id);
+        int at = (int) where;
+        int n = (int) (where >>> 32);
+        byte[] utf8 = new byte[n];
+        for (int i = 0; i < n; i++) {
+            utf8[i] = text.get(at + i);
+        }
+        String s = new String(utf8, StandardCharsets.UTF_8);
+        remember(id, s);
+        return s;
+    }
+
+    /** Where symbol {@code id}'s UTF-8 bytes start (low 32 bits) and how many there are (high 32). */
+    private long where(int id) {
+        int at = offsets.get(id);
+        int n = 0;
+        for (int shift = 0;; shift += 7) {
+            byte b = text.get(at++);
+            n |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return (long) n << 32 | at;
+            }
+        }
+    }
+
+    /** {@link String#hashCode()} of symbol {@code id}, without decoding it. */
+    int hash(int id) {
+        return hashes.get(id);
+    }
+
+    /** Whether symbol {@code id} is {@code s}: compared in place for ASCII, decoded otherwise. */
+    boolean is(int id, String s) {
+        int k = id & (CACHE - 1);
+        if (cachedIds[k] == id + 1) {
+            return cached[k].equals(s);
+        }
+        long where = where(id);
+        int at = (int) where;
+        int n = (int) (where >>> 32);
+        if (n < s.length()) {
+            return false; // UTF-8 takes at least a byte a char
+        }
+        for (int i = 0; i < n; i++) {
+            byte b = text.get(at + i);
+            if (b < 0) {
+                return get(id).equals(s); // not ASCII: compare the decoded string
+            }
+            if (i >= s.length() || s.charAt(i) != b) {
+                return false;
+            }
+        }
+        return n == s.length();
     }
 
     int size() {
         return size;
     }
 
-    private void rehash() {
-        int[] bigger = new int[slots.length * 2];
-        int mask = bigger.length - 1;
-        for (int id = 0; id < size; id++) {
-            int i = spread(byId[id].hashCode()) & mask;
-            while (bigger[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            bigger[i] = id + 1;
-        }
-        slots = bigger;
+    /** Bytes of the tables held (outside the heap, but for the cache), for the figures a benchmark prints. */
+    long bytes() {
+        return text.size() + 4L * offsets.capacity() + 4L * hashes.capacity() + slots.bytes();
+    }
+
+    /** Forgets the decoded strings kept (they are decoded again when asked for). */
+    void dropCache() {
+        java.util.Arrays.fill(cached, null);
+        java.util.Arrays.fill(cachedIds, 0);
+    }
+
+    private void remember(int id, String s) {
+        int k = id & (CACHE - 1);
+        cached[k] = s;
+        cachedIds[k] = id + 1;
     }
 
     static int spread(int h) {

@@ -52,8 +52,8 @@ class OffHeapIndexTest {
     @Test
     void frozenPostingsAnswerAsABruteForceAcrossFreezesAndOutOfOrderRefs() {
         Random rnd = new Random(15);
-        Symbols symbols = new Symbols();
         ScratchPages scratch = new ScratchPages(dir);
+        Symbols symbols = new Symbols(scratch);
         SeriesTable table = new SeriesTable(symbols, scratch);
         Postings postings = new Postings(symbols, scratch, 50);
         int n = 3_000;

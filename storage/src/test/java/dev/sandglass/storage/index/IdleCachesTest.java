@@ -1,0 +1,37 @@
+package dev.sandglass.storage.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.sandglass.storage.api.Labels;
+import dev.sandglass.storage.api.Matcher;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdleCachesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anIdleReleaseDropsCachedSelectionsAndTheNextSelectAnswersTheSame() {
+        try (SeriesIndex idx = new SeriesIndex(dir, 4096, false)) {
+            for (int i = 0; i < 10_000; i++) {
+                idx.ref(Labels.of("__name__", "m" + (i % 10), "run", "run-" + i, "sandbox", "sb-" + (i % 500)));
+            }
+            List<Matcher> q = List.of(Matcher.eq("__name__", "m3"), new Matcher(Matcher.Type.RE, "sandbox", "sb-1.*"));
+            SeriesIndex.Selection first = idx.selection(q);
+            assertSame(first, idx.selection(q), "cached while busy");
+            idx.releaseIdleCaches();
+            SeriesIndex.Selection again = idx.selection(q);
+            assertNotSame(first, again, "made again after the release");
+            assertArrayEquals(first.refs(), again.refs());
+            assertArrayEquals(first.byLabels(), again.byLabels());
+            assertArrayEquals(first.labels(), again.labels());
+            assertEquals(Labels.of("__name__", "m3", "run", "run-13", "sandbox", "sb-13"), idx.labels(13));
+        }
+    }
+}
