@@ -8,6 +8,9 @@
 # and the server must live. BEFORE=DIR runs another checkout (its own launcher and jar) on the
 # same store first. SERVE_FLAGS adds flags (e.g. --memory.limit 128MiB) for comparison; SPLIT=1
 # also prints where the resident memory is right after the queries (bench/rss_split.py).
+# SERVE_JVM adds JVM flags to serve alone (as JAVA_TOOL_OPTIONS, on top of the launcher's
+# defaults), e.g. SERVE_JVM="-Xlog:gc:file=/tmp/gc.log -XX:StartFlightRecording=filename=/tmp/b.jfr,settings=profile"
+# (then bench/jfr_alloc.py /tmp/b.jfr --thread vert.x-worker).
 # Usage: bash bench/heavy-queries.sh [CLIENTS]   (default 50; env FLEET, default /tmp/sandglass-bench/fleet.om)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +31,7 @@ run() {
   rm -rf "$work/data"; cp -a "$work/ref" "$work/data"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # shellcheck disable=SC2086
-  "$launcher/sandglass" serve --data-dir "$work/data" --retention 100y --listen "127.0.0.1:$port" \
+  JAVA_TOOL_OPTIONS="${SERVE_JVM:-${JAVA_TOOL_OPTIONS:-}}" "$launcher/sandglass" serve --data-dir "$work/data" --retention 100y --listen "127.0.0.1:$port" \
     --msb-home "$work/no-registry" ${SERVE_FLAGS:-} > "$work/serve-$who.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null 2>&1 && break; sleep 0.1; done

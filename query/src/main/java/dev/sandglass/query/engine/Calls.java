@@ -89,8 +89,14 @@ final class Calls {
         } else {
             // Each thread reads its series into its window's reused buffer and slides over it at once.
             results = new StepSeries[count];
-            Parallel.forEach(count, () -> newWindow(rv, args.size()),
-                    (w, i) -> results[i] = slide(ev, def, rv, scalars, w, rv.series(i, w.buffer)));
+            java.util.concurrent.atomic.AtomicLong built = new java.util.concurrent.atomic.AtomicLong();
+            Parallel.forEach(count, () -> newWindow(rv, args.size()), (w, i) -> {
+                StepSeries ss = slide(ev, def, rv, scalars, w, rv.series(i, w.buffer));
+                if (ss != null && !def.reportsAbsence()) {
+                    ev.ctx.countBuilt(built, ss.count());
+                }
+                results[i] = ss;
+            });
         }
         List<StepSeries> out = new ArrayList<>();
         Set<Labels> seen = new HashSet<>();

@@ -33,8 +33,14 @@ final class Selectors {
         ev.ctx.allocateCells((long) count * ev.steps);
         StepSeries[] results = new StepSeries[count];
         // Each thread reads its series into one reused buffer and walks it at once, while cached.
-        Parallel.forEach(count, Samples::new,
-                (buffer, i) -> results[i] = atSteps(ev, vs, selected.get(i).labels(), selected.get(i).samples(buffer), at, lookback, sampleTimestamps));
+        java.util.concurrent.atomic.AtomicLong built = new java.util.concurrent.atomic.AtomicLong();
+        Parallel.forEach(count, Samples::new, (buffer, i) -> {
+            StepSeries ss = atSteps(ev, vs, selected.get(i).labels(), selected.get(i).samples(buffer), at, lookback, sampleTimestamps);
+            if (ss != null) {
+                ev.ctx.countBuilt(built, ss.count());
+            }
+            results[i] = ss;
+        });
         List<StepSeries> out = new ArrayList<>(count);
         for (StepSeries ss : results) {
             if (ss != null && ss.count() > 0) {

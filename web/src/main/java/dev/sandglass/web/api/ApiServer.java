@@ -152,11 +152,11 @@ public final class ApiServer implements AutoCloseable {
             int status = 200;
             handlers.agent.started();
             StringBuilder sb = new StringBuilder(256);
-            StreamedReply reply = new StreamedReply(ctx.response());
+            Request request = new Request(ctx);
+            StreamedReply reply = new StreamedReply(ctx.response(), request::sendDeadline);
             try {
                 JsonWriter w = new JsonWriter(sb, reply, StreamedReply.CHUNK);
                 w.beginObject().field("status", "success").name("data");
-                Request request = new Request(ctx);
                 endpoint.handle(request, w);
                 if (!request.warnings().isEmpty()) {
                     w.name("warnings").beginArray();

@@ -44,6 +44,18 @@ public final class Request {
         return warnings;
     }
 
+    /** System.nanoTime() by which the client must have taken the answer (0: no bound). */
+    private volatile long sendBy;
+
+    /** Bounds the time the client may take to read the answer: it ends at {@code nanoTime} (a query's timeout). */
+    void sendBy(long nanoTime) {
+        this.sendBy = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    long sendDeadline() {
+        return sendBy;
+    }
+
     /** True once the client has gone away, so long queries can stop early. */
     public boolean canceled() {
         return gone.get();

@@ -20,12 +20,24 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
     static final int CHUNK = 64 * 1024;
 
     private final HttpServerResponse response;
+    /** System.nanoTime() by which a client must have taken the answer, or 0 for no bound. */
+    private final java.util.function.LongSupplier deadline;
     private boolean started;
     /** Chunks taken whose writes completed, for {@link #next(int)} (offered by the event loop). */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     StreamedReply(HttpServerResponse response) {
+        this(response, () -> 0);
+    }
+
+    /**
+     * With a deadline for the client to take the answer ({@link Request#sendBy}): a query keeps
+     * its slot until its answer is sent (ApiHandlers), so one that stops reading must not keep
+     * it for longer than the query's timeout.
+     */
+    StreamedReply(HttpServerResponse response, java.util.function.LongSupplier deadline) {
         this.response = response;
+        this.deadline = deadline;
     }
 
     /** Whether part of the answer has been sent (its status can no longer change). */
@@ -137,6 +149,10 @@ final class StreamedReply implements JsonWriter.Sink, JsonBytes.Sink {
         while (response.writeQueueFull()) {
             if (response.closed()) {
                 throw new PromQLException.CanceledException("the client closed the connection while the answer was being sent");
+            }
+            long by = deadline.getAsLong();
+            if (by != 0 && System.nanoTime() - by > 0) {
+                throw new PromQLException.TimeoutException("query timed out while sending the answer: the client did not read it");
             }
             CountDownLatch drained = new CountDownLatch(1);
             response.drainHandler(v -> drained.countDown());

@@ -22,8 +22,10 @@ record MemoryBudget(long limitBytes, long heapBytes, long queryBytes, long maxSa
      * let four queries of 12.3 million samples each take the host's memory. Measured with
      * bench/heavy-queries.sh (fifty heavy range queries at once, no flags): 32 MiB (2 at once)
      * peaked at 220-246 MiB resident (the serial heap grew to ~120 MiB around them), 16 MiB at
-     * 184-211 MiB (4 runs), against issue 15's 192: what is left is the serial heap's garbage
-     * between collections, not the queries' live data (README, "The default query budget").
+     * 184-211 MiB (4 runs), against issue 15's 192. That was data held outside the budget (an
+     * answer being sent while the next query ran; a refused query building every series before
+     * failing), not the collector's sizing: with both fixed, 162-187 MiB (5 runs; README, "Fifty
+     * heavy queries within 192 MiB").
      */
     static final long DEFAULT_QUERY_BYTES = 16L << 20;
     /** Below this many samples per query even small dashboards fail: concurrency is cut first. */
