@@ -12,7 +12,8 @@
 #
 # Usage: bench/cardinality.sh [N ...]   (default 100000 1000000)
 #   env MEMORY_LIMIT (default 128MiB), BEFORE (default none), HISTO=1 prints the histogram's top lines,
-#   IDLE=SECONDS also the resident memory after that long idle, SPLIT=1 where serve's resident memory is after the queries (bench/rss_split.py; NMT too when
+#   IDLE=SECONDS also the resident memory after that long idle (then the queries again: what they cost
+#   once the idle release has paged the index out), SPLIT=1 where serve's resident memory is after the queries (bench/rss_split.py; NMT too when
 #   JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,22 +38,9 @@ QUERIES=(
   'label values of run (100,000 at 1M)|/api/v1/label/run/values|'
 )
 
-# Starts serve (launcher $1) on data dir $2, runs the queries; prints "ready_kb after_kb peak_kb live_bytes"
-# on stdout and one line per query on fd 3.
-serve_run() {
-  local launcher="$1" data="$2" port
-  port=$(free_port)
-  "$launcher/sandglass" serve --data-dir "$data" --retention 100y --memory.limit "$limit" \
-    --listen "127.0.0.1:$port" --msb-home "$work/no-registry" --no-warmup > "$work/serve.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 1200); do
-    curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || { echo "serve exited:" >&2; grep -v 'INFO\|^\s*at ' "$work/serve.log" | head -5 >&2; echo "0 0 0 0"; pid=""; return; }
-    sleep 0.1
-  done
-  local java_pid ready
-  java_pid=$(pgrep -P "$pid" java || echo "$pid")
-  ready=$(status_kb "$java_pid" VmRSS)
+# Runs the queries against serve on port $1; $2 is appended to each line's name.
+run_queries() {
+  local port="$1" suffix="$2"
   for q in "${QUERIES[@]}"; do
     IFS='|' read -r name path fields <<< "$q"
     local args=() f
@@ -78,8 +66,27 @@ try:
         print(r[0]["value"][1] if r else "empty")
 except Exception as e:
     print("unreadable answer")' "$work/answer.json")
-    printf "           %-40s HTTP %s in %5.2f s: %s\n" "$name" "$code" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$answer" >&3
+    printf "           %-40s HTTP %s in %5.2f s: %s\n" "$name$suffix" "$code" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$answer" >&3
   done
+}
+
+# Starts serve (launcher $1) on data dir $2, runs the queries; prints "ready_kb after_kb peak_kb live_bytes"
+# on stdout and one line per query on fd 3.
+serve_run() {
+  local launcher="$1" data="$2" port
+  port=$(free_port)
+  "$launcher/sandglass" serve --data-dir "$data" --retention 100y --memory.limit "$limit" \
+    --listen "127.0.0.1:$port" --msb-home "$work/no-registry" --no-warmup > "$work/serve.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    curl -sf "http://127.0.0.1:$port/-/ready" > /dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { echo "serve exited:" >&2; grep -v 'INFO\|^\s*at ' "$work/serve.log" | head -5 >&2; echo "0 0 0 0"; pid=""; return; }
+    sleep 0.1
+  done
+  local java_pid ready
+  java_pid=$(pgrep -P "$pid" java || echo "$pid")
+  ready=$(status_kb "$java_pid" VmRSS)
+  run_queries "$port" ""
   sleep 1
   local after peak live
   after=$(status_kb "$java_pid" VmRSS)
@@ -92,6 +99,11 @@ except Exception as e:
     printf "           after %s s idle: %d MiB resident\n" "$IDLE" $(( $(status_kb "$java_pid" VmRSS) / 1024 )) >&3
   fi
   [ -n "${SPLIT:-}" ] && python3 "$here/bench/rss_split.py" "serve after the queries" "$java_pid" "$data" --java | sed 's/^/           /' >&3
+  if [ -n "${IDLE:-}" ]; then
+    # The idle release paged the index's tables out: what the same queries cost once it has.
+    run_queries "$port" ", after idle"
+    printf "           then: %d MiB resident\n" $(( $(status_kb "$java_pid" VmRSS) / 1024 )) >&3
+  fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   pid=""
   # Only once serve is gone: the caller reads this line and goes on to replace the store.

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 final class ScratchRelease {
     private static final Logger LOG = LoggerFactory.getLogger(ScratchRelease.class);
     private static volatile boolean works = !Boolean.getBoolean("sandglass.scratch.noRelease");
+    private static volatile boolean pageOutWorks = !Boolean.getBoolean("sandglass.scratch.noPageOut");
+    /** Linux's MADV_PAGEOUT (5.4 and later); the POSIX binding's enum does not name it. */
+    private static final int MADV_PAGEOUT = 21;
 
     private ScratchRelease() {
     }
@@ -35,6 +38,28 @@ final class ScratchRelease {
             LOG.debug("series index: no madvise ({}): released scratch pages are zeroed instead", e.toString());
         }
         works = false;
+        return false;
+    }
+
+    /**
+     * Whether the kernel took {@code mapped} (a whole mapping of the scratch file) to write out
+     * and free ({@code madvise(MADV_PAGEOUT)}); its contents stay as they are. Turned off for
+     * the process the first time it is refused.
+     */
+    static boolean pageOut(ByteBuffer mapped) {
+        if (!pageOutWorks || !mapped.isDirect()) {
+            return false;
+        }
+        try {
+            int rc = PosixAPI.posix().madvise(Jvm.address(mapped), mapped.capacity(), MADV_PAGEOUT);
+            if (rc == 0) {
+                return true;
+            }
+            LOG.debug("series index: madvise(MADV_PAGEOUT) refused ({}): an idle index's pages stay resident", rc);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.debug("series index: no madvise ({}): an idle index's pages stay resident", e.toString());
+        }
+        pageOutWorks = false;
         return false;
     }
 }

@@ -465,6 +465,7 @@ public final class SeriesIndex implements AutoCloseable {
         selected.clear();
         selectedSeries = 0;
         symbols.dropCache();
+        scratch.pageOut();
     }
 
     @Override

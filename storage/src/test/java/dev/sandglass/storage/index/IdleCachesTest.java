@@ -32,6 +32,14 @@ class IdleCachesTest {
             assertArrayEquals(first.byLabels(), again.byLabels());
             assertArrayEquals(first.labels(), again.labels());
             assertEquals(Labels.of("__name__", "m3", "run", "run-13", "sandbox", "sb-13"), idx.labels(13));
+            // The release also pages the index's tables out (ScratchPages#pageOut): every series
+            // reads back as it was, and new ones are still added after it.
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals(Labels.of("__name__", "m" + (i % 10), "run", "run-" + i, "sandbox", "sb-" + (i % 500)), idx.labels(i));
+            }
+            int next = idx.ref(Labels.of("__name__", "m0", "run", "run-new", "sandbox", "sb-0"));
+            assertEquals(10_000, next);
+            assertEquals(7, idx.ref(Labels.of("__name__", "m7", "run", "run-7", "sandbox", "sb-7")), "an old series keeps its ref");
         }
     }
 }
