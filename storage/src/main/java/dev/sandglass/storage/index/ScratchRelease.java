@@ -19,6 +19,7 @@ final class ScratchRelease {
     private static volatile boolean pageOutWorks = !Boolean.getBoolean("sandglass.scratch.noPageOut");
     /** Linux's MADV_PAGEOUT (5.4 and later); the POSIX binding's enum does not name it. */
     private static final int MADV_PAGEOUT = 21;
+    private static final int ENOMEM = 12;
 
     private ScratchRelease() {
     }
@@ -43,17 +44,29 @@ final class ScratchRelease {
 
     /**
      * Whether the kernel took {@code mapped} (a whole mapping of the scratch file) to write out
-     * and free ({@code madvise(MADV_PAGEOUT)}); its contents stay as they are. Turned off for
-     * the process the first time it is refused.
+     * and free ({@code madvise(MADV_PAGEOUT)}); its contents stay as they are.
      */
     static boolean pageOut(ByteBuffer mapped) {
-        if (!pageOutWorks || !mapped.isDirect()) {
+        return mapped.isDirect() && pageOut(Jvm.address(mapped), mapped.capacity());
+    }
+
+    /**
+     * Whether the kernel took the {@code bytes} at {@code address} (page aligned, of a shared file
+     * mapping) to write out and free; their contents stay as they are. Turned off for the process
+     * the first time it is refused for want of support (before Linux 5.4, no native call); a
+     * range that is no longer mapped (closed meanwhile) is only skipped.
+     */
+    static boolean pageOut(long address, long bytes) {
+        if (!pageOutWorks) {
             return false;
         }
         try {
-            int rc = PosixAPI.posix().madvise(Jvm.address(mapped), mapped.capacity(), MADV_PAGEOUT);
+            int rc = PosixAPI.posix().madvise(address, bytes, MADV_PAGEOUT);
             if (rc == 0) {
                 return true;
+            }
+            if (PosixAPI.posix().lastError() == ENOMEM) {
+                return true; // not mapped (any more): nothing to page out there
             }
             LOG.debug("series index: madvise(MADV_PAGEOUT) refused ({}): an idle index's pages stay resident", rc);
         } catch (LinkageError | RuntimeException e) {
@@ -61,5 +74,9 @@ final class ScratchRelease {
         }
         pageOutWorks = false;
         return false;
+    }
+
+    static boolean pageOutWorks() {
+        return pageOutWorks;
     }
 }
