@@ -6,12 +6,13 @@ package dev.sandglass.storage.rollup;
  * excerpt it holds, one entry per series per excerpt and resolution: four {@code int}s each (16
  * bytes) came to 32 MB at a million series. Window counts and lengths are bit-packed as their
  * difference from the excerpt's smallest ({@link Packed}): churn's series all have one window (no
- * bits at all) and lengths within a few bytes of each other (4-5 bits). The writer lays series out
- * back to back, so an offset is the offset of every {@link #STRIDE}th series (a checkpoint) plus
- * the lengths before it in its stride: under a byte an entry where a byte each for windows and
- * lengths and a quarter for checkpoints took 2.25 (at a million series of one sample, the two
- * resolutions' entries went from 4.4 MB of heap to 1.6; bench/cardinality.sh). Excerpts laid out
- * otherwise keep every offset. Immutable.
+ * bits at all) and lengths within a few bytes of each other (about 2 bits). The writer lays series
+ * out back to back, so an offset is the offset of every {@link #STRIDE}th series (a checkpoint)
+ * plus the lengths before it in its stride (at most 63 lengths added up per lookup, against the
+ * decoding of the series' windows that follows it): under 3 bits an entry where a byte each for
+ * windows and lengths and an int every 16 series took 2.25 bytes. At a million series of one
+ * sample the two resolutions' entries went from 4.4 MB of heap to 0.6 (a heap dump of
+ * bench/cardinality.sh's serve). Excerpts laid out otherwise keep every offset. Immutable.
  */
 final class ExcerptSeries {
     private static final int STRIDE_BITS = 6;
