@@ -1,6 +1,7 @@
 package dev.sandglass.storage.rollup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class ExcerptSeriesTest {
             offset[i] = i == 0 ? 7 : offset[i - 1] + length[i - 1];
         }
         assertEntries(windows, offset, length);
-        length[n - 1] = 256; // one long series: every offset kept, as before
+        length[n - 1] = 70_000; // one long series: more bits for every length
         assertEntries(windows, offset, length);
     }
 
@@ -42,5 +43,41 @@ class ExcerptSeriesTest {
         assertEntries(new int[] {1, 256, 70_000}, new int[] {0, 10, 25}, new int[] {10, 12, 7}); // a gap after the second
         assertEntries(new int[] {2, 1}, new int[] {30, 0}, new int[] {5, 30}); // out of order
         assertEntries(new int[0], new int[0], new int[0]);
+    }
+
+    @Test
+    void churnEntriesTakeUnderAByteEachAndAnswerAsWritten() {
+        // A million series of one sample: one window each, lengths within a few bytes of each other.
+        int n = 10_000 * ExcerptSeries.STRIDE + 5;
+        int[] windows = new int[n];
+        int[] offset = new int[n];
+        int[] length = new int[n];
+        java.util.Random r = new java.util.Random(15);
+        for (int i = 0; i < n; i++) {
+            windows[i] = 1;
+            length[i] = 30 + r.nextInt(16);
+            offset[i] = i == 0 ? 3 : offset[i - 1] + length[i - 1];
+        }
+        assertEntries(windows, offset, length);
+        long bytes = new ExcerptSeries(windows, offset, length).bytes();
+        assertTrue(bytes < n, bytes + " bytes for " + n + " entries");
+    }
+
+    @Test
+    void valuesAcrossTheWholeIntRangeSurviveThePacking() {
+        int[] wide = {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, 1, 12345, Integer.MAX_VALUE - 1};
+        ExcerptSeries.Packed p = ExcerptSeries.Packed.of(wide);
+        for (int i = 0; i < wide.length; i++) {
+            assertEquals(wide[i], p.get(i), "value " + i);
+        }
+        int[] odd = new int[200]; // 7 bits each: values that straddle the longs' boundaries
+        for (int i = 0; i < odd.length; i++) {
+            odd[i] = 1000 + (i * 53) % 128;
+        }
+        p = ExcerptSeries.Packed.of(odd);
+        for (int i = 0; i < odd.length; i++) {
+            assertEquals(odd[i], p.get(i), "value " + i);
+        }
+        assertEquals(8L * ((200 * 7 + 63) / 64), p.bytes());
     }
 }

@@ -5,12 +5,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.PackedConcurrentHistogram;
 
 /**
  * Sandglass's own API figures in the shape sandbox agents report theirs: uptime, requests in total
  * and in flight, errors (status 400 and up), and per endpoint the count, mean and 95th percentile
- * duration. Durations go into an HdrHistogram per endpoint (microseconds, 3 significant digits).
+ * duration. Durations go into an HdrHistogram per endpoint (microseconds, 3 significant digits),
+ * the packed kind: it holds only the buckets in use (a few KB), where the plain one held 370 KB an
+ * endpoint up front (two arrays of 23,000 longs; 1.1 MB of a serve's live heap after three endpoints).
  */
 public final class AgentStats {
     private static final long START_MS = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -19,7 +21,7 @@ public final class AgentStats {
     private static final class Endpoint {
         final LongAdder requests = new LongAdder();
         final LongAdder nanos = new LongAdder();
-        final ConcurrentHistogram micros = new ConcurrentHistogram(MAX_MICROS, 3);
+        final PackedConcurrentHistogram micros = new PackedConcurrentHistogram(MAX_MICROS, 3);
     }
 
     /** One endpoint's figures. */
