@@ -71,7 +71,7 @@ final class BulkWriter implements BulkAppender {
         List<Integer> refs = new ArrayList<>(data.keySet());
         refs.sort(Integer::compare);
         for (int ref : refs) {
-            Samples s = DbQuerier.ordered(data.get(ref));
+            Samples s = SeriesMerge.ordered(data.get(ref));
             total += s.size();
             String metric = db.index().labels(ref).metricName();
             long[] t = s.timestamps();

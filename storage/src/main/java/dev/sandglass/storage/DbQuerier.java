@@ -13,11 +13,9 @@ import dev.sandglass.storage.segment.BlockHeader;
 import dev.sandglass.storage.segment.SegmentStore;
 import dev.sandglass.storage.util.Parallel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads [minT, maxT] of the store: sealed blocks that overlap it (decoded lazily, one value frame
@@ -36,6 +34,7 @@ final class DbQuerier implements Querier {
     private final Head head;
     private final Head sealing;
     private final RollupSelect rollups;
+    private final SeriesMerge merge;
     private final long changes;
     private long newestT = Long.MIN_VALUE;
     private boolean closed;
@@ -71,6 +70,7 @@ final class DbQuerier implements Querier {
             db.lock().readLock().unlock();
         }
         blocks.sort((a, b) -> Long.compare(a.index(), b.index()));
+        this.merge = new SeriesMerge(db.lock(), blocks, head, sealing, minT, maxT);
         this.reader = db.segments().reader();
     }
 
@@ -197,13 +197,13 @@ final class DbQuerier implements Querier {
         @Override
         public Samples samples(Samples reuse) {
             checkOpen();
-            return DbQuerier.this.samples(ref, loaded, part, reuse);
+            return merge.samples(ref, loaded, part, reuse);
         }
 
         @Override
         public boolean last(Samples out) {
             checkOpen();
-            return DbQuerier.this.last(ref, loaded, part, out) || Series.super.last(out);
+            return merge.last(ref, loaded, part, out) || Series.super.last(out);
         }
     }
 
@@ -218,7 +218,7 @@ final class DbQuerier implements Querier {
             try {
                 for (int i = from; i < to; i++) {
                     if (series.get(i) instanceof StoredSeries s && s.owner() == this) {
-                        done[i] = lastLocked(s.ref, s.loaded, s.part, out[i]);
+                        done[i] = merge.lastLocked(s.ref, s.loaded, s.part, out[i]);
                     }
                 }
             } finally {
@@ -237,130 +237,12 @@ final class DbQuerier implements Querier {
     /** Series per hold of the lock in {@link #lastOfEach}: a writer waits for at most this many head lookups. */
     private static final int LAST_BATCH = 256;
 
-    /**
-     * The last sample of {@code ref} from the heads alone, when that is the answer: the head's
-     * newest sample in range is newer than every block holding the series and than the sealing
-     * head's. False (out cleared) when the caller must read the range.
-     */
-    private boolean last(int ref, Block[] loaded, StreamedBlocks.Part part, Samples out) {
-        db.lock().readLock().lock();
-        try {
-            return lastLocked(ref, loaded, part, out);
-        } finally {
-            db.lock().readLock().unlock();
-        }
-    }
-
-    /** {@link #last(int, Block[], StreamedBlocks.Part, Samples)} with the read lock held. */
-    private boolean lastLocked(int ref, Block[] loaded, StreamedBlocks.Part part, Samples out) {
-        out.clear();
-        long newestBlock = part == null ? Long.MIN_VALUE : part.newestBlockT();
-        for (int k = 0; k < loaded.length; k++) {
-            if (loaded[k] != null && loaded[k].indexOf(ref) >= 0) {
-                newestBlock = Math.max(newestBlock, blocks.get(k).maxT());
-            }
-        }
-        if (!head.copyLast(ref, minT, maxT, out)) {
-            return false;
-        }
-        long t = out.timestamp(0);
-        if (sealing != null && sealing.copyLast(ref, t, maxT, out) && out.timestamp(1) >= t) {
-            out.clear();
-            return false;
-        }
-        if (t < newestBlock) {
-            out.clear();
-            return false;
-        }
-        return true;
-    }
-
     /** The block, with what reading {@code refs} needs (an earlier select of this querier may have read it for others). */
     private Block block(BlockHeader h, int[] refs) {
         Block b = reader.read(h, refs);
         cache.put(h.index(), b);
         return b;
     }
-
-    /** One series' samples in range (into {@code reuse} when not null); called concurrently, after its blocks were read. */
-    private Samples samples(int ref, Block[] loaded, StreamedBlocks.Part part, Samples reuse) {
-        // The blocks holding ref, in write order, and its position in each: looked up once.
-        Block[] holding = new Block[loaded.length];
-        int[] at = new int[loaded.length];
-        int found = 0;
-        int expected = part == null ? 0 : part.samples().size();
-        for (Block b : loaded) {
-            int i = b == null ? -1 : b.indexOf(ref);
-            if (i >= 0) {
-                holding[found] = b;
-                at[found++] = i;
-                expected += b.sampleCount(i);
-            }
-        }
-        // Sized once from the blocks' counts (the head adds a little): no doubling copies.
-        Samples s = reuse != null ? reuse.reset(expected + 64) : new Samples(expected + 64);
-        // Each source (a block, the sealing head, the head) is in time order by itself, so the
-        // whole is in order when every seam is: checking the seams saves a pass over the samples.
-        boolean seamsInOrder = true;
-        if (part != null) {
-            Samples p = part.samples();
-            s.addAll(p.timestamps(), p.values(), 0, p.size());
-            seamsInOrder = part.inOrder();
-        }
-        for (int k = 0; k < found; k++) {
-            int seam = s.size();
-            holding[k].appendTo(at[k], minT, maxT, s);
-            seamsInOrder &= inOrderAt(s, seam);
-        }
-        db.lock().readLock().lock();
-        try {
-            if (sealing != null) {
-                int seam = s.size();
-                sealing.copy(ref, minT, maxT, s);
-                seamsInOrder &= inOrderAt(s, seam);
-            }
-            int seam = s.size();
-            head.copy(ref, minT, maxT, s);
-            seamsInOrder &= inOrderAt(s, seam);
-        } finally {
-            db.lock().readLock().unlock();
-        }
-        return seamsInOrder ? s : ordered(s);
-    }
-
-    /** Whether the sample before {@code seam} (if any) is older than the one at it (if any). */
-    private static boolean inOrderAt(Samples s, int seam) {
-        return seam == 0 || seam >= s.size() || s.timestamp(seam - 1) < s.timestamp(seam);
-    }
-
-    /** Sources were appended in write order; keep time order and the last write of each timestamp. */
-    static Samples ordered(Samples s) {
-        int n = s.size();
-        long[] t = s.timestamps();
-        boolean sorted = true;
-        for (int i = 1; i < n && sorted; i++) {
-            sorted = t[i] > t[i - 1];
-        }
-        if (sorted) {
-            return s;
-        }
-        Integer[] idx = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        // Stable sort by time: among equal timestamps the last written stays last.
-        Arrays.sort(idx, (a, b) -> Long.compare(t[a], t[b]));
-        Samples out = new Samples(n);
-        for (int k = 0; k < n; k++) {
-            int i = idx[k];
-            if (k + 1 < n && t[idx[k + 1]] == t[i]) {
-                continue;
-            }
-            out.add(t[i], s.value(i));
-        }
-        return out;
-    }
-
 
     @Override
     public List<dev.sandglass.storage.api.RollupSeries> selectRollups(List<Matcher> matchers, long resolutionMs, long minT, long maxT) {
@@ -376,49 +258,12 @@ final class DbQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
-            return db.index().labelNames(); // every series: the postings know, no label set is decoded
-        }
-        TreeSet<String> names = new TreeSet<>();
-        for (Labels l : matching(matchers)) {
-            for (int i = 0; i < l.size(); i++) {
-                names.add(l.name(i));
-            }
-        }
-        return new ArrayList<>(names);
+        return LabelLookup.names(db.index(), matchers, this);
     }
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
-            return db.index().labelValues(name);
-        }
-        TreeSet<String> values = new TreeSet<>();
-        for (Labels l : matching(matchers)) {
-            if (l.has(name)) {
-                values.add(l.get(name));
-            }
-        }
-        return new ArrayList<>(values);
-    }
-
-    /** Label sets of matching series with data in range; every series when no matcher is given. */
-    private List<Labels> matching(List<Matcher> matchers) {
-        List<Labels> out = new ArrayList<>();
-        if (matchers.isEmpty()) {
-            int n = db.index().size();
-            for (int ref = 0; ref < n; ref++) {
-                Labels l = db.index().labels(ref);
-                if (l != null) {
-                    out.add(l);
-                }
-            }
-            return out;
-        }
-        for (Series s : select(matchers)) {
-            out.add(s.labels());
-        }
-        return out;
+        return LabelLookup.values(db.index(), name, matchers, this);
     }
 
     @Override

@@ -93,8 +93,8 @@ public final class OtlpProtoReader extends WireReader {
             return;
         }
         Resource res = resources == 0 ? Resource.getDefaultInstance() : parse(resFrom, resTo, Resource.parser());
-        Map<String, String> attrs = OtlpTranslator.attributes(res.getAttributesList());
-        TreeMap<String, String> base = OtlpTranslator.base(attrs);
+        Map<String, String> attrs = OtlpLabels.attributes(res.getAttributesList());
+        TreeMap<String, String> base = OtlpLabels.base(attrs);
         long latest = Long.MIN_VALUE;
         pos = from;
         while (pos < to) {
@@ -270,7 +270,7 @@ public final class OtlpProtoReader extends WireReader {
      * The attributes of the point {@code [from, to)} as keys and values in turn, read in place
      * ({@link #attrCount} strings), for a series not in the cache. An attribute that is not one key
      * and one string value (another value type, a field sent twice) is parsed with the generated
-     * classes and written as {@link OtlpTranslator#text} writes it, so both readers agree.
+     * classes and written as {@link OtlpLabels#text} writes it, so both readers agree.
      */
     private String[] attributes(int from, int to) {
         attrCount = 0;
@@ -287,7 +287,7 @@ public final class OtlpProtoReader extends WireReader {
                 if (!stringAttribute(kvFrom, kvEnd)) {
                     KeyValue kv = parse(kvFrom, kvEnd, KeyValue.parser());
                     attrs[attrCount] = kv.getKey();
-                    attrs[attrCount + 1] = OtlpTranslator.text(kv.getValue());
+                    attrs[attrCount + 1] = OtlpLabels.text(kv.getValue());
                 }
                 attrCount += 2;
                 pos = kvEnd;

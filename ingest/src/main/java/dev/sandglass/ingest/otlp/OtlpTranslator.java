@@ -1,11 +1,16 @@
 package dev.sandglass.ingest.otlp;
 
+import static dev.sandglass.ingest.otlp.OtlpLabels.attributes;
+import static dev.sandglass.ingest.otlp.OtlpLabels.base;
+import static dev.sandglass.ingest.otlp.OtlpLabels.labels;
+import static dev.sandglass.ingest.otlp.OtlpLabels.le;
+import static dev.sandglass.ingest.otlp.OtlpLabels.merge;
+import static dev.sandglass.ingest.otlp.OtlpLabels.toLabels;
+
 import dev.sandglass.storage.api.Appender;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Values;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -13,7 +18,6 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,21 +85,6 @@ public final class OtlpTranslator {
             }
         }
         targetInfo(attrs, base, latest);
-    }
-
-    /** The labels every series of a resource carries: {@code job} and {@code instance}. */
-    static TreeMap<String, String> base(Map<String, String> attrs) {
-        String service = attrs.get("service.name");
-        String namespace = attrs.get("service.namespace");
-        TreeMap<String, String> base = new TreeMap<>();
-        if (service != null) {
-            base.put("job", namespace == null || namespace.isEmpty() ? service : namespace + "/" + service);
-        }
-        String instance = attrs.get("service.instance.id");
-        if (instance != null) {
-            base.put("instance", instance);
-        }
-        return base;
     }
 
     /** The resource's other attributes as {@code target_info} at the latest time appended for it (none if no point was). */
@@ -240,27 +229,9 @@ public final class OtlpTranslator {
         return latest;
     }
 
-    private static TreeMap<String, String> labels(String name, List<KeyValue> attrs, Map<String, String> base) {
-        TreeMap<String, String> l = new TreeMap<>();
-        for (KeyValue kv : attrs) {
-            merge(l, OtlpNames.labelName(kv.getKey()), text(kv.getValue()));
-        }
-        l.putAll(base);
-        l.put(Labels.METRIC_NAME, name);
-        return l;
-    }
-
-    /** Two keys that become one label name keep both values, joined with ';' (as Prometheus does). */
-    private static void merge(TreeMap<String, String> l, String name, String value) {
-        if (name.isEmpty()) {
-            return;
-        }
-        l.merge(name, value, (a, b) -> a.compareTo(b) <= 0 ? a + ";" + b : b + ";" + a);
-    }
-
     /**
      * The ref of a gauge or sum point's series, created when new, from its attributes as keys and
-     * values in turn ({@code n} strings); labels as {@link #labels} makes them.
+     * values in turn ({@code n} strings); labels as {@link OtlpLabels#labels} makes them.
      */
     long numberSeries(String name, String[] attrs, int n, Map<String, String> base) {
         TreeMap<String, String> l = new TreeMap<>();
@@ -287,16 +258,6 @@ public final class OtlpTranslator {
         samples++;
     }
 
-    private static Labels toLabels(TreeMap<String, String> l) {
-        String[] kv = new String[2 * l.size()];
-        int i = 0;
-        for (var e : l.entrySet()) {
-            kv[i++] = e.getKey();
-            kv[i++] = e.getValue();
-        }
-        return Labels.of(kv);
-    }
-
     void reject(int points, String why) {
         rejected += points;
         if (errors.size() < MAX_ERRORS && !errors.contains(why)) {
@@ -317,45 +278,5 @@ public final class OtlpTranslator {
 
     static long millis(long unixNano) {
         return Math.floorDiv(unixNano, 1_000_000L);
-    }
-
-    static Map<String, String> attributes(List<KeyValue> kvs) {
-        Map<String, String> out = new TreeMap<>();
-        for (KeyValue kv : kvs) {
-            out.put(kv.getKey(), text(kv.getValue()));
-        }
-        return out;
-    }
-
-    /** An attribute value as label text: strings as they are, other scalars in their usual form. */
-    static String text(AnyValue v) {
-        return switch (v.getValueCase()) {
-            case STRING_VALUE -> v.getStringValue();
-            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-            case INT_VALUE -> Long.toString(v.getIntValue());
-            case DOUBLE_VALUE -> le(v.getDoubleValue());
-            case ARRAY_VALUE -> {
-                List<String> parts = new ArrayList<>();
-                for (AnyValue a : v.getArrayValue().getValuesList()) {
-                    parts.add(a.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? "\"" + a.getStringValue() + "\"" : text(a));
-                }
-                yield "[" + String.join(",", parts) + "]";
-            }
-            default -> "";
-        };
-    }
-
-    /** A bound or quantile as Go's FormatFloat(v, 'f', -1, 64) writes it: "0.25", "100", "+Inf". */
-    static String le(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

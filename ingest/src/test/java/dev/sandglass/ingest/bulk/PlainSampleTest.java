@@ -64,7 +64,7 @@ class PlainSampleTest {
                 assertEquals(Double.doubleToRawLongBits(FloatParser.parse(b, 0, value.length())), Double.doubleToRawLongBits(ps.value), msg);
                 int tsFrom = value.length() + 1;
                 int tsTo = tsFrom + ts.length();
-                long want = seconds ? ChunkParser.secondsToMs(b, tsFrom, tsTo) : ChunkParser.millis(b, tsFrom, tsTo);
+                long want = seconds ? TextScan.secondsToMs(b, tsFrom, tsTo) : TextScan.millis(b, tsFrom, tsTo);
                 assertEquals(want, ps.timestampMs, msg);
                 assertEquals(tsTo + 1, ps.next, msg);
             }

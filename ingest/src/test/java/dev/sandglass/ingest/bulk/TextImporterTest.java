@@ -261,7 +261,7 @@ class TextImporterTest {
                     break;
                 }
             }
-            assertEquals(naive, ChunkParser.indexOfNewline(b, from, b.length));
+            assertEquals(naive, TextScan.indexOfNewline(b, from, b.length));
         }
     }
 
@@ -291,16 +291,16 @@ class TextImporterTest {
 
     @Test
     void secondsConversionIsDecimalExact() {
-        assertEquals(1763596800001L, ChunkParser.secondsToMs("1763596800.001".getBytes(), 0, 14));
-        assertEquals(1500L, ChunkParser.secondsToMs("1.5".getBytes(), 0, 3));
-        assertEquals(2L, ChunkParser.secondsToMs("0.0015".getBytes(), 0, 6));
-        assertEquals(1_000_000L, ChunkParser.secondsToMs("1e3".getBytes(), 0, 3));
+        assertEquals(1763596800001L, TextScan.secondsToMs("1763596800.001".getBytes(), 0, 14));
+        assertEquals(1500L, TextScan.secondsToMs("1.5".getBytes(), 0, 3));
+        assertEquals(2L, TextScan.secondsToMs("0.0015".getBytes(), 0, 6));
+        assertEquals(1_000_000L, TextScan.secondsToMs("1e3".getBytes(), 0, 3));
         // Out of a long's range, however written: a rejection (NumberFormatException), never an
         // ArithmeticException that ended the whole import, nor a billion-digit number built first.
         for (String huge : new String[] {"1e9991000", "1e999999999", "9.3e15", "-1e300", "99999999999999999999"}) {
             org.junit.jupiter.api.Assertions.assertThrows(NumberFormatException.class,
-                    () -> ChunkParser.secondsToMs(huge.getBytes(), 0, huge.length()), huge);
+                    () -> TextScan.secondsToMs(huge.getBytes(), 0, huge.length()), huge);
         }
-        assertEquals(-1500L, ChunkParser.secondsToMs("-1.5".getBytes(), 0, 4));
+        assertEquals(-1500L, TextScan.secondsToMs("-1.5".getBytes(), 0, 4));
     }
 }

@@ -19,25 +19,7 @@ public final class Head {
     static final int PAGE_BITS = 10;
     static final int PAGE = 1 << PAGE_BITS;
 
-    /**
-     * The per-series slots of {@link #PAGE} consecutive refs. Pages exist only for refs the head
-     * holds: with dense arrays over every ref up to the highest (28 bytes a ref), a store of a
-     * million imported series spent 28 MB of heap on an empty head the moment serve's own
-     * series (the newest refs) got a sample.
-     */
-    private static final class Page {
-        final long[][] data = new long[PAGE][];
-        final int[] n = new int[PAGE];
-        /**
-         * Each series' newest sample again, in two dense arrays by ref: the sandbox views read the
-         * newest sample of thousands of series every second, and these touch a few cache lines where
-         * each series' own array costs a miss or two.
-         */
-        final long[] lastT = new long[PAGE];
-        final long[] lastBits = new long[PAGE];
-    }
-
-    private Page[] pages = new Page[1];
+    private HeadPage[] pages = new HeadPage[1];
     private int pageCount;
     private long samples;
     private long minT = Long.MAX_VALUE;
@@ -47,11 +29,7 @@ public final class Head {
     /** Queriers holding this head: it may be cleared for reuse only when none does. */
     private final AtomicInteger readers = new AtomicInteger();
     /** The last committed batch, not yet filed into its series (see {@link #addPending}). */
-    private int[] pendingRefs = new int[0];
-    private long[] pendingTs = new long[0];
-    private double[] pendingVs = new double[0];
-    private int pending;
-    private volatile boolean hasPending;
+    private final PendingBatch pending = new PendingBatch();
     /** Bytes of the series' own arrays (see {@link #bytes()}). */
     private long seriesBytes;
 
@@ -87,26 +65,26 @@ public final class Head {
     }
 
     /** The page of {@code ref}, or null when the head has none. */
-    private Page pageOf(int ref) {
+    private HeadPage pageOf(int ref) {
         int p = ref >>> PAGE_BITS;
         return p < pages.length ? pages[p] : null;
     }
 
-    private Page pageFor(int ref) {
+    private HeadPage pageFor(int ref) {
         int p = ref >>> PAGE_BITS;
         if (p >= pages.length) {
             pages = Arrays.copyOf(pages, Math.max(p + 1, pages.length * 2));
         }
-        Page pg = pages[p];
+        HeadPage pg = pages[p];
         if (pg == null) {
-            pages[p] = pg = new Page();
+            pages[p] = pg = new HeadPage();
             pageCount++;
         }
         return pg;
     }
 
     public void add(int ref, long t, double v) {
-        Page pg = pageFor(ref);
+        HeadPage pg = pageFor(ref);
         int slot = ref & (PAGE - 1);
         long[][] data = pg.data;
         long bits = Double.doubleToRawLongBits(v);
@@ -119,7 +97,7 @@ public final class Head {
         int size = pg.n[slot];
         int end = 2 * size;
         if (size > 0 && d[end - 2] >= t) {
-            int i = lowerBound(d, size, t);
+            int i = HeadPage.lowerBound(d, size, t);
             if (d[2 * i] == t) {
                 d[2 * i + 1] = bits;
                 if (i == size - 1) {
@@ -153,12 +131,7 @@ public final class Head {
      */
     public void addPending(int[] refs, long[] ts, double[] vs, int count) {
         fold();
-        reservePending(count);
-        System.arraycopy(refs, 0, pendingRefs, 0, count);
-        System.arraycopy(ts, 0, pendingTs, 0, count);
-        System.arraycopy(vs, 0, pendingVs, 0, count);
-        pending = count;
-        hasPending = count > 0;
+        pending.keep(refs, ts, vs, count);
     }
 
     /**
@@ -167,14 +140,7 @@ public final class Head {
      * caller retries) instead of leaving a durable batch out of the head. Keeps a waiting batch.
      */
     public void reservePending(int count) {
-        if (pendingRefs.length < count) {
-            int[] r = Arrays.copyOf(pendingRefs, count);
-            long[] t = Arrays.copyOf(pendingTs, count);
-            double[] v = Arrays.copyOf(pendingVs, count);
-            pendingRefs = r;
-            pendingTs = t;
-            pendingVs = v;
-        }
+        pending.reserve(count);
     }
 
     /**
@@ -183,7 +149,7 @@ public final class Head {
      * store weighs against its head budget.
      */
     public long bytes() {
-        return seriesBytes + (long) pageCount * PAGE * 28 + (long) pendingRefs.length * 20;
+        return seriesBytes + (long) pageCount * PAGE * 28 + (long) pending.capacity() * 20;
     }
 
     private static long arrayBytes(int longs) {
@@ -196,16 +162,16 @@ public final class Head {
      * present replaces it.
      */
     public void fold() {
-        for (int i = 0; i < pending; i++) {
-            add(pendingRefs[i], pendingTs[i], pendingVs[i]);
+        PendingBatch b = pending;
+        for (int i = 0; i < b.count; i++) {
+            add(b.refs[i], b.ts[i], b.vs[i]);
         }
-        pending = 0;
-        hasPending = false;
+        b.clear();
     }
 
     /** Whether a batch waits to be folded; readable without the Db's lock. */
     public boolean hasPending() {
-        return hasPending;
+        return pending.waiting();
     }
 
     /**
@@ -218,22 +184,7 @@ public final class Head {
         return this;
     }
 
-    /** First sample index in {@code d} (interleaved, {@code size} samples) with time >= t. */
-    private static int lowerBound(long[] d, int size, long t) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (d[2 * mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private void insert(Page pg, int slot, int at, long t, long bits) {
+    private void insert(HeadPage pg, int slot, int at, long t, long bits) {
         int size = pg.n[slot];
         long[] d = pg.data[slot];
         if (2 * size == d.length) {
@@ -255,13 +206,12 @@ public final class Head {
         if (readers.get() != 0) {
             throw new IllegalStateException("BUG: clearing a head " + readers.get() + " queriers still read");
         }
-        for (Page pg : pages) {
+        for (HeadPage pg : pages) {
             if (pg != null) {
                 Arrays.fill(pg.n, 0);
             }
         }
-        pending = 0;
-        hasPending = false;
+        pending.clear();
         samples = 0;
         minT = Long.MAX_VALUE;
         maxT = Long.MIN_VALUE;
@@ -283,7 +233,7 @@ public final class Head {
     /** The most samples any one series holds. */
     public int longestRun() {
         int max = 0;
-        for (Page pg : pages) {
+        for (HeadPage pg : pages) {
             if (pg != null) {
                 for (int size : pg.n) {
                     max = Math.max(max, size);
@@ -295,7 +245,7 @@ public final class Head {
 
     /** Samples series {@code ref}'s array has room for (0: none yet); for tests of sizing. */
     int capacity(int ref) {
-        Page pg = pageOf(ref);
+        HeadPage pg = pageOf(ref);
         long[] d = pg != null ? pg.data[ref & (PAGE - 1)] : null;
         return d != null ? d.length / 2 : 0;
     }
@@ -314,53 +264,21 @@ public final class Head {
     }
 
     public boolean isEmpty() {
-        return samples == 0 && pending == 0;
+        return samples == 0 && pending.count == 0;
     }
 
     /** Copies the filed samples of {@code ref} within [from, to] into {@code out} (fold first). */
     public void copy(int ref, long from, long to, Samples out) {
-        Page pg = pageOf(ref);
-        int slot = ref & (PAGE - 1);
-        if (pg == null || pg.n[slot] == 0) {
-            return;
-        }
-        long[] d = pg.data[slot];
-        int size = pg.n[slot];
-        for (int i = lowerBound(d, size, from); i < size && d[2 * i] <= to; i++) {
-            out.add(d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
+        HeadPage pg = pageOf(ref);
+        if (pg != null) {
+            pg.copy(ref & (PAGE - 1), from, to, out);
         }
     }
 
     /** Adds the last filed sample of {@code ref} within [from, to] to {@code out}; false when none. */
     public boolean copyLast(int ref, long from, long to, Samples out) {
-        Page pg = pageOf(ref);
-        int slot = ref & (PAGE - 1);
-        if (pg == null || pg.n[slot] == 0) {
-            return false;
-        }
-        long newest = pg.lastT[slot];
-        if (newest <= to) {
-            // Usually the newest sample is in range: read from the dense arrays alone.
-            if (newest < from) {
-                return false;
-            }
-            out.add(newest, Double.longBitsToDouble(pg.lastBits[slot]));
-            return true;
-        }
-        long[] d = pg.data[slot];
-        // Walk back from the end a few steps before searching.
-        int i = pg.n[slot] - 1;
-        for (int k = 0; k < 4 && i >= 0 && d[2 * i] > to; k++) {
-            i--;
-        }
-        if (i >= 0 && d[2 * i] > to) {
-            i = lowerBound(d, i, to + 1) - 1;
-        }
-        if (i < 0 || d[2 * i] < from) {
-            return false;
-        }
-        out.add(d[2 * i], Double.longBitsToDouble(d[2 * i + 1]));
-        return true;
+        HeadPage pg = pageOf(ref);
+        return pg != null && pg.copyLast(ref & (PAGE - 1), from, to, out);
     }
 
     /** One series as held: ref and its first {@code size} samples, time and value bits interleaved. */
@@ -378,7 +296,7 @@ public final class Head {
     public List<Run> runs() {
         List<Run> out = new ArrayList<>();
         for (int p = 0; p < pages.length; p++) {
-            Page pg = pages[p];
+            HeadPage pg = pages[p];
             if (pg == null) {
                 continue;
             }

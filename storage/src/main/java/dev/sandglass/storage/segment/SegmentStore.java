@@ -1,19 +1,17 @@
 package dev.sandglass.storage.segment;
 
 import dev.sandglass.storage.api.StorageException;
-import dev.sandglass.storage.encoding.Checksum;
-import dev.sandglass.storage.encoding.CorruptBlockException;
 import dev.sandglass.storage.util.CycleFiles;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -26,47 +24,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Sealed blocks as excerpts of a Chronicle Queue with hourly cycle files; a segment is one cycle
  * file, the unit retention drops. Keeps the directory of block headers in memory (rebuilt at open
- * from headers only, not bodies) and reads bodies on demand.
+ * from headers only, not bodies: {@link SegmentScan}) and reads bodies on demand. Readers share
+ * the blocks they hold ({@link SharedBlocks}) and reuse tailers ({@link TailerPool}); a block's
+ * checksum is checked on its first read ({@link BlockChecks}).
  */
 public final class SegmentStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
 
     private final SingleChronicleQueue queue;
     private final List<BlockHeader> directory = new CopyOnWriteArrayList<>();
-    /** Blocks whose checksum was checked by this process. */
-    private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
-    /**
-     * Blocks that open readers have read, by index, with how many of them hold each: queries
-     * running at once (a dashboard's panels, fifty clients) share one copy of a block and its
-     * decoded sections instead of one each, which was most of a query's memory. A block leaves
-     * when its last reader closes, so nothing is kept between queries (no cache: a query reads
-     * and decodes what it needs as before, and an idle server holds no blocks). Guarded by itself.
-     */
-    private final Map<Long, Shared> shared = new java.util.HashMap<>();
-
-    private static final class Shared {
-        final Block block;
-        int readers;
-
-        Shared(Block block) {
-            this.block = block;
-        }
-    }
+    private final BlockChecks checks;
+    private final SharedBlocks shared = new SharedBlocks();
+    private final TailerPool tailers;
     private final Damage damage;
-    private final boolean readOnly;
-    /** Checked before every append to the mapping (a hole touched on a full disk is a SIGBUS). */
     private final DiskSpace space;
-    private ExcerptAppender appender;
+    private final SegmentAppender writer;
     private volatile boolean closed;
-    /**
-     * Tailers of finished readers, kept for the next ones: a new tailer maps the cycle files it
-     * reads and unmaps them when closed, two system calls per file per query (6% of a counter
-     * query's profile). Dropping a cycle closes them all (generation moves on), so none keeps a
-     * deleted file mapped. Guarded by this.
-     */
-    private final java.util.ArrayDeque<ExcerptTailer> idleTailers = new java.util.ArrayDeque<>();
-    private int tailerGeneration;
-    private static final int IDLE_TAILERS = 4;
 
     /** The queue's block: an excerpt may take at most a quarter of it (Chronicle's limit). */
     static final long BLOCK_SIZE = 16L << 20;
@@ -81,7 +54,6 @@ public final class SegmentStore implements AutoCloseable {
     }
 
     public SegmentStore(Path dir, boolean readOnly, RollCycle cycle) {
-        this.readOnly = readOnly;
         this.space = new DiskSpace(dir, DiskSpace.DEFAULT_RESERVE);
         this.damage = new Damage(dir.toAbsolutePath().getParent().resolve("damaged"), readOnly);
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
@@ -89,56 +61,15 @@ public final class SegmentStore implements AutoCloseable {
                 .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
                 .build();
+        this.checks = new BlockChecks(queue, directory, damage);
+        this.tailers = new TailerPool(queue);
+        this.writer = new SegmentAppender(queue, readOnly, space);
         try {
-            scan();
+            SegmentScan.scan(queue, damage, directory);
             verifyNewest();
         } catch (RuntimeException e) {
             queue.close();
             throw e;
-        }
-    }
-
-    private void scan() {
-        java.util.Set<Long> setAside = damage.setAsideBlocks();
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        if (skipToNextCycle(tailer)) {
-                            continue;
-                        }
-                        break;
-                    }
-                    if (setAside.contains(dc.index())) {
-                        continue;
-                    }
-                    Bytes<?> b = dc.wire().bytes();
-                    int total = (int) b.readRemaining();
-                    try {
-                        int version = b.readByte();
-                        long headerLen = b.readLong();
-                        if (!BlockWriter.knownVersion(version) || headerLen < 9 || headerLen > total) {
-                            throw new StorageException("bad block header (version " + version + ", header " + headerLen + " of " + total + " bytes)");
-                        }
-                        byte[] header = new byte[(int) headerLen];
-                        header[0] = (byte) version;
-                        for (int i = 0; i < 8; i++) {
-                            header[1 + i] = (byte) (headerLen >>> (8 * i));
-                        }
-                        b.read(header, 9, (int) headerLen - 9);
-                        directory.add(BlockHeader.parse(dc.index(), tailer.cycle(), header, total));
-                    } catch (RuntimeException e) {
-                        // A damaged block is skipped, never fatal for the rest of the store.
-                        LOG.warn("skipping unreadable block at index {} in {}: {}", Long.toHexString(dc.index()), queue.file(), e.getMessage());
-                    }
-                } catch (RuntimeException e) {
-                    // Chronicle cannot read on in this cycle file (a torn or scribbled excerpt header).
-                    if (!skipToNextCycle(tailer)) {
-                        LOG.warn("segments in {}: stopped reading at index {}: {}", queue.file(), Long.toHexString(tailer.index()), e.toString());
-                        break;
-                    }
-                }
-            }
         }
     }
 
@@ -164,32 +95,6 @@ public final class SegmentStore implements AutoCloseable {
         }
     }
 
-    /**
-     * When the tailer stopped before the last cycle file, the file it stopped in is damaged (an
-     * intact one ends with an end-of-file marker that moves the tailer on): keep what was read of
-     * it, copy it aside and go on with the next file. False when there is no next file.
-     */
-    private boolean skipToNextCycle(ExcerptTailer tailer) {
-        int cycle = tailer.cycle();
-        if (cycle >= queue.lastCycle()) {
-            return false;
-        }
-        int next;
-        try {
-            next = queue.nextCycle(cycle, net.openhft.chronicle.queue.TailerDirection.FORWARD);
-        } catch (java.text.ParseException | RuntimeException e) {
-            return false;
-        }
-        if (next <= cycle) {
-            return false;
-        }
-        File f = fileOf(cycle);
-        LOG.error("segment file {} is damaged after block index {}: blocks before it are kept, a copy of the file is set aside in {},"
-                + " reading goes on with the next file", f, Long.toHexString(tailer.index()), damage.dir());
-        damage.copyAside(f);
-        return tailer.moveToCycle(next);
-    }
-
     /** Appends a block; returns its header (already in the directory). */
     public BlockHeader append(byte[] block) {
         return append(block, block.length);
@@ -197,28 +102,7 @@ public final class SegmentStore implements AutoCloseable {
 
     /** Appends the first {@code length} bytes of {@code block} (a reused encoder buffer: see BlockEncoder). */
     public synchronized BlockHeader append(byte[] block, int length) {
-        if (readOnly) {
-            throw new StorageException("the store is open read-only: " + queue.file());
-        }
-        if (length > MAX_BLOCK_BYTES) {
-            // Writers split by FittingBlocks; refused here before the queue is touched, whatever the caller.
-            throw new StorageException("a block of " + length + " bytes is over the queue's limit of " + MAX_BLOCK_BYTES);
-        }
-        space.ensure(length);
-        if (appender == null) {
-            appender = queue.createAppender();
-        }
-        // Appends are serialised by this monitor, but come from several threads (the storage job's
-        // seals and compactions, an import's caller): Chronicle's one-thread check must follow
-        // the holder, or the job's append fails while an import ran last (seen in bench/rollups.sh).
-        appender.singleThreadedCheckReset();
-        long index;
-        try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(block, 0, length);
-            index = dc.index();
-        }
-        int headerLen = (int) readLong(block, 1);
-        BlockHeader h = BlockHeader.parse(index, queue.rollCycle().toCycle(index), java.util.Arrays.copyOf(block, headerLen), length);
+        BlockHeader h = writer.append(block, length);
         directory.add(h);
         return h;
     }
@@ -231,19 +115,7 @@ public final class SegmentStore implements AutoCloseable {
      * append maps the file again, once per seal. Writers call it when a write is done.
      */
     public synchronized void releaseWriter() {
-        if (appender != null) {
-            appender.singleThreadedCheckReset();
-            appender.close();
-            appender = null;
-        }
-    }
-
-    private static long readLong(byte[] b, int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v |= (b[at + i] & 0xFFL) << (8 * i);
-        }
-        return v;
+        writer.release();
     }
 
     public List<BlockHeader> directory() {
@@ -255,46 +127,20 @@ public final class SegmentStore implements AutoCloseable {
         return new Reader();
     }
 
-    private synchronized ExcerptTailer takeTailer() {
-        ExcerptTailer t = idleTailers.poll();
-        if (t == null) {
-            return queue.createTailer();
-        }
-        // Tailers check that one thread uses them; this one now belongs to the caller's.
-        t.singleThreadedCheckReset();
-        return t;
-    }
-
-    private synchronized void giveBack(ExcerptTailer t, int generation) {
-        if (!closed && generation == tailerGeneration && idleTailers.size() < IDLE_TAILERS) {
-            idleTailers.push(t);
-        } else {
-            t.close();
-        }
-    }
-
     /**
      * Closes the readers' idle tailers, so the queue files they had mapped (read by queries, often
      * whole older cycles) can be unmapped: a server calls it once queries stop.
      */
     public void releaseIdleReaders() {
-        closeIdleTailers();
-    }
-
-    private synchronized void closeIdleTailers() {
-        tailerGeneration++;
-        for (ExcerptTailer t : idleTailers) {
-            t.close();
-        }
-        idleTailers.clear();
+        tailers.closeIdle();
     }
 
     public final class Reader implements AutoCloseable {
         private ExcerptTailer tailer;
         private int generation;
 
-        /** Blocks this reader holds in {@link #shared}, given back at close. */
-        private final java.util.Set<Long> holding = new java.util.HashSet<>();
+        /** Blocks this reader holds in {@link SharedBlocks}, given back at close. */
+        private final Set<Long> holding = new HashSet<>();
 
         /** The whole block (every value frame). */
         public Block read(BlockHeader h) {
@@ -309,16 +155,10 @@ public final class SegmentStore implements AutoCloseable {
          */
         public Block read(BlockHeader h, int[] refs) {
             long k = h.index();
-            Block b;
-            synchronized (shared) {
-                Shared s = shared.get(k);
-                b = s == null ? null : hold(k, s);
-            }
+            Block b = shared.hold(k, holding);
             if (b == null) {
                 Block fresh = readFromQueue(h, refs); // outside the lock; if another reader got there meanwhile, its copy is used
-                synchronized (shared) {
-                    b = hold(k, shared.computeIfAbsent(k, x -> new Shared(fresh)));
-                }
+                b = shared.holdOrAdd(k, fresh, holding);
             }
             int[] missing = b.missingSections(refs);
             if (missing.length > 0) {
@@ -327,18 +167,11 @@ public final class SegmentStore implements AutoCloseable {
             return b;
         }
 
-        private Block hold(long k, Shared s) {
-            if (holding.add(k)) {
-                s.readers++;
-            }
-            return s.block;
-        }
-
         private DocumentContext document(BlockHeader h) {
             if (tailer == null) {
-                synchronized (SegmentStore.this) {
-                    generation = tailerGeneration;
-                    tailer = takeTailer();
+                synchronized (tailers) {
+                    generation = tailers.generation();
+                    tailer = tailers.take();
                 }
             }
             if (!tailer.moveToIndex(h.index())) {
@@ -357,12 +190,12 @@ public final class SegmentStore implements AutoCloseable {
             try (DocumentContext dc = document(h)) {
                 Bytes<?> b = dc.wire().bytes();
                 long at = b.readPosition();
-                boolean whole = refs == null || !verified.contains(h.index());
+                boolean whole = refs == null || !checks.verified(h.index());
                 int headerLen = whole ? 0 : (int) b.readLong(at + 1);
                 if (whole || headerLen < 9 || headerLen > b.readRemaining()) {
                     byte[] bytes = new byte[(int) b.readRemaining()];
                     b.read(bytes);
-                    verify(h, bytes, at);
+                    checks.verify(h, bytes, at);
                     return new Block(bytes);
                 }
                 byte[] header = new byte[headerLen];
@@ -382,62 +215,24 @@ public final class SegmentStore implements AutoCloseable {
         public void release(BlockHeader h) {
             long k = h.index();
             if (holding.remove(k)) {
-                synchronized (shared) {
-                    Shared s = shared.get(k);
-                    if (s != null && --s.readers == 0) {
-                        shared.remove(k);
-                    }
-                }
+                shared.release(k);
             }
         }
 
         @Override
         public void close() {
-            synchronized (shared) {
-                for (long k : holding) {
-                    Shared s = shared.get(k);
-                    if (s != null && --s.readers == 0) {
-                        shared.remove(k);
-                    }
-                }
-            }
+            shared.releaseAll(holding);
             holding.clear();
             if (tailer != null) {
-                giveBack(tailer, generation);
+                tailers.giveBack(tailer, generation);
                 tailer = null;
             }
         }
     }
 
-    /**
-     * Checks a block's checksum the first time this process reads it (blocks never change once
-     * written, so once is enough and the query path pays it once). A mismatch sets the block
-     * aside, so no answer includes it from now on, and fails the read naming file and offset.
-     */
-    private void verify(BlockHeader h, byte[] bytes, long at) {
-        if (bytes.length == 0 || bytes[0] != BlockWriter.VERSION || verified.contains(h.index())) {
-            return;
-        }
-        if (!Checksum.trailerMatches(bytes, bytes.length)) {
-            File f = fileOf(h.cycle());
-            String where = "block " + Long.toHexString(h.index()) + " at byte " + at + " of " + f;
-            directory.remove(h);
-            damage.setAside(h.index(), where + ": checksum mismatch");
-            damage.copyAside(f);
-            throw new CorruptBlockException(where + " is corrupt (checksum mismatch): it is set aside (" + damage.dir()
-                    + ") and left out of answers from now on");
-        }
-        verified.add(h.index());
-    }
-
     /** Blocks set aside as damaged since this store was created (listed in damaged/blocks.txt). */
     public int damagedBlocks() {
         return damage.setAsideBlocks().size();
-    }
-
-    /** The file of a cycle, by Chronicle's naming rule, so damage reports always name the file. */
-    private File fileOf(int cycle) {
-        return CycleFiles.file(queue, cycle);
     }
 
     /** The cycle files on disk now, by cycle (see {@link CycleFiles}). */
@@ -458,10 +253,8 @@ public final class SegmentStore implements AutoCloseable {
             }
         }
         directory.removeAll(gone);
-        synchronized (shared) {
-            gone.forEach(h -> shared.remove(h.index()));
-        }
-        closeIdleTailers();
+        shared.forget(gone);
+        tailers.closeIdle();
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
         }
@@ -483,10 +276,8 @@ public final class SegmentStore implements AutoCloseable {
             return;
         }
         closed = true;
-        closeIdleTailers();
-        if (appender != null) {
-            appender.close();
-        }
+        tailers.close();
+        writer.close();
         queue.close();
     }
 }

@@ -10,7 +10,7 @@ class VarintLengthTest {
     private static void check(long v) {
         Varints.Out out = new Varints.Out(16);
         out.svarint(v);
-        assertEquals(out.length(), ValueCodec.len(v), "v = " + v);
+        assertEquals(out.length(), IntColumnEncoder.len(v), "v = " + v);
     }
 
     @Test
