@@ -13,7 +13,8 @@
 # Env FP_JVM: JVM flags for serve alone (through JAVA_TOOL_OPTIONS, on top of the launcher's), e.g.
 # to try JIT flags; the --help floor runs without them. THREADS=1 prints CPU by thread kind.
 # Env MARKS=FILE appends when each run began and ended, as seconds of serve's uptime, and its page faults (beside
-# FP_JVM="-Xlog:jit+compilation=debug:file=F:uptime" it shows what the JIT did during each first run).
+# FP_JVM="-Xlog:jit+compilation=debug:file=F:uptime" it shows what the JIT did during each first run;
+# bench/jit_first_runs.py MARKS F sums it up), with all threads' CPU and the JIT compiler threads'.
 # Env FP_DIR (default /tmp/sandglass-footprint) keeps the generated reference set and the peers'
 # stores between runs.
 set -euo pipefail
@@ -78,10 +79,19 @@ def cpu():  # ms, from the scheduler's nanosecond clock of each live thread (/pr
             pass
     return total / 1e6
 marks = os.environ.get("MARKS")  # a file: when each run began and ended (and the page faults so far), in the JVM's uptime (to read beside -Xlog:...:uptime)
-def uptime():  # and the page faults so far (minor, major)
+def jit_ms():  # the JIT compiler threads' CPU so far
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            if "Compiler" in open(f"/proc/{pid}/task/{t}/comm").read():
+                total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
+def uptime():  # and the page faults so far (minor, major), all threads' CPU and the compilers'
     boot = float(open("/proc/uptime").read().split()[0])
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return f"{boot - int(f[19]) / hz:.3f} minflt {f[7]} majflt {f[9]}"
+    return f"{boot - int(f[19]) / hz:.3f} minflt {f[7]} majflt {f[9]} cpu_ms {cpu():.0f} jit_ms {jit_ms():.0f}"
 def once(q, mark=""):
     url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
     if mark and marks and pid:
