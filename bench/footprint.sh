@@ -12,6 +12,9 @@
 # Usage: [RUNS=5] [PEERS=0] bash bench/footprint.sh [IDLE_S] [-- extra serve flags]
 # Env FP_JVM: JVM flags for serve alone (through JAVA_TOOL_OPTIONS, on top of the launcher's), e.g.
 # to try JIT flags; the --help floor runs without them. THREADS=1 prints CPU by thread kind.
+# Env MARKS=FILE appends when each run began and ended, as seconds of serve's uptime, and its page faults (beside
+# FP_JVM="-Xlog:jit+compilation=debug:file=F:uptime" it shows what the JIT did during each first run;
+# bench/jit_first_runs.py MARKS F sums it up), with all threads' CPU and the JIT compiler threads'.
 # Env FP_DIR (default /tmp/sandglass-footprint) keeps the generated reference set and the peers'
 # stores between runs.
 set -euo pipefail
@@ -75,15 +78,33 @@ def cpu():  # ms, from the scheduler's nanosecond clock of each live thread (/pr
         except (OSError, ValueError, IndexError):
             pass
     return total / 1e6
-def once(q):
+marks = os.environ.get("MARKS")  # a file: when each run began and ended (and the page faults so far), in the JVM's uptime (to read beside -Xlog:...:uptime)
+def jit_ms():  # the JIT compiler threads' CPU so far
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            if "Compiler" in open(f"/proc/{pid}/task/{t}/comm").read():
+                total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
+def uptime():  # and the page faults so far (minor, major), all threads' CPU and the compilers'
+    boot = float(open("/proc/uptime").read().split()[0])
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return f"{boot - int(f[19]) / hz:.3f} minflt {f[7]} majflt {f[9]} cpu_ms {cpu():.0f} jit_ms {jit_ms():.0f}"
+def once(q, mark=""):
     url = f"{base}/api/v1/query_range?" + urllib.parse.urlencode(dict(query=q, start=start, end=end, step=60))
+    if mark and marks and pid:
+        open(marks, "a").write(f"{uptime()} {mark} start {q}\n")
     c0, t0 = cpu(), time.perf_counter()
     d = json.loads(urllib.request.urlopen(url, timeout=300).read())
     assert d["status"] == "success", d
+    if mark and marks and pid:
+        open(marks, "a").write(f"{uptime()} {mark} end {q}\n")
     return (time.perf_counter() - t0) * 1000, cpu() - c0
-first = [once(q) for q in qs]
+first = [once(q, "first") for q in qs]
 for q, (f, fc) in zip(qs, first):
-    rest = [once(q) for _ in range(runs)]
+    rest = [once(q, "again") for _ in range(runs)]
     s, sc = statistics.median(r[0] for r in rest), statistics.median(r[1] for r in rest)
     extra = f"   cpu {fc:6.0f} {sc:6.0f} ms" if pid else ""
     print(f"  {f:8.1f} {s:8.1f} {f / s:6.2f}x{extra}  {q}")

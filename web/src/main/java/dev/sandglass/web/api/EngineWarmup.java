@@ -61,6 +61,13 @@ public final class EngineWarmup {
                     && !q.startsWith("avg by") && !q.startsWith("count(")).toArray(String[]::new)
             : QUERIES;
     private static final boolean CAPACITY = !"false".equals(System.getProperty("sandglass.warmup.capacity"));
+    /**
+     * Measuring knobs: the range queries' step, and the synthetic fleet's size (instead of the
+     * memory budget's). Neither helped the first real queries (more series or points per round,
+     * fewer rounds within the CPU budget): see the README's item-4 section.
+     */
+    static final long STEP_MS = Long.getLong("sandglass.warmup.stepMillis", 60_000);
+    private static final int SANDBOXES = Integer.getInteger("sandglass.warmup.sandboxes", 0);
 
     private final QueryService engine;
     private final int sandboxes;
@@ -73,7 +80,7 @@ public final class EngineWarmup {
     /** Warms with {@code sandboxes} simulated over {@code hours}, every query run {@code rounds} times. */
     public EngineWarmup(QueryService engine, int sandboxes, int hours, int rounds) {
         this.engine = engine;
-        this.sandboxes = sandboxes;
+        this.sandboxes = SANDBOXES > 0 ? SANDBOXES : sandboxes;
         this.hours = hours;
         this.rounds = rounds;
     }
@@ -165,7 +172,7 @@ public final class EngineWarmup {
                     break;
                 }
                 long from = r % 2 == 0 ? end - length : firstMinute;
-                n += format(engine.range(db, q, from, from + length, 60_000, 60_000, check), r);
+                n += format(engine.range(db, q, from, from + length, STEP_MS, 60_000, check), r);
                 n += format(engine.instant(db, q, r % 4 == 3 ? last : end, 60_000, check), r);
             }
             if (converged.afterRound(System.nanoTime() - t0)) {
@@ -200,6 +207,26 @@ public final class EngineWarmup {
         "GET /api/v1/status/buildinfo",
     };
 
+    /**
+     * Two series of 10,800 points each with fractional values, computed from the step's time:
+     * an answer the size of a real range query's (the eight reference queries answer 100 series x
+     * 360 points), still reading no data. The small answers above never took the streamed path
+     * (StreamedReply's chunks, Netty writing them out), nor wrote enough points for the number
+     * writer to be compiled by the optimising compiler: the first real range query did both.
+     */
+    static final String LARGE_ANSWER = "label_replace(vector(time() % 997 / 7), \"sandbox_name\", \"warmup-a\", \"\", \"\")"
+            + " or label_replace(vector(time() % 991 * 4096), \"sandbox_name\", \"warmup-b\", \"\", \"\")";
+    private static final String LARGE_REQUEST = "GET /api/v1/query_range?query="
+            + java.net.URLEncoder.encode(LARGE_ANSWER, StandardCharsets.UTF_8) + "&start=1700000000&end=1700010799&step=1";
+    /**
+     * Rounds of {@link #LARGE_REQUEST}: none by default, a measuring knob. With 3 the streamed
+     * path was compiled before the first real query (StreamedReply.ascii reached C1 instead of
+     * being compiled during it), but bench/warmup-curve.sh against main, three runs in turn, showed
+     * no gain beyond the spread between runs (worst first run by CPU 2.0-3.6x against 2.1-3.2x)
+     * for 0.2-0.5 s more CPU at start (README, "First runs against start-up CPU").
+     */
+    static final int LARGE_ROUNDS = Integer.getInteger("sandglass.warmup.largeRounds", 0);
+
     static void requestSelf(URI self) throws IOException {
         for (int round = 0; round < 3; round++) {
             for (String r : SELF_REQUESTS) {
@@ -220,6 +247,15 @@ public final class EngineWarmup {
                 }
                 c.disconnect();
             }
+        }
+        for (int round = 0; round < LARGE_ROUNDS; round++) {
+            HttpURLConnection c = (HttpURLConnection) self.resolve(LARGE_REQUEST.substring(4)).toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(10_000);
+            try (InputStream in = c.getInputStream()) {
+                in.readAllBytes();
+            }
+            c.disconnect();
         }
     }
 

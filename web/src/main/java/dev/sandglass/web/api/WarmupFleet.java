@@ -33,6 +33,8 @@ final class WarmupFleet {
 
     /** Seconds written through the write-ahead appender after the bulk-loaded hours. */
     private static final int HEAD_SECONDS = 120;
+    /** Seconds between a sandbox's samples (measuring knob; a collector's default is 1). */
+    static final int INTERVAL_S = Math.max(1, Math.min(10, Integer.getInteger("sandglass.warmup.intervalSeconds", 1)));
 
     /** A series still running at the end of the bulk-loaded hours, and its last value. */
     record Tail(String metric, String sandbox, double value) {
@@ -62,10 +64,10 @@ final class WarmupFleet {
     /** The bulk-loaded hours alone (sealed blocks, as an import writes them). */
     static Bulk bulk(Db db, int sandboxes, int hours) {
         Random rnd = new Random(42);
-        int n = hours * 3600;
+        int n = hours * 3600 / INTERVAL_S;
         long[] ts = new long[n];
         for (int i = 0; i < n; i++) {
-            ts[i] = T0 + i * 1000L + rnd.nextInt(7) - 3;
+            ts[i] = T0 + i * 1000L * INTERVAL_S + rnd.nextInt(7) - 3;
         }
         List<Tail> tails = new ArrayList<>();
         try (BulkAppender app = db.bulkAppender()) {
@@ -88,7 +90,7 @@ final class WarmupFleet {
             refs[i] = app.seriesRef(tails.get(i).labels());
         }
         long t = after;
-        for (int second = 1; second <= HEAD_SECONDS; second++) {
+        for (int second = INTERVAL_S; second <= HEAD_SECONDS; second += INTERVAL_S) {
             t = after + second * 1000L;
             for (int i = 0; i < refs.length; i++) {
                 app.append(refs[i], t, tails.get(i).value());
@@ -132,7 +134,7 @@ final class WarmupFleet {
             m = Math.max(48 * 1048576.0, Math.min(m, memLimit * 0.97));
             mem[i] = Math.floor(m / 4096) * 4096;
             limit[i] = memLimit;
-            uptime += 1;
+            uptime += INTERVAL_S;
             up[i] = Math.round(uptime * 1000) / 1000.0;
             if (busy || rnd.nextInt(20) == 0) {
                 int f = busy ? 4 : 1;

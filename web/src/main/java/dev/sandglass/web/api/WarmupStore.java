@@ -67,7 +67,7 @@ final class WarmupStore {
         try (Db db = Db.open(DbOptions.defaults(dir).withRetention(RETENTION_MS, 0))) {
             bulk = WarmupFleet.bulk(db, sandboxes, hours);
             // The capacity report reads rollups, not raw samples: its own history, ending where the engine's fleet's hours end.
-            CapacityWarmup.fill(db, bulk.headEnd() - hours * 3_600_000L, sandboxes);
+            CapacityWarmup.fill(db, bulk.headEnd() - hours * 3_600_000L, Math.min(sandboxes, 12));
         }
         if (kept != null) {
             keep(dir, kept, bulk);
@@ -83,7 +83,8 @@ final class WarmupStore {
                 return null;
             }
             return parent.resolve("sandglass-warmup-" + Long.toHexString(Files.size(jar)) + "-"
-                    + Long.toHexString(Files.getLastModifiedTime(jar).toMillis()) + "-" + sandboxes + "x" + hours);
+                    + Long.toHexString(Files.getLastModifiedTime(jar).toMillis()) + "-" + sandboxes + "x" + hours
+                    + (WarmupFleet.INTERVAL_S == 1 ? "" : "i" + WarmupFleet.INTERVAL_S));
         } catch (Exception e) { // no code source, or not a file
             return null;
         }

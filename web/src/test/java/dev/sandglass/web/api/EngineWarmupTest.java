@@ -33,14 +33,44 @@ class EngineWarmupTest {
     /** The requests to itself must all be valid (an error status would throw) and read no data. */
     @Test
     void requestsToItselfAreValidAndReadNoData() throws Exception {
+        try (ApiServer server = noDataServer()) {
+            EngineWarmup.requestSelf(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"));
+        }
+    }
+
+    /**
+     * The large request must answer as large as a real range query (else it warms nothing the
+     * small ones did not), from the step's time alone, never the store.
+     */
+    @Test
+    void theLargeRequestAnswersTwoFullSeriesWithoutData() throws Exception {
+        try (ApiServer server = noDataServer()) {
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query_range?query="
+                    + java.net.URLEncoder.encode(EngineWarmup.LARGE_ANSWER, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&start=1700000000&end=1700010799&step=1");
+            String body;
+            try (java.io.InputStream in = uri.toURL().openStream()) {
+                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            io.vertx.core.json.JsonArray result = new io.vertx.core.json.JsonObject(body).getJsonObject("data").getJsonArray("result");
+            assertEquals(2, result.size(), body.length() > 300 ? body.substring(0, 300) : body);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(10_800, result.getJsonObject(i).getJsonArray("values").size());
+            }
+            // Fractional values (the number writer's long path), not only whole numbers.
+            io.vertx.core.json.JsonArray point = result.getJsonObject(0).getJsonArray("values").getJsonArray(1);
+            assertTrue(point.getString(1).contains("."), point.encode());
+        }
+    }
+
+    /** A server on a free loopback port whose store fails any read. */
+    private static ApiServer noDataServer() throws Exception {
         dev.sandglass.storage.api.Queryable noData = (minT, maxT) -> {
             throw new AssertionError("the warm-up's HTTP requests read the store");
         };
         ApiHandlers h = new ApiHandlers(() -> noData, new EngineQueryService(EngineOptions.defaults()),
                 new ApiHandlers.Options(60_000, 2, "0.1.0", "abc", "2026-11-23"), java.util.List.of());
-        try (ApiServer server = ApiServer.start("127.0.0.1", 0, h)) {
-            EngineWarmup.requestSelf(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"));
-        }
+        return ApiServer.start("127.0.0.1", 0, h);
     }
 
     @Test
