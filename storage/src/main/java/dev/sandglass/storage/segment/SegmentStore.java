@@ -169,9 +169,14 @@ public final class SegmentStore implements AutoCloseable {
 
         private DocumentContext document(BlockHeader h) {
             if (tailer == null) {
-                synchronized (tailers) {
-                    generation = tailers.generation();
-                    tailer = tailers.take();
+                // Under the store's monitor, as before the split: a drop (which ends the tailers'
+                // generation and deletes cycle files under it) is never half done while a reader
+                // takes or creates its tailer.
+                synchronized (SegmentStore.this) {
+                    synchronized (tailers) {
+                        generation = tailers.generation();
+                        tailer = tailers.take();
+                    }
                 }
             }
             if (!tailer.moveToIndex(h.index())) {

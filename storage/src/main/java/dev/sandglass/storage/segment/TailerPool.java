@@ -9,7 +9,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * reads and unmaps them when closed, two system calls per file per query (6% of a counter
  * query's profile). Dropping a cycle closes them all (generation moves on), so none keeps a
  * deleted file mapped. A reader takes its tailer and the generation together, under this
- * pool's monitor.
+ * pool's monitor and the store's (SegmentStore#document), so a drop is never half done then.
  */
 final class TailerPool {
     private static final int IDLE_TAILERS = 4;
