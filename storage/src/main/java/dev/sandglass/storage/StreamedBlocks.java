@@ -53,8 +53,10 @@ final class StreamedBlocks {
         for (BlockHeader h : blocks) {
             Block b = reader.read(h, refs);
             try {
-                for (int ref : refs) {
-                    int i = b.indexOf(ref);
+                int[] at = b.indexesOf(refs);
+                for (int k = 0; k < refs.length; k++) {
+                    int ref = refs[k];
+                    int i = at[k];
                     if (i < 0) {
                         continue;
                     }

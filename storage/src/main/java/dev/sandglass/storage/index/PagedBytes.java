@@ -44,6 +44,17 @@ final class PagedBytes extends ScratchPageList {
         return pages[at >>> BITS].get(at & MASK);
     }
 
+    /** Copies {@code n} bytes from {@code at} into {@code dst} from 0 (a run may straddle pages). */
+    void get(int at, byte[] dst, int n) {
+        int done = 0;
+        while (done < n) {
+            int off = (at + done) & MASK;
+            int k = Math.min(n - done, ScratchPages.PAGE - off);
+            pages[(at + done) >>> BITS].get(off, dst, done, k);
+            done += k;
+        }
+    }
+
     /**
      * Decodes {@code count} varint deltas from {@code at} as running sums into {@code out} from
      * {@code outAt}.

@@ -2,6 +2,8 @@ package dev.sandglass.storage.index;
 
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
+import dev.sandglass.storage.api.Utf8Order;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,11 +32,11 @@ final class Postings {
     private PagedBytes bytes;
     private Map<String, Frozen> frozen = new HashMap<>();
 
-    /** One name's frozen values: symbol ids ascending, and where each one's refs are. */
+    /**
+     * One name's frozen values: symbol ids in the order of their UTF-8 bytes (the order label
+     * values are answered in, so no answer sorts them), and where each one's refs are.
+     */
     private record Frozen(int[] valueIds, int[] starts, int[] counts) {
-        int indexOf(int valueId) {
-            return valueId < 0 ? -1 : Arrays.binarySearch(valueIds, valueId);
-        }
     }
 
     Postings(Symbols symbols, ScratchPages scratch) {
@@ -60,7 +62,7 @@ final class Postings {
         }
     }
 
-    /** Moves the delta into the frozen part (one pass over both). */
+    /** Moves the delta into the frozen part (one pass over both, merged in byte order). */
     void freeze() {
         if (deltaSeries == 0) {
             return;
@@ -69,35 +71,52 @@ final class Postings {
         Map<String, Frozen> merged = new HashMap<>();
         TreeSet<String> names = new TreeSet<>(frozen.keySet());
         names.addAll(delta.keySet());
+        int[] buf = new int[16];
         for (String name : names) {
             Frozen old = frozen.get(name);
+            int[] oldIds = old == null ? new int[0] : old.valueIds();
             Map<String, IntList> d = delta.getOrDefault(name, Map.of());
-            TreeSet<Integer> ids = new TreeSet<>();
-            if (old != null) {
-                for (int id : old.valueIds()) {
-                    ids.add(id);
-                }
+            String[] dv = d.keySet().toArray(new String[0]);
+            Arrays.sort(dv, Utf8Order.COMPARATOR);
+            int[] dIds = new int[dv.length];
+            for (int j = 0; j < dv.length; j++) {
+                dIds[j] = symbols.find(dv[j]);
             }
-            for (String v : d.keySet()) {
-                ids.add(symbols.find(v));
-            }
-            int[] valueIds = new int[ids.size()];
+            int[] valueIds = new int[oldIds.length + dv.length];
             int[] starts = new int[valueIds.length];
             int[] counts = new int[valueIds.length];
+            int i = 0;
+            int j = 0;
             int k = 0;
-            for (int id : ids) {
-                int[] refs = refsOf(old, d, id);
-                valueIds[k] = id;
+            while (i < oldIds.length || j < dv.length) {
+                int c = i == oldIds.length ? 1 : j == dv.length ? -1 : symbols.compare(oldIds[i], dIds[j]);
+                int n = c <= 0 ? old.counts()[i] : 0;
+                IntList more = c >= 0 ? d.get(dv[j]) : null;
+                int total = n + (more == null ? 0 : more.size());
+                if (total > buf.length) {
+                    buf = new int[Math.max(total, 2 * buf.length)];
+                }
+                if (n > 0) {
+                    bytes.decodeDeltas(old.starts()[i], n, buf, 0);
+                }
+                if (more != null) {
+                    more.copyTo(buf, n);
+                    if (n > 0 && buf[n] < buf[n - 1]) {
+                        Arrays.sort(buf, 0, total); // a ref put back from the map after newer ones (a repaired index)
+                    }
+                }
+                valueIds[k] = c <= 0 ? oldIds[i++] : dIds[j];
+                j += c >= 0 ? 1 : 0;
                 starts[k] = next.size();
-                counts[k] = refs.length;
+                counts[k] = total;
                 int last = 0;
-                for (int r : refs) {
-                    next.putVarint(r - last);
-                    last = r;
+                for (int r = 0; r < total; r++) {
+                    next.putVarint(buf[r] - last);
+                    last = buf[r];
                 }
                 k++;
             }
-            merged.put(name, new Frozen(valueIds, starts, counts));
+            merged.put(name, new Frozen(Arrays.copyOf(valueIds, k), Arrays.copyOf(starts, k), Arrays.copyOf(counts, k)));
         }
         bytes.release();
         bytes = next;
@@ -107,42 +126,66 @@ final class Postings {
         delta.clear();
     }
 
-    /** The refs of value {@code id} in {@code f} and {@code d} together, ascending. */
-    private int[] refsOf(Frozen f, Map<String, IntList> d, int id) {
-        int i = f == null ? -1 : f.indexOf(id);
-        int n = i < 0 ? 0 : f.counts()[i];
-        IntList more = d.isEmpty() ? null : d.get(symbols.get(id));
-        int[] refs = new int[n + (more == null ? 0 : more.size())];
-        if (n > 0) {
-            bytes.decodeDeltas(f.starts()[i], n, refs, 0);
+    /** The position of value symbol {@code valueId} in {@code f} (by the byte order), or -1. */
+    private int indexOf(Frozen f, int valueId) {
+        if (f == null || valueId < 0) {
+            return -1;
         }
-        if (more != null) {
-            more.copyTo(refs, n);
-            if (n > 0 && refs[n] < refs[n - 1]) {
-                Arrays.sort(refs); // a ref put back from the map after newer ones (a repaired index)
+        int[] ids = f.valueIds();
+        int lo = 0;
+        int hi = ids.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = symbols.compare(ids[mid], valueId);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
             }
         }
-        return refs;
+        return -1;
     }
 
     private int count(String name, String value) {
         Frozen f = frozen.get(name);
-        int i = f == null ? -1 : f.indexOf(symbols.find(value));
+        int i = indexOf(f, symbols.find(value));
         Map<String, IntList> d = delta.get(name);
         IntList more = d == null ? null : d.get(value);
         return (i < 0 ? 0 : f.counts()[i]) + (more == null ? 0 : more.size());
     }
 
-    /** The distinct values of label {@code name} over every series, sorted. */
+    /**
+     * The distinct values of label {@code name} over every series, in the order of their UTF-8
+     * bytes (as Prometheus sorts them): the frozen ones are held in that order, the few in the
+     * delta are merged in. Each value is decoded once; none is sorted or hashed.
+     */
     List<String> values(String name) {
-        TreeSet<String> out = new TreeSet<>(delta.getOrDefault(name, Map.of()).keySet());
         Frozen f = frozen.get(name);
-        if (f != null) {
-            for (int id : f.valueIds()) {
-                out.add(symbols.get(id));
+        int[] ids = f == null ? new int[0] : f.valueIds();
+        String[] dv = delta.getOrDefault(name, Map.of()).keySet().toArray(new String[0]);
+        Arrays.sort(dv, Utf8Order.COMPARATOR);
+        String[] out = new String[ids.length + dv.length];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        String v = null; // the frozen value at i, decoded and not yet written
+        while (i < ids.length || j < dv.length) {
+            if (v == null && i < ids.length) {
+                v = symbols.decode(ids[i]);
+            }
+            int c = v == null ? 1 : j == dv.length ? -1 : Utf8Order.compare(v, dv[j]);
+            if (c <= 0) {
+                out[k++] = v;
+                v = null;
+                i++;
+                j += c == 0 ? 1 : 0;
+            } else {
+                out[k++] = dv[j++];
             }
         }
-        return List.copyOf(out);
+        return Arrays.asList(k == out.length ? out : Arrays.copyOf(out, k));
     }
 
     /** The label names of every series, sorted. */
@@ -152,55 +195,88 @@ final class Postings {
         return List.copyOf(out);
     }
 
-    /** Refs of series matching every matcher, ascending; empty matchers select nothing. */
+    /**
+     * Refs of series matching every matcher, ascending; empty matchers select nothing. The
+     * equalities on non-empty values intersect their postings, smallest first (a list much longer
+     * than the candidates left is not decoded: the candidates' own labels are checked instead);
+     * the other matchers are checked on each candidate's labels.
+     */
     int[] select(List<Matcher> matchers, SeriesTable series) {
         if (matchers.isEmpty()) {
             return new int[0];
         }
-        // Start from the smallest postings list of an equality matcher on a non-empty value.
-        Matcher smallest = null;
-        int smallestCount = Integer.MAX_VALUE;
+        List<Matcher> eqs = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
         for (Matcher m : matchers) {
             if (m.type() == Matcher.Type.EQ && !m.value().isEmpty()) {
                 int c = count(m.name(), m.value());
                 if (c == 0) {
                     return new int[0];
                 }
-                if (c < smallestCount) {
-                    smallest = m;
-                    smallestCount = c;
+                int at = 0;
+                while (at < counts.size() && counts.get(at) <= c) {
+                    at++;
                 }
+                eqs.add(at, m);
+                counts.add(at, c);
             }
         }
+        List<Matcher> rest = new ArrayList<>(matchers);
         int[] candidates = null;
-        if (smallest != null) {
-            candidates = union(smallest);
-        } else {
+        int n = 0;
+        for (int e = 0; e < eqs.size(); e++) {
+            if (candidates != null && counts.get(e) > 8L * n) {
+                break; // the rest are checked on the few candidates left
+            }
+            int[] refs = union(eqs.get(e));
+            n = candidates == null ? refs.length : intersect(candidates, n, refs);
+            candidates = candidates == null ? refs : candidates;
+            rest.remove(eqs.get(e));
+        }
+        if (candidates == null) {
             // Union of postings of values the first non-empty-matching matcher accepts, else everything.
             for (Matcher m : matchers) {
                 if (!m.matchesEmpty()) {
                     candidates = union(m);
+                    rest.remove(m);
                     break;
                 }
             }
             if (candidates == null) {
                 candidates = allRefs(series.size());
             }
+            n = candidates.length;
         }
-        int[] nameIds = new int[matchers.size()];
+        int[] nameIds = new int[rest.size()];
         // An (in)equality compares symbol ids: no symbol is decoded for it.
-        int[] valueIds = new int[matchers.size()];
+        int[] valueIds = new int[rest.size()];
         for (int i = 0; i < nameIds.length; i++) {
-            nameIds[i] = symbols.find(matchers.get(i).name());
-            valueIds[i] = symbols.find(matchers.get(i).value());
+            nameIds[i] = symbols.find(rest.get(i).name());
+            valueIds[i] = symbols.find(rest.get(i).value());
         }
-        int n = 0;
-        for (int ref : candidates) {
-            if (series.has(ref) && matchesAll(ref, matchers, nameIds, valueIds, series)) {
-                candidates[n++] = ref;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int ref = candidates[i];
+            if (series.has(ref) && matchesAll(ref, rest, nameIds, valueIds, series)) {
+                candidates[kept++] = ref;
             }
         }
-        return Arrays.copyOf(candidates, n);
+        return Arrays.copyOf(candidates, kept);
+    }
+
+    /** Keeps the first {@code n} of {@code a} that are in {@code b} (both ascending), in place; how many are kept. */
+    private static int intersect(int[] a, int n, int[] b) {
+        int kept = 0;
+        int j = 0;
+        for (int i = 0; i < n && j < b.length; i++) {
+            while (j < b.length && b[j] < a[i]) {
+                j++;
+            }
+            if (j < b.length && b[j] == a[i]) {
+                a[kept++] = a[i];
+            }
+        }
+        return kept;
     }
 
     /** Refs of every series whose value of {@code m}'s name it matches, ascending. */
@@ -210,13 +286,13 @@ final class Postings {
         // The frozen values it takes: by binary search for an equality, else each value tried.
         int[] taken = new int[0];
         if (f != null && m.type() == Matcher.Type.EQ) {
-            int i = f.indexOf(symbols.find(m.value()));
+            int i = indexOf(f, symbols.find(m.value()));
             taken = i < 0 ? taken : new int[] {i};
         } else if (f != null) {
             taken = new int[f.valueIds().length];
             int k = 0;
             for (int i = 0; i < taken.length; i++) {
-                if (m.matches(symbols.get(f.valueIds()[i]))) {
+                if (m.matches(symbols.decode(f.valueIds()[i]))) {
                     taken[k++] = i;
                 }
             }

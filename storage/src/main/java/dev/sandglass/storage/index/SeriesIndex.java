@@ -459,19 +459,13 @@ public final class SeriesIndex implements AutoCloseable {
         if (sel == null) {
             int[] refs = postings.select(matchers, series);
             Labels[] byRefOrder = new Labels[refs.length];
-            Integer[] order = new Integer[refs.length];
+            boolean inOrder = true;
             for (int i = 0; i < refs.length; i++) {
                 byRefOrder[i] = series.labels(refs[i]);
-                order[i] = i;
+                inOrder = inOrder && (i == 0 || byRefOrder[i - 1].compareTo(byRefOrder[i]) < 0);
             }
-            java.util.Arrays.sort(order, (a, b) -> byRefOrder[a].compareTo(byRefOrder[b]));
-            int[] byLabels = new int[refs.length];
-            Labels[] labels = new Labels[refs.length];
-            for (int i = 0; i < refs.length; i++) {
-                byLabels[i] = refs[order[i]];
-                labels[i] = byRefOrder[order[i]];
-            }
-            sel = new Selection(refs, byLabels, labels);
+            // Churned series (a run's series made one after another) are mostly in label order already.
+            sel = inOrder ? new Selection(refs, refs, byRefOrder) : sortedByLabels(refs, byRefOrder);
             if (refs.length > SELECT_CACHE_MAX_SERIES) {
                 return sel; // a select of (nearly) everything: not worth holding its arrays
             }
@@ -484,6 +478,21 @@ public final class SeriesIndex implements AutoCloseable {
             selectedSeries += refs.length;
         }
         return sel;
+    }
+
+    private static Selection sortedByLabels(int[] refs, Labels[] byRefOrder) {
+        Integer[] order = new Integer[refs.length];
+        for (int i = 0; i < refs.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> byRefOrder[a].compareTo(byRefOrder[b]));
+        int[] byLabels = new int[refs.length];
+        Labels[] labels = new Labels[refs.length];
+        for (int i = 0; i < refs.length; i++) {
+            byLabels[i] = refs[order[i]];
+            labels[i] = byRefOrder[order[i]];
+        }
+        return new Selection(refs, byLabels, labels);
     }
 
     /**

@@ -24,6 +24,8 @@ final class Symbols {
     private int size;
     private final String[] cached = new String[CACHE];
     private final int[] cachedIds = new int[CACHE];
+    /** Room {@link #decode} reads a symbol's bytes into. */
+    private byte[] scratchBytes = new byte[64];
 
     /** Symbols in pages of {@code scratch}. */
     Symbols(ScratchPages scratch) {
@@ -80,16 +82,48 @@ final class Symbols {
         if (cachedIds[k] == id + 1) {
             return cached[k];
         }
-        long where = where(id);
-        int at = (int) where;
-        int n = (int) (where >>> 32);
-        byte[] utf8 = new byte[n];
-        for (int i = 0; i < n; i++) {
-            utf8[i] = text.get(at + i);
-        }
-        String s = new String(utf8, StandardCharsets.UTF_8);
+        String s = decode(id);
         remember(id, s);
         return s;
+    }
+
+    /**
+     * The string of symbol {@code id}, decoded without touching the cache: for walks over many
+     * symbols (all the values of a label), which would only push the common ones out of it.
+     */
+    String decode(int id) {
+        long where = where(id);
+        int n = (int) (where >>> 32);
+        if (n > scratchBytes.length) {
+            scratchBytes = new byte[Math.max(n, 2 * scratchBytes.length)];
+        }
+        text.get((int) where, scratchBytes, n);
+        return new String(scratchBytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Symbols {@code a} and {@code b} compared by their UTF-8 bytes (unsigned), in place: the
+     * order Prometheus sorts label values in ({@link dev.sandglass.storage.api.Utf8Order}).
+     */
+    int compare(int a, int b) {
+        if (a == b) {
+            return 0;
+        }
+        long wa = where(a);
+        long wb = where(b);
+        int at = (int) wa;
+        int bt = (int) wb;
+        int na = (int) (wa >>> 32);
+        int nb = (int) (wb >>> 32);
+        int n = Math.min(na, nb);
+        for (int i = 0; i < n; i++) {
+            int x = text.get(at + i) & 0xFF;
+            int y = text.get(bt + i) & 0xFF;
+            if (x != y) {
+                return x - y;
+            }
+        }
+        return na - nb;
     }
 
     /** Where symbol {@code id}'s UTF-8 bytes start (low 32 bits) and how many there are (high 32). */

@@ -175,8 +175,7 @@ public final class Block {
         if (seriesRefs == null) {
             java.util.Arrays.fill(need, true);
         } else {
-            for (int ref : seriesRefs) {
-                int i = indexOf(ref);
+            for (int i : indexesOf(seriesRefs)) {
                 if (i >= 0) {
                     need[1 + field(i, 1)] = true;
                 }
@@ -360,6 +359,53 @@ public final class Block {
             }
         }
         return -1;
+    }
+
+    /**
+     * The index of each of {@code refs} (ascending) in this block, -1 where it has none: one walk
+     * forward in ref order, galloping from the last one found, where a binary search per ref
+     * jumps across the whole block (a 14,286-series selection over blocks of 100,000 series paid
+     * some 17 cache misses a ref, a block). Refs not ascending are looked up one by one.
+     */
+    public int[] indexesOf(int[] refs) {
+        int[] out = new int[refs.length];
+        int[] order = byRef();
+        int n = this.refs.length;
+        int k = 0; // every position below k (in ref order) holds a smaller ref than the next one asked
+        for (int i = 0; i < refs.length; i++) {
+            int ref = refs[i];
+            if (i > 0 && ref <= refs[i - 1]) {
+                out[i] = indexOf(ref);
+                continue;
+            }
+            int step = 1;
+            while (k + step <= n && refAt(order, k + step - 1) < ref) {
+                k += step;
+                step <<= 1;
+            }
+            int lo = k;
+            int hi = Math.min(n, k + step) - 1;
+            out[i] = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int r = refAt(order, mid);
+                if (r < ref) {
+                    lo = mid + 1;
+                } else if (r > ref) {
+                    hi = mid - 1;
+                } else {
+                    out[i] = order == null ? mid : order[mid];
+                    lo = mid + 1;
+                    break;
+                }
+            }
+            k = lo;
+        }
+        return out;
+    }
+
+    private int refAt(int[] order, int position) {
+        return refs[order == null ? position : order[position]];
     }
 
     /** Positions of every series by ascending ref (null when the block's order is already that): a binary search instead of a scan per lookup. */

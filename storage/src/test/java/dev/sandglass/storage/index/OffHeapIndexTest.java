@@ -36,6 +36,9 @@ class OffHeapIndexTest {
     private static final List<List<Matcher>> QUERIES = List.of(
             List.of(Matcher.eq("__name__", "m1")),
             List.of(Matcher.eq("sandbox", "sb-7"), Matcher.eq("__name__", "m3")),
+            // A long list against a few candidates: checked on their labels, not decoded and intersected.
+            List.of(Matcher.eq("run", "r5"), Matcher.eq("__name__", "m1"), Matcher.eq("sandbox", "sb-3")),
+            List.of(Matcher.eq("zone", "z2"), Matcher.eq("__name__", "m2"), new Matcher(Matcher.Type.NEQ, "sandbox", "sb-1")),
             List.of(new Matcher(Matcher.Type.RE, "run", "r1.*"), new Matcher(Matcher.Type.NEQ, "__name__", "m0")),
             List.of(new Matcher(Matcher.Type.RE, "sandbox", "sb-1|sb-22"), Matcher.eq("zone", "")),
             List.of(new Matcher(Matcher.Type.NRE, "zone", "z1"), Matcher.eq("__name__", "m4")),

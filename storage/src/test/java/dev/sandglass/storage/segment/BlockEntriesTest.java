@@ -71,4 +71,29 @@ class BlockEntriesTest {
     void seriesAlreadyInRefOrderAreFoundWithoutASortedCopy() {
         assertEverySeriesReadsBack(series(3_000, false, 2));
     }
+
+    /** The walk over a selection's ascending refs finds each where the binary search does: held, not held, past the end. */
+    @Test
+    void indexesOfAscendingRefsAgreeWithIndexOf() {
+        for (boolean interleave : new boolean[] {true, false}) {
+            Block b = new Block(BlockWriter.encode(series(3_000, interleave, 3), -1));
+            Random rnd = new Random(4);
+            for (int round = 0; round < 200; round++) {
+                int density = 1 + rnd.nextInt(round % 2 == 0 ? 3 : 400);
+                List<Integer> asked = new ArrayList<>();
+                for (int ref = 199_990 + rnd.nextInt(5); ref < 209_020; ref += 1 + rnd.nextInt(density)) {
+                    asked.add(ref);
+                }
+                if (round % 10 == 0 && asked.size() > 2) {
+                    asked.add(asked.get(1)); // not ascending: looked up one by one
+                }
+                int[] refs = asked.stream().mapToInt(Integer::intValue).toArray();
+                int[] expected = new int[refs.length];
+                for (int k = 0; k < refs.length; k++) {
+                    expected[k] = b.indexOf(refs[k]);
+                }
+                assertArrayEquals(expected, b.indexesOf(refs), "round " + round + ", interleaved " + interleave);
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Querier;
 import dev.sandglass.storage.api.Queryable;
 import dev.sandglass.storage.api.Series;
+import dev.sandglass.storage.api.Utf8Order;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,16 +183,17 @@ public final class ApiHandlers {
         }
         List<List<Matcher>> sets = matchers(r, false);
         long[] range = range(r);
-        TreeSet<String> values = new TreeSet<>();
+        List<List<String>> values = new ArrayList<>();
         try (Querier q = store().querier(range[0], range[1])) {
             if (sets.isEmpty()) {
-                values.addAll(q.labelValues(name, List.of()));
+                values.add(q.labelValues(name, List.of()));
             }
             for (List<Matcher> ms : sets) {
-                values.addAll(q.labelValues(name, ms));
+                values.add(q.labelValues(name, ms));
             }
         }
-        ResultJson.strings(new ArrayList<>(values), w);
+        // Sorted as Prometheus sorts them (UTF-8 bytes); the store's own list is already in that order.
+        ResultJson.strings(Utf8Order.sortedUnion(values), w);
     }
 
     void metadata(Request r, JsonWriter w) {
