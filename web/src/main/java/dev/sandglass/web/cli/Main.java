@@ -21,7 +21,7 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.analytics.disable", "true");
         // Fewer classes in every process (issue 15): Chronicle's jnr-ffi POSIX binding loads on first
         // use instead of at start, and Vert.x resolves the listen host with the JDK instead of starting
-        // Netty's DNS client (~60 classes; our outgoing HTTP is the JDK's client, which never used it).
+        // Netty's DNS client (~60 classes; our outgoing HTTP goes through the JDK, which never used it).
         LazyPosix.install();
         // Chronicle msyncs each mapped chunk it lets go with MS_ASYNC by default: a no-op on Linux since
         // 2.6.19 (the kernel tracks dirty pages itself) that still loaded that binding within seconds.
