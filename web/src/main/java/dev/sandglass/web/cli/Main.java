@@ -1,5 +1,6 @@
 package dev.sandglass.web.cli;
 
+import dev.sandglass.storage.util.LazyPosix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Must run before any Chronicle class loads: no process of ours phones home.
         System.setProperty("chronicle.analytics.disable", "true");
+        // Fewer classes in every process (issue 15): Chronicle's jnr-ffi POSIX binding loads on first
+        // use instead of at start, and Vert.x resolves the listen host with the JDK instead of starting
+        // Netty's DNS client (~60 classes; our outgoing HTTP goes through the JDK, which never used it).
+        LazyPosix.install();
+        // Chronicle msyncs each mapped chunk it lets go with MS_ASYNC by default: a no-op on Linux since
+        // 2.6.19 (the kernel tracks dirty pages itself) that still loaded that binding within seconds.
+        // Nothing changes for durability: what is stored reaches the page cache as before.
+        System.setProperty("mappedFile.defaultSyncMode", "NONE");
+        System.setProperty("vertx.disableDnsResolver", "true");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
