@@ -59,12 +59,15 @@ final class MappedFilePages {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    /** Bytes of {@code ranges} (from {@link #ranges}) asked to page out (0 when not supported). */
+    /**
+     * Bytes of {@code ranges} (from {@link #ranges}) the kernel took to page out; -1 when it refused
+     * one (unmapped since it was found, or no support: look the ranges up again next time).
+     */
     static long pageOut(long[] ranges) {
         long asked = 0;
         for (int i = 0; i + 1 < ranges.length; i += 2) {
             if (!ScratchRelease.pageOut(ranges[i], ranges[i + 1])) {
-                return asked;
+                return -1;
             }
             asked += ranges[i + 1];
         }

@@ -19,7 +19,6 @@ final class ScratchRelease {
     private static volatile boolean pageOutWorks = !Boolean.getBoolean("sandglass.scratch.noPageOut");
     /** Linux's MADV_PAGEOUT (5.4 and later); the POSIX binding's enum does not name it. */
     private static final int MADV_PAGEOUT = 21;
-    private static final int ENOMEM = 12;
 
     private ScratchRelease() {
     }
@@ -44,36 +43,41 @@ final class ScratchRelease {
 
     /**
      * Whether the kernel took {@code mapped} (a whole mapping of the scratch file) to write out
-     * and free ({@code madvise(MADV_PAGEOUT)}); its contents stay as they are.
+     * and free ({@code madvise(MADV_PAGEOUT)}); its contents stay as they are. The scratch file's
+     * mappings are always there, so a refusal means the kernel does not know the advice (before
+     * Linux 5.4): page-outs are then turned off for the process.
      */
     static boolean pageOut(ByteBuffer mapped) {
-        return mapped.isDirect() && pageOut(Jvm.address(mapped), mapped.capacity());
+        if (!mapped.isDirect() || !pageOutWorks) {
+            return false;
+        }
+        int rc = madvisePageOut(Jvm.address(mapped), mapped.capacity());
+        if (rc != 0) {
+            LOG.debug("series index: madvise(MADV_PAGEOUT) refused ({}): an idle index's pages stay resident", rc);
+            pageOutWorks = false;
+        }
+        return rc == 0;
     }
 
     /**
      * Whether the kernel took the {@code bytes} at {@code address} (page aligned, of a shared file
-     * mapping) to write out and free; their contents stay as they are. Turned off for the process
-     * the first time it is refused for want of support (before Linux 5.4, no native call); a
-     * range that is no longer mapped (closed meanwhile) is only skipped.
+     * mapping found in /proc/self/maps) to write out and free; their contents stay as they are.
+     * A refusal only skips the range (it may have been unmapped since it was found: the caller
+     * looks its ranges up again); no native call at all turns page-outs off for the process.
      */
     static boolean pageOut(long address, long bytes) {
-        if (!pageOutWorks) {
-            return false;
-        }
+        return pageOutWorks && madvisePageOut(address, bytes) == 0;
+    }
+
+    /** madvise's result, or -1 (and page-outs off) when there is no native call. */
+    private static int madvisePageOut(long address, long bytes) {
         try {
-            int rc = PosixAPI.posix().madvise(address, bytes, MADV_PAGEOUT);
-            if (rc == 0) {
-                return true;
-            }
-            if (PosixAPI.posix().lastError() == ENOMEM) {
-                return true; // not mapped (any more): nothing to page out there
-            }
-            LOG.debug("series index: madvise(MADV_PAGEOUT) refused ({}): an idle index's pages stay resident", rc);
+            return PosixAPI.posix().madvise(address, bytes, MADV_PAGEOUT);
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("series index: no madvise ({}): an idle index's pages stay resident", e.toString());
+            pageOutWorks = false;
+            return -1;
         }
-        pageOutWorks = false;
-        return false;
     }
 
     static boolean pageOutWorks() {

@@ -187,7 +187,12 @@ final class SeriesMaps implements AutoCloseable {
         if (again || mappedRanges == null) {
             mappedRanges = MappedFilePages.ranges(heldFiles());
         }
-        return MappedFilePages.pageOut(mappedRanges);
+        long asked = MappedFilePages.pageOut(mappedRanges);
+        if (asked < 0) {
+            mappedRanges = null; // a range went away (Chronicle maps a grown map anew): found again next time
+            return 0;
+        }
+        return asked;
     }
 
     /** The generation files held, oldest first. */
