@@ -19,34 +19,15 @@ class MapPageOutTest {
         return Labels.of("__name__", "m" + (i % 10), "run", "run-" + i, "sandbox", "sb-" + (i % 500));
     }
 
-    /** Resident KiB of this process's mappings of {@code dir}'s map generations (/proc/self/smaps). */
+    /** Resident KiB of this process's mappings of {@code dir}'s map generations. */
     private static long mapRssKib(Path dir) throws java.io.IOException {
         String prefix = dir.toAbsolutePath().normalize() + "/series-";
-        long kib = 0;
-        boolean in = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                in = line.contains(prefix) && line.endsWith(".cm");
-            } else if (in && line.startsWith("Rss:")) {
-                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return kib;
-    }
-
-    private static boolean linuxAtLeast(int major, int minor) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version", ""));
-        if (!m.find()) {
-            return false;
-        }
-        int ma = Integer.parseInt(m.group(1));
-        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
+        return MappingRss.kib(line -> line.contains(prefix) && line.endsWith(".cm"));
     }
 
     @Test
     void aSyncLeavesTheMapOutOfTheResidentMemoryAndWhole() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "Linux only");
-        org.junit.jupiter.api.Assumptions.assumeTrue(linuxAtLeast(5, 4), "MADV_PAGEOUT came with Linux 5.4");
+        org.junit.jupiter.api.Assumptions.assumeTrue(MappingRss.linuxAtLeast(5, 4), "MADV_PAGEOUT came with Linux 5.4");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "map-pageout-");
         int n = 30_000;
         long fileBytes = 0;

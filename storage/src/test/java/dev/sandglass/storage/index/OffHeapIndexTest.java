@@ -158,20 +158,6 @@ class OffHeapIndexTest {
         scratch.close();
     }
 
-    /** Resident KiB of this process's scratch-file mappings (/proc/self/smaps). */
-    private static long scratchRssKib() throws java.io.IOException {
-        long kib = 0;
-        boolean in = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                in = line.contains("/.scratch-") && line.contains(".mem");
-            } else if (in && line.startsWith("Rss:")) {
-                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return kib;
-    }
-
     @Test
     void releasedPagesLeaveTheResidentMemoryAndReadZerosWhenReused() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "Linux only");
@@ -189,10 +175,10 @@ class OffHeapIndexTest {
         for (int i = 0; i < n; i++) {
             ints.set(i, i + 1);
         }
-        long written = scratchRssKib();
+        long written = MappingRss.scratchKib();
         assertTrue(written >= 10 * 1024, written + " KiB resident once written");
         ints.release();
-        long released = scratchRssKib();
+        long released = MappingRss.scratchKib();
         assertTrue(written - released >= 9 * 1024, "given back: " + written + " KiB written, " + released + " KiB after the release");
         PagedInts again = new PagedInts(scratch);
         again.ensure(n);

@@ -13,33 +13,9 @@ import org.junit.jupiter.api.Test;
  * a tmpfs (whose pages have nowhere to go without swap).
  */
 class ScratchPageOutTest {
-    /** Resident KiB of this process's scratch-file mappings (/proc/self/smaps). */
-    private static long scratchRssKib() throws java.io.IOException {
-        long kib = 0;
-        boolean in = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                in = line.contains("/.scratch-") && line.contains(".mem");
-            } else if (in && line.startsWith("Rss:")) {
-                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return kib;
-    }
-
-    private static boolean linuxAtLeast(int major, int minor) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version", ""));
-        if (!m.find()) {
-            return false;
-        }
-        int ma = Integer.parseInt(m.group(1));
-        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
-    }
-
     @Test
     void pagedOutTablesLeaveTheResidentMemoryAndReadBackAsWritten() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "Linux only");
-        org.junit.jupiter.api.Assumptions.assumeTrue(linuxAtLeast(5, 4), "MADV_PAGEOUT came with Linux 5.4");
+        org.junit.jupiter.api.Assumptions.assumeTrue(MappingRss.linuxAtLeast(5, 4), "MADV_PAGEOUT came with Linux 5.4");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "pageout-");
         ScratchPages scratch = new ScratchPages(dir);
         try {
@@ -49,11 +25,11 @@ class ScratchPageOutTest {
             for (int i = 0; i < n; i++) {
                 ints.set(i, i * 31 + 7);
             }
-            long written = scratchRssKib();
+            long written = MappingRss.scratchKib();
             assertTrue(written >= 10 * 1024, written + " KiB resident once written");
             long asked = scratch.pageOut();
             assertTrue(asked >= 10L << 20, asked + " bytes asked to page out");
-            long after = scratchRssKib();
+            long after = MappingRss.scratchKib();
             assertTrue(written - after >= 9 * 1024, "paged out: " + written + " KiB written, " + after + " KiB after");
             for (int i = 0; i < n; i++) {
                 assertEquals(i * 31 + 7, ints.get(i), "read back at " + i);
