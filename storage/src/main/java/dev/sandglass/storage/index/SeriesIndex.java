@@ -102,8 +102,11 @@ public final class SeriesIndex implements AutoCloseable {
             logged = series.size();
             mapped = series.size();
             // Rebuilding wrote every page of the tables (~28 MiB at a million series); lookups and
-            // queries fault back in the few they need.
-            scratch.pageOut();
+            // queries fault back in the few they need. Not for a read-only index (an offline
+            // command): it lives for one query, which would only fault the pages back in.
+            if (!readOnly) {
+                scratch.pageOut();
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             if (e instanceof StorageException se) {
