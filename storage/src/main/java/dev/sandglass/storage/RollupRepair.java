@@ -1,5 +1,6 @@
 package dev.sandglass.storage;
 
+import dev.sandglass.storage.rollup.RollupCoverage;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.RollupWriter;
 import dev.sandglass.storage.segment.BlockHeader;
@@ -26,7 +27,7 @@ final class RollupRepair {
 
     /** As above, with the writer given (tests: a small excerpt limit, a crash midway). */
     static void run(SegmentStore segments, RollupStore rollups, RollupWriter w) {
-        RollupStore.Coverage covered = rollups.coverage(Long.MAX_VALUE);
+        RollupCoverage covered = rollups.coverage(Long.MAX_VALUE);
         List<BlockHeader> todo = new ArrayList<>();
         for (BlockHeader h : segments.directory()) {
             if (!covered.covers(h.index())) {

@@ -4,6 +4,7 @@ import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.RollupSeries;
 import dev.sandglass.storage.api.Samples;
 import dev.sandglass.storage.head.Head;
+import dev.sandglass.storage.rollup.RollupCoverage;
 import dev.sandglass.storage.rollup.RollupStore;
 import dev.sandglass.storage.rollup.Windows;
 import dev.sandglass.storage.segment.Block;
@@ -49,7 +50,7 @@ final class RollupSelect {
         // Excerpt bytes are read on this thread (the readers are single-threaded), decoded per series on every core.
         List<byte[]> bytes = new ArrayList<>();
         List<RollupStore.Entry> entries = new ArrayList<>();
-        RollupStore.Coverage covered = db.rollups().coverage(lastRollupIndex);
+        RollupCoverage covered = db.rollups().coverage(lastRollupIndex);
         try (RollupStore.Reader reader = db.rollups().reader()) {
             for (RollupStore.Entry e : db.rollups().live(lastRollupIndex)) {
                 var h = e.header();

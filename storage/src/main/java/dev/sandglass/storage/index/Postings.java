@@ -3,7 +3,6 @@ package dev.sandglass.storage.index;
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.Matcher;
 import dev.sandglass.storage.api.Utf8Order;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +17,8 @@ import java.util.TreeSet;
  * about 90). Series added since the last freeze are in a small delta on the heap (a byte list per
  * value), frozen in with the rest once it holds half as many series as the frozen part (at least
  * {@link #FREEZE_MIN}), and at the end of an open: the work stays in proportion to the series
- * added. Names and values are the interned strings of {@link Symbols}. Not thread-safe:
- * SeriesIndex guards it.
+ * added. Names and values are the interned strings of {@link Symbols}. Selects are
+ * {@link PostingsSearch}. Not thread-safe: SeriesIndex guards it.
  */
 final class Postings {
     static final int FREEZE_MIN = 65_536;
@@ -148,7 +147,8 @@ final class Postings {
         return -1;
     }
 
-    private int count(String name, String value) {
+    /** How many series have {@code value} for label {@code name}. */
+    int count(String name, String value) {
         Frozen f = frozen.get(name);
         int i = indexOf(f, symbols.find(value));
         Map<String, IntList> d = delta.get(name);
@@ -195,92 +195,13 @@ final class Postings {
         return List.copyOf(out);
     }
 
-    /**
-     * Refs of series matching every matcher, ascending; empty matchers select nothing. The
-     * equalities on non-empty values intersect their postings, smallest first (a list much longer
-     * than the candidates left is not decoded: the candidates' own labels are checked instead);
-     * the other matchers are checked on each candidate's labels.
-     */
+    /** Refs of series matching every matcher, ascending; empty matchers select nothing (see {@link PostingsSearch}). */
     int[] select(List<Matcher> matchers, SeriesTable series) {
-        if (matchers.isEmpty()) {
-            return new int[0];
-        }
-        List<Matcher> eqs = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
-        for (Matcher m : matchers) {
-            if (m.type() == Matcher.Type.EQ && !m.value().isEmpty()) {
-                int c = count(m.name(), m.value());
-                if (c == 0) {
-                    return new int[0];
-                }
-                int at = 0;
-                while (at < counts.size() && counts.get(at) <= c) {
-                    at++;
-                }
-                eqs.add(at, m);
-                counts.add(at, c);
-            }
-        }
-        List<Matcher> rest = new ArrayList<>(matchers);
-        int[] candidates = null;
-        int n = 0;
-        for (int e = 0; e < eqs.size(); e++) {
-            if (candidates != null && counts.get(e) > 8L * n) {
-                break; // the rest are checked on the few candidates left
-            }
-            int[] refs = union(eqs.get(e));
-            n = candidates == null ? refs.length : intersect(candidates, n, refs);
-            candidates = candidates == null ? refs : candidates;
-            rest.remove(eqs.get(e));
-        }
-        if (candidates == null) {
-            // Union of postings of values the first non-empty-matching matcher accepts, else everything.
-            for (Matcher m : matchers) {
-                if (!m.matchesEmpty()) {
-                    candidates = union(m);
-                    rest.remove(m);
-                    break;
-                }
-            }
-            if (candidates == null) {
-                candidates = allRefs(series.size());
-            }
-            n = candidates.length;
-        }
-        int[] nameIds = new int[rest.size()];
-        // An (in)equality compares symbol ids: no symbol is decoded for it.
-        int[] valueIds = new int[rest.size()];
-        for (int i = 0; i < nameIds.length; i++) {
-            nameIds[i] = symbols.find(rest.get(i).name());
-            valueIds[i] = symbols.find(rest.get(i).value());
-        }
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            int ref = candidates[i];
-            if (series.has(ref) && matchesAll(ref, rest, nameIds, valueIds, series)) {
-                candidates[kept++] = ref;
-            }
-        }
-        return Arrays.copyOf(candidates, kept);
-    }
-
-    /** Keeps the first {@code n} of {@code a} that are in {@code b} (both ascending), in place; how many are kept. */
-    private static int intersect(int[] a, int n, int[] b) {
-        int kept = 0;
-        int j = 0;
-        for (int i = 0; i < n && j < b.length; i++) {
-            while (j < b.length && b[j] < a[i]) {
-                j++;
-            }
-            if (j < b.length && b[j] == a[i]) {
-                a[kept++] = a[i];
-            }
-        }
-        return kept;
+        return PostingsSearch.select(this, symbols, matchers, series);
     }
 
     /** Refs of every series whose value of {@code m}'s name it matches, ascending. */
-    private int[] union(Matcher m) {
+    int[] union(Matcher m) {
         Frozen f = frozen.get(m.name());
         Map<String, IntList> d = delta.getOrDefault(m.name(), Map.of());
         // The frozen values it takes: by binary search for an equality, else each value tried.
@@ -322,29 +243,5 @@ final class Postings {
         // A series has one value per name: the lists are disjoint, so sorting is all it takes.
         Arrays.sort(all);
         return all;
-    }
-
-    private static int[] allRefs(int n) {
-        int[] all = new int[n];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return all;
-    }
-
-    private boolean matchesAll(int ref, List<Matcher> matchers, int[] nameIds, int[] valueIds, SeriesTable series) {
-        for (int i = 0; i < nameIds.length; i++) {
-            int v = nameIds[i] < 0 ? -1 : series.valueOf(ref, nameIds[i]);
-            Matcher m = matchers.get(i);
-            boolean ok = switch (m.type()) {
-                case EQ -> v < 0 ? m.value().isEmpty() : v == valueIds[i];
-                case NEQ -> v < 0 ? !m.value().isEmpty() : v != valueIds[i];
-                default -> m.matches(v < 0 ? "" : symbols.get(v));
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -5,11 +5,8 @@ import dev.sandglass.storage.util.CycleFiles;
 import dev.sandglass.storage.util.DiskSpace;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -25,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Rollup excerpts in their own Chronicle Queue ({@code rollups/}, daily cycle files), apart from
  * the raw segments so that raw retention never drops them; a cycle file is the unit rollup
  * retention drops. Keeps every excerpt's header in memory (read at open, headers only) and reads
- * bodies on demand.
+ * bodies on demand. Which excerpts count is {@link ExcerptDirectory}'s to say.
  */
 public final class RollupStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RollupStore.class);
@@ -65,9 +62,7 @@ public final class RollupStore implements AutoCloseable {
     }
 
     private final SingleChronicleQueue queue;
-    private final List<Entry> directory = new CopyOnWriteArrayList<>();
-    /** Continued parts this process appended and no excerpt has committed yet: a write under way (or one that failed). */
-    private final java.util.Set<Long> writing = ConcurrentHashMap.newKeySet();
+    private final ExcerptDirectory directory = new ExcerptDirectory();
     private final boolean readOnly;
     private ExcerptAppender appender;
     private boolean closed;
@@ -155,13 +150,7 @@ public final class RollupStore implements AutoCloseable {
             index = dc.index();
         }
         Entry e = new Entry(index, queue.rollCycle().toCycle(index), excerpt.length, RollupCodec.header(excerpt));
-        for (long x : e.header().commits()) {
-            writing.remove(x);
-        }
-        if (e.header().continued()) {
-            writing.add(index);
-        }
-        directory.add(e);
+        directory.appended(e);
         lastIndex = index;
         return e;
     }
@@ -184,11 +173,11 @@ public final class RollupStore implements AutoCloseable {
      * its write may still be under way, so its cycle file must stay even though it does not count.
      */
     public boolean beingWritten(long index) {
-        return writing.contains(index);
+        return directory.beingWritten(index);
     }
 
     public List<Entry> directory() {
-        return directory;
+        return directory.entries();
     }
 
     /**
@@ -198,21 +187,7 @@ public final class RollupStore implements AutoCloseable {
      * coverage, compaction, retention) goes by these only.
      */
     public List<Entry> counted(long lastIndex) {
-        java.util.Set<Long> committed = new java.util.HashSet<>();
-        for (Entry e : directory) {
-            if (e.index() <= lastIndex) {
-                for (long x : e.header().commits()) {
-                    committed.add(x);
-                }
-            }
-        }
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : directory) {
-            if (e.index() <= lastIndex && (!e.header().continued() || committed.contains(e.index()))) {
-                out.add(e);
-            }
-        }
-        return out;
+        return directory.counted(lastIndex);
     }
 
     /**
@@ -220,62 +195,12 @@ public final class RollupStore implements AutoCloseable {
      * those a compacted excerpt (also up to lastIndex) replaces.
      */
     public List<Entry> live(long lastIndex) {
-        List<Entry> upTo = counted(lastIndex);
-        java.util.Set<Long> replaced = new java.util.HashSet<>();
-        for (Entry e : upTo) {
-            for (long x : e.header().supersedes()) {
-                replaced.add(x);
-            }
-        }
-        if (!replaced.isEmpty()) {
-            upTo.removeIf(e -> replaced.contains(e.index()));
-        }
-        return upTo;
+        return directory.live(lastIndex);
     }
 
     /** The raw block ranges excerpts up to {@code lastIndex} cover (replaced ones too: their windows live on). */
-    public Coverage coverage(long lastIndex) {
-        List<long[]> ranges = new ArrayList<>();
-        for (Entry e : counted(lastIndex)) {
-            if (e.header().rawIndex() >= 0) {
-                ranges.add(new long[] {e.header().rawFrom(), e.header().rawIndex()});
-            }
-        }
-        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
-        return new Coverage(ranges);
-    }
-
-    /** Which raw blocks have rollups: sorted [from, to] ranges of raw block indexes. */
-    public static final class Coverage {
-        private final long[] from;
-        private final long[] reach;
-
-        Coverage(List<long[]> sorted) {
-            from = new long[sorted.size()];
-            reach = new long[sorted.size()];
-            long max = Long.MIN_VALUE;
-            for (int i = 0; i < from.length; i++) {
-                from[i] = sorted.get(i)[0];
-                max = Math.max(max, sorted.get(i)[1]);
-                reach[i] = max; // the furthest any range starting at or before from[i] reaches
-            }
-        }
-
-        public boolean covers(long rawIndex) {
-            int lo = 0;
-            int hi = from.length - 1;
-            int at = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (from[mid] <= rawIndex) {
-                    at = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return at >= 0 && reach[at] >= rawIndex;
-        }
+    public RollupCoverage coverage(long lastIndex) {
+        return directory.coverage(lastIndex);
     }
 
     /** Reads whole excerpts; one per querier (not thread-safe). */
@@ -333,7 +258,7 @@ public final class RollupStore implements AutoCloseable {
 
     /** Forgets the excerpts of a cycle and deletes its file (not the cycle being written). */
     public synchronized void dropCycle(int cycle, File file) {
-        directory.removeIf(e -> e.cycle() == cycle);
+        directory.dropCycle(cycle);
         if (file != null && file.exists() && !file.delete()) {
             LOG.warn("could not delete {}", file);
         }

@@ -2,7 +2,6 @@ package dev.sandglass.storage.rollup;
 
 import dev.sandglass.storage.api.Labels;
 import dev.sandglass.storage.api.RollupSeries;
-import dev.sandglass.storage.api.Values;
 import java.util.Arrays;
 
 /**
@@ -64,122 +63,17 @@ public final class Windows {
         return Math.floorDiv(t, resolutionMs) * resolutionMs;
     }
 
-    /** Starts window {@code w} with its first sample; returns its entry. */
-    private int open(long w, long t, double v) {
-        int i = grow();
-        start[i] = w;
-        firstT[i] = t;
-        lastT[i] = t;
-        count[i] = 1;
-        sum[i] = v;
-        min[i] = v;
-        max[i] = v;
-        first[i] = v;
-        last[i] = v;
-        corr[i] = 0;
-        chg[i] = 0;
-        rst[i] = 0;
-        return i;
-    }
-
     /** Adds a sample later than every sample added before; staleness markers are skipped. */
     public void add(long t, double v) {
-        if (Values.isStaleNaN(v)) {
-            return;
-        }
-        long w = windowOf(t, resolutionMs);
-        if (size == 0 || start[size - 1] != w) {
-            open(w, t, v);
-            return;
-        }
-        int i = size - 1;
-        if (v < last[i]) {
-            corr[i] += last[i];
-            rst[i] += 1;
-        }
-        if (RollupSeries.changed(last[i], v)) {
-            chg[i] += 1;
-        }
-        lastT[i] = t;
-        last[i] = v;
-        count[i] += 1;
-        sum[i] += v;
-        // As Prometheus's max_over_time/min_over_time: a NaN gives way to any number.
-        if (v > max[i] || Double.isNaN(max[i])) {
-            max[i] = v;
-        }
-        if (v < min[i] || Double.isNaN(min[i])) {
-            min[i] = v;
-        }
+        WindowFigures.add(this, t, v);
     }
 
     /**
      * Adds {@code n} samples from {@code off} of parallel arrays in time order: as {@link #add}
-     * one by one, with the same figures bit for bit (the same additions in the same order), but
-     * a window's figures are kept in locals while its samples last and stored once, and the
-     * window is tested with a subtraction instead of a division per sample (imports and seals
-     * roll up every sample they write).
+     * one by one, with the same figures bit for bit (see {@link WindowFigures#addAll}).
      */
     public void addAll(long[] t, double[] v, int off, int n) {
-        int k = off;
-        int end = off + n;
-        while (k < end) {
-            double x = v[k];
-            if (Values.isStaleNaN(x)) {
-                k++;
-                continue;
-            }
-            long w = windowOf(t[k], resolutionMs);
-            int i;
-            if (size > 0 && start[size - 1] == w) {
-                i = size - 1; // the sample continues the last window (k is taken in the loop)
-            } else {
-                i = open(w, t[k], x);
-                k++;
-            }
-            long lt = lastT[i];
-            double cnt = count[i];
-            double sm = sum[i];
-            double mn = min[i];
-            double mx = max[i];
-            double lst = last[i];
-            double cr = corr[i];
-            double cg = chg[i];
-            double rs = rst[i];
-            // Same window while t - w < resolution (unsigned: exact for any t not before w).
-            for (; k < end && Long.compareUnsigned(t[k] - w, resolutionMs) < 0; k++) {
-                x = v[k];
-                if (Values.isStaleNaN(x)) {
-                    continue;
-                }
-                if (x < lst) {
-                    cr += lst;
-                    rs += 1;
-                }
-                if (RollupSeries.changed(lst, x)) {
-                    cg += 1;
-                }
-                lt = t[k];
-                lst = x;
-                cnt += 1;
-                sm += x;
-                if (x > mx || Double.isNaN(mx)) {
-                    mx = x;
-                }
-                if (x < mn || Double.isNaN(mn)) {
-                    mn = x;
-                }
-            }
-            lastT[i] = lt;
-            count[i] = cnt;
-            sum[i] = sm;
-            min[i] = mn;
-            max[i] = mx;
-            last[i] = lst;
-            corr[i] = cr;
-            chg[i] = cg;
-            rst[i] = rs;
-        }
+        WindowFigures.addAll(this, t, v, off, n);
     }
 
     /** Appends entry {@code j} of {@code other} as it is (same resolution). */
@@ -199,40 +93,9 @@ public final class Windows {
         rst[i] = o.rst[j];
     }
 
-    /**
-     * Folds entry {@code j} of {@code o}, whose first sample is not before entry {@code i}'s, into
-     * entry i (same window). When o's samples all come at or after i's last, every figure is exact.
-     * When they interleave (a sample written late into a window a seal had already rolled up),
-     * first and last still follow the samples' times and count, sum, min and max are exact, but
-     * the correction, changes and resets add the parts' own only: no reset or change is assumed
-     * between interleaved parts. Changes and resets stay NaN (unknown) when either part's are.
-     */
+    /** Folds entry {@code j} of {@code o} into entry {@code i}, the same window (see {@link WindowFigures#merge}). */
     void mergeInto(int i, Windows o, int j) {
-        if (o.firstT[j] >= lastT[i]) {
-            if (o.first[j] < last[i]) {
-                corr[i] += last[i];
-                rst[i] += 1;
-            }
-            if (RollupSeries.changed(last[i], o.first[j])) {
-                chg[i] += 1;
-            }
-            lastT[i] = o.lastT[j];
-            last[i] = o.last[j];
-        } else if (o.lastT[j] >= lastT[i]) {
-            lastT[i] = o.lastT[j];
-            last[i] = o.last[j];
-        }
-        corr[i] += o.corr[j];
-        chg[i] += o.chg[j];
-        rst[i] += o.rst[j];
-        count[i] += o.count[j];
-        sum[i] += o.sum[j];
-        if (o.max[j] > max[i] || Double.isNaN(max[i])) {
-            max[i] = o.max[j];
-        }
-        if (o.min[j] < min[i] || Double.isNaN(min[i])) {
-            min[i] = o.min[j];
-        }
+        WindowFigures.merge(this, i, o, j);
     }
 
     /** Room for {@code more} windows beyond those held, so adding them copies no column. */
@@ -265,7 +128,7 @@ public final class Windows {
         size = hi - lo;
     }
 
-    private int grow() {
+    int grow() {
         if (size == start.length) {
             resize(size * 2);
         }
