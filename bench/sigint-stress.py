@@ -7,7 +7,7 @@ and a reader that stops draining the pty for a while before the ^C. Prints one l
 stopped?, seconds from ^C to the "stopping" line and to exit, the exit code. A run that has not
 stopped 20 s after the ^C is diagnosed (process tree, signal masks, java's threads) and killed.
 
-  python3 bench/sigint-stress.py --runs 10 --min 0.5 --max 60 [--load] [--stall 20] [--archived]
+  python3 bench/sigint-stress.py --runs 10 --min 0.5 --max 60 [--load] [--stall 20] [--archived] [--root DIR]
 """
 import argparse, os, pty, random, select, shutil, signal, socket, subprocess, sys, tempfile, time
 
@@ -47,16 +47,19 @@ def diagnose(pid, log):
 def one_run(args, n, root):
     run_dir = os.path.join(root, f"run{n}")
     os.makedirs(os.path.join(run_dir, "web", "target"))
-    shutil.copy(os.path.join(HERE, "sandglass"), run_dir)
-    os.symlink(os.path.join(HERE, "web", "target", "sandglass.jar"), os.path.join(run_dir, "web", "target", "sandglass.jar"))
+    shutil.copy(os.path.join(args.root, "sandglass"), run_dir)
+    os.symlink(os.path.join(args.root, "web", "target", "sandglass.jar"), os.path.join(run_dir, "web", "target", "sandglass.jar"))
     if args.archived:
-        shutil.copy(os.path.join(HERE, "web", "target", "sandglass-serve.jsa"), os.path.join(run_dir, "web", "target"))
+        shutil.copy(os.path.join(args.root, "web", "target", "sandglass-serve.jsa"), os.path.join(run_dir, "web", "target"))
     port = free_port()
     cmd = [os.path.join(run_dir, "sandglass"), "serve", "--demo", "--data-dir", os.path.join(run_dir, "data"),
            "--listen", f"127.0.0.1:{port}"] + args.extra
     delay = random.uniform(args.min, args.max)
     pid, fd = pty.fork()
     if pid == 0:
+        # As from a terminal's shell: SIGINT at its default, even if this script was started with it
+        # ignored (a background job of a script: the launcher then keeps it ignored, as it should).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execv(cmd[0], cmd)
     t0 = time.monotonic()
     while time.monotonic() - t0 < 5:  # the ^C's delay counts from the launcher's exec, not the fork
@@ -135,6 +138,7 @@ def main():
     p.add_argument("--timeout", type=float, default=20)
     p.add_argument("--archived", action="store_true", help="use the built archive (the SharedArchiveFile path)")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--root", default=HERE, help="a checkout (its launcher and built jar) to test, e.g. an older one")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("extra", nargs="*", help="more serve arguments (after --)")
     args = p.parse_args()

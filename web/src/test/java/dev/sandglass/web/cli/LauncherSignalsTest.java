@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -65,8 +66,36 @@ class LauncherSignalsTest {
         assertFalse(Files.exists(dir.resolve("web/target/sandglass-serve.jsa")), "a forced exit keeps no archive");
     }
 
+    @ParameterizedTest(name = "{0} to the group")
+    @CsvSource({"INT", "TERM"})
+    void aStopWhileTheLauncherChecksTheBuildStartsNoJava(String signal) throws Exception {
+        // A find that takes a second (the launcher's own work before java: tens of ms otherwise),
+        // and ends normally on the signal: bash then takes it as handled by the child and goes on.
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path marker = dir.resolve("checking");
+        Files.writeString(bin.resolve("find"), "#!/bin/sh\ntrap 'exit 0' INT TERM\n: > '" + marker + "'\nsleep 1 & wait\n");
+        bin.resolve("find").toFile().setExecutable(true);
+        Path out = dir.resolve("out.txt");
+        Process launcher = launch(out, Map.of("PATH", bin + ":" + System.getenv("PATH")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(marker)) {
+            assertTrue(System.nanoTime() < deadline && launcher.isAlive(), "the launcher never checked the build:\n" + read(out));
+            Thread.sleep(5);
+        }
+        kill(signal, -launcher.pid());
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal + ":\n" + read(out));
+        assertEquals(signal.equals("INT") ? 130 : 143, launcher.exitValue(), read(out));
+        assertFalse(read(out).contains("probe: ready"), read(out));
+    }
+
     /** The launcher beside a stand-in jar, in its own session; returns once the probe waits for signals. */
     private Process start(Path out, String... more) throws Exception {
+        Process p = launch(out, Map.of(), more);
+        waitFor(out, "probe: ready");
+        return p;
+    }
+
+    private Process launch(Path out, Map<String, String> env, String... more) throws Exception {
         Path script = Paths.get("").toAbsolutePath().getParent().resolve("sandglass");
         assumeTrue(Files.isRegularFile(script) && Files.isDirectory(Path.of("/proc/self")) && Files.isExecutable(Path.of("/usr/bin/setsid")),
                 "needs the launcher, Linux's /proc and setsid");
@@ -86,10 +115,10 @@ class LauncherSignalsTest {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/bin/setsid", launcher.toString(), "serve",
                 "--data-dir", dir.resolve("data").toString()));
         cmd.addAll(java.util.List.of(more));
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        waitFor(out, "probe: ready");
-        return p;
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private static void waitFor(Path out, String line) throws Exception {
