@@ -26,8 +26,13 @@ final class Signals {
 
     Signals() {
         this(System.err, status -> Runtime.getRuntime().halt(status));
-        for (String name : new String[] {"INT", "TERM", "USR1"}) {
+        for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), sig -> received(sig.getName()));
+        }
+        try {
+            Signal.handle(new Signal("USR1"), sig -> received(sig.getName()));
+        } catch (IllegalArgumentException e) {
+            // A JVM that keeps USR1 for itself (none on Linux): INT/TERM sent to serve itself still stop it.
         }
     }
 
