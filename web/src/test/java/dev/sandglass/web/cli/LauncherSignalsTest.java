@@ -35,6 +35,9 @@ class LauncherSignalsTest {
     @CsvSource({"INT, group", "TERM, group", "INT, java", "TERM, launcher", "INT, launcher"})
     void oneStopIsACleanStop(String signal, String to) throws Exception {
         Path out = dir.resolve("out.txt");
+        if (to.equals("java")) { // the launcher gives java its SIGINT back with coreutils' env (8.31 on)
+            assumeTrue(new ProcessBuilder("env", "--default-signal=INT", "true").start().waitFor() == 0, "env --default-signal");
+        }
         Process launcher = start(out);
         long target = switch (to) {
             case "group" -> -launcher.pid(); // setsid: the launcher leads its own group
@@ -130,7 +133,7 @@ class LauncherSignalsTest {
     }
 
     private static void kill(String signal, long target) throws Exception {
-        Process k = new ProcessBuilder("kill", "-" + signal, "--", Long.toString(target)).inheritIO().start();
+        Process k = new ProcessBuilder("bash", "-c", "kill -" + signal + " -- " + target).inheritIO().start(); // no procps needed
         assertEquals(0, k.waitFor(), "kill -" + signal + " " + target);
     }
 
