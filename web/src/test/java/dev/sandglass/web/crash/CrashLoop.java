@@ -177,6 +177,10 @@ public final class CrashLoop {
                 kill(s);
             }
         }
+        // The last serve was killed too, so its demo registry (shared memory, unlinked only by a
+        // clean stop) is left behind: removed here, or every run of the test would leave one.
+        java.nio.file.Files.deleteIfExists(new dev.sandglass.ingest.registry.RegistryLocator(
+                dir.toAbsolutePath().resolve("demo-home").toString(), "serve --demo", dev.sandglass.ingest.registry.RegistryLocator.DEFAULT_SHM).path());
         return new Result(survived, acknowledged, lost, wrong, failures);
     }
 
