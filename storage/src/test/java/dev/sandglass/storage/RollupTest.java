@@ -200,7 +200,10 @@ class RollupTest {
     @Test
     void compactionMergesADaysSealsIntoOneExcerptPerResolutionAndChangesNoWindow() {
         Random rnd = new Random(11);
-        long t0 = (System.currentTimeMillis() / DAY - 3) * DAY;
+        // The data's last day must have ended over an hour ago, or compaction leaves it alone: data
+        // from four days ago to two days ago passes at any hour (three days ago failed from 00:00
+        // to 01:00 UTC, yesterday's excerpts still uncompacted).
+        long t0 = (System.currentTimeMillis() / DAY - 4) * DAY;
         Samples data = new Samples();
         double v = 0;
         for (int i = 0; i < 45_000; i++) { // 2.6 days at 5 s, with resets and staleness markers
