@@ -1,13 +1,40 @@
 // The fleet page: every sandbox seen in the last fifteen minutes (GET /api/v1/sandboxes, the
 // sandbox views' fleet-wide latest), refreshed every second; rates are worked out here from the
 // counters of successive answers, restarts in 24 h from GET /api/v1/restarts once a minute.
-import { getJson, getText } from './api.js';
+import { getJson, getText, query } from './api.js';
 import { h, setText, status } from './dom.js';
 import { FleetTable } from './fleet-table.js';
 import { bytes } from './format.js';
 
 const RATE_WINDOW_MS = 10_000; // rates over the last 10 s of answers: live, yet not one-second noise
 const COUNTERS = { dr: 'disk_read_bytes', dw: 'disk_write_bytes', rx: 'net_rx_bytes', tx: 'net_tx_bytes' };
+/** The same counters as the store names them, for the rates the page starts from. */
+const STORED = { dr: 'microsandbox_disk_bytes_read', dw: 'microsandbox_disk_bytes_written', rx: 'microsandbox_network_bytes_received', tx: 'microsandbox_network_bytes_sent' };
+
+/**
+ * One instant query for the whole fleet's counter rates over the last minute, by sandbox: what the
+ * page shows until it has two answers of its own for a sandbox (its first second), so the first
+ * paint has figures, not dashes.
+ */
+export function primeQuery() {
+  return Object.entries(STORED)
+    .map(([k, m]) => `label_replace(max by (sandbox_name) (rate(${m}[1m])), "rate_of", "${k}", "", "")`)
+    .join(' or ');
+}
+
+/** primeQuery's answer as a Map from sandbox name to its rates ({dr, dw, rx, tx}, those it has). */
+export function primedRates(data) {
+  const m = new Map();
+  for (const r of data?.result || []) {
+    const name = r.metric.sandbox_name;
+    const k = r.metric.rate_of;
+    const v = Number(r.value[1]);
+    if (!name || !k || !Number.isFinite(v)) continue;
+    if (!m.has(name)) m.set(name, {});
+    m.get(name)[k] = v;
+  }
+  return m;
+}
 
 /**
  * Per-second rates of a sandbox's counters from the points it had in the last RATE_WINDOW_MS.
@@ -16,12 +43,21 @@ const COUNTERS = { dr: 'disk_read_bytes', dw: 'disk_write_bytes', rx: 'net_rx_by
 export class RateWindow {
   constructor() {
     this.points = [];
+    this.primed = null;
+  }
+
+  /** Rates from the store, answered by rate() until this window has two points of its own (not after a new run). */
+  prime(rates) {
+    this.primed = rates || null;
   }
 
   add(p) {
     const t = Date.parse(p.timestamp);
     const last = this.points[this.points.length - 1];
-    if (last && last.run !== p.run_id) this.points = [];
+    if (last && last.run !== p.run_id) {
+      this.points = [];
+      this.primed = null;
+    }
     if (last && last.t === t) return;
     this.points.push({ t, run: p.run_id, v: Object.fromEntries(Object.entries(COUNTERS).map(([k, f]) => [k, p[f]])) });
     while (this.points.length > 2 && t - this.points[0].t > RATE_WINDOW_MS) this.points.shift();
@@ -29,7 +65,8 @@ export class RateWindow {
 
   rate(key) {
     const a = this.points[0], b = this.points[this.points.length - 1];
-    if (!a || a === b || a.v[key] == null || b.v[key] == null) return null;
+    if (!a || a === b) return this.primed?.[key] ?? null;
+    if (a.v[key] == null || b.v[key] == null) return null;
     return Math.max(0, (b.v[key] - a.v[key]) / ((b.t - a.t) / 1000));
   }
 }
@@ -68,6 +105,7 @@ export function mount(main) {
   let restarts = new Map();
   let restartsAt = 0;
   const windows = new Map();
+  let primed = undefined; // the store's rates, for the sandboxes of the first answer only
   let timer = null;
   let stopped = false;
   let last = [];
@@ -94,6 +132,12 @@ export function mount(main) {
     const t0 = performance.now();
     try {
       const fleet = await getJson('/api/v1/sandboxes', null, ctl.signal);
+      if (primed === undefined) {
+        primed = fleet.length ? await query(primeQuery(), null, ctl.signal).then(primedRates, e => {
+          if (e.name === 'AbortError') throw e;
+          return new Map(); // no figures to start from: the page's own, a second later
+        }) : new Map();
+      }
       if (Date.now() - restartsAt > 60_000) {
         restartsAt = Date.now();
         await countRestarts();
@@ -106,7 +150,10 @@ export function mount(main) {
       last = fleet.map(s => {
         const p = s.latest || {};
         let w = windows.get(s.name);
-        if (!w) windows.set(s.name, (w = new RateWindow()));
+        if (!w) {
+          windows.set(s.name, (w = new RateWindow()));
+          if (primed) w.prime(primed.get(s.name));
+        }
         w.add(p);
         const gone = s.state !== 'running';
         return {
@@ -116,6 +163,7 @@ export function mount(main) {
           stopped: gone, since: (now - Date.parse(s.last_seen)) / 1000,
         };
       });
+      primed = null;
       table.update(last);
       showSummary();
       table.el.dataset.applyMs = (performance.now() - t1).toFixed(2);

@@ -155,7 +155,27 @@ class UiBrowserTest {
                   const after = w.rate('rx');
                   const unreported = w.rate('tx');
                   const col = api.align([{ values: [[100, '1'], [130, '4'], [999, '9']] }], 100, 10, 4)[0];
-                  done({ before, atRestart, after, unreported, col });
+                  // The store's rates stand in until the window has two points, never after a new run.
+                  const s = new fleet.RateWindow();
+                  s.prime({ rx: 42 });
+                  const primedEmpty = s.rate('rx');
+                  s.add(p(0, 1, 0));
+                  const primedOne = s.rate('rx'), primedMissing = s.rate('tx');
+                  s.add(p(1000, 1, 100));
+                  const own = s.rate('rx');
+                  s.prime({ rx: 42 });
+                  s.add(p(2000, 2, 5));
+                  const primedAfterRestart = s.rate('rx');
+                  const parsed = fleet.primedRates({ result: [
+                    { metric: { sandbox_name: 'a', rate_of: 'rx' }, value: [1, '12.5'] },
+                    { metric: { sandbox_name: 'a', rate_of: 'dw' }, value: [1, '3'] },
+                    { metric: { sandbox_name: 'b', rate_of: 'tx' }, value: [1, 'NaN'] },
+                    { metric: { rate_of: 'rx' }, value: [1, '1'] }] });
+                  // The expression the page sends, against this server: it must parse and evaluate.
+                  api.query(fleet.primeQuery()).then(d => {
+                    done({ before, atRestart, after, unreported, col, primedEmpty, primedOne, primedMissing, own, primedAfterRestart,
+                      parsedA: parsed.get('a'), parsedNames: [...parsed.keys()], primeType: d.resultType });
+                  }).catch(e => done({ error: 'primeQuery: ' + e }));
                 }).catch(e => done({ error: String(e) }));
                 """);
         assertEquals(null, r.get("error"));
@@ -164,6 +184,14 @@ class UiBrowserTest {
         assertEquals(500L, ((Number) r.get("after")).longValue(), "the new run's counter from its own start");
         assertEquals(null, r.get("unreported"), "a field the sandbox did not report has no rate, not 0");
         assertEquals(java.util.Arrays.asList(1L, null, null, 4L), r.get("col"), "steps without a point are gaps; points off the grid are dropped");
+        assertEquals(42L, ((Number) r.get("primedEmpty")).longValue(), "before any point of its own: the store's rate");
+        assertEquals(42L, ((Number) r.get("primedOne")).longValue(), "one point of its own is no rate yet: still the store's");
+        assertEquals(null, r.get("primedMissing"), "a counter the store had no rate for stays missing");
+        assertEquals(100L, ((Number) r.get("own")).longValue(), "two points: the page's own rate");
+        assertEquals(null, r.get("primedAfterRestart"), "a new run's first point: no rate, the store's is of the run before");
+        assertEquals(java.util.Map.of("rx", 12.5, "dw", 3L), r.get("parsedA"));
+        assertEquals(List.of("a"), r.get("parsedNames"), "NaN and nameless results are dropped");
+        assertEquals("vector", r.get("primeType"));
     }
 
     /** The browser logs every non-2xx answer; these are the ones the test asks for on purpose. */
